@@ -1,0 +1,72 @@
+"""The ffmpeg binary from the imageio-ffmpeg wheel, for pydub and for decoding."""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bulletin.errors import AudioError
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+FLOAT_FORMAT = "f32le"
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """Path of the bundled ffmpeg (no system ffmpeg needed)."""
+    import imageio_ffmpeg
+
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError as exc:
+        raise AudioError(
+            f"ffmpeg not found ({exc}). Probable cause: no imageio-ffmpeg binary for this "
+            "platform; install ffmpeg and set IMAGEIO_FFMPEG_EXE to its path."
+        ) from None
+
+
+@cache
+def audio_segment_class() -> type[AudioSegment]:
+    """pydub's AudioSegment, pointed at the bundled ffmpeg."""
+    with warnings.catch_warnings():
+        # pydub warns at import when ffmpeg is not on PATH; we set it right below.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)  # pydub imports audioop (deprecated in 3.11)
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg_exe()
+    return AudioSegment
+
+
+def _run(args: list[str], what: str, loglevel: str) -> subprocess.CompletedProcess[bytes]:
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", loglevel, *args]
+    result = subprocess.run(command, capture_output=True, check=False)
+    if result.returncode != 0:
+        detail = result.stderr.decode(errors="replace").strip().splitlines()
+        raise AudioError(f"ffmpeg could not {what}: {detail[-1] if detail else 'no message'}.")
+    return result
+
+
+def run_ffmpeg(args: list[str], *, what: str) -> bytes:
+    """Run ffmpeg quietly; return its standard output or raise AudioError naming ``what``."""
+    return _run(args, what, "error").stdout
+
+
+def run_ffmpeg_stderr(args: list[str], *, what: str) -> str:
+    """Run ffmpeg at info level and return what it logged (filters report there)."""
+    return _run(args, what, "info").stderr.decode(errors="replace")
+
+
+def decode(path: str | Path, sample_rate: int) -> np.ndarray:
+    """Any audio file as mono float32 samples at ``sample_rate``."""
+    raw = run_ffmpeg(
+        ["-i", str(path), "-ac", "1", "-ar", str(sample_rate), "-f", FLOAT_FORMAT, "-"],
+        what=f"decode {path}",
+    )
+    return np.frombuffer(raw, dtype=np.float32)

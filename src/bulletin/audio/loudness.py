@@ -1,0 +1,285 @@
+"""Loudness per ITU-R BS.1770, and a master that meets a loudness target under
+a true-peak ceiling.
+
+Mastering works on gain curves over one stitched signal. The signal is
+analysed once, in blocks of CONTROL_BLOCK samples: its K-weighted energy (the
+K-weighting filters are pyloudnorm's) and its true peak (4x oversampled, as
+BS.1770 annex 2 describes). A gain curve that changes slowly compared with a
+block scales both alike, so the search for the right gain costs microseconds
+per try instead of a pass over the audio; the finished file is then measured
+for real (see :mod:`bulletin.audio.meter`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bulletin.errors import AudioError
+
+TRUE_PEAK_OVERSAMPLING = 4
+# Analysis resolution: 32 samples is 0.7 ms at 44.1 kHz.
+CONTROL_BLOCK = 32
+# Long signals are processed in chunks; the oversampling chunks overlap by
+# more than the resampling filter's half-length.
+CHUNK_BLOCKS = 8192
+CHUNK_OVERLAP = 64
+# BS.1770-4 gating: 400 ms blocks every 100 ms, absolute gate at -70 LUFS,
+# relative gate 10 LU under the absolutely gated loudness.
+GATE_BLOCK_S = 0.4
+GATE_STEP_S = 0.1
+ABSOLUTE_GATE_LUFS = -70.0
+RELATIVE_GATE_LU = -10.0
+LOUDNESS_OFFSET = -0.691
+# K-weighting as in BS.1770 (pyloudnorm's "K-weighting" filter class):
+# (gain dB, Q, corner Hz, type).
+K_WEIGHTING = ((4.0, 1 / math.sqrt(2), 1500.0, "high_shelf"), (0.0, 0.5, 38.0, "high_pass"))
+# Limiter: it starts pulling down up to 5 ms ahead of a peak, holds the gain
+# longer than a voice's pitch period (so it does not buzz with the pulses),
+# then recovers.
+LIMITER_ATTACK_DB_PER_S = 1000.0
+LIMITER_HOLD_S = 0.02
+LIMITER_RELEASE_DB_PER_S = 200.0
+# Phase rotation: all-pass sections spread the sharp glottal pulses of
+# synthetic speech in time, lowering peaks by about 2 dB without changing
+# the spectrum, so the limiter has less to do.
+PHASE_ROTATOR_HZ = (150.0, 230.0, 350.0, 540.0, 830.0, 1270.0, 1950.0, 3000.0)
+PHASE_ROTATOR_Q = 1.0
+# The gain search.
+MASTER_PASSES = 12
+MASTER_PRECISION_LU = 0.02
+MAX_STEP_DB = 6.0
+MAX_DRIVE_DB = 15.0  # beyond this much limiting the target is out of reach
+SILENT_DB = -200.0
+
+
+def db_to_gain(db: float | np.ndarray) -> float | np.ndarray:
+    """Decibels to a linear factor."""
+    return np.power(10.0, np.asarray(db) / 20) if isinstance(db, np.ndarray) else float(10 ** (db / 20))
+
+
+def gain_to_db(gain: float) -> float:
+    """A linear factor to decibels (-inf for zero)."""
+    return 20 * math.log10(gain) if gain > 0 else -math.inf
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """What a meter reads on a finished piece of audio."""
+
+    integrated: float  # LUFS
+    true_peak: float  # dBTP
+    duration: float  # seconds
+
+
+# --- analysis -----------------------------------------------------------------
+
+
+def _blocks(samples: np.ndarray) -> np.ndarray:
+    """Samples zero-padded to whole control blocks."""
+    blocks = -(-len(samples) // CONTROL_BLOCK)
+    padded = np.zeros(blocks * CONTROL_BLOCK, dtype=np.float32)
+    padded[: len(samples)] = samples
+    return padded
+
+
+def block_peaks(samples: np.ndarray) -> np.ndarray:
+    """True peak (linear) of each control block, 4x oversampled per BS.1770."""
+    from scipy.signal import resample_poly
+
+    padded = _blocks(samples)
+    peaks = np.abs(padded).reshape(-1, CONTROL_BLOCK).max(axis=1)
+    chunk = CHUNK_BLOCKS * CONTROL_BLOCK
+    factor = TRUE_PEAK_OVERSAMPLING
+    for start in range(0, len(padded), chunk):
+        stop = min(start + chunk, len(padded))
+        lo, hi = max(0, start - CHUNK_OVERLAP), min(len(padded), stop + CHUNK_OVERLAP)
+        upsampled = np.abs(resample_poly(padded[lo:hi], factor, 1))
+        inner = upsampled[factor * (start - lo): factor * (stop - lo)]
+        first, count = start // CONTROL_BLOCK, (stop - start) // CONTROL_BLOCK
+        np.maximum(peaks[first: first + count], inner.reshape(count, -1).max(axis=1),
+                   out=peaks[first: first + count])
+    return peaks
+
+
+def _k_weighting_sos(rate: int) -> np.ndarray:
+    from pyloudnorm.iirfilter import IIRfilter
+
+    sections = []
+    for gain, q, corner, kind in K_WEIGHTING:
+        stage = IIRfilter(gain, q, corner, rate, kind)
+        b, a = stage.b * stage.passband_gain, stage.a
+        sections.append(np.concatenate([b / a[0], a / a[0]]))
+    return np.array(sections)
+
+
+def block_energies(samples: np.ndarray, rate: int) -> np.ndarray:
+    """K-weighted energy (sum of squares) of each control block."""
+    from scipy.signal import sosfilt, sosfilt_zi
+
+    sos = _k_weighting_sos(rate)
+    padded = _blocks(samples)
+    energies = np.empty(len(padded) // CONTROL_BLOCK, dtype=np.float64)
+    state = sosfilt_zi(sos) * 0.0
+    chunk = CHUNK_BLOCKS * CONTROL_BLOCK
+    for start in range(0, len(padded), chunk):
+        filtered, state = sosfilt(sos, padded[start: start + chunk].astype(np.float64), zi=state)
+        energies[start // CONTROL_BLOCK: (start + len(filtered)) // CONTROL_BLOCK] = (
+            np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
+        )
+    return energies
+
+
+def gated_loudness(energies: np.ndarray, rate: int) -> float:
+    """BS.1770-4 integrated loudness (LUFS) from control-block energies; -inf when silent."""
+    per_block = GATE_BLOCK_S * rate / CONTROL_BLOCK
+    step = GATE_STEP_S * rate / CONTROL_BLOCK
+    count = int((len(energies) - per_block) // step) + 1
+    if count < 1:
+        return -math.inf
+    cumulative = np.concatenate([[0.0], np.cumsum(energies)])
+    starts = np.round(np.arange(count) * step).astype(np.int64)
+    ends = np.minimum(np.round(starts + per_block).astype(np.int64), len(energies))
+    mean_square = (cumulative[ends] - cumulative[starts]) / (GATE_BLOCK_S * rate)
+    with np.errstate(divide="ignore"):
+        block_loudness = LOUDNESS_OFFSET + 10 * np.log10(mean_square)
+    above_absolute = block_loudness > ABSOLUTE_GATE_LUFS
+    if not above_absolute.any():
+        return -math.inf
+    relative = LOUDNESS_OFFSET + 10 * math.log10(mean_square[above_absolute].mean()) + RELATIVE_GATE_LU
+    gated = mean_square[above_absolute & (block_loudness > relative)]
+    return float(LOUDNESS_OFFSET + 10 * math.log10(gated.mean()))
+
+
+def integrated_loudness(samples: np.ndarray, rate: int) -> float:
+    """Integrated loudness of a signal in LUFS (-inf for silence or under 0.4 s)."""
+    return gated_loudness(block_energies(samples, rate), rate)
+
+
+def true_peak(samples: np.ndarray) -> float:
+    """True peak in dBTP."""
+    if len(samples) == 0:
+        return -math.inf
+    return gain_to_db(float(block_peaks(samples).max()))
+
+
+# --- processing -----------------------------------------------------------------
+
+
+def rotate_phase(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Run speech through a chain of all-pass filters (see PHASE_ROTATOR_HZ)."""
+    from scipy.signal import sosfilt
+
+    sections = []
+    for corner in PHASE_ROTATOR_HZ:
+        w0 = 2 * math.pi * corner / rate
+        alpha = math.sin(w0) / (2 * PHASE_ROTATOR_Q)
+        b = [1 - alpha, -2 * math.cos(w0), 1 + alpha]
+        sections.append([c / b[2] for c in b] + [c / b[2] for c in reversed(b)])
+    return sosfilt(np.array(sections), samples).astype(np.float32)
+
+
+def limiter_gain(peaks_db: np.ndarray, ceiling_db: float, rate: int) -> np.ndarray:
+    """Gain (dB) at each control-block boundary that keeps every block's peak
+    under ``ceiling_db``; one value more than there are blocks.
+
+    Attack and release are straight ramps in dB, so each is a running minimum
+    over lines, which numpy computes in one pass:
+    g[n] = min over k <= n of (need[k] + r * (n - k)).
+    """
+    from scipy.ndimage import minimum_filter1d
+
+    need = np.minimum(0.0, ceiling_db - peaks_db.astype(np.float64))
+    hold = max(1, int(LIMITER_HOLD_S * rate / CONTROL_BLOCK))
+    need = minimum_filter1d(need, size=hold, origin=-(hold // 2), mode="nearest")  # hold after each peak
+    step = np.arange(len(need), dtype=np.float64)
+    release = LIMITER_RELEASE_DB_PER_S * CONTROL_BLOCK / rate
+    attack = LIMITER_ATTACK_DB_PER_S * CONTROL_BLOCK / rate
+    gain = np.minimum.accumulate(need - release * step) + release * step
+    gain = np.minimum.accumulate((gain + attack * step)[::-1])[::-1] - attack * step
+    # A boundary takes the lower of its two blocks, so the straight line
+    # between two boundaries never rises above either block's need.
+    return np.minimum(np.append(gain[:1], gain), np.append(gain, gain[-1:]))
+
+
+def apply_gain(samples: np.ndarray, boundary_db: np.ndarray) -> np.ndarray:
+    """Apply a gain curve given in dB at control-block boundaries (linear in between)."""
+    positions = np.arange(len(boundary_db)) * CONTROL_BLOCK
+    out = np.empty(len(samples), dtype=np.float32)
+    chunk = CHUNK_BLOCKS * CONTROL_BLOCK
+    for start in range(0, len(samples), chunk):
+        stop = min(start + chunk, len(samples))
+        curve = db_to_gain(np.interp(np.arange(start, stop), positions, boundary_db))
+        out[start:stop] = samples[start:stop] * curve
+    return out
+
+
+class Master:
+    """Masters a stitched signal: each part levelled to the same loudness, then
+    the whole brought to a target under a true-peak ceiling.
+
+    The limiter takes some loudness away, so the overall gain is found by the
+    secant method on gain -> loudness; the limiter always acts last.
+    """
+
+    def __init__(self, samples: np.ndarray, rate: int, parts: Sequence[tuple[int, int]] = ()) -> None:
+        self.samples, self.rate = samples, rate
+        self.energies = block_energies(samples, rate)
+        self.peaks_db = 20 * np.log10(np.maximum(block_peaks(samples), db_to_gain(SILENT_DB)))
+        self.levelling = self._levelling(parts)
+        if not math.isfinite(self._loudness(self.levelling)):
+            raise AudioError("the bulletin is silent or shorter than 0.4 s; nothing to master.")
+
+    def _levelling(self, parts: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Per-block gain (dB) that brings every measurable part to one loudness."""
+        gains = np.zeros(len(self.energies))
+        measured = np.zeros(len(self.energies), dtype=bool)
+        for start, stop in parts:
+            first, last = start // CONTROL_BLOCK, -(-stop // CONTROL_BLOCK)
+            loudness = gated_loudness(self.energies[first:last], self.rate)
+            if math.isfinite(loudness):  # too short or silent parts keep their level
+                gains[first:last], measured[first:last] = -loudness, True
+        if measured.any():
+            gains[measured] -= np.median(gains[measured])
+        return gains
+
+    def _loudness(self, block_gain_db: np.ndarray) -> float:
+        return gated_loudness(self.energies * np.power(10.0, block_gain_db / 10), self.rate)
+
+    def _curve(self, gain_db: float, ceiling_db: float) -> np.ndarray:
+        """Boundary gains (dB): levelling plus ``gain_db``, limited under the ceiling."""
+        base = self.levelling + gain_db
+        # At a boundary the lower of the two blocks' gains is the safe one.
+        base_at_boundaries = np.minimum(np.append(base[:1], base), np.append(base, base[-1:]))
+        return base_at_boundaries + limiter_gain(self.peaks_db + base, ceiling_db, self.rate)
+
+    def render(self, target_lufs: float, ceiling_db: float) -> np.ndarray:
+        """The audio at ``target_lufs`` with its true peak at most ``ceiling_db``."""
+        start = target_lufs - self._loudness(self.levelling)
+        gain = start
+
+        def loudness_at(g: float) -> float:
+            curve = self._curve(g, ceiling_db)
+            return self._loudness((curve[:-1] + curve[1:]) / 2)
+
+        measured = loudness_at(gain)
+        previous: tuple[float, float] | None = None
+        for _ in range(MASTER_PASSES):
+            miss = target_lufs - measured
+            if abs(miss) <= MASTER_PRECISION_LU:
+                break
+            step = miss
+            if previous is not None and abs(measured - previous[1]) > 1e-6:
+                step = miss * (gain - previous[0]) / (measured - previous[1])
+            previous = (gain, measured)
+            gain += max(-MAX_STEP_DB, min(MAX_STEP_DB, step))
+            if gain - start > MAX_DRIVE_DB:
+                raise AudioError(
+                    f"cannot reach {target_lufs:g} LUFS under {ceiling_db:g} dBTP without crushing "
+                    "the voice; lower the loudness target or raise the true-peak ceiling."
+                )
+            measured = loudness_at(gain)
+        return apply_gain(self.samples, self._curve(gain, ceiling_db))

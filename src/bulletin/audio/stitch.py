@@ -1,0 +1,79 @@
+"""Per-segment clean-up and stitching into one timeline, in linear time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from math import gcd
+
+import numpy as np
+
+from bulletin.model import SegmentKind
+from bulletin.tts.base import Speech
+
+INT16_FULL_SCALE = 32768.0
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Silence between segments, in milliseconds."""
+
+    between_ms: int = 400
+    after_intro_ms: int = 800
+    before_outro_ms: int = 600
+
+    def after(self, kind: SegmentKind, following: SegmentKind) -> int:
+        """The pause between a segment of ``kind`` and the one ``following`` it."""
+        if kind is SegmentKind.INTRO:
+            return self.after_intro_ms
+        if following is SegmentKind.OUTRO:
+            return self.before_outro_ms
+        return self.between_ms
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a segment's speech sits in the stitched audio, in samples."""
+
+    start: int
+    end: int
+
+
+def to_float(speech: Speech, rate: int) -> np.ndarray:
+    """Speech as float32 samples in [-1, 1) at ``rate`` (polyphase resampling)."""
+    from scipy.signal import resample_poly
+
+    samples = speech.samples.astype(np.float32) / INT16_FULL_SCALE
+    if speech.sample_rate == rate or len(samples) == 0:
+        return samples
+    common = gcd(rate, speech.sample_rate)
+    return resample_poly(samples, rate // common, speech.sample_rate // common).astype(np.float32)
+
+
+def trim_silence(samples: np.ndarray, rate: int, threshold_db: float, keep_ms: float) -> np.ndarray:
+    """Cut leading and trailing silence below ``threshold_db`` dBFS, keeping ``keep_ms`` of it."""
+    loud = np.flatnonzero(np.abs(samples) > 10 ** (threshold_db / 20))
+    if len(loud) == 0:
+        return samples[:0]
+    keep = int(rate * keep_ms / 1000)
+    return samples[max(0, loud[0] - keep): loud[-1] + 1 + keep]
+
+
+def stitch(parts: Sequence[np.ndarray], gaps_ms: Sequence[int], rate: int) -> tuple[np.ndarray, list[Span]]:
+    """Join ``parts`` with ``gaps_ms[i]`` of silence after part ``i``.
+
+    One array is allocated up front and filled, so the cost is linear in the
+    bulletin's length (``AudioSegment +=`` in a loop would be quadratic).
+    """
+    if len(gaps_ms) != max(len(parts) - 1, 0):
+        raise ValueError("need one gap between each pair of parts")
+    gap_samples = [int(rate * ms / 1000) for ms in gaps_ms] + [0]
+    total = sum(len(p) for p in parts) + sum(gap_samples)
+    out = np.zeros(total, dtype=np.float32)
+    spans: list[Span] = []
+    cursor = 0
+    for part, gap in zip(parts, gap_samples, strict=True):
+        out[cursor: cursor + len(part)] = part
+        spans.append(Span(cursor, cursor + len(part)))
+        cursor += len(part) + gap
+    return out, spans

@@ -1,0 +1,211 @@
+"""The ``bulletin`` command: thin wrappers that parse options and call the library."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bulletin import __version__
+from bulletin.errors import BulletinError, EngineError
+from bulletin.tts import engine_names
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_ERROR = 1
+EXIT_ENGINE = 3
+EXIT_INTERNAL = 70
+# Our exceptions -> exit codes; the most specific class listed wins.
+EXIT_CODES: dict[type[BulletinError], int] = {EngineError: EXIT_ENGINE, BulletinError: EXIT_ERROR}
+DEBUG_ENV = "BULLETIN_DEBUG"
+log = logging.getLogger("bulletin")
+
+
+class IsoDateTime(click.ParamType):
+    """An ISO-8601 moment such as 2026-11-27T08:15 or 2026-11-27T07:15:00Z."""
+
+    name = "ISO-8601"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO-8601 time such as 2026-11-27T08:15", param, ctx)
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def _exit_code(exc: BulletinError) -> int:
+    return next(code for cls, code in EXIT_CODES.items() if isinstance(exc, cls))
+
+
+class BulletinGroup(click.Group):
+    """Turns our exceptions into one-line errors; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BulletinError as exc:
+            if _debugging(ctx):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(_exit_code(exc))
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except OSError as exc:  # the machine said no: a full disk, a read-only folder
+            if _debugging(ctx):
+                raise
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}.", err=True)
+            ctx.exit(EXIT_ERROR)
+        except Exception as exc:
+            if _debugging(ctx):
+                raise
+            click.echo(f"Internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool((ctx.obj or {}).get("debug")) or os.environ.get(DEBUG_ENV) == "1"
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(dict)["debug"] = True
+
+
+def _configure_logging(quiet: bool, verbose: int) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+# --- shared options --------------------------------------------------------------
+
+
+def common_options(func: F) -> F:
+    """--config, -q, -v and --debug, for every command."""
+    func = click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+                        help="Show tracebacks for errors.")(func)
+    func = click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="Only errors; build prints just the MP3 path.")(func)
+    func = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Configuration file (default: ./bulletin.toml if present).")(func)
+    return func
+
+
+def script_options(func: F) -> F:
+    """PAGE, --at and --max-duration, shared by build and script."""
+    func = click.option("--max-duration", type=click.FloatRange(min=1), metavar="SECONDS",
+                        help="Drop the oldest briefs until the estimated length fits.")(func)
+    func = click.option("--at", type=IsoDateTime(), metavar="ISO-8601",
+                        help="The bulletin's time (default: now, in the show's time zone).")(func)
+    func = click.argument("page", type=click.Path(path_type=Path))(func)
+    return func
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A per-segment progress bar on stderr when it is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def update(done: int, total: int, _label: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Speaking", file=sys.stderr).__enter__()
+        bar.update(1)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _config(config_path: Path | None, quiet: bool, verbose: int, **overrides: Any) -> Any:
+    from bulletin.config import load_config
+
+    _configure_logging(quiet, verbose)
+    return load_config(config_path, overrides)
+
+
+# --- commands ----------------------------------------------------------------------
+
+
+@click.group(cls=BulletinGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bulletin")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Turn a Dutch news page into a radio-style spoken news bulletin."""
+    ctx.ensure_object(dict)
+
+
+@cli.command()
+@script_options
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: output/).")
+@click.option("--engine", type=click.Choice(engine_names()), help="Speech engine (default: the voice's own).")
+@common_options
+def build(page: Path, at: datetime | None, max_duration: float | None, output_dir: Path | None,
+          engine: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Build a bulletin MP3 from a saved news PAGE.
+
+    Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
+    """
+    from bulletin import pipeline
+
+    config = _config(config_path, quiet, verbose,
+                     **{"output.dir": str(output_dir) if output_dir else None, "voice.engine": engine})
+    with _progress_bar(not quiet) as progress:
+        result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
+    click.echo(str(result.mp3))
+    if quiet:
+        return
+    loud = result.loudness
+    minutes, seconds = divmod(loud.duration, 60)
+    click.echo(
+        f"{int(minutes)}:{seconds:04.1f} · {loud.integrated:.1f} LUFS · {loud.true_peak:.1f} dBTP · "
+        f"{len(result.script.segments)} segments · {result.engine} ({result.voice}) · "
+        f"built in {result.seconds_taken:.1f} s"
+    )
+    for item in result.script.dropped:
+        click.echo(f"left out ({item.kind}, ~{item.estimated_seconds:.0f} s): {item.title}")
+
+
+@cli.command()
+@script_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Text for people, JSON for programs.")
+@common_options
+def script(page: Path, at: datetime | None, max_duration: float | None, fmt: str,
+           config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Print the radio script for a saved news PAGE, without synthesising it."""
+    from bulletin import pipeline
+    from bulletin.script.render import to_json, to_text
+
+    config = _config(config_path, quiet, verbose)
+    result = pipeline.make_script(page, config, at=at, max_seconds=max_duration)
+    click.echo(to_json(result) if fmt == "json" else to_text(result), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="bulletin")

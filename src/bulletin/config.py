@@ -1,0 +1,158 @@
+"""Layered configuration: package defaults, then ``bulletin.toml``, then flags.
+
+Stages never read configuration; this module turns it into the plain
+settings objects each stage takes.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bulletin.audio import AudioSettings, Gaps
+from bulletin.errors import ConfigError
+from bulletin.script import ScriptSettings
+from bulletin.voices import builtin_voices_dir
+
+CONFIG_NAME = "bulletin.toml"
+# Keys whose values are paths: relative ones are taken from the config file's folder.
+PATH_KEYS = {("output", "dir"), ("voice", "voices_dir")}
+
+
+def _defaults() -> dict[str, dict[str, Any]]:
+    return tomllib.loads(resources.files(__package__).joinpath("defaults.toml").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class Config:
+    """Merged settings and where they came from."""
+
+    values: Mapping[str, Mapping[str, Any]]
+    source: Path | None = None
+
+    def get(self, section: str, key: str) -> Any:
+        """One value, e.g. ``config.get("audio", "bitrate")``."""
+        return self.values[section][key]
+
+
+def _line_of(text: str, section: str, key: str | None = None) -> int | None:
+    """The line of ``[section]`` (or of ``key`` under it), for error messages."""
+    current = None
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+            if key is None and current == section:
+                return number
+        elif key is not None and current == section and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text in quotes"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _check(section: str, key: str, value: Any, default: Any, where: str) -> Any:
+    expected = type(default)
+    ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not ok:
+        raise ConfigError(f"{where}: [{section}] {key} must be {_type_name(default)}, got {value!r}.")
+    return value
+
+
+def _merge_file(merged: dict[str, dict[str, Any]], path: Path) -> None:
+    try:
+        text = path.read_text("utf-8")
+        user = tomllib.loads(text)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    for section, table in user.items():
+        if section not in merged or not isinstance(table, dict):
+            known = ", ".join(f"[{s}]" for s in merged)
+            raise ConfigError(f"{path}:{_line_of(text, section) or '?'}: unknown section [{section}]; known: {known}.")
+        for key, value in table.items():
+            where = f"{path}:{_line_of(text, section, key) or '?'}"
+            if key not in merged[section]:
+                known = ", ".join(merged[section])
+                raise ConfigError(f"{where}: unknown key {key!r} in [{section}]; known: {known}.")
+            value = _check(section, key, value, merged[section][key], where)
+            if (section, key) in PATH_KEYS and value:
+                value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
+            merged[section][key] = value
+
+
+def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Defaults, then ``path`` (or ./bulletin.toml if present), then ``overrides``.
+
+    ``overrides`` maps ``"section.key"`` to a value; ``None`` values are skipped,
+    so unset flags fall through to the file and the defaults.
+    """
+    merged = copy.deepcopy(_defaults())
+    source = path if path is not None else (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+    if source is not None:
+        _merge_file(merged, source)
+    for dotted, value in (overrides or {}).items():
+        if value is None:
+            continue
+        section, key = dotted.split(".")
+        merged[section][key] = _check(section, key, value, merged[section][key], "option")
+    return Config(values=merged, source=source)
+
+
+# --- settings for each stage ----------------------------------------------------
+
+
+def timezone(config: Config) -> ZoneInfo:
+    """The show's time zone."""
+    name = config.get("show", "timezone")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"[show] timezone {name!r} is not a known time zone (e.g. \"Europe/Amsterdam\").") from None
+
+
+def script_settings(config: Config) -> ScriptSettings:
+    """Settings for the script stage."""
+    return ScriptSettings(
+        show=config.get("show", "title"),
+        intro=config.get("script", "intro"),
+        outro=config.get("script", "outro"),
+    )
+
+
+def audio_settings(config: Config) -> AudioSettings:
+    """Settings for the audio stage."""
+    audio = config.values["audio"]
+    if not re.fullmatch(r"\d+k", audio["bitrate"]):
+        raise ConfigError(f"[audio] bitrate {audio['bitrate']!r} must look like \"96k\".")
+    return AudioSettings(
+        sample_rate=audio["sample_rate"],
+        bitrate=audio["bitrate"],
+        target_lufs=audio["loudness"],
+        true_peak_ceiling=audio["true_peak"],
+        gaps=Gaps(
+            between_ms=audio["gap_ms"],
+            after_intro_ms=audio["gap_after_intro_ms"],
+            before_outro_ms=audio["gap_before_outro_ms"],
+        ),
+    )
+
+
+def voice_dirs(config: Config) -> list[Path]:
+    """Folders searched for voice profiles, the user's first."""
+    extra = config.get("voice", "voices_dir")
+    return [*([Path(extra)] if extra else []), builtin_voices_dir()]

@@ -1,0 +1,31 @@
+"""One error hierarchy for the whole pipeline.
+
+Stages raise these; only the CLI turns them into messages and exit codes.
+Messages are one line and say what to do next.
+"""
+
+from __future__ import annotations
+
+
+class BulletinError(Exception):
+    """Base class: something the user can fix; the message says how."""
+
+
+class InputError(BulletinError):
+    """The news page (or another input file) cannot be used."""
+
+
+class ConfigError(BulletinError):
+    """A configuration file, voice profile or lexicon is invalid."""
+
+
+class ScriptError(BulletinError):
+    """The radio script cannot be assembled as asked."""
+
+
+class EngineError(BulletinError):
+    """A speech engine is unknown, unavailable or failed."""
+
+
+class AudioError(BulletinError):
+    """Audio processing, encoding or tagging failed."""

@@ -1,0 +1,78 @@
+"""The data passed between pipeline stages: a parsed page and a radio script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Story:
+    """One news item as it stood on the page."""
+
+    paragraphs: tuple[str, ...]
+    headline: str | None = None
+    place: str | None = None  # properly cased: "Den Haag", not "DEN HAAG"
+    agencies: tuple[str, ...] = ()
+    published: datetime | None = None
+    time_label: str | None = None  # the page's own words, e.g. "2 uur geleden"
+
+    @property
+    def text(self) -> str:
+        """The story's body as one string, paragraphs separated by newlines."""
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A parsed news page: one lead story and the briefs under it."""
+
+    lead: Story
+    briefs: tuple[Story, ...] = ()
+    section: str | None = None  # from "Meer uit <Section>"
+
+
+class SegmentKind(StrEnum):
+    """What a script segment is; also the JSON value of ``kind``."""
+
+    INTRO = "intro"
+    LEAD = "lead"
+    BRIEF = "brief"
+    OUTRO = "outro"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One spoken unit of the bulletin; each becomes one chapter."""
+
+    kind: SegmentKind
+    title: str  # chapter title
+    text: str  # exactly what the speech engine is given
+    written: str  # the same content as written text, for transcripts
+    place: str | None = None
+    agencies: tuple[str, ...] = ()
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A story (or part of one) left out to fit ``--max-duration``."""
+
+    kind: str  # "brief" or "paragraph"
+    title: str
+    place: str | None
+    published: datetime | None
+    estimated_seconds: float
+
+
+@dataclass(frozen=True)
+class Script:
+    """The whole bulletin as text, in speaking order."""
+
+    title: str
+    at: datetime
+    segments: tuple[Segment, ...]
+    section: str | None = None
+    dropped: tuple[Dropped, ...] = field(default=())
+    estimated_seconds: float = 0.0

@@ -1,0 +1,235 @@
+"""Assemble a radio script from a parsed page, following newsreader conventions.
+
+- The intro gives the time the way a newsreader says it; the outro signs off.
+- The lead comes first, then the briefs in the page's editorial order.
+- A dateline is spoken as its own short phrase ("Moskou.") before the story;
+  agencies, time labels and section markers are never spoken.
+- Adjacent briefs from one place (or same-place briefs that tie on time) are
+  read together under one spoken dateline.
+- A lead headline that the first sentence repeats is read once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+
+from bulletin.errors import ConfigError, ScriptError
+from bulletin.model import Dropped, Page, Script, Segment, SegmentKind, Story
+from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
+from bulletin.script.estimate import Pacing
+
+Prepare = Callable[[str], str]
+
+INTRO_TITLE = "Opening"
+OUTRO_TITLE = "Afsluiting"
+TITLE_WORDS = 7
+ELLIPSIS = "…"
+# A headline is "repeated" when this share of its content words (not in
+# stopwords-nl.txt) occurs in the first sentence too, allowing for
+# inflection and compounds (defensie ~ defensiegebied).
+HEADLINE_REPEAT_SHARE = 0.6
+PREFIX_MATCH_LETTERS = 5
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_\"'“‘])")
+WORD = re.compile(r"[^\W_]+")
+QUOTES = re.compile(r"[\"“”„«»]")
+PLACEHOLDERS = ("greeting", "clock", "date", "show", "section")
+
+
+@dataclass(frozen=True)
+class ScriptSettings:
+    """What the script stage needs from the configuration."""
+
+    show: str
+    intro: str  # template; placeholders: {greeting} {clock} {date} {show} {section}
+    outro: str
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph."""
+    return SENTENCE_SPLIT.split(text.strip(), maxsplit=1)[0]
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Dutch function words, from the package's data file."""
+    text = resources.files(__package__).joinpath("stopwords-nl.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def headline_repeated(headline: str, sentence: str) -> bool:
+    """True when ``sentence`` already says what ``headline`` says."""
+    head = [w for w in WORD.findall(headline.lower()) if w not in stopwords()]
+    said = WORD.findall(sentence.lower())
+    if not head:
+        return False
+
+    def found(word: str) -> bool:
+        return any(
+            s == word
+            or (min(len(s), len(word)) >= PREFIX_MATCH_LETTERS and (s.startswith(word) or word.startswith(s)))
+            for s in said
+        )
+
+    return sum(map(found, head)) / len(head) >= HEADLINE_REPEAT_SHARE
+
+
+def first_words(text: str, count: int = TITLE_WORDS) -> str:
+    """The opening words of a text, for a chapter title (without quotation marks)."""
+    words = QUOTES.sub("", first_sentence(text)).split()
+    if len(words) <= count:
+        return " ".join(words).rstrip(".!?")
+    return " ".join(words[:count]).rstrip(",;:") + ELLIPSIS
+
+
+def editorial_order(briefs: Sequence[Story]) -> list[Story]:
+    """The page's order, with same-place briefs that tie on time pulled together."""
+    remaining = list(briefs)
+    ordered: list[Story] = []
+    while remaining:
+        head = remaining.pop(0)
+        ordered.append(head)
+        if head.place is None:
+            continue
+        mates = [b for b in remaining if b.place == head.place and b.published == head.published]
+        ordered.extend(mates)
+        remaining = [b for b in remaining if all(b is not m for m in mates)]
+    return ordered
+
+
+def _fill(template: str, values: dict[str, str], name: str) -> str:
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError) as exc:
+        names = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        raise ConfigError(f"script {name} template {template!r} is invalid ({exc}); use {names}.") from None
+
+
+class _Builder:
+    """Turns a selection of stories into segments; rebuilt as stories are dropped."""
+
+    def __init__(self, page: Page, at: datetime, settings: ScriptSettings, prepare: Prepare) -> None:
+        self.page, self.at, self.prepare = page, at, prepare
+        values = {
+            "greeting": greeting(at.time()),
+            "clock": spoken_time(at.time()),
+            "date": spoken_date(at.date()),
+            "show": settings.show,
+            "section": page.section or "",
+        }
+        intro = _fill(settings.intro, values, "intro")
+        outro = _fill(settings.outro, values, "outro")
+        self.intro = self._segment(SegmentKind.INTRO, INTRO_TITLE, [intro])
+        self.outro = self._segment(SegmentKind.OUTRO, OUTRO_TITLE, [outro])
+
+    def _segment(self, kind: SegmentKind, title: str, parts: list[str], story: Story | None = None) -> Segment:
+        written = "\n".join(parts)
+        return Segment(
+            kind=kind,
+            title=title,
+            text="\n".join(self.prepare(p) for p in parts),
+            written=written,
+            place=story.place if story else None,
+            agencies=story.agencies if story else (),
+            published=story.published if story else None,
+        )
+
+    def lead(self, paragraphs: Sequence[str]) -> Segment:
+        lead = self.page.lead
+        parts: list[str] = []
+        if lead.headline and not headline_repeated(lead.headline, first_sentence(paragraphs[0])):
+            parts.append(_sentence(lead.headline))
+        if lead.place:
+            parts.append(f"{lead.place}.")
+        parts.extend(paragraphs)
+        title = lead.headline or _place_title(lead.place, paragraphs[0])
+        return self._segment(SegmentKind.LEAD, title, parts, lead)
+
+    def brief(self, story: Story, *, say_place: bool) -> Segment:
+        parts = ([f"{story.place}."] if say_place and story.place else []) + list(story.paragraphs)
+        return self._segment(SegmentKind.BRIEF, _place_title(story.place, story.paragraphs[0]), parts, story)
+
+    def segments(self, lead_paragraphs: Sequence[str], briefs: Sequence[Story]) -> list[Segment]:
+        out = [self.intro, self.lead(lead_paragraphs)]
+        previous_place: str | None = None
+        for story in briefs:
+            out.append(self.brief(story, say_place=story.place != previous_place))
+            previous_place = story.place
+        out.append(self.outro)
+        return out
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?" else text + "."
+
+
+def _place_title(place: str | None, text: str) -> str:
+    words = first_words(text)
+    return f"{place}: {words}" if place else words
+
+
+def _oldest(briefs: Sequence[Story], page_order: Sequence[Story]) -> Story:
+    """The brief to drop first: the oldest (unknown times count as oldest);
+    among equals, the one lowest on the page."""
+    position = {id(story): index for index, story in enumerate(page_order)}
+
+    def age_key(story: Story) -> tuple[bool, float, int]:
+        known = story.published is not None
+        return (known, story.published.timestamp() if story.published else 0.0, -position[id(story)])
+
+    return min(briefs, key=age_key)
+
+
+def assemble(
+    page: Page,
+    at: datetime,
+    settings: ScriptSettings,
+    prepare: Prepare,
+    *,
+    pacing: Pacing,
+    max_seconds: float | None = None,
+) -> Script:
+    """Build the script; with ``max_seconds``, drop the oldest briefs (then trailing
+    lead paragraphs) until the estimated length fits."""
+    builder = _Builder(page, at, settings, prepare)
+    briefs = editorial_order(page.briefs)
+    lead_paragraphs = list(page.lead.paragraphs)
+    segments = builder.segments(lead_paragraphs, briefs)
+    dropped: list[Dropped] = []
+
+    def length(segs: list[Segment]) -> float:
+        return pacing.total([s.text for s in segs])
+
+    while max_seconds is not None and length(segments) > max_seconds:
+        if briefs:
+            victim = _oldest(briefs, page.briefs)
+            seconds = pacing.seconds(builder.brief(victim, say_place=True).text)
+            briefs = [b for b in briefs if b is not victim]
+            dropped.append(Dropped("brief", _place_title(victim.place, victim.paragraphs[0]),
+                                   victim.place, victim.published, round(seconds, 1)))
+        elif len(lead_paragraphs) > 1:
+            paragraph = lead_paragraphs.pop()
+            dropped.append(Dropped("paragraph", first_words(paragraph), page.lead.place,
+                                   page.lead.published, round(pacing.seconds(prepare(paragraph)), 1)))
+        else:
+            raise ScriptError(
+                f"the intro, the lead's first paragraph and the outro alone take about "
+                f"{length(segments):.0f} s, more than --max-duration {max_seconds:g}; "
+                f"allow more time."
+            )
+        segments = builder.segments(lead_paragraphs, briefs)
+
+    title = f"{settings.show} – {written_date(at.date())}, {at:%H:%M}"
+    return Script(
+        title=title,
+        at=at,
+        segments=tuple(segments),
+        section=page.section,
+        dropped=tuple(dropped),
+        estimated_seconds=round(length(segments), 1),
+    )

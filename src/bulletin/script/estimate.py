@@ -1,0 +1,38 @@
+"""How long a text takes to say: an estimate, for fitting a bulletin to a length."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+CLAUSE_BREAK = re.compile(r"[,;:](?:\s|$)")
+PARAGRAPH_BREAK = "\n"
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """Speaking pace of a voice, and the silence put between segments."""
+
+    chars_per_second: float  # letters and digits per second of speech
+    gap_seconds: float = 0.4  # silence (and sounders) between segments
+    # Pauses fitted on espeak-ng's Dutch voice at 165 wpm over 27 segments;
+    # other voices differ mostly in chars_per_second, set in their profile.
+    sentence_pause: float = 0.26
+    clause_pause: float = 0.2
+
+    def seconds(self, text: str) -> float:
+        """Estimated speaking time of one text."""
+        spoken = sum(ch.isalnum() for ch in text)
+        sentences = len(SENTENCE_END.findall(text)) + text.count(PARAGRAPH_BREAK)
+        clauses = len(CLAUSE_BREAK.findall(text))
+        return (
+            spoken / self.chars_per_second
+            + sentences * self.sentence_pause
+            + clauses * self.clause_pause
+        )
+
+    def total(self, texts: list[str]) -> float:
+        """Estimated length of a bulletin made of these segment texts."""
+        gaps = max(len(texts) - 1, 0) * self.gap_seconds
+        return sum(self.seconds(t) for t in texts) + gaps

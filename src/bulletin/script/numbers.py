@@ -1,0 +1,46 @@
+"""Dutch number words, as a newsreader says them."""
+
+from __future__ import annotations
+
+from num2words import num2words
+
+LANG = "nl"
+ONE_STRESSED = "één"  # num2words writes the numeral "one" with accents everywhere
+ONE = "een"
+# Whole numbers written without a thousands dot in this range are said in
+# hundreds, years and counts alike: 1990 -> "negentienhonderdnegentig".
+HUNDREDS_FORM = range(1100, 2000)
+# Fractions up to this many digits are read as a number ("komma vijfendertig");
+# longer ones digit by digit.
+FRACTION_AS_NUMBER_DIGITS = 2
+
+
+def cardinal(n: int, *, hundreds_form: bool = False) -> str:
+    """413 -> "vierhonderddertien"; with ``hundreds_form``, 1990 -> "negentienhonderdnegentig"."""
+    if n < 0:
+        return "min " + cardinal(-n, hundreds_form=hundreds_form)
+    if hundreds_form and n in HUNDREDS_FORM:
+        hundreds, rest = divmod(n, 100)
+        return cardinal(hundreds) + "honderd" + (cardinal(rest) if rest else "")
+    words = num2words(n, lang=LANG)
+    # Only a lone "één" carries the accents; in compounds it is plain "een".
+    return words if words == ONE_STRESSED else words.replace(ONE_STRESSED, ONE)
+
+
+def ordinal(n: int) -> str:
+    """3 -> "derde", 21 -> "eenentwintigste"."""
+    return str(num2words(n, lang=LANG, to="ordinal"))
+
+
+def decimal(whole: int, fraction: str) -> str:
+    """The Dutch decimal comma: (2, "1") -> "twee komma een"; (2, "05") -> "twee komma nul vijf"."""
+    if len(fraction) <= FRACTION_AS_NUMBER_DIGITS and not fraction.startswith("0"):
+        tail = cardinal(int(fraction))
+    else:
+        tail = " ".join(cardinal(int(digit)) for digit in fraction)
+    return f"{cardinal(whole)} komma {tail}"
+
+
+def digits(text: str) -> str:
+    """Read a digit string as one number: "44210" -> "vierenveertigduizend..."."""
+    return cardinal(int(text))

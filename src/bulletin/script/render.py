@@ -1,0 +1,64 @@
+"""A script as plain text for people and as JSON for programs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bulletin.model import Dropped, Script, Segment
+
+RULE = "-" * 60
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="minutes") if moment else None
+
+
+def segment_dict(segment: Segment) -> dict[str, Any]:
+    """One segment in the documented JSON shape."""
+    return {
+        "kind": segment.kind.value,
+        "title": segment.title,
+        "place": segment.place,
+        "agencies": list(segment.agencies),
+        "published": _iso(segment.published),
+        "text": segment.text,
+    }
+
+
+def dropped_dict(item: Dropped) -> dict[str, Any]:
+    """One left-out story in the documented JSON shape."""
+    return {
+        "kind": item.kind,
+        "title": item.title,
+        "place": item.place,
+        "published": _iso(item.published),
+        "estimated_seconds": item.estimated_seconds,
+    }
+
+
+def to_dict(script: Script) -> dict[str, Any]:
+    """``{"title", "at", "segments": [...], "dropped": [...]}``."""
+    return {
+        "title": script.title,
+        "at": script.at.isoformat(timespec="seconds"),
+        "segments": [segment_dict(s) for s in script.segments],
+        "dropped": [dropped_dict(d) for d in script.dropped],
+    }
+
+
+def to_json(script: Script) -> str:
+    """The script as pretty-printed UTF-8 JSON text."""
+    return json.dumps(to_dict(script), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_text(script: Script) -> str:
+    """The script as a newsreader would have it on paper."""
+    lines = [script.title, f"~{script.estimated_seconds:.0f} s, {len(script.segments)} segments", ""]
+    for number, seg in enumerate(script.segments, 1):
+        lines += [f"[{number}] {seg.kind.value.upper()}: {seg.title}", seg.text, ""]
+    if script.dropped:
+        lines += [RULE, "Left out to fit the length:"]
+        lines += [f"- {d.kind}: {d.title} (~{d.estimated_seconds:.0f} s)" for d in script.dropped]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,134 @@
+"""espeak-ng, the offline default, loaded from the ``espeakng-loader`` wheel.
+
+The wheel ships libespeak-ng and its voice data, so no system package and no
+network are needed. The library keeps global state, so calls are serialised.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, ClassVar
+
+import numpy as np
+
+from bulletin.errors import EngineError
+from bulletin.tts.base import Engine, Speech
+
+AUDIO_OUTPUT_SYNCHRONOUS = 2
+POS_CHARACTER = 1
+CHARS_UTF8 = 1
+EE_OK = 0
+PARAM_RATE = 1
+PARAM_PITCH = 3
+MIN_RATE, MAX_RATE = 80, 450  # words per minute espeak-ng accepts
+MIN_PITCH, MAX_PITCH = 0, 100
+CALLBACK_CONTINUE = 0
+
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+
+class _Library:
+    """The process-wide libespeak-ng, initialised once."""
+
+    def __init__(self) -> None:
+        import espeakng_loader
+
+        try:
+            self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+            data = espeakng_loader.get_data_path()
+        except (OSError, RuntimeError) as exc:
+            raise EngineError(
+                f"espeak-ng could not be loaded ({exc}). Probable cause: a broken "
+                "espeakng-loader install; try: pip install --force-reinstall espeakng-loader"
+            ) from None
+        lib = self.lib
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        lib.espeak_Info.argtypes = [ctypes.c_void_p]
+        self.sample_rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode(), 0)
+        if self.sample_rate <= 0:
+            raise EngineError(f"espeak-ng failed to start with its data at {data}.")
+        self.version = lib.espeak_Info(None).decode()
+        self.lock = threading.Lock()
+        self._chunks: list[np.ndarray] = []
+        # Keep a reference: ctypes callbacks die with their Python object.
+        self._callback = _SYNTH_CALLBACK(self._collect)
+        lib.espeak_SetSynthCallback(self._callback)
+
+    def _collect(self, wav: Any, count: int, _events: Any) -> int:
+        if count > 0:
+            self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+        return CALLBACK_CONTINUE
+
+    def synth(self, text: str, voice: str, rate: int, pitch: int) -> np.ndarray:
+        data = text.encode("utf-8")
+        with self.lock:
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != EE_OK:
+                raise EngineError(
+                    f"espeak-ng has no voice {voice!r}; set options.voice in the voice profile "
+                    "(for example \"nl\" or \"nl+m3\")."
+                )
+            self.lib.espeak_SetParameter(PARAM_RATE, rate, 0)
+            self.lib.espeak_SetParameter(PARAM_PITCH, pitch, 0)
+            self._chunks = []
+            status = self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
+            chunks, self._chunks = self._chunks, []
+        if status != EE_OK:
+            raise EngineError(f"espeak-ng failed to speak a segment (status {status}).")
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+
+
+@cache
+def _library() -> _Library:
+    return _Library()
+
+
+class EspeakEngine(Engine):
+    """espeak-ng through ctypes: fast, offline, robotic but clear."""
+
+    name: ClassVar[str] = "espeak"
+    description: ClassVar[str] = "espeak-ng, offline (bundled by the espeakng-loader wheel)"
+
+    def __init__(self, voice: str = "nl", variant: str = "", rate: int = 165, pitch: int = 45) -> None:
+        if not MIN_RATE <= rate <= MAX_RATE:
+            raise EngineError(f"espeak rate {rate} is out of range; use {MIN_RATE}-{MAX_RATE} words per minute.")
+        if not MIN_PITCH <= pitch <= MAX_PITCH:
+            raise EngineError(f"espeak pitch {pitch} is out of range; use {MIN_PITCH}-{MAX_PITCH}.")
+        self.voice = f"{voice}+{variant}" if variant else voice
+        self.rate, self.pitch = rate, pitch
+
+    @classmethod
+    def check(cls) -> None:
+        """espeak-ng needs the espeakng-loader wheel; loading it proves it works."""
+        try:
+            import espeakng_loader  # noqa: F401
+        except ImportError:
+            raise EngineError(
+                "the espeak engine needs the espeakng-loader package; "
+                "install it with: pip install espeakng-loader"
+            ) from None
+        _library()
+
+    @property
+    def version(self) -> str:
+        return _library().version
+
+    @property
+    def settings(self) -> Mapping[str, Any]:
+        return {"voice": self.voice, "rate": self.rate, "pitch": self.pitch}
+
+    def synthesize(self, text: str) -> Speech:
+        lib = _library()
+        return Speech(lib.synth(text, self.voice, self.rate, self.pitch), lib.sample_rate)

@@ -1,0 +1,102 @@
+"""Voice profiles: small TOML files under ``voices/`` naming an engine, its
+settings, the lexicons to apply and the speaking pace."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bulletin.errors import ConfigError
+
+PROFILE_SUFFIX = ".toml"
+REQUIRED_KEYS = ("name", "engine", "language", "chars_per_second")
+OPTIONAL_KEYS = ("description", "lexicons", "options")
+LEXICON_PREFIX = "lexicon-"
+
+
+def builtin_voices_dir() -> Path:
+    """The voices shipped with bulletin: inside an installed wheel, else the repository's."""
+    packaged = Path(__file__).parent / "voices"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "voices"
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    """One voice: which engine speaks, how, and with which lexicons."""
+
+    name: str
+    engine: str
+    language: str
+    chars_per_second: float
+    lexicons: tuple[Path, ...]
+    options: Mapping[str, Any]
+    description: str
+    path: Path
+
+
+def _profile_paths(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Profile name -> file; earlier directories win, so a user's copy overrides ours."""
+    found: dict[str, Path] = {}
+    for directory in dirs:
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob(f"*{PROFILE_SUFFIX}")):
+            if not path.name.startswith(LEXICON_PREFIX):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def _find_lexicon(name: str, beside: Path, dirs: Sequence[Path]) -> Path:
+    for directory in (beside, *dirs):
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"{beside}: lexicon {name!r} not found beside the profile or in {', '.join(map(str, dirs))}.")
+
+
+def load_profile(path: Path, dirs: Sequence[Path]) -> VoiceProfile:
+    """Read and check one profile file."""
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    missing = [k for k in REQUIRED_KEYS if k not in raw]
+    if missing:
+        raise ConfigError(f"{path}: missing key(s) {', '.join(missing)}.")
+    unknown = sorted(set(raw) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}.")
+    cps = raw["chars_per_second"]
+    if not isinstance(cps, int | float) or cps <= 0:
+        raise ConfigError(f"{path}: chars_per_second must be a positive number, got {cps!r}.")
+    options = raw.get("options", {})
+    if not isinstance(options, dict):
+        raise ConfigError(f"{path}: [options] must be a table.")
+    lexicons = raw.get("lexicons", [])
+    return VoiceProfile(
+        name=str(raw["name"]),
+        engine=str(raw["engine"]),
+        language=str(raw["language"]),
+        chars_per_second=float(cps),
+        lexicons=tuple(_find_lexicon(str(n), path.parent, dirs) for n in lexicons),
+        options=options,
+        description=str(raw.get("description", "")),
+        path=path,
+    )
+
+
+def load_voice(name: str, dirs: Sequence[Path]) -> VoiceProfile:
+    """The profile called ``name`` from the first directory that has it."""
+    paths = _profile_paths(dirs)
+    if name not in paths:
+        known = ", ".join(sorted(paths)) or "none"
+        raise ConfigError(f"unknown voice {name!r}; available voices: {known}.")
+    return load_profile(paths[name], dirs)
+
+
+def list_voices(dirs: Sequence[Path]) -> list[VoiceProfile]:
+    """Every profile found, by name."""
+    return [load_profile(p, dirs) for _, p in sorted(_profile_paths(dirs).items())]

@@ -1,0 +1,66 @@
+"""Shared fixtures. Audio is checked with tools other than our own code:
+pyloudnorm for loudness, scipy for true peak, ffmpeg for decoding, mutagen for tags."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = FIXTURES / "pages"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+RATE = 44100
+
+
+@pytest.fixture
+def at() -> datetime:
+    """A fixed bulletin time: Friday 27 November 2026, 08:15 in Amsterdam."""
+    return datetime(2026, 11, 27, 8, 15, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def page() -> callable:
+    """Path of a fixture page by file name."""
+    return lambda name: PAGES / name
+
+
+def ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def decode(path: Path, rate: int = RATE) -> np.ndarray:
+    """Decode any audio file to mono float64 with ffmpeg itself."""
+    raw = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", str(rate), "-f", "f64le", "-"],
+        capture_output=True, check=True,
+    ).stdout
+    return np.frombuffer(raw, dtype=np.float64)
+
+
+def lufs(samples: np.ndarray, rate: int = RATE) -> float:
+    """Integrated loudness by pyloudnorm (BS.1770-4), independent of our meter."""
+    import pyloudnorm
+
+    return float(pyloudnorm.Meter(rate).integrated_loudness(samples))
+
+
+def true_peak_dbtp(samples: np.ndarray) -> float:
+    """True peak by 4x oversampling (BS.1770 annex 2), written here, not imported from bulletin."""
+    from scipy.signal import resample_poly
+
+    peak = float(np.max(np.abs(resample_poly(samples, 4, 1))))
+    return 20 * np.log10(max(peak, float(np.max(np.abs(samples)))))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cwd(tmp_path, monkeypatch):
+    """Run every test in its own folder: no stray bulletin.toml, output/ lands in tmp."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BULLETIN_DEBUG", raising=False)

@@ -1,0 +1,123 @@
+"""Audio stages, each checked against an independent measurement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bulletin.audio.loudness import Master, block_peaks, integrated_loudness, limiter_gain, apply_gain, true_peak
+from bulletin.audio.stitch import Gaps, stitch, to_float, trim_silence
+from bulletin.model import SegmentKind
+from bulletin.tts.base import Speech
+from conftest import RATE, lufs, true_peak_dbtp
+
+
+def tone(freq: float, seconds: float, amplitude: float, rate: int = RATE, phase: float = 0.0) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amplitude * np.sin(2 * np.pi * freq * t + phase)).astype(np.float32)
+
+
+def speechlike(seconds: float, seed: int = 1, rate: int = RATE, pulses: bool = False) -> np.ndarray:
+    """A 120 Hz voice-like source through a formant, in syllable-like bursts.
+
+    With ``pulses`` the source is a pulse train (peak-to-loudness ratio ~18 dB,
+    like raw synthetic speech); otherwise a sawtooth (~12 dB, like processed speech).
+    """
+    from scipy.signal import lfilter
+
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    if pulses:
+        source = np.zeros(n)
+        source[:: rate // 120] = 1.0
+    else:
+        source = (np.arange(n) * 120 / rate) % 1.0 - 0.5
+    voiced = lfilter([1.0], [1.0, -1.3, 0.6], source + 0.05 * rng.standard_normal(n))
+    envelope = np.sin(2 * np.pi * 3 * np.arange(n) / rate) > -0.3
+    out = voiced * envelope
+    return (0.3 * out / np.max(np.abs(out))).astype(np.float32)
+
+
+def test_stitch_places_parts_and_gaps_in_one_array():
+    parts = [np.ones(100, np.float32), 2 * np.ones(50, np.float32), 3 * np.ones(10, np.float32)]
+    audio, spans = stitch(parts, [1, 2], 1000)  # 1 ms = 1 sample at 1 kHz
+    assert len(audio) == 160 + 3
+    assert [(s.start, s.end) for s in spans] == [(0, 100), (101, 151), (153, 163)]
+    assert audio[100] == 0 and audio[151] == 0 and audio[152] == 0
+    with pytest.raises(ValueError):
+        stitch(parts, [1], 1000)
+
+
+def test_gaps_follow_radio_pacing():
+    gaps = Gaps(between_ms=400, after_intro_ms=800, before_outro_ms=600)
+    kinds = [SegmentKind.INTRO, SegmentKind.LEAD, SegmentKind.BRIEF, SegmentKind.OUTRO]
+    assert [gaps.after(a, b) for a, b in zip(kinds, kinds[1:])] == [800, 400, 600]
+
+
+def test_trim_keeps_a_little_silence_around_speech():
+    x = np.concatenate([np.zeros(4410), tone(440, 0.5, 0.5), np.zeros(8820)]).astype(np.float32)
+    trimmed = trim_silence(x, RATE, threshold_db=-50, keep_ms=20)
+    assert len(trimmed) == pytest.approx(0.5 * RATE + 2 * 0.02 * RATE, abs=50)
+    assert len(trim_silence(np.zeros(1000, np.float32), RATE, -50, 20)) == 0
+
+
+def test_resampling_keeps_pitch_and_doubles_samples():
+    x = (tone(1000, 1.0, 0.5, rate=22050) * 32767).astype(np.int16)
+    y = to_float(Speech(x, 22050), RATE)
+    assert len(y) == 2 * len(x)
+    spectrum = np.abs(np.fft.rfft(y))
+    assert np.argmax(spectrum) * RATE / len(y) == pytest.approx(1000, abs=2)
+
+
+@pytest.mark.parametrize("signal", ["tone", "noise", "speechlike"])
+def test_our_meter_agrees_with_pyloudnorm(signal):
+    rng = np.random.default_rng(3)
+    x = {
+        "tone": tone(997, 5, 0.1),
+        "noise": (0.05 * rng.standard_normal(5 * RATE)).astype(np.float32),
+        "speechlike": speechlike(8),
+    }[signal]
+    assert integrated_loudness(x, RATE) == pytest.approx(lufs(x.astype(np.float64)), abs=0.05)
+
+
+def test_reference_tone_reads_minus_23_lufs():
+    # BS.1770: a 997 Hz sine at -20 dBFS in one channel reads -23.0 LUFS.
+    assert integrated_loudness(tone(997, 10, 0.1), RATE) == pytest.approx(-23.0, abs=0.1)
+
+
+def test_true_peak_sees_between_the_samples():
+    # A quarter-rate sine sampled at 45 degrees: every sample is at 0.707, the wave peaks at 1.0.
+    x = tone(RATE / 4, 1.0, 1.0, phase=np.pi / 4)
+    assert 20 * np.log10(np.max(np.abs(x))) == pytest.approx(-3.0, abs=0.1)
+    assert true_peak(x) == pytest.approx(0.0, abs=0.2)
+    assert len(block_peaks(x)) == -(-len(x) // 32)
+
+
+def test_limiter_holds_the_ceiling():
+    x = speechlike(6, pulses=True) * 4  # peaks far over full scale
+    peaks = 20 * np.log10(np.maximum(block_peaks(x), 1e-10))
+    y = apply_gain(x, limiter_gain(peaks, -1.0, RATE))
+    assert true_peak_dbtp(y.astype(np.float64)) <= -0.95
+
+
+@pytest.mark.parametrize(("target", "ceiling"), [(-16.0, -1.5), (-23.0, -1.0), (-19.0, -2.0)])
+def test_master_meets_target_and_ceiling(target, ceiling):
+    x = speechlike(12)
+    y = Master(x, RATE).render(target, ceiling).astype(np.float64)
+    assert lufs(y) == pytest.approx(target, abs=0.15)
+    assert true_peak_dbtp(y) <= ceiling + 0.05
+
+
+def test_master_levels_each_part():
+    quiet, loud = speechlike(5, seed=1) * 0.1, speechlike(5, seed=2)
+    audio, spans = stitch([quiet, loud], [500], RATE)
+    y = Master(audio, RATE, [(s.start, s.end) for s in spans]).render(-18.0, -1.0).astype(np.float64)
+    part_loudness = [lufs(y[s.start: s.end]) for s in spans]
+    assert abs(part_loudness[0] - part_loudness[1]) < 0.5
+
+
+def test_silence_cannot_be_mastered():
+    from bulletin.errors import AudioError
+
+    with pytest.raises(AudioError, match="silent"):
+        Master(np.zeros(RATE, np.float32), RATE)

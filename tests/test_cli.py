@@ -1,0 +1,153 @@
+"""The command line, through click's CliRunner: output, exit codes, errors, no half-written files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bulletin.cli import cli
+from conftest import PAGES
+
+AT = ["--at", "2026-11-27T08:15"]
+
+
+def run(*args: str):
+    try:  # click < 8.2 mixes stderr into output unless told not to
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(cli, list(args))
+
+
+def test_script_text_names_places_properly_cased():
+    result = run("script", str(PAGES / "europa.txt"), *AT)
+    assert result.exit_code == 0, result.stderr
+    for place in ("Brussel.", "Warschau.", "Straatsburg.", "Madrid.", "Londen."):
+        assert f"\n{place}\n" in result.stdout
+    for unspoken in ("WARSCHAU", "(ANP", "geleden", "Meer uit"):
+        assert unspoken not in result.stdout
+
+
+def test_script_json_shape():
+    result = run("script", str(PAGES / "europa.txt"), *AT, "--format", "json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"title", "at", "segments", "dropped"}
+    assert data["at"] == "2026-11-27T08:15:00+01:00"
+    for seg in data["segments"]:
+        assert set(seg) == {"kind", "title", "place", "agencies", "published", "text"}
+    assert data["segments"][2]["published"] == "2026-11-27T08:00+01:00"  # 15 minutes before 08:15
+
+
+def test_at_with_offset_is_converted_to_the_show_zone():
+    result = run("script", str(PAGES / "kort.txt"), "--at", "2026-11-27T07:15:00Z", "--format", "json")
+    assert json.loads(result.stdout)["at"] == "2026-11-27T08:15:00+01:00"
+
+
+def test_max_duration_reports_what_was_left_out():
+    result = run("script", str(PAGES / "europa.txt"), *AT, "--max-duration", "45")
+    assert result.exit_code == 0
+    assert "Left out to fit the length:" in result.stdout
+    assert "- brief: Londen:" in result.stdout
+
+
+def test_build_prints_path_duration_and_loudness(tmp_path):
+    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    path, summary = result.stdout.splitlines()[:2]
+    assert path == str(tmp_path / "out/2026-11-27/nieuwsbulletin-binnenland-0815.mp3")
+    assert Path(path).is_file()
+    assert "LUFS" in summary and "dBTP" in summary and "espeak" in summary
+
+
+def test_quiet_build_prints_only_the_path(tmp_path):
+    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(tmp_path), "-q")
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith(".mp3") and len(result.stdout.splitlines()) == 1
+
+
+BAD_PAGES = ["leeg.txt", "witruimte.txt", "alleen-kop.txt", "rommel.bin", "onleesbaar.txt", "kort-utf16.txt",
+             "bestaat-niet.txt"]
+
+
+@pytest.mark.parametrize("name", BAD_PAGES)
+@pytest.mark.parametrize("command", ["build", "script"])
+def test_bad_input_is_one_line_exit_1_and_writes_nothing(tmp_path, command, name):
+    out = tmp_path / "out"
+    extra = ["-o", str(out)] if command == "build" else []
+    result = run(command, str(PAGES / name), *AT, *extra)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_debug_shows_the_real_exception():
+    result = run("script", str(PAGES / "leeg.txt"), "--debug")
+    assert result.exit_code != 0
+    assert type(result.exception).__name__ == "InputError"
+
+
+def test_unknown_engine_lists_the_valid_ones(tmp_path):
+    result = run("build", str(PAGES / "kort.txt"), "--engine", "festival", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "espeak" in result.stderr
+
+
+def test_bad_at_is_a_usage_error():
+    result = run("script", str(PAGES / "kort.txt"), "--at", "vanmorgen")
+    assert result.exit_code == 2
+    assert "ISO-8601" in result.stderr
+
+
+def test_config_error_names_the_line(tmp_path):
+    config = tmp_path / "bulletin.toml"
+    config.write_text('[show]\ntitle = "x"\n\n[audio]\ngap_ms = "lang"\n', "utf-8")
+    result = run("script", str(PAGES / "kort.txt"), "--config", str(config))
+    assert result.exit_code == 1
+    assert f"{config}:5:" in result.stderr and "gap_ms" in result.stderr
+
+
+def test_crash_while_encoding_leaves_no_files(tmp_path, monkeypatch):
+    import bulletin.audio.render as render
+
+    def broken_encoder(samples, rate, path, bitrate):
+        Path(path).write_bytes(b"\xff\xfb half an mp3")
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(render, "encode_mp3", broken_encoder)
+    out = tmp_path / "out"
+    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(out))
+    assert result.exit_code == 70
+    assert "Internal error" in result.stderr
+    assert not out.exists()
+
+
+def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert run("build", str(PAGES / "kort.txt"), *AT, "-o", str(out)).exit_code == 0
+    mp3 = out / "2026-11-27/nieuwsbulletin-binnenland-0815.mp3"
+    before = mp3.read_bytes()
+
+    import bulletin.audio.render as render
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render, "encode_mp3", full_disk)
+    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: No space left on device."
+    assert mp3.read_bytes() == before
+    assert sorted(p.suffix for p in mp3.parent.iterdir()) == [".json", ".mp3", ".txt"]
+
+
+def test_python_dash_m_works():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "bulletin", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and "bulletin" in done.stdout

@@ -1,0 +1,100 @@
+"""The saved-page parser on the format's quirks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bulletin.errors import InputError
+from bulletin.sources import load_page, parse_page
+
+
+def test_lead_and_briefs(page, at):
+    parsed = load_page(page("europa.txt"), at)
+    assert parsed.section == "Buitenland"
+    lead = parsed.lead
+    assert lead.headline == "Europese ministers eens over gezamenlijke inkoop van munitie"
+    assert (lead.place, lead.agencies) == ("Brussel", ("ANP", "AFP"))
+    assert len(lead.paragraphs) == 2
+    assert lead.paragraphs[0].startswith("De ministers van Defensie")  # dateline removed
+    assert [b.place for b in parsed.briefs] == [
+        "Warschau", "Straatsburg", "Madrid", "Straatsburg", "Straatsburg", "Londen",
+    ]
+    assert parsed.briefs[2].agencies == ("ANP", "Reuters")
+
+
+def test_a_label_belongs_to_the_item_before_it(page, at):
+    briefs = load_page(page("europa.txt"), at).briefs
+    labels = [b.time_label for b in briefs]
+    # Each label is glued to the start of the NEXT line; the last stands alone.
+    assert labels == [
+        "15 minuten geleden", "1 uur geleden", "1 uur geleden", "1 uur geleden", "2 uur geleden", "gisteren",
+    ]
+    assert briefs[0].published == at - timedelta(minutes=15)
+    assert briefs[4].published == at - timedelta(hours=2)
+    for brief in briefs:  # no label text is left in a story
+        assert "geleden" not in brief.text and "gisteren" not in brief.text
+
+
+def test_lead_without_headline_and_lowercase_prefix_place(page, at):
+    parsed = load_page(page("zonder-kop.txt"), at)
+    assert parsed.lead.headline is None
+    assert parsed.lead.place == "Amsterdam"
+    assert parsed.section == "Cultuur"
+    (brief,) = parsed.briefs
+    assert brief.place == "'s-Hertogenbosch"
+    assert brief.time_label == "zojuist" and brief.published == at
+
+
+def test_page_without_briefs_or_dateline(page, at):
+    parsed = load_page(page("zonder-briefs.txt"), at)
+    assert parsed.briefs == () and parsed.section is None
+    assert parsed.lead.place is None and parsed.lead.agencies == ()
+    assert len(parsed.lead.paragraphs) == 2
+
+
+def test_paragraph_opening_like_a_label_keeps_its_words(at):
+    text = "Kop\nNet als vorig jaar stijgt de huur.\n14.05 uur begon de zitting.\nMeer uit Binnenland\nZWOLLE (ANP) - Tekst.\n"
+    lead = parse_page(text, at).lead
+    assert lead.paragraphs == ("Net als vorig jaar stijgt de huur.", "14.05 uur begon de zitting.")
+
+
+def test_label_glued_to_the_section_marker_belongs_to_the_lead(at):
+    text = "Kop\nDEN HAAG (ANP) - Tekst.\n5 minuten geledenMeer uit Binnenland\nZWOLLE (ANP) - Brief.\n"
+    parsed = parse_page(text, at)
+    assert parsed.lead.time_label == "5 minuten geleden"
+    assert parsed.section == "Binnenland"
+
+
+def test_dash_variants_and_agency_free_dateline(at):
+    text = "Kop\nDEN HAAG (ANP) – Een.\nMeer uit Binnenland\nZWOLLE - Twee.\nGRONINGEN (ANP/dpa) — Drie.\n"
+    parsed = parse_page(text, at)
+    assert parsed.lead.paragraphs == ("Een.",)
+    assert [(b.place, b.agencies, b.text) for b in parsed.briefs] == [
+        ("Zwolle", (), "Twee."), ("Groningen", ("ANP", "dpa"), "Drie."),
+    ]
+
+
+def test_lowercase_text_with_parentheses_is_not_a_dateline(at):
+    parsed = parse_page("Kop\nDe minister (VVD) - zo zei ze - is boos.\n", at)
+    assert parsed.lead.place is None
+    assert parsed.lead.paragraphs == ("De minister (VVD) - zo zei ze - is boos.",)
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("leeg.txt", "is empty"),
+        ("witruimte.txt", "is empty"),
+        ("alleen-kop.txt", "has no story text"),
+    ],
+)
+def test_pages_without_a_story_are_refused(page, at, name, says):
+    with pytest.raises(InputError, match=says):
+        load_page(page(name), at)
+
+
+def test_lead_without_text_is_refused(at):
+    with pytest.raises(InputError, match="has no story text"):
+        parse_page("Kop\nMeer uit Binnenland\nZWOLLE (ANP) - Brief.\n", at)
