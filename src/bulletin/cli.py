@@ -127,11 +127,12 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int, str], None] | N
         return
     bar: Any = None
 
-    def update(done: int, total: int, _label: str) -> None:
+    def update(done: int, total: int, label: str) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="Speaking", file=sys.stderr).__enter__()
-        bar.update(1)
+            bar = click.progressbar(length=total, label="Building", file=sys.stderr,
+                                    item_show_func=lambda item: item).__enter__()
+        bar.update(done - bar.pos, label[:40])
 
     try:
         yield update

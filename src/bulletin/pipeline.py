@@ -119,7 +119,7 @@ def build(
     audio = cfg.audio_settings(config)
 
     speeches = []
-    total = len(script.segments)
+    total = len(script.segments) + 1  # every segment, then mastering and encoding
     for done, segment in enumerate(script.segments, 1):
         speeches.append(engine.synthesize(segment.text))
         if progress:
@@ -131,6 +131,8 @@ def build(
     engine_label = f"{engine.name} {engine.version}"
     with staged([mp3, text, data]) as (mp3_tmp, text_tmp, data_tmp):
         rendered = render_mp3(speeches, [s.kind for s in script.segments], audio, mp3_tmp)
+        if progress:
+            progress(total, total, "mastered")
         write_tags(mp3_tmp, TagInfo(
             title=script.title,
             artist=config.get("show", "author"),
