@@ -3,6 +3,7 @@ pyloudnorm for loudness, scipy for true peak, ffmpeg for decoding, mutagen for t
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = FIXTURES / "pages"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 RATE = 44100
+
+
+OFFLINE = {"voice.engine": "espeak"}  # config overrides for tests that are not about engine choice
 
 
 @pytest.fixture
@@ -60,7 +64,29 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cwd(tmp_path, monkeypatch):
-    """Run every test in its own folder: no stray bulletin.toml, output/ lands in tmp."""
+def _isolated(tmp_path, monkeypatch):
+    """Run every test in its own folder (no stray bulletin.toml, output/ in tmp), with its
+    own segment cache, and with no way out to the internet: only loopback connects."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BULLETIN_DEBUG", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real_connect = socket.socket.connect
+
+    def loopback_only(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and sock.family != socket.AF_UNIX:
+            raise OSError(f"test tried to reach {host}: tests stay off the network")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)
+
+
+@pytest.fixture
+def google():
+    """Google's TTS endpoint faked at the HTTP layer (see fake_google.py)."""
+    import responses
+
+    from fake_google import FakeGoogle
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeGoogle(mock)

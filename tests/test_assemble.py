@@ -12,15 +12,17 @@ from bulletin.config import load_config, script_settings
 from bulletin.errors import ConfigError, ScriptError
 from bulletin.model import Page, SegmentKind, Story
 from bulletin.pipeline import make_script
-from bulletin.script import Pacing, ScriptSettings, assemble
+from bulletin.script import Pacing, Reader, ScriptSettings, Voicing, assemble
 from bulletin.script.assemble import editorial_order, headline_repeated
 from bulletin.script.render import to_dict
+from conftest import OFFLINE
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def script_of(page_path: Path, at: datetime, **kwargs):
-    return make_script(page_path, load_config(), at=at, **kwargs)
+    """The script as the offline voice reads it (its lexicon spells acronyms out)."""
+    return make_script(page_path, load_config(overrides=OFFLINE), at=at, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -103,9 +105,9 @@ def test_dropping_the_first_of_a_group_moves_its_dateline_on(at):
         briefs=(Story(("Eerste bericht met wat meer woorden erin.",), place="Zwolle", published=old),
                 Story(("Tweede bericht met wat meer woorden erin.",), place="Zwolle", published=new)),
     )
-    pacing = Pacing(chars_per_second=14.0)
-    full = assemble(page, at, settings, str, pacing=pacing)
-    cut = assemble(page, at, settings, str, pacing=pacing, max_seconds=full.estimated_seconds - 1)
+    voicing = Voicing.single(Reader(str, Pacing(chars_per_second=14.0)))
+    full = assemble(page, at, settings, voicing)
+    cut = assemble(page, at, settings, voicing, max_seconds=full.estimated_seconds - 1)
     (brief,) = [s for s in cut.segments if s.kind is SegmentKind.BRIEF]
     assert brief.text.startswith("Zwolle.\nTweede")
 
@@ -120,6 +122,21 @@ def test_lead_paragraphs_go_after_all_briefs(page, at):
 def test_impossible_length_is_a_clear_error(page, at):
     with pytest.raises(ScriptError, match="more than --max-duration 3"):
         script_of(page("kort.txt"), at, max_seconds=3)
+
+
+def test_each_voice_reads_with_its_own_lexicon(page, at):
+    google = make_script(page("europa.txt"), load_config(overrides={"voice.engine": "gtts"}), at=at)
+    offline = script_of(page("europa.txt"), at)
+    assert "de E-U zijn" in google.segments[1].text
+    assert "de ee-uu zijn" in offline.segments[1].text
+
+
+def test_anchor_and_newsreader_may_differ(page, at):
+    config = load_config(overrides={"voice.anchor": "espeak-nl", "voice.newsreader": "gtts-nl",
+                                    "show.title": "NOS Radio"})
+    segments = make_script(page("europa.txt"), config, at=at).segments
+    assert "en-oo-es Radio" in segments[0].text and "en-oo-es Radio" in segments[-1].text  # anchor: espeak
+    assert "de F-S-B op" in segments[-3].text  # newsreader: Google
 
 
 def test_bad_template_names_the_placeholders(tmp_path, page, at):

@@ -11,7 +11,7 @@ from mutagen.mp3 import MP3, BitrateMode
 
 from bulletin.config import load_config
 from bulletin.pipeline import build
-from conftest import decode, lufs, true_peak_dbtp
+from conftest import OFFLINE, decode, lufs, true_peak_dbtp
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def built(tmp_path_factory):
     from zoneinfo import ZoneInfo
 
     out = tmp_path_factory.mktemp("out")
-    config = load_config(overrides={"output.dir": str(out)})
+    config = load_config(overrides={"output.dir": str(out), **OFFLINE})
     result = build(Path(__file__).parent / "fixtures/pages/kort.txt", config,
                    at=datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam")))
     return out, result

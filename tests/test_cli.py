@@ -12,6 +12,7 @@ from bulletin.cli import cli
 from conftest import PAGES
 
 AT = ["--at", "2026-11-27T08:15"]
+ESPEAK = ["--engine", "espeak"]
 
 
 def run(*args: str):
@@ -54,7 +55,7 @@ def test_max_duration_reports_what_was_left_out():
 
 
 def test_build_prints_path_duration_and_loudness(tmp_path):
-    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(tmp_path / "out"))
+    result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
     path, summary = result.stdout.splitlines()[:2]
     assert path == str(tmp_path / "out/2026-11-27/nieuwsbulletin-binnenland-0815.mp3")
@@ -63,7 +64,7 @@ def test_build_prints_path_duration_and_loudness(tmp_path):
 
 
 def test_quiet_build_prints_only_the_path(tmp_path):
-    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(tmp_path), "-q")
+    result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(tmp_path), "-q")
     assert result.exit_code == 0
     assert result.stdout.strip().endswith(".mp3") and len(result.stdout.splitlines()) == 1
 
@@ -77,7 +78,7 @@ BAD_PAGES = ["leeg.txt", "witruimte.txt", "alleen-kop.txt", "rommel.bin", "onlee
 def test_bad_input_is_one_line_exit_1_and_writes_nothing(tmp_path, command, name):
     out = tmp_path / "out"
     extra = ["-o", str(out)] if command == "build" else []
-    result = run(command, str(PAGES / name), *AT, *extra)
+    result = run(command, str(PAGES / name), *AT, *ESPEAK, *extra)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ")
@@ -120,7 +121,7 @@ def test_crash_while_encoding_leaves_no_files(tmp_path, monkeypatch):
 
     monkeypatch.setattr(render, "encode_mp3", broken_encoder)
     out = tmp_path / "out"
-    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(out))
+    result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out))
     assert result.exit_code == 70
     assert "Internal error" in result.stderr
     assert not out.exists()
@@ -128,7 +129,7 @@ def test_crash_while_encoding_leaves_no_files(tmp_path, monkeypatch):
 
 def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    assert run("build", str(PAGES / "kort.txt"), *AT, "-o", str(out)).exit_code == 0
+    assert run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out)).exit_code == 0
     mp3 = out / "2026-11-27/nieuwsbulletin-binnenland-0815.mp3"
     before = mp3.read_bytes()
 
@@ -138,7 +139,7 @@ def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(render, "encode_mp3", full_disk)
-    result = run("build", str(PAGES / "kort.txt"), *AT, "-o", str(out))
+    result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: No space left on device."
     assert mp3.read_bytes() == before

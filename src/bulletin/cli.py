@@ -110,7 +110,11 @@ def common_options(func: F) -> F:
 
 
 def script_options(func: F) -> F:
-    """PAGE, --at and --max-duration, shared by build and script."""
+    """PAGE, --at, --max-duration, --engine and --voice, shared by build and script."""
+    func = click.option("--voice", metavar="NAME",
+                        help="Voice profile for anchor and newsreader (see `bulletin voices`).")(func)
+    func = click.option("--engine", type=click.Choice(["auto", *engine_names()]),
+                        help="auto (default): Google when it answers, else offline; or one engine, strictly.")(func)
     func = click.option("--max-duration", type=click.FloatRange(min=1), metavar="SECONDS",
                         help="Drop the oldest briefs until the estimated length fits.")(func)
     func = click.option("--at", type=IsoDateTime(), metavar="ISO-8601",
@@ -148,6 +152,10 @@ def _config(config_path: Path | None, quiet: bool, verbose: int, **overrides: An
     return load_config(config_path, overrides)
 
 
+def _voice_overrides(engine: str | None, voice: str | None) -> dict[str, Any]:
+    return {"voice.engine": engine, "voice.anchor": voice, "voice.newsreader": voice}
+
+
 # --- commands ----------------------------------------------------------------------
 
 
@@ -163,18 +171,19 @@ def cli(ctx: click.Context) -> None:
 @script_options
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: output/).")
-@click.option("--engine", type=click.Choice(engine_names()), help="Speech engine (default: the voice's own).")
+@click.option("--no-cache", is_flag=True, help="Synthesise every segment anew; leave the cache alone.")
 @common_options
-def build(page: Path, at: datetime | None, max_duration: float | None, output_dir: Path | None,
-          engine: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
+def build(page: Path, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
+          output_dir: Path | None, no_cache: bool, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Build a bulletin MP3 from a saved news PAGE.
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
     """
     from bulletin import pipeline
 
-    config = _config(config_path, quiet, verbose,
-                     **{"output.dir": str(output_dir) if output_dir else None, "voice.engine": engine})
+    config = _config(config_path, quiet, verbose, **_voice_overrides(engine, voice),
+                     **{"output.dir": str(output_dir) if output_dir else None,
+                        "cache.enabled": False if no_cache else None})
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
     click.echo(str(result.mp3))
@@ -182,9 +191,10 @@ def build(page: Path, at: datetime | None, max_duration: float | None, output_di
         return
     loud = result.loudness
     minutes, seconds = divmod(loud.duration, 60)
+    speech = result.speech
     click.echo(
         f"{int(minutes)}:{seconds:04.1f} · {loud.integrated:.1f} LUFS · {loud.true_peak:.1f} dBTP · "
-        f"{len(result.script.segments)} segments · {result.engine} ({result.voice}) · "
+        f"{speech.segments} segments ({speech.cached} cached) · {result.engine} ({result.voice}) · "
         f"built in {result.seconds_taken:.1f} s"
     )
     for item in result.script.dropped:
@@ -196,15 +206,76 @@ def build(page: Path, at: datetime | None, max_duration: float | None, output_di
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Text for people, JSON for programs.")
 @common_options
-def script(page: Path, at: datetime | None, max_duration: float | None, fmt: str,
-           config_path: Path | None, quiet: bool, verbose: int) -> None:
+def script(page: Path, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
+           fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Print the radio script for a saved news PAGE, without synthesising it."""
     from bulletin import pipeline
     from bulletin.script.render import to_json, to_text
 
-    config = _config(config_path, quiet, verbose)
+    config = _config(config_path, quiet, verbose, **_voice_overrides(engine, voice))
     result = pipeline.make_script(page, config, at=at, max_seconds=max_duration)
     click.echo(to_json(result) if fmt == "json" else to_text(result), nl=False)
+
+
+@cli.command()
+@common_options
+def voices(config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """List the voice profiles and whether each engine can run here."""
+    from bulletin import config as cfg
+    from bulletin.voices import list_voices
+    from bulletin.tts import engine_status
+
+    config = _config(config_path, quiet, verbose)
+    roles: dict[str, list[str]] = {}
+    for role in ("anchor", "newsreader", "fallback"):
+        roles.setdefault(config.get("voice", role), []).append(role)
+    for profile in list_voices(cfg.voice_dirs(config)):
+        role = f" [{', '.join(roles[profile.name])}]" if profile.name in roles else ""
+        click.echo(f"{profile.name}{role}: {profile.description} ({profile.engine}, {profile.language}) "
+                   f"- {engine_status(profile.engine)}")
+
+
+@cli.group()
+def cache() -> None:
+    """The cache of synthesised segments."""
+
+
+def _segment_cache(config_path: Path | None) -> Any:
+    from bulletin import config as cfg
+    from bulletin.tts.cache import SegmentCache, default_cache_dir
+
+    config = _config(config_path, False, 0)
+    return SegmentCache(cfg.cache_dir(config) or default_cache_dir())
+
+
+@cache.command("info")
+@common_options
+def cache_info(config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Where the cache is, how many segments it holds and how big it is."""
+    import time as clock
+
+    info = _segment_cache(config_path).info()
+    click.echo(f"{info.root}")
+    click.echo(f"{info.entries} segments, {info.total_bytes / 1e6:.1f} MB")
+    if info.oldest is not None:
+        click.echo(f"last used between {clock.strftime('%Y-%m-%d', clock.localtime(info.oldest))} "
+                   f"and {clock.strftime('%Y-%m-%d', clock.localtime(info.newest))}")
+
+
+@cache.command("prune")
+@click.option("--older-than", "older_than", type=click.FloatRange(min=0), metavar="DAYS", default=30.0,
+              show_default=True, help="Remove segments not used for this many days.")
+@click.option("--max-size", type=click.FloatRange(min=0), metavar="MB",
+              help="Then remove the least recently used until the cache fits.")
+@click.option("--all", "everything", is_flag=True, help="Empty the cache.")
+@common_options
+def cache_prune(older_than: float, max_size: float | None, everything: bool,
+                config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Remove old segments from the cache."""
+    store = _segment_cache(config_path)
+    removed, freed = store.prune(older_than_days=0 if everything else older_than,
+                                 max_bytes=None if max_size is None else int(max_size * 1e6))
+    click.echo(f"removed {removed} segments, {freed / 1e6:.1f} MB")
 
 
 def main() -> None:

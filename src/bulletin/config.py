@@ -22,8 +22,9 @@ from bulletin.script import ScriptSettings
 from bulletin.voices import builtin_voices_dir
 
 CONFIG_NAME = "bulletin.toml"
+MS_PER_S = 1000
 # Keys whose values are paths: relative ones are taken from the config file's folder.
-PATH_KEYS = {("output", "dir"), ("voice", "voices_dir")}
+PATH_KEYS = {("output", "dir"), ("voice", "voices_dir"), ("cache", "dir")}
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -131,7 +132,23 @@ def script_settings(config: Config) -> ScriptSettings:
         show=config.get("show", "title"),
         intro=config.get("script", "intro"),
         outro=config.get("script", "outro"),
+        gap_seconds=config.get("audio", "gap_ms") / MS_PER_S,
     )
+
+
+def engine_options(config: Config, engine: str) -> dict[str, Any]:
+    """Runtime options for an engine from its own section (e.g. ``[gtts]``), if any."""
+    return dict(config.values.get(engine, {}))
+
+
+def cache_dir(config: Config) -> Path | None:
+    """Where synthesised segments are cached; ``None`` when caching is off."""
+    from bulletin.tts.cache import default_cache_dir
+
+    if not config.get("cache", "enabled"):
+        return None
+    configured = config.get("cache", "dir")
+    return Path(configured) if configured else default_cache_dir()
 
 
 def audio_settings(config: Config) -> AudioSettings:

@@ -24,7 +24,12 @@ class ScriptError(BulletinError):
 
 
 class EngineError(BulletinError):
-    """A speech engine is unknown, unavailable or failed."""
+    """A speech engine is unavailable or failed."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(f"{reason} {hint}".strip())
+        self.reason = reason
+        self.hint = hint
 
 
 class AudioError(BulletinError):

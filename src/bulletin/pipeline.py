@@ -15,20 +15,30 @@ from bulletin import __version__, config as cfg
 from bulletin.audio.loudness import Loudness
 from bulletin.audio.render import render_mp3
 from bulletin.config import Config
-from bulletin.errors import ConfigError
+from bulletin.errors import ConfigError, EngineError
 from bulletin.fsutil import staged
-from bulletin.model import Script
-from bulletin.script import Pacing, Preparer, assemble, load_lexicon
+from bulletin.model import Page, Script
+from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
 from bulletin.script.render import to_json, to_text
 from bulletin.sources import load_page
 from bulletin.tags import TagInfo, write_tags
-from bulletin.tts import create_engine, engine_class
-from bulletin.voices import VoiceProfile, list_voices, load_voice
+from bulletin.tts import Engine, Speech, create_engine, engine_class, engine_names
+from bulletin.tts.cache import SegmentCache
+from bulletin.tts.speak import SpeechStats, speak
+from bulletin.voices import Cast, VoiceProfile, load_voice, profile_for_engine
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
-MS_PER_S = 1000
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Casting:
+    """The voices to use, and the offline voices to fall back on (``auto`` only)."""
+
+    cast: Cast
+    fallback: Cast | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,8 @@ class BuildResult:
     loudness: Loudness
     engine: str
     voice: str
+    speech: SpeechStats
+    fell_back: bool
     seconds_taken: float
 
 
@@ -53,42 +65,43 @@ def resolve_at(at: datetime | None, config: Config) -> datetime:
     return at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
 
 
-def choose_voice(config: Config) -> VoiceProfile:
-    """The configured voice profile; with an engine chosen, that engine's first profile."""
+def choose_cast(config: Config) -> Casting:
+    """Voices per the config: ``[voice] engine`` is ``auto`` or an engine name."""
     dirs = cfg.voice_dirs(config)
-    profile = load_voice(config.get("voice", "profile"), dirs)
     engine = config.get("voice", "engine")
-    if not engine or engine == profile.engine:
-        return profile
-    engine_class(engine)  # an unknown name fails here, listing the valid ones
-    for candidate in list_voices(dirs):
-        if candidate.engine == engine and candidate.language == profile.language:
-            return candidate
-    raise ConfigError(f"no voice profile for engine {engine!r} in {', '.join(map(str, dirs))}.")
+    if engine != AUTO and engine not in engine_names():
+        raise ConfigError(f"unknown engine {engine!r}; choose one of: {', '.join([AUTO, *engine_names()])}.")
+    anchor = load_voice(config.get("voice", "anchor"), dirs)
+    newsreader = load_voice(config.get("voice", "newsreader"), dirs)
+    if engine != AUTO:  # strict: every voice from that engine, no fallback
+        anchor, newsreader = (v if v.engine == engine else profile_for_engine(engine, v.language, dirs)
+                              for v in (anchor, newsreader))
+        return Casting(Cast(anchor, newsreader))
+    cast = Cast(anchor, newsreader)
+    if not any(engine_class(v.engine).online for v in cast.profiles):
+        return Casting(cast)
+    offline = load_voice(config.get("voice", "fallback"), dirs)
+    if engine_class(offline.engine).online:
+        raise ConfigError(f"[voice] fallback {offline.name!r} must be an offline voice.")
+    return Casting(cast, Cast(offline, offline))
 
 
-def _pacing(profile: VoiceProfile, config: Config) -> Pacing:
-    return Pacing(
-        chars_per_second=profile.chars_per_second,
-        gap_seconds=config.get("audio", "gap_ms") / MS_PER_S,
-    )
+def _reader(profile: VoiceProfile) -> Reader:
+    return Reader(Preparer(load_lexicon(profile.lexicons)), Pacing(profile.chars_per_second))
+
+
+def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds: float | None) -> Script:
+    anchor = _reader(cast.anchor)
+    newsreader = anchor if cast.newsreader == cast.anchor else _reader(cast.newsreader)
+    return assemble(page, at, cfg.script_settings(config), Voicing(anchor, newsreader), max_seconds=max_seconds)
 
 
 def make_script(
     page: Path, config: Config, *, at: datetime | None = None, max_seconds: float | None = None
 ) -> Script:
-    """Parse ``page`` and assemble its radio script, without any audio."""
-    profile = choose_voice(config)
-    return _script(page, config, profile, resolve_at(at, config), max_seconds)
-
-
-def _script(page: Path, config: Config, profile: VoiceProfile, at: datetime, max_seconds: float | None) -> Script:
-    parsed = load_page(page, at)
-    prepare = Preparer(load_lexicon(profile.lexicons))
-    return assemble(
-        parsed, at, cfg.script_settings(config), prepare,
-        pacing=_pacing(profile, config), max_seconds=max_seconds,
-    )
+    """Parse ``page`` and assemble its radio script for the configured voices, without audio."""
+    moment = resolve_at(at, config)
+    return _assemble(load_page(page, moment), moment, choose_cast(config).cast, config, max_seconds)
 
 
 def slug(text: str) -> str:
@@ -103,6 +116,30 @@ def output_stem(out_dir: Path, script: Script, show: str) -> Path:
     return out_dir / f"{script.at:%Y-%m-%d}" / f"{name}-{script.at:%H%M}"
 
 
+def _voice(
+    page: Page, at: datetime, cast: Cast, config: Config, max_seconds: float | None,
+    cache: SegmentCache | None, progress: Progress | None,
+) -> tuple[Script, list[Speech], SpeechStats, dict[str, Engine]]:
+    """Assemble the script for ``cast`` and speak it."""
+    script = _assemble(page, at, cast, config, max_seconds)
+    engines = {
+        v.name: create_engine(v.engine, {**cfg.engine_options(config, v.engine), **v.options})
+        for v in cast.profiles
+    }
+    total = len(script.segments) + 1  # every segment, then mastering
+    done = 0
+
+    def segment_done(index: int) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, script.segments[index].title)
+
+    jobs = [(engines[cast.voice(s.kind).name], s.text) for s in script.segments]
+    speeches, stats = speak(jobs, cache, segment_done)
+    return script, speeches, stats, engines
+
+
 def build(
     page: Path,
     config: Config,
@@ -113,38 +150,43 @@ def build(
 ) -> BuildResult:
     """Build one bulletin MP3 (plus its script as .txt and .json) from a saved page."""
     started = time.perf_counter()
-    profile = choose_voice(config)
-    script = _script(page, config, profile, resolve_at(at, config), max_seconds)
-    engine = create_engine(profile.engine, profile.options)
-    audio = cfg.audio_settings(config)
-
-    speeches = []
-    total = len(script.segments) + 1  # every segment, then mastering and encoding
-    for done, segment in enumerate(script.segments, 1):
-        speeches.append(engine.synthesize(segment.text))
-        if progress:
-            progress(done, total, segment.title)
-    log.info("synthesised %d segments with %s in %.2f s", total, engine.name, time.perf_counter() - started)
+    moment = resolve_at(at, config)
+    parsed = load_page(page, moment)
+    casting = choose_cast(config)
+    cache_root = cfg.cache_dir(config)
+    cache = SegmentCache(cache_root) if cache_root else None
+    cast, fell_back = casting.cast, False
+    try:
+        script, speeches, stats, engines = _voice(parsed, moment, cast, config, max_seconds, cache, progress)
+    except EngineError as exc:
+        if casting.fallback is None:
+            raise
+        cast, fell_back = casting.fallback, True
+        log.warning("%s The whole bulletin is read by %s instead.", exc.reason, cast.newsreader.name)
+        script, speeches, stats, engines = _voice(parsed, moment, cast, config, max_seconds, cache, progress)
+    log.info("speech: %d segments, %d from the cache, %d synthesised in %.2f s",
+             stats.segments, stats.cached, stats.synthesised, time.perf_counter() - started)
 
     stem = output_stem(Path(config.get("output", "dir")), script, config.get("show", "title"))
     mp3, text, data = (stem.with_suffix(s) for s in (".mp3", ".txt", ".json"))
-    engine_label = f"{engine.name} {engine.version}"
+    spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in engines.values()}.values())
+    voices = " + ".join(v.name for v in cast.profiles)
     with staged([mp3, text, data]) as (mp3_tmp, text_tmp, data_tmp):
-        rendered = render_mp3(speeches, [s.kind for s in script.segments], audio, mp3_tmp)
+        rendered = render_mp3(speeches, [s.kind for s in script.segments], cfg.audio_settings(config), mp3_tmp)
         if progress:
-            progress(total, total, "mastered")
+            progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
         write_tags(mp3_tmp, TagInfo(
             title=script.title,
             artist=config.get("show", "author"),
             album=config.get("show", "title"),
             recorded=script.at,
             genre=config.get("show", "genre"),
-            encoded_by=f"bulletin {__version__} ({engine_label}, voice {profile.name})",
+            encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
         ))
         text_tmp.write_text(to_text(script), encoding="utf-8")
         data_tmp.write_text(to_json(script), encoding="utf-8")
     return BuildResult(
         mp3=mp3, script_text=text, script_json=data, script=script,
-        loudness=rendered.loudness, engine=engine_label, voice=profile.name,
-        seconds_taken=time.perf_counter() - started,
+        loudness=rendered.loudness, engine=spoken_by, voice=voices, speech=stats,
+        fell_back=fell_back, seconds_taken=time.perf_counter() - started,
     )

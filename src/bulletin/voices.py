@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.errors import ConfigError
+from bulletin.model import SegmentKind
 
 PROFILE_SUFFIX = ".toml"
 REQUIRED_KEYS = ("name", "engine", "language", "chars_per_second")
@@ -100,3 +101,33 @@ def load_voice(name: str, dirs: Sequence[Path]) -> VoiceProfile:
 def list_voices(dirs: Sequence[Path]) -> list[VoiceProfile]:
     """Every profile found, by name."""
     return [load_profile(p, dirs) for _, p in sorted(_profile_paths(dirs).items())]
+
+
+def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> VoiceProfile:
+    """The voice for ``engine`` in ``language``: ``<engine>-<language>`` if it exists, else the first."""
+    candidates = [v for v in list_voices(dirs) if v.engine == engine and v.language == language]
+    if not candidates:
+        raise ConfigError(f"no voice profile for engine {engine!r} and language {language!r} in "
+                          f"{', '.join(map(str, dirs))}.")
+    preferred = [v for v in candidates if v.name == f"{engine}-{language}"]
+    return (preferred or candidates)[0]
+
+
+ANCHOR_KINDS = frozenset({SegmentKind.INTRO, SegmentKind.OUTRO})
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who speaks: the anchor opens and closes, the newsreader reads the stories."""
+
+    anchor: VoiceProfile
+    newsreader: VoiceProfile
+
+    def voice(self, kind: SegmentKind) -> VoiceProfile:
+        """The voice of a segment of ``kind``."""
+        return self.anchor if kind in ANCHOR_KINDS else self.newsreader
+
+    @property
+    def profiles(self) -> tuple[VoiceProfile, ...]:
+        """The distinct voices, anchor first."""
+        return (self.anchor,) if self.anchor == self.newsreader else (self.anchor, self.newsreader)

@@ -44,9 +44,9 @@ def audio_segment_class() -> type[AudioSegment]:
     return AudioSegment
 
 
-def _run(args: list[str], what: str, loglevel: str) -> subprocess.CompletedProcess[bytes]:
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", loglevel, *args]
-    result = subprocess.run(command, capture_output=True, check=False)
+def _run(args: list[str], what: str, loglevel: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", loglevel, *(["-nostdin"] if data is None else []), *args]
+    result = subprocess.run(command, input=data, capture_output=True, check=False)
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()
         raise AudioError(f"ffmpeg could not {what}: {detail[-1] if detail else 'no message'}.")
@@ -61,6 +61,12 @@ def run_ffmpeg(args: list[str], *, what: str) -> bytes:
 def run_ffmpeg_stderr(args: list[str], *, what: str) -> str:
     """Run ffmpeg at info level and return what it logged (filters report there)."""
     return _run(args, what, "info").stderr.decode(errors="replace")
+
+
+def decode_bytes(data: bytes, sample_rate: int) -> np.ndarray:
+    """Encoded audio (MP3, say) in memory to mono int16 samples at ``sample_rate``."""
+    args = ["-i", "pipe:0", "-ac", "1", "-ar", str(sample_rate), "-f", "s16le", "pipe:1"]
+    return np.frombuffer(_run(args, "decode audio", "error", data).stdout, dtype=np.int16)
 
 
 def decode(path: str | Path, sample_rate: int) -> np.ndarray:

@@ -24,6 +24,7 @@ from bulletin.script.clock import greeting, spoken_date, spoken_time, written_da
 from bulletin.script.estimate import Pacing
 
 Prepare = Callable[[str], str]
+ANCHOR_KINDS = frozenset({SegmentKind.INTRO, SegmentKind.OUTRO})
 
 INTRO_TITLE = "Opening"
 OUTRO_TITLE = "Afsluiting"
@@ -47,6 +48,32 @@ class ScriptSettings:
     show: str
     intro: str  # template; placeholders: {greeting} {clock} {date} {show} {section}
     outro: str
+    gap_seconds: float = 0.4  # between segments, for the length estimate
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One voice's way with text: its lexicon (as a prepare function) and its pace."""
+
+    prepare: Prepare
+    pacing: Pacing
+
+
+@dataclass(frozen=True)
+class Voicing:
+    """Who reads what: the anchor opens and closes, the newsreader reads the stories."""
+
+    anchor: Reader
+    newsreader: Reader
+
+    @classmethod
+    def single(cls, reader: Reader) -> Voicing:
+        """One voice for everything."""
+        return cls(reader, reader)
+
+    def reader(self, kind: SegmentKind) -> Reader:
+        """The reader of a segment of ``kind``."""
+        return self.anchor if kind in ANCHOR_KINDS else self.newsreader
 
 
 def first_sentence(text: str) -> str:
@@ -112,8 +139,8 @@ def _fill(template: str, values: dict[str, str], name: str) -> str:
 class _Builder:
     """Turns a selection of stories into segments; rebuilt as stories are dropped."""
 
-    def __init__(self, page: Page, at: datetime, settings: ScriptSettings, prepare: Prepare) -> None:
-        self.page, self.at, self.prepare = page, at, prepare
+    def __init__(self, page: Page, at: datetime, settings: ScriptSettings, voicing: Voicing) -> None:
+        self.page, self.at, self.voicing = page, at, voicing
         values = {
             "greeting": greeting(at.time()),
             "clock": spoken_time(at.time()),
@@ -128,10 +155,11 @@ class _Builder:
 
     def _segment(self, kind: SegmentKind, title: str, parts: list[str], story: Story | None = None) -> Segment:
         written = "\n".join(parts)
+        prepare = self.voicing.reader(kind).prepare
         return Segment(
             kind=kind,
             title=title,
-            text="\n".join(self.prepare(p) for p in parts),
+            text="\n".join(prepare(p) for p in parts),
             written=written,
             place=story.place if story else None,
             agencies=story.agencies if story else (),
@@ -189,21 +217,22 @@ def assemble(
     page: Page,
     at: datetime,
     settings: ScriptSettings,
-    prepare: Prepare,
+    voicing: Voicing,
     *,
-    pacing: Pacing,
     max_seconds: float | None = None,
 ) -> Script:
     """Build the script; with ``max_seconds``, drop the oldest briefs (then trailing
     lead paragraphs) until the estimated length fits."""
-    builder = _Builder(page, at, settings, prepare)
+    builder = _Builder(page, at, settings, voicing)
     briefs = editorial_order(page.briefs)
     lead_paragraphs = list(page.lead.paragraphs)
     segments = builder.segments(lead_paragraphs, briefs)
     dropped: list[Dropped] = []
+    pacing = voicing.newsreader.pacing  # dropped items are stories
 
     def length(segs: list[Segment]) -> float:
-        return pacing.total([s.text for s in segs])
+        speech = sum(voicing.reader(s.kind).pacing.seconds(s.text) for s in segs)
+        return speech + max(len(segs) - 1, 0) * settings.gap_seconds
 
     while max_seconds is not None and length(segments) > max_seconds:
         if briefs:
@@ -215,7 +244,8 @@ def assemble(
         elif len(lead_paragraphs) > 1:
             paragraph = lead_paragraphs.pop()
             dropped.append(Dropped("paragraph", first_words(paragraph), page.lead.place,
-                                   page.lead.published, round(pacing.seconds(prepare(paragraph)), 1)))
+                                   page.lead.published,
+                                   round(pacing.seconds(voicing.newsreader.prepare(paragraph)), 1)))
         else:
             raise ScriptError(
                 f"the intro, the lead's first paragraph and the outro alone take about "

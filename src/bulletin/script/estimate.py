@@ -12,10 +12,9 @@ PARAGRAPH_BREAK = "\n"
 
 @dataclass(frozen=True)
 class Pacing:
-    """Speaking pace of a voice, and the silence put between segments."""
+    """Speaking pace of a voice."""
 
     chars_per_second: float  # letters and digits per second of speech
-    gap_seconds: float = 0.4  # silence (and sounders) between segments
     # Pauses fitted on espeak-ng's Dutch voice at 165 wpm over 27 segments;
     # other voices differ mostly in chars_per_second, set in their profile.
     sentence_pause: float = 0.26
@@ -31,8 +30,3 @@ class Pacing:
             + sentences * self.sentence_pause
             + clauses * self.clause_pause
         )
-
-    def total(self, texts: list[str]) -> float:
-        """Estimated length of a bulletin made of these segment texts."""
-        gaps = max(len(texts) - 1, 0) * self.gap_seconds
-        return sum(self.seconds(t) for t in texts) + gaps

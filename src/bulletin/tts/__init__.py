@@ -11,12 +11,13 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from bulletin.errors import ConfigError
+from bulletin.errors import BulletinError, ConfigError
 from bulletin.tts.base import Engine, Speech
 
 # name -> "module:Class"
 ENGINES: dict[str, str] = {
     "espeak": "bulletin.tts.espeak:EspeakEngine",
+    "gtts": "bulletin.tts.google:GttsEngine",
 }
 
 
@@ -37,6 +38,16 @@ def engine_class(name: str) -> type[Engine]:
     return cls
 
 
+def engine_status(name: str) -> str:
+    """"ready" or what is missing, for listings; online engines say they need the network."""
+    try:
+        cls = engine_class(name)
+        cls.check()
+    except BulletinError as exc:
+        return f"unavailable: {exc}"
+    return "ready (online: needs the network)" if cls.online else "ready (offline)"
+
+
 def create_engine(name: str, options: Mapping[str, Any]) -> Engine:
     """An engine ready to speak, after checking it can run here."""
     cls = engine_class(name)
@@ -50,4 +61,4 @@ def create_engine(name: str, options: Mapping[str, Any]) -> Engine:
     return cls(**options)
 
 
-__all__ = ["ENGINES", "Engine", "Speech", "create_engine", "engine_class", "engine_names"]
+__all__ = ["ENGINES", "Engine", "Speech", "create_engine", "engine_class", "engine_names", "engine_status"]

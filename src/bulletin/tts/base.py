@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -23,11 +23,15 @@ class Speech:
         return len(self.samples) / self.sample_rate
 
 
+OnDone = Callable[[int, Speech], None]
+
+
 class Engine(ABC):
     """A named speech engine. Subclasses check their own prerequisites."""
 
     name: ClassVar[str]
     description: ClassVar[str]
+    online: ClassVar[bool] = False  # needs the network (so "auto" may fall back)
 
     @classmethod
     @abstractmethod
@@ -37,6 +41,18 @@ class Engine(ABC):
     @abstractmethod
     def synthesize(self, text: str) -> Speech:
         """Speak ``text``; raise EngineError on failure."""
+
+    def synthesize_many(self, texts: Sequence[str], on_done: OnDone | None = None) -> list[Speech]:
+        """Speak several texts, in order; ``on_done(index, speech)`` as each finishes.
+
+        One after another by default; engines that wait on a network override it.
+        """
+        out = []
+        for index, text in enumerate(texts):
+            out.append(self.synthesize(text))
+            if on_done:
+                on_done(index, out[-1])
+        return out
 
     @property
     @abstractmethod

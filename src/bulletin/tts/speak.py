@@ -1,0 +1,58 @@
+"""Speak a script's segments: from the cache where possible, the rest by each
+segment's engine (concurrently where the engine allows), in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bulletin.tts.base import Engine, Speech
+from bulletin.tts.cache import SegmentCache, segment_key
+
+
+@dataclass
+class SpeechStats:
+    """How a bulletin's speech was obtained."""
+
+    segments: int = 0
+    cached: int = 0
+    synthesised: int = 0
+
+
+def speak(
+    jobs: Sequence[tuple[Engine, str]],
+    cache: SegmentCache | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> tuple[list[Speech], SpeechStats]:
+    """Speech for each ``(engine, text)`` job, in the jobs' order.
+
+    ``on_done(index)`` is called as each segment is ready (cached ones first).
+    """
+    results: list[Speech | None] = [None] * len(jobs)
+    stats = SpeechStats(segments=len(jobs))
+    todo: dict[int, list[int]] = {}  # id(engine) -> job indexes still to synthesise
+    engines: dict[int, Engine] = {}
+    keys = [segment_key(engine, text) for engine, text in jobs] if cache else []
+    for index, (engine, _text) in enumerate(jobs):
+        hit = cache.get(keys[index]) if cache else None
+        if hit is not None:
+            results[index] = hit
+            stats.cached += 1
+            if on_done:
+                on_done(index)
+        else:
+            todo.setdefault(id(engine), []).append(index)
+            engines[id(engine)] = engine
+
+    for engine_id, indexes in todo.items():
+        def store(position: int, speech: Speech, indexes: list[int] = indexes) -> None:
+            index = indexes[position]
+            results[index] = speech
+            stats.synthesised += 1
+            if cache:
+                cache.put(keys[index], speech)
+            if on_done:
+                on_done(index)
+
+        engines[engine_id].synthesize_many([jobs[i][1] for i in indexes], store)
+    return [r for r in results if r is not None], stats

@@ -1,0 +1,165 @@
+"""Which voice speaks a bulletin, the cache, and what users see when Google fails.
+
+Google is faked at the HTTP layer; the offline fallback is the real espeak-ng."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+
+from bulletin.cli import cli
+from bulletin.config import load_config
+from bulletin.errors import EngineError
+from bulletin.pipeline import build
+from conftest import PAGES, decode, lufs
+
+AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
+FAST = {"gtts.backoff": 0.01, "gtts.requests_per_second": 1000.0}
+
+
+def build_with(page: Path, out: Path, **overrides):
+    config = load_config(overrides={"output.dir": str(out), **FAST, **overrides})
+    return build(page, config, at=AT)
+
+
+def spoken_by(mp3: Path) -> str:
+    return str(ID3(str(mp3))["TENC"])
+
+
+def test_gtts_build_then_a_rebuild_makes_no_requests(google, tmp_path):
+    first = build_with(PAGES / "europa.txt", tmp_path, **{"voice.engine": "gtts"})
+    requests_made = len(google.texts)
+    assert requests_made >= len(first.script.segments)
+    assert all(len(text) <= 100 for text in google.texts)
+    assert "gtts" in spoken_by(first.mp3) and "espeak" not in spoken_by(first.mp3)
+    assert (first.speech.cached, first.speech.synthesised) == (0, len(first.script.segments))
+
+    again = build_with(PAGES / "europa.txt", tmp_path, **{"voice.engine": "gtts"})
+    assert len(google.texts) == requests_made  # zero new requests
+    assert again.speech.cached == len(again.script.segments)
+    assert lufs(decode(again.mp3)) == pytest.approx(-16, abs=1)
+
+
+def test_one_new_brief_is_the_only_thing_synthesised(google, tmp_path):
+    build_with(PAGES / "europa.txt", tmp_path / "a", **{"voice.engine": "gtts"})
+    before = len(google.texts)
+    page = tmp_path / "europa-plus.txt"
+    new_brief = "PARIJS (ANP) - In Parijs is het nieuwe metrostation geopend."
+    page.write_text((PAGES / "europa.txt").read_text("utf-8") + new_brief + "\n", "utf-8")
+    result = build_with(page, tmp_path / "b", **{"voice.engine": "gtts"})
+    new_requests = google.texts[before:]
+    assert new_requests == ["Parijs. In Parijs is het nieuwe metrostation geopend."]
+    assert result.speech.synthesised == 1
+
+
+def test_a_changed_voice_setting_is_not_served_from_the_cache(google, tmp_path, monkeypatch):
+    build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+    before = len(google.texts)
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    profile = (Path(__file__).parents[1] / "voices/gtts-nl.toml").read_text("utf-8")
+    (voices / "gtts-nl.toml").write_text(profile.replace('tld = "com"', 'tld = "nl"'), "utf-8")
+    result = build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts", "voice.voices_dir": str(voices)})
+    assert result.speech.cached == 0 and len(google.texts) > before
+
+
+def test_no_cache_bypasses_the_cache(google, tmp_path):
+    build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+    before = len(google.texts)
+    result = build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts", "cache.enabled": False})
+    assert result.speech.cached == 0 and len(google.texts) == 2 * before
+
+
+def test_a_damaged_cache_entry_is_made_again(google, tmp_path):
+    first = build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+    before = len(google.texts)
+    entry = sorted((tmp_path / "cache/bulletin/segments").glob("*/*.seg"))[0]
+    entry.write_bytes(entry.read_bytes()[:-100])  # truncated, as by a full disk
+    again = build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+    assert again.speech.synthesised == 1 and again.speech.cached == len(first.script.segments) - 1
+    assert len(google.texts) > before
+    assert lufs(decode(again.mp3)) == pytest.approx(-16, abs=1)
+
+
+@pytest.mark.parametrize(
+    "failure", [requests.exceptions.ConnectionError("offline"), 403, 200],
+)
+def test_auto_falls_back_to_offline_for_the_whole_bulletin(google, tmp_path, caplog, failure):
+    google.fail_always(failure)
+    with caplog.at_level(logging.WARNING, logger="bulletin"):
+        result = build_with(PAGES / "europa.txt", tmp_path)  # engine "auto" is the default
+    assert result.fell_back
+    assert "espeak" in spoken_by(result.mp3) and "gtts" not in spoken_by(result.mp3)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "read by espeak-nl" in warnings[0]
+    data = json.loads(result.script_json.read_text("utf-8"))
+    assert "ee-uu" in data["segments"][1]["text"]  # the script is the offline voice's
+    assert lufs(decode(result.mp3)) == pytest.approx(-16, abs=1)
+
+
+def test_auto_never_mixes_voices_when_google_fails_partway(google, tmp_path):
+    google.fail_after(4, 403)  # four answers arrive, then Google refuses
+    result = build_with(PAGES / "europa.txt", tmp_path)
+    assert len(google.texts) > 4  # Google did speak part of it ...
+    assert result.fell_back
+    assert "gtts" not in spoken_by(result.mp3)  # ... but none of that is in the bulletin
+    assert result.speech.synthesised == len(result.script.segments)  # every segment by espeak
+
+
+def test_strict_gtts_exits_3_and_writes_nothing(google, tmp_path):
+    google.fail_always(requests.exceptions.ConnectionError("offline"))
+    out = tmp_path / "out"
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    result = runner.invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "gtts", "-o", str(out),
+                                 "--at", "2026-11-27T08:15", "--config", str(_fast_config(tmp_path))])
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        "Error: cannot reach translate.google.com. Probable cause: this machine is offline or the "
+        "host is blocked. Try --engine espeak."
+    ]
+    assert not out.exists()
+
+
+def test_strict_engine_error_in_the_library(google, tmp_path):
+    google.fail_always(404)
+    with pytest.raises(EngineError, match="HTTP 404"):
+        build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+
+
+def _fast_config(tmp_path: Path) -> Path:
+    path = tmp_path / "fast.toml"
+    path.write_text("[gtts]\nbackoff = 0.01\nrequests_per_second = 1000.0\n", "utf-8")
+    return path
+
+
+def test_voices_lists_profiles_and_engine_status():
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    result = runner.invoke(cli, ["voices"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("espeak-nl [fallback]") and "ready (offline)" in line for line in lines)
+    assert any(line.startswith("gtts-nl [anchor, newsreader]") and "needs the network" in line for line in lines)
+
+
+def test_cache_info_and_prune(google, tmp_path):
+    build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+    runner = CliRunner()
+    info = runner.invoke(cli, ["cache", "info"])
+    assert info.exit_code == 0 and "5 segments" in info.output
+    pruned = runner.invoke(cli, ["cache", "prune", "--all"])
+    assert pruned.exit_code == 0 and "removed 5 segments" in pruned.output
+    assert "0 segments" in runner.invoke(cli, ["cache", "info"]).output
