@@ -1,82 +1,184 @@
-"""End to end: a short page in, a podcast-ready MP3 out, checked with other tools."""
+"""End to end: a page in, a finished podcast episode out, read back with other tools:
+ffmpeg (decoding, chapters, duration), pyloudnorm (loudness), mutagen (frames),
+webvtt-py and srt (transcripts), Pillow (cover)."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import subprocess
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import srt
+import webvtt
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
+from PIL import Image
 
 from bulletin.config import load_config
 from bulletin.pipeline import build
-from conftest import OFFLINE, decode, lufs, true_peak_dbtp
+from conftest import OFFLINE, PAGES, decode, ffmpeg, lufs, true_peak_dbtp
+
+AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
+EXPECTED_FILES = ["chapters.json", "jpg", "json", "mp3", "qa.json", "srt", "txt", "vtt"]
+
+
+def built_in(out: Path, page: str = "europa.txt", **overrides):
+    config = load_config(overrides={"output.dir": str(out), **OFFLINE, **overrides})
+    return build(PAGES / page, config, at=AT)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """One build of kort.txt at 08:15, shared by the checks below."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    """One build of europa.txt at 08:15 (espeak, podcast profile, sounders on), shared below."""
+    return built_in(tmp_path_factory.mktemp("out"))
 
-    out = tmp_path_factory.mktemp("out")
-    config = load_config(overrides={"output.dir": str(out), **OFFLINE})
-    result = build(Path(__file__).parent / "fixtures/pages/kort.txt", config,
-                   at=datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam")))
-    return out, result
+
+def ffmpeg_chapters(path: Path) -> tuple[list[tuple[float, float, str]], float]:
+    """Chapters as ffmpeg itself reads them, and the duration it reports."""
+    meta = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    chapters = []
+    for block in meta.split("[CHAPTER]")[1:]:
+        fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
+        scale = float(eval(fields["TIMEBASE"]))  # "1/1000"
+        chapters.append((int(fields["START"]) * scale, int(fields["END"]) * scale, fields["title"]))
+    info = subprocess.run([ffmpeg(), "-i", str(path)], capture_output=True, text=True).stderr
+    h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", info).groups()
+    return chapters, int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def seconds(stamp: str) -> float:
+    """'00:01:02.500' -> 62.5 (webvtt-py's own *_in_seconds rounds to whole seconds)."""
+    h, m, s = stamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
 
 
 def test_files_land_where_the_issue_says(built):
-    out, result = built
-    stem = out / "2026-11-27" / "nieuwsbulletin-binnenland-0815"
-    assert result.mp3 == stem.with_suffix(".mp3")
-    assert sorted(p.name for p in (out / "2026-11-27").iterdir()) == [
-        "nieuwsbulletin-binnenland-0815.json",
-        "nieuwsbulletin-binnenland-0815.mp3",
-        "nieuwsbulletin-binnenland-0815.txt",
-    ]  # and no temporary files left behind
+    folder = built.mp3.parent
+    assert built.mp3 == folder / "nieuwsbulletin-buitenland-0815.mp3"
+    assert folder.parent.name != "" and folder.name == "2026-11-27"
+    assert sorted(p.name.split(".", 1)[1] for p in folder.iterdir()) == EXPECTED_FILES  # no temporary files
 
 
 def test_loudness_and_true_peak_measured_independently(built):
-    _, result = built
-    samples = decode(result.mp3)
+    samples = decode(built.mp3)
     assert lufs(samples) == pytest.approx(-16.0, abs=1.0)
-    assert lufs(samples) == pytest.approx(result.loudness.integrated, abs=0.3)
+    assert lufs(samples) == pytest.approx(built.qa.integrated, abs=0.3)
     assert true_peak_dbtp(samples) <= -1.0
 
 
-def test_duration_matches_the_audio(built):
-    _, result = built
-    seconds = len(decode(result.mp3)) / 44100
-    assert seconds == pytest.approx(result.loudness.duration, abs=0.1)
-    # Intro, lead, two briefs and outro at a newsreader's pace: not seconds, not minutes.
-    assert 20 < seconds < 60
-    assert seconds == pytest.approx(result.script.estimated_seconds, rel=0.25)
-
-
 def test_mp3_format_is_cbr_96k_mono_44k(built):
-    info = MP3(str(built[1].mp3)).info
-    assert (info.sample_rate, info.channels, info.bitrate) == (44100, 1, 96000)
-    assert info.bitrate_mode == BitrateMode.CBR
+    info = MP3(str(built.mp3)).info
+    assert (info.sample_rate, info.channels, info.bitrate, info.bitrate_mode) == (44100, 1, 96000, BitrateMode.CBR)
 
 
-def test_id3v23_tags(built):
-    tags = ID3(str(built[1].mp3))
+def test_id3v23_frames(built):
+    tags = ID3(str(built.mp3))
     assert tags.version == (2, 3, 0)
     assert str(tags["TIT2"]) == "Nieuwsbulletin – vrijdag 27 november 2026, 08:15"
-    assert str(tags["TALB"]) == "Nieuwsbulletin"
-    assert str(tags["TPE1"]) == "bulletin"
-    assert str(tags["TCON"]) == "Nieuws"
-    assert str(tags["TLAN"]) == "dut"
+    assert (str(tags["TALB"]), str(tags["TPE1"]), str(tags["TCON"]), str(tags["TLAN"])) == (
+        "Nieuwsbulletin", "bulletin", "Nieuws", "dut")
     assert str(tags["TDRC"]).startswith("2026-11-27")
-    assert "espeak" in str(tags["TENC"])
+    assert str(tags["TXXX:engine"]).startswith("espeak") and str(tags["TXXX:voice"]) == "espeak-nl"
+    assert int(str(tags["TLEN"])) == pytest.approx(MP3(str(built.mp3)).info.length * 1000, abs=5)
+    assert "Warschau: Polen verlengt" in str(tags["COMM::dut"])
+    transcript = str(tags["USLT::dut"])
+    assert "Straatsburg.\nHet Europees Parlement stemt" in transcript and "CO2" in transcript
 
 
-def test_script_files_beside_the_mp3(built):
-    _, result = built
-    data = json.loads(result.script_json.read_text("utf-8"))
-    assert [s["kind"] for s in data["segments"]] == ["intro", "lead", "brief", "brief", "outro"]
-    assert data["segments"][2]["text"].startswith("Utrecht.\n")
-    assert "drie komma vijf kilometer" in data["segments"][2]["text"]
-    assert result.script_text.read_text("utf-8").startswith("Nieuwsbulletin – vrijdag 27 november 2026, 08:15")
+def test_cover_art_is_a_square_podcast_cover(built):
+    (picture,) = ID3(str(built.mp3)).getall("APIC")
+    assert picture.mime == "image/jpeg" and picture.type == 3
+    image = Image.open(io.BytesIO(picture.data))
+    assert image.format == "JPEG" and image.mode == "RGB" and image.size[0] == image.size[1] >= 1400
+    assert built.outputs.cover.read_bytes() == picture.data
+
+
+def test_chapters_as_ffmpeg_reads_them(built):
+    chapters, duration = ffmpeg_chapters(built.mp3)
+    assert [title for _, _, title in chapters] == [s.title for s in built.script.segments]
+    assert chapters[0][0] == 0
+    for (_, end, _), (start, _, _) in zip(chapters, chapters[1:]):
+        assert end == start  # contiguous: they tile the file
+    assert chapters[-1][1] == pytest.approx(duration, abs=0.03)
+
+
+def test_chapter_frames_have_a_top_level_ordered_toc(built):
+    tags = ID3(str(built.mp3))
+    (toc,) = tags.getall("CTOC")
+    assert toc.flags & 1 and toc.flags & 2  # top-level, ordered
+    chaps = {c.element_id: c for c in tags.getall("CHAP")}
+    assert list(toc.child_element_ids) == sorted(chaps, key=lambda k: chaps[k].start_time)
+    assert len(chaps) == len(built.script.segments)
+    last = chaps[toc.child_element_ids[-1]]
+    assert last.end_time == pytest.approx(MP3(str(built.mp3)).info.length * 1000, abs=1)
+
+
+def test_json_chapters_follow_podcast_index(built):
+    data = json.loads(built.outputs.chapters.read_text("utf-8"))
+    assert data["version"] == "1.2.0"
+    assert [c["title"] for c in data["chapters"]] == [s.title for s in built.script.segments]
+    starts = [c["startTime"] for c in data["chapters"]]
+    assert starts[0] == 0 and starts == sorted(starts)
+
+
+def test_transcripts_parse_and_lie_within_the_audio(built):
+    duration = MP3(str(built.mp3)).info.length
+    captions = webvtt.read(str(built.outputs.webvtt)).captions
+    subtitles = list(srt.parse(built.outputs.srt.read_text("utf-8")))
+    sentences = [s for seg in built.script.segments for para in seg.written.split("\n")
+                 for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", para)]
+    assert len(captions) == len(subtitles) >= len(sentences)  # at least one cue per sentence
+    for caption, subtitle in zip(captions, subtitles, strict=True):
+        assert 0 <= seconds(caption.start) < seconds(caption.end) <= duration
+        assert seconds(caption.start) == pytest.approx(subtitle.start.total_seconds(), abs=0.001)
+        assert seconds(caption.end) == pytest.approx(subtitle.end.total_seconds(), abs=0.001)
+        assert caption.text.replace("\n", " ") == subtitle.content.replace("\n", " ")
+    starts = [seconds(c.start) for c in captions]
+    assert starts == sorted(starts)
+    text = " ".join(c.text.replace("\n", " ") for c in captions)
+    for sentence in ("Polen verlengt de controles aan de grens met Duitsland met een half jaar.",
+                     "De Bank of England houdt de rente op 4,25%."):
+        assert sentence in text  # written text, not the spoken spelling
+
+
+def test_cues_stay_inside_their_segment(built):
+    chapters = json.loads(built.outputs.chapters.read_text("utf-8"))["chapters"]
+    captions = webvtt.read(str(built.outputs.webvtt)).captions
+    warschau = next(c for c in chapters if c["title"].startswith("Warschau"))
+    inside = [c for c in captions if "Polen verlengt" in c.text.replace("\n", " ")]
+    assert inside
+    assert warschau["startTime"] <= seconds(inside[0].start) < seconds(inside[0].end) <= warschau["endTime"]
+
+
+def test_qa_report_beside_the_mp3(built):
+    qa = json.loads(built.outputs.qa.read_text("utf-8"))
+    assert qa["passed"] and qa["problems"] == [] and qa["profile"] == "podcast"
+    assert len(qa["segment_loudness"]) == len(built.script.segments)
+    assert qa["spread"] < 3.0 and 0 < qa["longest_silence"] < 2.0
+    assert qa["duration"] == pytest.approx(MP3(str(built.mp3)).info.length, abs=0.01)
+
+
+@pytest.mark.parametrize(("profile", "target", "ceiling", "bitrate"),
+                         [("alexa", -14.0, -2.0, 256000), ("broadcast", -23.0, -1.0, 192000)])
+def test_other_loudness_profiles(tmp_path, profile, target, ceiling, bitrate):
+    result = built_in(tmp_path, **{"audio.profile": profile})
+    samples = decode(result.mp3)
+    assert lufs(samples) == pytest.approx(target, abs=1.0)
+    assert true_peak_dbtp(samples) <= ceiling
+    assert MP3(str(result.mp3)).info.bitrate == bitrate
+
+
+def test_sounders_add_time_and_stay_under_the_voice(tmp_path):
+    plain = built_in(tmp_path / "plain", page="kort.txt", **{"sounders.enabled": False})
+    music = built_in(tmp_path / "music", page="kort.txt", **{"sounders.bed": True})
+    assert music.qa.duration > plain.qa.duration + 3  # sting, two sounders, outro
+    samples = decode(music.mp3)
+    sting = samples[: int(1.5 * 44100)]
+    assert lufs(sting) < music.qa.integrated  # the sting sits under the speech
+    assert music.qa.spread < 3.0

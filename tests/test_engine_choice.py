@@ -100,7 +100,7 @@ def test_auto_falls_back_to_offline_for_the_whole_bulletin(google, tmp_path, cap
     assert "espeak" in spoken_by(result.mp3) and "gtts" not in spoken_by(result.mp3)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "read by espeak-nl" in warnings[0]
-    data = json.loads(result.script_json.read_text("utf-8"))
+    data = json.loads(result.outputs.script_json.read_text("utf-8"))
     assert "ee-uu" in data["segments"][1]["text"]  # the script is the offline voice's
     assert lufs(decode(result.mp3)) == pytest.approx(-16, abs=1)
 

@@ -14,16 +14,20 @@ from typing import Any, TypeVar
 import click
 
 from bulletin import __version__
-from bulletin.errors import BulletinError, EngineError
+from bulletin.errors import BulletinError, EngineError, QAError
+from bulletin.audio.profiles import PROFILES as PROFILE_NAMES
 from bulletin.tts import engine_names
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 1
 EXIT_ENGINE = 3
+EXIT_QA = 5
 EXIT_INTERNAL = 70
-# Our exceptions -> exit codes; the most specific class listed wins.
-EXIT_CODES: dict[type[BulletinError], int] = {EngineError: EXIT_ENGINE, BulletinError: EXIT_ERROR}
+# Our exceptions -> exit codes; the first class that matches wins.
+EXIT_CODES: dict[type[BulletinError], int] = {
+    EngineError: EXIT_ENGINE, QAError: EXIT_QA, BulletinError: EXIT_ERROR,
+}
 DEBUG_ENV = "BULLETIN_DEBUG"
 log = logging.getLogger("bulletin")
 
@@ -172,9 +176,13 @@ def cli(ctx: click.Context) -> None:
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: output/).")
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment anew; leave the cache alone.")
+@click.option("--profile", type=click.Choice(sorted(PROFILE_NAMES)),
+              help="Loudness profile: podcast (default), alexa or broadcast.")
+@click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
 @common_options
 def build(page: Path, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
-          output_dir: Path | None, no_cache: bool, config_path: Path | None, quiet: bool, verbose: int) -> None:
+          output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool,
+          config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Build a bulletin MP3 from a saved news PAGE.
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
@@ -183,19 +191,25 @@ def build(page: Path, at: datetime | None, max_duration: float | None, engine: s
 
     config = _config(config_path, quiet, verbose, **_voice_overrides(engine, voice),
                      **{"output.dir": str(output_dir) if output_dir else None,
-                        "cache.enabled": False if no_cache else None})
+                        "cache.enabled": False if no_cache else None,
+                        "audio.profile": profile,
+                        "sounders.enabled": False if no_sounders else None})
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
     click.echo(str(result.mp3))
     if quiet:
         return
-    loud = result.loudness
-    minutes, seconds = divmod(loud.duration, 60)
+    qa = result.qa
+    minutes, seconds = divmod(qa.duration, 60)
     speech = result.speech
     click.echo(
-        f"{int(minutes)}:{seconds:04.1f} · {loud.integrated:.1f} LUFS · {loud.true_peak:.1f} dBTP · "
+        f"{int(minutes)}:{seconds:04.1f} · {qa.integrated:.1f} LUFS · {qa.true_peak:.1f} dBTP · "
         f"{speech.segments} segments ({speech.cached} cached) · {result.engine} ({result.voice}) · "
         f"built in {result.seconds_taken:.1f} s"
+    )
+    click.echo(
+        f"QA {qa.profile}: passed · LRA {qa.loudness_range:.1f} LU · segment spread {qa.spread:.1f} LU · "
+        f"longest silence {qa.longest_silence:.1f} s"
     )
     for item in result.script.dropped:
         click.echo(f"left out ({item.kind}, ~{item.estimated_seconds:.0f} s): {item.title}")
@@ -215,6 +229,22 @@ def script(page: Path, at: datetime | None, max_duration: float | None, engine: 
     config = _config(config_path, quiet, verbose, **_voice_overrides(engine, voice))
     result = pipeline.make_script(page, config, at=at, max_seconds=max_duration)
     click.echo(to_json(result) if fmt == "json" else to_text(result), nl=False)
+
+
+@cli.command()
+@click.argument("mp3", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@common_options
+def inspect(mp3: Path, fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Show any MP3's tags, chapters, duration, loudness and true peak."""
+    import json
+
+    from bulletin.inspect import inspect_mp3, to_text
+
+    _configure_logging(quiet, verbose)
+    found = inspect_mp3(mp3)
+    click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else to_text(found),
+               nl=fmt == "json")
 
 
 @cli.command()

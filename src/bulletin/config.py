@@ -17,6 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulletin.audio import AudioSettings, Gaps
+from bulletin.audio.profiles import get_profile
+from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.errors import ConfigError
 from bulletin.script import ScriptSettings
 from bulletin.voices import builtin_voices_dir
@@ -24,7 +26,8 @@ from bulletin.voices import builtin_voices_dir
 CONFIG_NAME = "bulletin.toml"
 MS_PER_S = 1000
 # Keys whose values are paths: relative ones are taken from the config file's folder.
-PATH_KEYS = {("output", "dir"), ("voice", "voices_dir"), ("cache", "dir")}
+PATH_KEYS = {("output", "dir"), ("voice", "voices_dir"), ("cache", "dir"), ("show", "cover"),
+             ("sounders", "intro"), ("sounders", "between"), ("sounders", "outro"), ("sounders", "bed_file")}
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -154,19 +157,25 @@ def cache_dir(config: Config) -> Path | None:
 def audio_settings(config: Config) -> AudioSettings:
     """Settings for the audio stage."""
     audio = config.values["audio"]
-    if not re.fullmatch(r"\d+k", audio["bitrate"]):
-        raise ConfigError(f"[audio] bitrate {audio['bitrate']!r} must look like \"96k\".")
     return AudioSettings(
         sample_rate=audio["sample_rate"],
-        bitrate=audio["bitrate"],
-        target_lufs=audio["loudness"],
-        true_peak_ceiling=audio["true_peak"],
+        profile=get_profile(audio["profile"]),
         gaps=Gaps(
             between_ms=audio["gap_ms"],
             after_intro_ms=audio["gap_after_intro_ms"],
             before_outro_ms=audio["gap_before_outro_ms"],
         ),
+        sounder_level_lu=config.get("sounders", "level"),
     )
+
+
+def sounders(config: Config) -> SounderSet:
+    """The sounders to play (the built-in ones unless files are configured), or none."""
+    table = config.values["sounders"]
+    if not table["enabled"]:
+        return SounderSet.silent()
+    return load_sounders(config.get("audio", "sample_rate"), table["intro"], table["between"],
+                         table["outro"], table["bed"], table["bed_file"])
 
 
 def voice_dirs(config: Config) -> list[Path]:

@@ -34,3 +34,7 @@ class EngineError(BulletinError):
 
 class AudioError(BulletinError):
     """Audio processing, encoding or tagging failed."""
+
+
+class QAError(AudioError):
+    """The finished audio misses its loudness profile."""

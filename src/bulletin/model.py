@@ -76,3 +76,21 @@ class Script:
     section: str | None = None
     dropped: tuple[Dropped, ...] = field(default=())
     estimated_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the finished audio, in seconds; chapters tile the file."""
+
+    title: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A timed piece of transcript, in seconds."""
+
+    start: float
+    end: float
+    text: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -12,14 +13,18 @@ from datetime import datetime
 from pathlib import Path
 
 from bulletin import __version__, config as cfg
-from bulletin.audio.loudness import Loudness
+from bulletin.audio.qa import QAReport
 from bulletin.audio.render import render_mp3
+from bulletin.audio.timeline import chapters, cues
 from bulletin.config import Config
-from bulletin.errors import ConfigError, EngineError
+from bulletin.cover import load_cover, make_cover
+from bulletin.errors import ConfigError, EngineError, QAError
 from bulletin.fsutil import staged
 from bulletin.model import Page, Script
+from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
-from bulletin.script.render import to_json, to_text
+from bulletin.script.clock import written_date
+from bulletin.script.render import description, to_json, to_text, transcript
 from bulletin.sources import load_page
 from bulletin.tags import TagInfo, write_tags
 from bulletin.tts import Engine, Speech, create_engine, engine_class, engine_names
@@ -45,16 +50,19 @@ class Casting:
 class BuildResult:
     """What a build wrote and what it measured."""
 
-    mp3: Path
-    script_text: Path
-    script_json: Path
+    outputs: Outputs
     script: Script
-    loudness: Loudness
+    qa: QAReport
     engine: str
     voice: str
     speech: SpeechStats
     fell_back: bool
     seconds_taken: float
+
+    @property
+    def mp3(self) -> Path:
+        """The bulletin itself."""
+        return self.outputs.mp3
 
 
 def resolve_at(at: datetime | None, config: Config) -> datetime:
@@ -140,6 +148,38 @@ def _voice(
     return script, speeches, stats, engines
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """The files a build writes, all beside the MP3."""
+
+    mp3: Path
+    script_text: Path
+    script_json: Path
+    webvtt: Path
+    srt: Path
+    chapters: Path
+    qa: Path
+    cover: Path
+
+    @classmethod
+    def at(cls, stem: Path) -> Outputs:
+        """The file names for ``stem`` (``DIR/DATE/name-HHMM``)."""
+        suffixes = (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json", ".qa.json", ".jpg")
+        return cls(*(stem.with_name(stem.name + s) for s in suffixes))
+
+    def all(self) -> list[Path]:
+        """Every file, in field order."""
+        return [getattr(self, f) for f in self.__dataclass_fields__]
+
+
+def _cover(config: Config, script: Script) -> bytes:
+    own = config.get("show", "cover")
+    if own:
+        return load_cover(Path(own))
+    label = (script.section or "Nieuws").upper()
+    return make_cover(config.get("show", "title"), f"{written_date(script.at.date())} · {script.at:%H:%M}", label)
+
+
 def build(
     page: Path,
     config: Config,
@@ -148,11 +188,13 @@ def build(
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one bulletin MP3 (plus its script as .txt and .json) from a saved page."""
+    """Build one bulletin MP3 with its script, transcripts, chapters, QA report and cover."""
     started = time.perf_counter()
     moment = resolve_at(at, config)
     parsed = load_page(page, moment)
     casting = choose_cast(config)
+    audio_settings = cfg.audio_settings(config)
+    sounders = cfg.sounders(config)
     cache_root = cfg.cache_dir(config)
     cache = SegmentCache(cache_root) if cache_root else None
     cast, fell_back = casting.cast, False
@@ -167,26 +209,43 @@ def build(
     log.info("speech: %d segments, %d from the cache, %d synthesised in %.2f s",
              stats.segments, stats.cached, stats.synthesised, time.perf_counter() - started)
 
-    stem = output_stem(Path(config.get("output", "dir")), script, config.get("show", "title"))
-    mp3, text, data = (stem.with_suffix(s) for s in (".mp3", ".txt", ".json"))
+    out = Outputs.at(output_stem(Path(config.get("output", "dir")), script, config.get("show", "title")))
     spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in engines.values()}.values())
     voices = " + ".join(v.name for v in cast.profiles)
-    with staged([mp3, text, data]) as (mp3_tmp, text_tmp, data_tmp):
-        rendered = render_mp3(speeches, [s.kind for s in script.segments], cfg.audio_settings(config), mp3_tmp)
+    cover = _cover(config, script)
+    with staged(out.all()) as temps:
+        tmp = Outputs(*temps)
+        rendered = render_mp3(speeches, [s.kind for s in script.segments], audio_settings, sounders, tmp.mp3)
+        tmp.qa.write_text(json.dumps(rendered.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
+        if not rendered.qa.passed:
+            raise QAError(f"the bulletin misses the {rendered.qa.profile} profile: "
+                          f"{'; '.join(rendered.qa.problems)}. Nothing was written.")
         if progress:
             progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
-        write_tags(mp3_tmp, TagInfo(
+        chapter_list = chapters(script, rendered)
+        write_tags(tmp.mp3, TagInfo(
             title=script.title,
             artist=config.get("show", "author"),
             album=config.get("show", "title"),
             recorded=script.at,
             genre=config.get("show", "genre"),
+            engine=spoken_by,
+            voice=voices,
             encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
+            description=description(script),
+            transcript=transcript(script),
+            duration=rendered.duration,
+            cover_jpeg=cover,
+            chapters=chapter_list,
         ))
-        text_tmp.write_text(to_text(script), encoding="utf-8")
-        data_tmp.write_text(to_json(script), encoding="utf-8")
+        timed = cues(script, rendered)
+        tmp.script_text.write_text(to_text(script), encoding="utf-8")
+        tmp.script_json.write_text(to_json(script), encoding="utf-8")
+        tmp.webvtt.write_text(webvtt(timed), encoding="utf-8")
+        tmp.srt.write_text(srt(timed), encoding="utf-8")
+        tmp.chapters.write_text(chapters_json(chapter_list), encoding="utf-8")
+        tmp.cover.write_bytes(cover)
     return BuildResult(
-        mp3=mp3, script_text=text, script_json=data, script=script,
-        loudness=rendered.loudness, engine=spoken_by, voice=voices, speech=stats,
+        outputs=out, script=script, qa=rendered.qa, engine=spoken_by, voice=voices, speech=stats,
         fell_back=fell_back, seconds_taken=time.perf_counter() - started,
     )

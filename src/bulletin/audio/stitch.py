@@ -9,7 +9,7 @@ from math import gcd
 import numpy as np
 
 from bulletin.model import SegmentKind
-from bulletin.tts.base import Speech
+from bulletin.tts.base import Mark, Speech
 
 INT16_FULL_SCALE = 32768.0
 
@@ -21,6 +21,8 @@ class Gaps:
     between_ms: int = 400
     after_intro_ms: int = 800
     before_outro_ms: int = 600
+    after_sting_ms: int = 300  # between a sting and the voice
+    around_sounder_ms: int = 250  # on each side of the sounder between stories
 
     def after(self, kind: SegmentKind, following: SegmentKind) -> int:
         """The pause between a segment of ``kind`` and the one ``following`` it."""
@@ -39,24 +41,37 @@ class Span:
     end: int
 
 
-def to_float(speech: Speech, rate: int) -> np.ndarray:
+@dataclass(frozen=True, eq=False)
+class Clip:
+    """Float samples at the bulletin's rate, with the speech's text marks moved along."""
+
+    samples: np.ndarray
+    marks: tuple[Mark, ...] = ()
+
+
+def to_clip(speech: Speech, rate: int) -> Clip:
     """Speech as float32 samples in [-1, 1) at ``rate`` (polyphase resampling)."""
     from scipy.signal import resample_poly
 
     samples = speech.samples.astype(np.float32) / INT16_FULL_SCALE
     if speech.sample_rate == rate or len(samples) == 0:
-        return samples
+        return Clip(samples, speech.marks)
     common = gcd(rate, speech.sample_rate)
-    return resample_poly(samples, rate // common, speech.sample_rate // common).astype(np.float32)
+    resampled = resample_poly(samples, rate // common, speech.sample_rate // common).astype(np.float32)
+    scale = rate / speech.sample_rate
+    return Clip(resampled, tuple(Mark(m.char, round(m.sample * scale)) for m in speech.marks))
 
 
-def trim_silence(samples: np.ndarray, rate: int, threshold_db: float, keep_ms: float) -> np.ndarray:
+def trim_silence(clip: Clip, rate: int, threshold_db: float, keep_ms: float) -> Clip:
     """Cut leading and trailing silence below ``threshold_db`` dBFS, keeping ``keep_ms`` of it."""
-    loud = np.flatnonzero(np.abs(samples) > 10 ** (threshold_db / 20))
+    loud = np.flatnonzero(np.abs(clip.samples) > 10 ** (threshold_db / 20))
     if len(loud) == 0:
-        return samples[:0]
+        return Clip(clip.samples[:0])
     keep = int(rate * keep_ms / 1000)
-    return samples[max(0, loud[0] - keep): loud[-1] + 1 + keep]
+    first, last = max(0, loud[0] - keep), loud[-1] + 1 + keep
+    kept = clip.samples[first:last]
+    marks = tuple(Mark(m.char, min(max(m.sample - first, 0), len(kept))) for m in clip.marks)
+    return Clip(kept, marks)
 
 
 def stitch(parts: Sequence[np.ndarray], gaps_ms: Sequence[int], rate: int) -> tuple[np.ndarray, list[Span]]:

@@ -62,3 +62,14 @@ def to_text(script: Script) -> str:
         lines += [RULE, "Left out to fit the length:"]
         lines += [f"- {d.kind}: {d.title} (~{d.estimated_seconds:.0f} s)" for d in script.dropped]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def description(script: Script) -> str:
+    """One paragraph for tags and feeds: the title and the stories it covers."""
+    stories = [s.title for s in script.segments if s.kind.value in ("lead", "brief")]
+    return f"{script.title}. " + " · ".join(stories)
+
+
+def transcript(script: Script) -> str:
+    """The whole bulletin as written text, a blank line between segments."""
+    return "\n\n".join(s.written for s in script.segments) + "\n"

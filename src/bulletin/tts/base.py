@@ -10,12 +10,21 @@ from typing import Any, ClassVar
 import numpy as np
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Where a piece of the text starts in the audio: for timed transcripts."""
+
+    char: int  # offset in the text given to the engine
+    sample: int  # offset in the speech's samples
+
+
 @dataclass(frozen=True, eq=False)
 class Speech:
     """Synthesised speech: mono 16-bit samples at the engine's own rate."""
 
     samples: np.ndarray  # int16, one channel
     sample_rate: int
+    marks: tuple[Mark, ...] = ()  # in text order; may be empty
 
     @property
     def seconds(self) -> float:

@@ -21,13 +21,15 @@ from pathlib import Path
 import numpy as np
 
 from bulletin.fsutil import staged
-from bulletin.tts.base import Engine, Speech
+from bulletin.tts.base import Engine, Mark, Speech
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-MAGIC = b"BLTNSEG1"
-HEADER = struct.Struct("<8sIQ32s")  # magic, sample rate, sample count, sha256 of samples
+FORMAT_VERSION = 2
+MAGIC = b"BLTNSEG2"
+# magic, sample rate, sample count, mark count, sha256 of samples and marks
+HEADER = struct.Struct("<8sIQI32s")
+MARK = np.dtype([("char", "<u4"), ("sample", "<u4")])
 SUFFIX = ".seg"
 SAMPLE_BYTES = 2  # int16
 
@@ -96,10 +98,11 @@ class SegmentCache:
     def put(self, key: str, speech: Speech) -> None:
         """Store ``speech`` under ``key`` (atomically)."""
         samples = np.ascontiguousarray(speech.samples, dtype="<i2").tobytes()
-        header = HEADER.pack(MAGIC, speech.sample_rate, len(samples) // SAMPLE_BYTES,
-                             hashlib.sha256(samples).digest())
+        marks = np.array([(m.char, m.sample) for m in speech.marks], dtype=MARK).tobytes()
+        header = HEADER.pack(MAGIC, speech.sample_rate, len(samples) // SAMPLE_BYTES, len(speech.marks),
+                             hashlib.sha256(samples + marks).digest())
         with staged([self._path(key)]) as (temp,):
-            temp.write_bytes(header + samples)
+            temp.write_bytes(header + samples + marks)
 
     def _entries(self) -> list[Path]:
         return list(self.root.glob(f"??/*{SUFFIX}")) if self.root.is_dir() else []
@@ -132,10 +135,12 @@ class SegmentCache:
 def _decode(data: bytes) -> Speech | None:
     if len(data) < HEADER.size:
         return None
-    magic, rate, count, digest = HEADER.unpack_from(data)
-    samples = data[HEADER.size:]
-    if magic != MAGIC or rate <= 0 or len(samples) != count * SAMPLE_BYTES:
+    magic, rate, count, mark_count, digest = HEADER.unpack_from(data)
+    body = data[HEADER.size:]
+    split = count * SAMPLE_BYTES
+    if magic != MAGIC or rate <= 0 or len(body) != split + mark_count * MARK.itemsize:
         return None
-    if hashlib.sha256(samples).digest() != digest:
+    if hashlib.sha256(body).digest() != digest:
         return None
-    return Speech(np.frombuffer(samples, dtype="<i2").astype(np.int16), rate)
+    marks = tuple(Mark(int(c), int(s)) for c, s in np.frombuffer(body[split:], dtype=MARK))
+    return Speech(np.frombuffer(body[:split], dtype="<i2").astype(np.int16), rate, marks)

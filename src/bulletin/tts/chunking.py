@@ -52,10 +52,11 @@ CUT_COST = {Cut.SENTENCE: 1, Cut.CLAUSE: 2, Cut.CONJUNCTION: 4, Cut.WORD: 8, Cut
 
 @dataclass(frozen=True)
 class Chunk:
-    """One request's worth of text and how it ends."""
+    """One request's worth of text, how it ends, and where it starts in the input."""
 
     text: str
     ends: Cut
+    start: int = 0  # character offset in the text given to pack()
 
 
 def _cut_after(token: str, following: str | None, abbreviations: frozenset[str]) -> Cut:
@@ -74,16 +75,18 @@ def _cut_after(token: str, following: str | None, abbreviations: frozenset[str])
     return Cut.WORD
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Words, each flagged when a paragraph break follows it. A paragraph that
-    ends without punctuation (a headline) gets a full stop, so that the voice
-    still stops there when two paragraphs share a request."""
-    out: list[tuple[str, bool]] = []
+def _tokens(text: str) -> list[tuple[str, bool, int]]:
+    """Words with their offset, each flagged when a paragraph break follows it.
+    A paragraph that ends without punctuation (a headline) gets a full stop, so
+    that the voice still stops there when two paragraphs share a request."""
+    out: list[tuple[str, bool, int]] = []
+    offset = 0
     for paragraph in text.split("\n"):
-        words = paragraph.split()
-        if words and not SENTENCE_END.search(words[-1]):
-            words[-1] += "."
-        out.extend((w, i == len(words) - 1) for i, w in enumerate(words))
+        found = [(m.group(), offset + m.start()) for m in re.finditer(r"\S+", paragraph)]
+        if found and not SENTENCE_END.search(found[-1][0]):
+            found[-1] = (found[-1][0] + ".", found[-1][1])
+        out.extend((w, i == len(found) - 1, at) for i, (w, at) in enumerate(found))
+        offset += len(paragraph) + 1
     return out
 
 
@@ -97,13 +100,15 @@ def pack(text: str, limit: int = GOOGLE_MAX_CHARS, abbreviations: Iterable[str] 
     at the most natural places."""
     abbrevs = COMMON_ABBREVIATIONS | {a.lower() for a in abbreviations}
     words: list[str] = []
+    starts: list[int] = []
     cuts: list[Cut] = []
     tokens = _tokens(text)
-    for index, (word, paragraph_end) in enumerate(tokens):
+    for index, (word, paragraph_end, offset) in enumerate(tokens):
         pieces = _hard_split(word, limit) if len(word) > limit else [word]
         following = tokens[index + 1][0] if index + 1 < len(tokens) else None
         for j, piece in enumerate(pieces):
             words.append(piece)
+            starts.append(offset + j * limit)
             if j < len(pieces) - 1:
                 cuts.append(Cut.WORD)
             elif paragraph_end and following is not None:
@@ -136,9 +141,23 @@ def pack(text: str, limit: int = GOOGLE_MAX_CHARS, abbreviations: Iterable[str] 
     end = n
     while end > 0:
         start = best[end][2]
-        chunks.append(Chunk(" ".join(words[start:end]), cuts[end - 1]))
+        chunks.append(Chunk(" ".join(words[start:end]), cuts[end - 1], starts[start]))
         end = start
     return chunks[::-1]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence (and each paragraph) in ``text``."""
+    spans: list[tuple[int, int]] = []
+    tokens = _tokens(text)
+    start: int | None = None
+    for index, (word, paragraph_end, offset) in enumerate(tokens):
+        start = offset if start is None else start
+        following = tokens[index + 1][0] if index + 1 < len(tokens) else None
+        if paragraph_end or _cut_after(word, following, COMMON_ABBREVIATIONS) is Cut.SENTENCE:
+            spans.append((start, offset + len(text[offset:].split(maxsplit=1)[0])))  # the word as written
+            start = None
+    return spans
 
 
 def tokenizer(text: str) -> list[str]:

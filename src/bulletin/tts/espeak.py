@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from bulletin.errors import EngineError
-from bulletin.tts.base import Engine, Speech
+from bulletin.tts.base import Engine, Mark, Speech
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
@@ -27,8 +27,27 @@ MIN_RATE, MAX_RATE = 80, 450  # words per minute espeak-ng accepts
 MIN_PITCH, MAX_PITCH = 0, 100
 CALLBACK_CONTINUE = 0
 
+EVENT_LIST_TERMINATED = 0
+EVENT_WORD = 1
+
+
+class _Event(ctypes.Structure):
+    """espeak_EVENT from speak_lib.h (the trailing union is pointer-sized)."""
+
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),  # 1-based, in characters
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),  # milliseconds
+        ("sample", ctypes.c_int),  # samples since the start of this text
+        ("user_data", ctypes.c_void_p),
+        ("id", ctypes.c_void_p),
+    ]
+
+
 _SYNTH_CALLBACK = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
 )
 
 
@@ -63,16 +82,23 @@ class _Library:
         self.version = lib.espeak_Info(None).decode()
         self.lock = threading.Lock()
         self._chunks: list[np.ndarray] = []
+        self._marks: list[Mark] = []
         # Keep a reference: ctypes callbacks die with their Python object.
         self._callback = _SYNTH_CALLBACK(self._collect)
         lib.espeak_SetSynthCallback(self._callback)
 
-    def _collect(self, wav: Any, count: int, _events: Any) -> int:
+    def _collect(self, wav: Any, count: int, events: Any) -> int:
         if count > 0:
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+        index = 0
+        while events[index].type != EVENT_LIST_TERMINATED:
+            event = events[index]
+            if event.type == EVENT_WORD:  # every word: where it starts, in text and audio
+                self._marks.append(Mark(event.text_position - 1, event.sample))
+            index += 1
         return CALLBACK_CONTINUE
 
-    def synth(self, text: str, voice: str, rate: int, pitch: int) -> np.ndarray:
+    def synth(self, text: str, voice: str, rate: int, pitch: int) -> tuple[np.ndarray, tuple[Mark, ...]]:
         data = text.encode("utf-8")
         with self.lock:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != EE_OK:
@@ -82,12 +108,13 @@ class _Library:
                 )
             self.lib.espeak_SetParameter(PARAM_RATE, rate, 0)
             self.lib.espeak_SetParameter(PARAM_PITCH, pitch, 0)
-            self._chunks = []
+            self._chunks, self._marks = [], []
             status = self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
-            chunks, self._chunks = self._chunks, []
+            chunks, marks = self._chunks, tuple(self._marks)
+            self._chunks, self._marks = [], []
         if status != EE_OK:
             raise EngineError(f"espeak-ng failed to speak a segment (status {status}).")
-        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+        return (np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)), marks
 
 
 @cache
@@ -131,4 +158,5 @@ class EspeakEngine(Engine):
 
     def synthesize(self, text: str) -> Speech:
         lib = _library()
-        return Speech(lib.synth(text, self.voice, self.rate, self.pitch), lib.sample_rate)
+        samples, marks = lib.synth(text, self.voice, self.rate, self.pitch)
+        return Speech(samples, lib.sample_rate, marks)

@@ -20,7 +20,7 @@ import numpy as np
 
 from bulletin.audio.ffmpeg import decode_bytes
 from bulletin.errors import EngineError
-from bulletin.tts.base import Engine, OnDone, Speech
+from bulletin.tts.base import Engine, Mark, OnDone, Speech
 from bulletin.tts.chunking import Chunk, Cut, pack, tokenizer
 from bulletin.tts.network import Backoff, Retryable, Throttle
 
@@ -165,12 +165,17 @@ class GttsEngine(Engine):
         return samples[loud[0]: loud[-1] + 1] if len(loud) else samples[:0]
 
     def _join(self, pieces: Sequence[np.ndarray], plan: Sequence[Chunk]) -> Speech:
+        """The pieces in order with natural pauses; a mark where each piece starts."""
         parts: list[np.ndarray] = []
+        marks: list[Mark] = []
+        cursor = 0
         for piece, chunk in zip(pieces, plan, strict=True):
-            parts.append(piece)
-            parts.append(np.zeros(GOOGLE_RATE * PAUSE_MS[chunk.ends] // 1000, dtype=np.int16))
+            marks.append(Mark(chunk.start, cursor))
+            pause = np.zeros(GOOGLE_RATE * PAUSE_MS[chunk.ends] // 1000, dtype=np.int16)
+            parts += [piece, pause]
+            cursor += len(piece) + len(pause)
         joined = np.concatenate(parts[:-1]) if parts else np.zeros(0, dtype=np.int16)
-        return Speech(joined, GOOGLE_RATE)
+        return Speech(joined, GOOGLE_RATE, tuple(marks))
 
     # --- the engine interface ------------------------------------------------------
 

@@ -1,0 +1,76 @@
+"""Chapters and transcript cues, timed from the finished audio.
+
+Chapters start where each segment's speech starts (the first at zero) and end
+where the next begins; the last ends at the file's duration, so they tile it.
+
+Cues come from the engine's marks: the character offsets of the spoken text
+at known sample positions (espeak-ng reports every word; Google every piece
+sent). Transcripts show the written text, so each written sentence is placed
+at the same relative position in the matching spoken paragraph and timed by
+interpolating between marks. Every cue stays inside its segment's speech.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from bulletin.audio.render import Rendered
+from bulletin.model import Chapter, Cue, Script, Segment
+from bulletin.tts.base import Mark
+from bulletin.tts.chunking import pack, sentences
+
+# Two lines of 42 characters: the usual limit for a readable caption.
+CUE_MAX_CHARS = 84
+MIN_CUE_S = 0.2
+
+
+def chapters(script: Script, rendered: Rendered) -> list[Chapter]:
+    """One chapter per segment, contiguous from zero to the file's duration."""
+    rate = rendered.sample_rate
+    starts = [0.0] + [span.start / rate for span in rendered.spans[1:]]
+    ends = starts[1:] + [rendered.duration]
+    return [Chapter(seg.title, round(s, 3), round(e, 3))
+            for seg, s, e in zip(script.segments, starts, ends, strict=True)]
+
+
+def _clock(marks: Sequence[Mark], text_length: int, start: int, end: int) -> np.ndarray:
+    """Sample position for every character offset of a segment's spoken text."""
+    chars = [0] + [m.char for m in marks] + [text_length]
+    samples = [start] + [m.sample for m in marks] + [end]
+    order = np.argsort(chars, kind="stable")
+    xs = np.asarray(chars, dtype=np.float64)[order]
+    ys = np.maximum.accumulate(np.clip(np.asarray(samples, dtype=np.float64)[order], start, end))
+    return np.interp(np.arange(text_length + 1), xs, ys)
+
+
+def _segment_cues(segment: Segment, marks: Sequence[Mark], start: int, end: int, rate: int) -> list[Cue]:
+    clock = _clock(marks, len(segment.text), start, end)
+    written_paragraphs = segment.written.split("\n")
+    spoken_paragraphs = segment.text.split("\n")
+    pieces: list[tuple[float, str]] = []  # (start sample, text)
+    spoken_offset = 0
+    for written, spoken in zip(written_paragraphs, spoken_paragraphs, strict=True):
+        for first, last in sentences(written):
+            for chunk in pack(written[first:last], CUE_MAX_CHARS):
+                share = (first + chunk.start) / max(len(written), 1)
+                char = spoken_offset + round(share * len(spoken))
+                pieces.append((clock[min(char, len(segment.text))], chunk.text))
+        spoken_offset += len(spoken) + 1
+    cues: list[Cue] = []
+    for index, (at, text) in enumerate(pieces):
+        until = pieces[index + 1][0] if index + 1 < len(pieces) else end
+        if cues and (until - at) / rate < MIN_CUE_S:  # too short to read: join the neighbour
+            cues[-1] = Cue(cues[-1].start, round(until / rate, 3), f"{cues[-1].text} {text}")
+            continue
+        cues.append(Cue(round(at / rate, 3), round(until / rate, 3), text))
+    return cues
+
+
+def cues(script: Script, rendered: Rendered) -> list[Cue]:
+    """The transcript in timed cues, at least one per sentence, in order."""
+    out: list[Cue] = []
+    for segment, span, marks in zip(script.segments, rendered.spans, rendered.marks, strict=True):
+        out.extend(_segment_cues(segment, marks, span.start, span.end, rendered.sample_rate))
+    return out

@@ -1,0 +1,191 @@
+"""Issue-4 pieces one by one: sidecar formats, timing, sounders, cover, QA, inspect."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+import srt
+import webvtt
+from click.testing import CliRunner
+from PIL import Image
+
+from bulletin.audio import sounders
+from bulletin.audio.qa import longest_silence
+from bulletin.audio.render import Rendered
+from bulletin.audio.qa import QAReport
+from bulletin.audio.stitch import Span
+from bulletin.audio.timeline import chapters, cues
+from bulletin.cli import cli
+from bulletin.cover import load_cover, make_cover
+from bulletin.errors import ConfigError
+from bulletin.model import Chapter, Cue, Script, Segment, SegmentKind
+from bulletin.publish.sidecars import chapters_json, srt as to_srt, webvtt as to_vtt
+from bulletin.tts.base import Mark
+from conftest import PAGES, ffmpeg, lufs
+
+RATE = 44100
+AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def runner() -> CliRunner:
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:
+        return CliRunner()
+
+
+# --- sidecars -----------------------------------------------------------------
+
+
+def test_vtt_and_srt_round_trip_through_real_parsers(tmp_path):
+    timed = [Cue(0.0, 1.25, "Goedemorgen."), Cue(1.25, 3723.5, "Een lange zin --> met een pijl erin.")]
+    vtt_file = tmp_path / "t.vtt"
+    vtt_file.write_text(to_vtt(timed), "utf-8")
+    captions = webvtt.read(str(vtt_file)).captions
+    assert [(c.start, c.end) for c in captions] == [("00:00:00.000", "00:00:01.250"), ("00:00:01.250", "01:02:03.500")]
+    assert "-->" not in captions[1].text
+    parsed = list(srt.parse(to_srt(timed)))
+    assert [p.content for p in parsed] == ["Goedemorgen.", "Een lange zin --> met een pijl erin."]
+    assert parsed[1].end.total_seconds() == 3723.5
+
+
+def test_chapters_json_shape():
+    data = json.loads(chapters_json([Chapter("Opening", 0.0, 5.5), Chapter("Den Haag: iets", 5.5, 9.0)]))
+    assert data == {"version": "1.2.0", "chapters": [
+        {"startTime": 0.0, "endTime": 5.5, "title": "Opening"},
+        {"startTime": 5.5, "endTime": 9.0, "title": "Den Haag: iets"}]}
+
+
+# --- timing from marks ----------------------------------------------------------------
+
+
+def _rendered(spans, marks, duration):
+    qa = QAReport("podcast", -16, -1, -16, 2, -2, duration, 0.5, (), ())
+    return Rendered(qa, tuple(spans), tuple(marks), RATE)
+
+
+def test_chapters_tile_the_file_and_cues_follow_the_marks():
+    segments = (
+        Segment(SegmentKind.INTRO, "Opening", "Goedemorgen. Dit is het nieuws.", "Goedemorgen. Dit is het nieuws."),
+        Segment(SegmentKind.LEAD, "Kop", "Den Haag.\nDe ee-uu besluit. Het is 2 uur.",
+                "Den Haag.\nDe EU besluit. Het is 2 uur."),
+    )
+    script = Script("T", AT, segments)
+    spans = [Span(RATE, 3 * RATE), Span(4 * RATE, 9 * RATE)]
+    # The engine said: "Dit" starts at 1.2 s into the file; "Het" at 7 s.
+    marks = [(Mark(0, RATE), Mark(13, int(1.2 * RATE) + RATE)), (Mark(0, 4 * RATE), Mark(27, 7 * RATE))]
+    rendered = _rendered(spans, marks, 10.0)
+    assert chapters(script, rendered) == [Chapter("Opening", 0.0, 4.0), Chapter("Kop", 4.0, 10.0)]
+    timed = cues(script, rendered)
+    assert [c.text for c in timed] == ["Goedemorgen.", "Dit is het nieuws.", "Den Haag.", "De EU besluit.",
+                                       "Het is 2 uur."]
+    assert timed[1].start == pytest.approx(2.2, abs=0.01)
+    assert timed[-1].start == pytest.approx(7.0, abs=0.3)  # placed by the mark, in written text
+    for cue, span in zip(timed, [spans[0]] * 2 + [spans[1]] * 3):
+        assert span.start / RATE <= cue.start < cue.end <= span.end / RATE
+
+
+# --- sounders ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [sounders.intro_sting, sounders.between_sounder, sounders.outro_sting])
+def test_sounders_are_short_audible_and_repeatable(make):
+    clip = make(RATE)
+    assert 0.3 < len(clip) / RATE < 3.0
+    assert lufs(clip.astype(np.float64)) > -40
+    assert np.array_equal(clip, make(RATE))
+    assert abs(clip[-1]) < 1e-3  # faded out, no click
+
+
+@pytest.mark.parametrize("samples", [1, 44099, 464616, 1_000_003])
+def test_music_bed_is_exactly_as_long_as_asked(samples):
+    assert len(sounders.music_bed(RATE, samples)) == samples
+
+
+def test_users_own_sounder_file_is_used(tmp_path):
+    own = tmp_path / "ping.wav"
+    subprocess.run([ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=880:d=0.7", str(own)], check=True)
+    chosen = sounders.load_sounders(RATE, between=str(own))
+    assert len(chosen.between) == pytest.approx(0.7 * RATE, abs=100)
+    assert len(chosen.intro) == len(sounders.intro_sting(RATE))
+
+
+def test_longest_silence():
+    x = np.concatenate([np.ones(RATE), np.zeros(int(1.5 * RATE)), np.ones(RATE), np.zeros(RATE // 2)])
+    assert longest_silence(x.astype(np.float32) * 0.1, RATE) == pytest.approx(1.5, abs=0.02)
+
+
+# --- cover ------------------------------------------------------------------------------
+
+
+def test_drawn_cover_meets_the_podcast_rules():
+    image = Image.open(io.BytesIO(make_cover("Dorpsnieuws", "vrijdag 27 november 2026 · 08:15")))
+    assert image.format == "JPEG" and image.mode == "RGB" and image.size == (1400, 1400)
+
+
+def test_users_cover_is_checked(tmp_path):
+    good = tmp_path / "good.png"
+    Image.new("RGB", (1500, 1500), (200, 30, 30)).save(good)
+    assert Image.open(io.BytesIO(load_cover(good))).size == (1500, 1500)
+    huge = tmp_path / "huge.png"
+    Image.new("RGB", (3600, 3600)).save(huge)
+    assert Image.open(io.BytesIO(load_cover(huge))).size == (3000, 3000)
+    for name, size, says in [("wide.png", (1600, 1400), "square"), ("small.png", (800, 800), "at least 1400")]:
+        Image.new("RGB", size).save(tmp_path / name)
+        with pytest.raises(ConfigError, match=says):
+            load_cover(tmp_path / name)
+    (tmp_path / "text.png").write_text("not an image")
+    with pytest.raises(ConfigError, match="not an image"):
+        load_cover(tmp_path / "text.png")
+
+
+# --- QA failure and inspect -------------------------------------------------------------------
+
+
+def test_a_build_that_misses_its_profile_fails_and_writes_nothing(tmp_path):
+    config = tmp_path / "bulletin.toml"
+    config.write_text('[script]\nintro = "{clock}."\noutro = "Einde."\n[sounders]\nenabled = false\n', "utf-8")
+    page = tmp_path / "mini.txt"
+    page.write_text("Kop\nZWOLLE (ANP) - Kort bericht.\n", "utf-8")
+    out = tmp_path / "out"
+    result = runner().invoke(cli, ["build", str(page), "--engine", "espeak", "--profile", "alexa", "-o", str(out),
+                                   "--at", "2026-11-27T08:15", "--config", str(config)])
+    assert result.exit_code == 5
+    assert "misses the alexa profile: duration" in result.stderr and "minimum of 10 s" in result.stderr
+    assert not out.exists()
+
+
+def test_inspect_our_bulletin(tmp_path):
+    out = tmp_path / "out"
+    built = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(out), "-q",
+                                  "--at", "2026-11-27T08:15"])
+    mp3 = built.stdout.strip()
+    text = runner().invoke(cli, ["inspect", mp3])
+    assert text.exit_code == 0
+    assert "ID3v2.3.0" in text.stdout and "5 chapters:" in text.stdout and "Utrecht: In Utrecht" in text.stdout
+    data = json.loads(runner().invoke(cli, ["inspect", mp3, "--format", "json"]).stdout)
+    assert data["id3_version"] == "2.3.0" and len(data["chapters"]) == 5
+    assert data["loudness"]["integrated"] == pytest.approx(-16, abs=1) and data["loudness"]["true_peak"] <= -1
+    assert data["cover"].startswith("image/jpeg") and data["transcript_chars"] > 100
+
+
+def test_inspect_any_mp3(tmp_path):
+    other = tmp_path / "other.mp3"
+    subprocess.run([ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=2", "-metadata", "title=Iets anders",
+                    str(other)], check=True)
+    data = json.loads(runner().invoke(cli, ["inspect", str(other), "--format", "json"]).stdout)
+    assert data["tags"]["TIT2"] == "Iets anders" and data["chapters"] == []
+    assert data["loudness"]["duration"] == pytest.approx(2.0, abs=0.06)
+
+
+@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", "ffmpeg could not")])
+def test_inspect_bad_input_is_one_line(name, says):
+    result = runner().invoke(cli, ["inspect", str(PAGES / name)])
+    assert result.exit_code == 1 and says in result.stderr and "Traceback" not in result.stderr
