@@ -24,7 +24,7 @@ from bulletin.pipeline import build
 from conftest import OFFLINE, PAGES, decode, ffmpeg, lufs, true_peak_dbtp
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
-EXPECTED_FILES = ["chapters.json", "jpg", "json", "mp3", "qa.json", "srt", "txt", "vtt"]
+EXPECTED_FILES = ["alexa.mp3", "chapters.json", "episode.json", "jpg", "json", "mp3", "qa.json", "srt", "txt", "vtt"]
 
 
 def built_in(out: Path, page: str = "europa.txt", **overrides):

@@ -127,6 +127,12 @@ def script_options(func: F) -> F:
     return func
 
 
+def base_url_option(func: F) -> F:
+    """--base-url, for every command that publishes."""
+    return click.option("--base-url", metavar="URL",
+                        help="Where the output folder is served (overrides [publish] base_url).")(func)
+
+
 @contextmanager
 def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int, str], None] | None]:
     """A per-segment progress bar on stderr when it is a terminal."""
@@ -179,10 +185,12 @@ def cli(ctx: click.Context) -> None:
 @click.option("--profile", type=click.Choice(sorted(PROFILE_NAMES)),
               help="Loudness profile: podcast (default), alexa or broadcast.")
 @click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
+@click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
+@base_url_option
 @common_options
 def build(page: Path, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
-          output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool,
-          config_path: Path | None, quiet: bool, verbose: int) -> None:
+          output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool, then_publish: bool,
+          base_url: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Build a bulletin MP3 from a saved news PAGE.
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
@@ -193,6 +201,7 @@ def build(page: Path, at: datetime | None, max_duration: float | None, engine: s
                      **{"output.dir": str(output_dir) if output_dir else None,
                         "cache.enabled": False if no_cache else None,
                         "audio.profile": profile,
+                        "publish.base_url": base_url,
                         "sounders.enabled": False if no_sounders else None})
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
@@ -213,6 +222,65 @@ def build(page: Path, at: datetime | None, max_duration: float | None, engine: s
     )
     for item in result.script.dropped:
         click.echo(f"left out ({item.kind}, ~{item.estimated_seconds:.0f} s): {item.title}")
+    if then_publish:
+        _report_publish(pipeline.publish_folder(config))
+
+
+def _report_publish(result: Any) -> None:
+    click.echo(f"published {result.feed}: {len(result.episodes)} bulletins, {result.alexa_items} in the Alexa feed"
+               + (f", {len(result.removed)} removed" if result.removed else ""))
+
+
+@cli.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The output folder to publish (default: output/).")
+@base_url_option
+@common_options
+def publish(output_dir: Path | None, base_url: str | None, config_path: Path | None, quiet: bool,
+            verbose: int) -> None:
+    """Write feed.xml (podcast), flash-briefing.json (Alexa) and index.html for the output folder."""
+    from bulletin import pipeline
+
+    config = _config(config_path, quiet, verbose, **{"output.dir": str(output_dir) if output_dir else None,
+                                                     "publish.base_url": base_url})
+    _report_publish(pipeline.publish_folder(config))
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@common_options
+def serve(folder: Path | None, host: str, port: int, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Serve the output folder over HTTP (ranges, ETags) for preview and testing."""
+    from bulletin.publish.server import make_server
+
+    config = _config(config_path, quiet, verbose)
+    root = folder or Path(config.get("output", "dir"))
+    if not root.is_dir():
+        raise click.UsageError(f"{root} is not a folder; build a bulletin first or name the folder.")
+    server = make_server(root, host, port)
+    click.echo(f"serving {root} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a user stops it
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.argument("path", required=False, default="bulletin.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter bulletin.toml."""
+    from bulletin.config import starter_text
+    from bulletin.fsutil import write_text
+
+    if path.exists() and not force:
+        raise click.UsageError(f"{path} exists; use --force to overwrite it.")
+    write_text(path, starter_text())
+    click.echo(f"wrote {path}: set [show] and [publish] base_url, then `bulletin build PAGE --publish`.")
 
 
 @cli.command()

@@ -7,6 +7,7 @@ settings objects each stage takes.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -20,6 +21,8 @@ from bulletin.audio import AudioSettings, Gaps
 from bulletin.audio.profiles import get_profile
 from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.errors import ConfigError
+from bulletin.publish import CHANNEL_COVER
+from bulletin.publish.feed import Show
 from bulletin.script import ScriptSettings
 from bulletin.voices import builtin_voices_dir
 
@@ -91,8 +94,9 @@ def _merge_file(merged: dict[str, dict[str, Any]], path: Path) -> None:
         for key, value in table.items():
             where = f"{path}:{_line_of(text, section, key) or '?'}"
             if key not in merged[section]:
-                known = ", ".join(merged[section])
-                raise ConfigError(f"{where}: unknown key {key!r} in [{section}]; known: {known}.")
+                close = difflib.get_close_matches(key, merged[section], n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(merged[section])}."
+                raise ConfigError(f"{where}: unknown key {key!r} in [{section}]; {hint}")
             value = _check(section, key, value, merged[section][key], where)
             if (section, key) in PATH_KEYS and value:
                 value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
@@ -182,3 +186,47 @@ def voice_dirs(config: Config) -> list[Path]:
     """Folders searched for voice profiles, the user's first."""
     extra = config.get("voice", "voices_dir")
     return [*([Path(extra)] if extra else []), builtin_voices_dir()]
+
+
+def show(config: Config) -> Show:
+    """The feed's channel settings."""
+    table, publishing = config.values["show"], config.values["publish"]
+    return Show(
+        title=table["title"], description=table["description"], author=table["author"],
+        language=table["language"], link=table["link"], base_url=publishing["base_url"],
+        category=table["category"], subcategory=table["subcategory"], explicit=table["explicit"],
+        owner_name=table["owner_name"], owner_email=table["owner_email"], locked=publishing["locked"],
+        cover=CHANNEL_COVER,
+    )
+
+
+def channel_cover(config: Config) -> bytes:
+    """The show's cover: the user's own, or one drawn with the show's name."""
+    from bulletin.cover import load_cover, make_cover
+
+    own = config.get("show", "cover")
+    return load_cover(Path(own)) if own else make_cover(config.get("show", "title"), "")
+
+
+# Keys a new user fills in first; the rest of the starter file is commented out.
+STARTER_KEYS = {("show", "title"), ("show", "description"), ("show", "author"), ("show", "owner_email"),
+                ("publish", "base_url")}
+
+
+def starter_text() -> str:
+    """A commented ``bulletin.toml``: every setting with its default and what it does."""
+    lines = [
+        "# bulletin.toml: settings for bulletin. Every key is shown with its default;",
+        "# uncomment a line to change it. Command-line options override this file.",
+        "",
+    ]
+    section = None
+    for line in resources.files(__package__).joinpath("defaults.toml").read_text("utf-8").splitlines()[3:]:
+        header = re.match(r"\[(\w+)\]", line)
+        if header:
+            section = header.group(1)
+            lines.append(line)
+            continue
+        key = re.match(r"(\w+)\s*=", line)
+        lines.append(line if not key or (section, key.group(1)) in STARTER_KEYS else f"# {line}")
+    return "\n".join(lines) + "\n"

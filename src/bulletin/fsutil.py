@@ -25,6 +25,7 @@ def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
     When the block succeeds every temporary file is renamed onto its target
     (an atomic step on one file system); when it fails they are removed, as
     are folders this call created, so a crash leaves nothing half-written.
+    A temporary file the block deletes is left out: its target is not touched.
     """
     created: list[Path] = []
     for parent in {t.parent for t in targets}:
@@ -41,8 +42,9 @@ def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
         # mkstemp makes private files; published files must be readable like any other.
         mode = FILE_MODE & ~_umask()
         for temp, target in zip(temps, targets, strict=True):
-            os.chmod(temp, mode)
-            os.replace(temp, target)
+            if temp.exists():
+                os.chmod(temp, mode)
+                os.replace(temp, target)
     except BaseException:
         for temp in temps:
             temp.unlink(missing_ok=True)

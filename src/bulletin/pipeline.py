@@ -13,14 +13,18 @@ from datetime import datetime
 from pathlib import Path
 
 from bulletin import __version__, config as cfg
+from bulletin.audio import Profile
+from bulletin.audio.profiles import ALEXA, get_profile
 from bulletin.audio.qa import QAReport
-from bulletin.audio.render import render_mp3
+from bulletin.audio.render import Prepared, Rendered, finish, prepare
 from bulletin.audio.timeline import chapters, cues
 from bulletin.config import Config
 from bulletin.cover import load_cover, make_cover
 from bulletin.errors import ConfigError, EngineError, QAError
 from bulletin.fsutil import staged
 from bulletin.model import Page, Script
+from bulletin.publish import PublishResult, publish
+from bulletin.publish.episode import MANIFEST_SUFFIX, Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
 from bulletin.script.clock import written_date
@@ -36,6 +40,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 AUTO = "auto"
+ALEXA_SUFFIX = ".alexa.mp3"
 
 
 @dataclass(frozen=True)
@@ -160,11 +165,14 @@ class Outputs:
     chapters: Path
     qa: Path
     cover: Path
+    episode: Path
+    alexa: Path
 
     @classmethod
     def at(cls, stem: Path) -> Outputs:
         """The file names for ``stem`` (``DIR/DATE/name-HHMM``)."""
-        suffixes = (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json", ".qa.json", ".jpg")
+        suffixes = (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json", ".qa.json", ".jpg",
+                    MANIFEST_SUFFIX, ALEXA_SUFFIX)
         return cls(*(stem.with_name(stem.name + s) for s in suffixes))
 
     def all(self) -> list[Path]:
@@ -180,6 +188,24 @@ def _cover(config: Config, script: Script) -> bytes:
     return make_cover(config.get("show", "title"), f"{written_date(script.at.date())} · {script.at:%H:%M}", label)
 
 
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _alexa_rendition(prepared: Prepared, config: Config, main: Profile, path: Path) -> Rendered | None:
+    """The bulletin mastered for Alexa Flash Briefings, if wanted and within Amazon's rules."""
+    if not config.get("publish", "alexa"):
+        path.unlink()
+        return None
+    alexa = get_profile(ALEXA)
+    rendered = finish(prepared, alexa, path)
+    if not rendered.qa.passed:
+        log.warning("no Alexa rendition: %s.", "; ".join(rendered.qa.problems))
+        path.unlink()
+        return None
+    return rendered
+
+
 def build(
     page: Path,
     config: Config,
@@ -188,7 +214,8 @@ def build(
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one bulletin MP3 with its script, transcripts, chapters, QA report and cover."""
+    """Build one bulletin MP3 with its script, transcripts, chapters, QA report, cover,
+    Alexa rendition and episode manifest."""
     started = time.perf_counter()
     moment = resolve_at(at, config)
     parsed = load_page(page, moment)
@@ -209,17 +236,20 @@ def build(
     log.info("speech: %d segments, %d from the cache, %d synthesised in %.2f s",
              stats.segments, stats.cached, stats.synthesised, time.perf_counter() - started)
 
-    out = Outputs.at(output_stem(Path(config.get("output", "dir")), script, config.get("show", "title")))
+    root = Path(config.get("output", "dir"))
+    out = Outputs.at(output_stem(root, script, config.get("show", "title")))
     spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in engines.values()}.values())
     voices = " + ".join(v.name for v in cast.profiles)
     cover = _cover(config, script)
     with staged(out.all()) as temps:
         tmp = Outputs(*temps)
-        rendered = render_mp3(speeches, [s.kind for s in script.segments], audio_settings, sounders, tmp.mp3)
+        prepared = prepare(speeches, [s.kind for s in script.segments], audio_settings, sounders)
+        rendered = finish(prepared, audio_settings.profile, tmp.mp3)
         tmp.qa.write_text(json.dumps(rendered.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not rendered.qa.passed:
             raise QAError(f"the bulletin misses the {rendered.qa.profile} profile: "
                           f"{'; '.join(rendered.qa.problems)}. Nothing was written.")
+        alexa = _alexa_rendition(prepared, config, audio_settings.profile, tmp.alexa)
         if progress:
             progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
         chapter_list = chapters(script, rendered)
@@ -245,7 +275,35 @@ def build(
         tmp.srt.write_text(srt(timed), encoding="utf-8")
         tmp.chapters.write_text(chapters_json(chapter_list), encoding="utf-8")
         tmp.cover.write_bytes(cover)
+        tmp.episode.write_text(Episode(
+            guid=episode_guid(_relative(out.mp3, root)),
+            title=script.title,
+            description=description(script),
+            published=script.at,
+            duration=rendered.duration,
+            mp3=_relative(out.mp3, root),
+            webvtt=_relative(out.webvtt, root),
+            srt=_relative(out.srt, root),
+            chapters=_relative(out.chapters, root),
+            cover=_relative(out.cover, root),
+            alexa_mp3=_relative(out.alexa, root) if alexa else None,
+            alexa_duration=alexa.duration if alexa else None,
+            language=config.get("show", "language"),
+            engine=spoken_by,
+            voice=voices,
+        ).to_json(), encoding="utf-8")
+    if alexa is None:
+        out.alexa.unlink(missing_ok=True)  # an older build's rendition no longer matches
     return BuildResult(
         outputs=out, script=script, qa=rendered.qa, engine=spoken_by, voice=voices, speech=stats,
         fell_back=fell_back, seconds_taken=time.perf_counter() - started,
+    )
+
+
+def publish_folder(config: Config) -> PublishResult:
+    """Publish every bulletin in the configured output folder."""
+    return publish(
+        Path(config.get("output", "dir")), cfg.show(config), cfg.channel_cover(config),
+        retention=config.get("publish", "retention"), alexa=config.get("publish", "alexa"),
+        delete_old=config.get("publish", "delete_old_audio"),
     )

@@ -29,6 +29,7 @@ class Profile:
     max_seconds: float | None = None
 
 
+ALEXA = "alexa"
 PROFILES = {
     "podcast": Profile("podcast", -16.0, -1.0, "96k", "Apple Podcasts and most apps: -16 LUFS, -1 dBTP, 96 kbps"),
     "alexa": Profile("alexa", -14.0, -2.0, "256k", "Alexa Flash Briefing: -14 LUFS, -2 dBTP, 256 kbps, 10 s-10 min",

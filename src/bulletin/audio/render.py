@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bulletin.audio import AudioSettings
+from bulletin.audio import AudioSettings, Profile
 from bulletin.audio.export import encode_mp3
 from bulletin.audio.loudness import CONTROL_BLOCK, Master, integrated_loudness, ramp_gain, rotate_phase
 from bulletin.audio.meter import measure_file
@@ -114,42 +114,50 @@ def _mix_bed(audio: np.ndarray, intro: Span, settings: AudioSettings, sounders: 
     audio[:length] += (bed * gain).astype(np.float32)
 
 
-def render_mp3(
-    speeches: Sequence[Speech],
-    kinds: Sequence[SegmentKind],
-    settings: AudioSettings,
-    sounders: SounderSet,
-    path: Path,
-) -> Rendered:
-    """Level, stitch, master and encode; measure the MP3 at ``path`` and correct it."""
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """The stitched, levelled, phase-rotated bulletin, analysed once for mastering
+    to any number of profiles."""
+
+    master: Master
+    spans: tuple[Span, ...]  # each segment's speech, in samples
+    marks: tuple[tuple[Mark, ...], ...]  # per segment, samples from the start
+    sample_rate: int
+
+
+def prepare(speeches: Sequence[Speech], kinds: Sequence[SegmentKind], settings: AudioSettings,
+            sounders: SounderSet) -> Prepared:
+    """Clean, level and stitch the segments with their sounders (and bed)."""
     rate = settings.sample_rate
     clips = [trim_silence(to_clip(s, rate), rate, settings.silence_threshold_db, settings.keep_silence_ms)
              for s in speeches]
     items = _timeline(clips, kinds, settings, sounders)
     audio, placed = stitch([i.samples for i in items], [i.gap_after_ms for i in items[:-1]], rate)
-    spans = {item.segment: span for item, span in zip(items, placed, strict=True) if item.segment is not None}
+    by_segment = {item.segment: span for item, span in zip(items, placed, strict=True) if item.segment is not None}
+    spans = tuple(by_segment[i] for i in range(len(clips)))
     if sounders.bed or sounders.bed_file:
         _mix_bed(audio, spans[0], settings, sounders)
+    marks = tuple(
+        tuple(Mark(m.char, span.start + m.sample) for m in clip.marks)
+        for clip, span in zip(clips, spans, strict=True)
+    )
+    return Prepared(Master(rotate_phase(audio, rate), rate), spans, marks, rate)
 
-    profile = settings.profile
-    master = Master(rotate_phase(audio, rate), rate)
+
+def finish(prepared: Prepared, profile: Profile, path: Path) -> Rendered:
+    """Master to ``profile``, encode to ``path``, measure the file and correct it; review it."""
+    rate = prepared.sample_rate
     target, ceiling = profile.loudness, profile.true_peak - MP3_HEADROOM_DB
     for attempt in range(1, ENCODE_ATTEMPTS + 1):
-        encode_mp3(master.render(target, ceiling), rate, path, profile.bitrate)
+        encode_mp3(prepared.master.render(target, ceiling), rate, path, profile.bitrate)
         measured = measure_file(path)
-        log.info("master attempt %d: %.1f LUFS, %.1f dBTP", attempt, measured.integrated, measured.true_peak)
+        log.info("%s master, attempt %d: %.1f LUFS, %.1f dBTP", profile.name, attempt,
+                 measured.integrated, measured.true_peak)
         miss = profile.loudness - measured.integrated
         overshoot = measured.true_peak - profile.true_peak
         if abs(miss) <= LOUDNESS_AIM_LU and overshoot <= 0:
             break
         target += miss
         ceiling -= max(overshoot + OVERSHOOT_MARGIN_DB, 0)
-
-    ordered = [spans[i] for i in range(len(clips))]
-    qa = review(path, measured, profile, ordered, rate)
-    marks = tuple(
-        tuple(Mark(m.char, span.start + m.sample) for m in clip.marks)
-        for clip, span in zip(clips, ordered, strict=True)
-    )
-    return Rendered(qa, tuple(ordered), marks, rate)
-
+    qa = review(path, measured, profile, prepared.spans, rate)
+    return Rendered(qa, prepared.spans, prepared.marks, rate)

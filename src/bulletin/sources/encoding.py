@@ -17,8 +17,9 @@ from bulletin.errors import InputError
 log = logging.getLogger(__name__)
 
 FALLBACK_ENCODING = "cp1252"
-# More than this share of control characters means the bytes are not prose.
-MAX_CONTROL_SHARE = 0.01
+# More than this share of control characters means the bytes are not prose
+# (random bytes have about 12%); a stray one in a real page is tolerated.
+MAX_CONTROL_SHARE = 0.05
 ALLOWED_CONTROLS = frozenset("\n\r\t\f")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 

@@ -1,0 +1,44 @@
+"""The Alexa Flash Briefing feed: JSON, newest first, one to five audio items."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timezone
+
+from bulletin.audio.profiles import PROFILES
+from bulletin.publish.episode import Episode
+from bulletin.publish.feed import absolute, xml_text
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS = 5
+ALEXA = PROFILES["alexa"]
+
+
+def flash_briefing(episodes: Sequence[Episode], base_url: str, link: str) -> list[dict[str, str]]:
+    """The feed's items, newest first; none when no episode may be in it (Alexa needs HTTPS)."""
+    if not base_url.lower().startswith("https://"):
+        log.warning("no Alexa feed: Alexa plays only HTTPS audio and base_url is %s.", base_url or "not set")
+        return []
+    items = []
+    for episode in episodes:
+        if episode.alexa_mp3 is None or episode.alexa_duration is None:
+            continue
+        if not ALEXA.min_seconds <= episode.alexa_duration <= ALEXA.max_seconds:  # type: ignore[operator]
+            log.warning("%s left out of the Alexa feed: %.0f s is outside Amazon's 10 s to 10 min.",
+                        episode.title, episode.alexa_duration)
+            continue
+        items.append({
+            "uid": episode.guid,
+            "updateDate": episode.published.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.0Z"),
+            "titleText": xml_text(episode.title),
+            "mainText": "",
+            "streamUrl": absolute(base_url, episode.alexa_mp3),
+            "redirectionUrl": link or base_url,
+        })
+        if len(items) == MAX_ITEMS:
+            break
+    if not items:
+        log.warning("no Alexa feed: no bulletin has an Alexa rendition within Amazon's rules.")
+    return items

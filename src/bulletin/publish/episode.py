@@ -1,0 +1,80 @@
+"""The episode manifest: what a build leaves for the publish step.
+
+Each build writes ``<stem>.episode.json`` beside its MP3. Publishing reads
+every manifest under the output folder, so the folder itself is the
+database: copy it anywhere and the feeds can be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bulletin.errors import InputError
+
+MANIFEST_SUFFIX = ".episode.json"
+# Fixed, so that an episode's guid follows from where it lives in the output
+# folder alone: re-publishing, or rebuilding the same bulletin, keeps it.
+GUID_NAMESPACE = uuid.UUID("5b3c3a4e-5d6f-4b9a-9a40-0f2d1b6c8e11")
+
+
+def episode_guid(mp3_path: str) -> str:
+    """A stable guid for the episode at ``mp3_path`` (relative to the output folder)."""
+    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, mp3_path)}"
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One published bulletin; paths are POSIX, relative to the output folder."""
+
+    guid: str
+    title: str
+    description: str
+    published: datetime
+    duration: float  # seconds
+    mp3: str
+    webvtt: str | None = None
+    srt: str | None = None
+    chapters: str | None = None
+    cover: str | None = None
+    alexa_mp3: str | None = None
+    alexa_duration: float | None = None
+    language: str = "nl"
+    engine: str = ""
+    voice: str = ""
+
+    def to_json(self) -> str:
+        """The manifest's text."""
+        data: dict[str, Any] = asdict(self)
+        data["published"] = self.published.isoformat()
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, source: Path) -> Episode:
+        """Read a manifest; a damaged one is a clear error naming the file."""
+        try:
+            data = json.loads(text)
+            data["published"] = datetime.fromisoformat(data["published"])
+            known = {f.name for f in fields(cls)}
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{source} is not a valid episode manifest ({exc}); rebuild that bulletin.") from None
+
+
+def manifest_path(mp3: Path) -> Path:
+    """The manifest beside an MP3."""
+    return mp3.with_name(mp3.name.removesuffix(".mp3") + MANIFEST_SUFFIX)
+
+
+def read_episodes(root: Path) -> list[Episode]:
+    """Every episode under ``root`` whose MP3 is still there, newest first."""
+    episodes = []
+    for path in sorted(root.glob(f"*/*{MANIFEST_SUFFIX}")):
+        episode = Episode.from_json(path.read_text("utf-8"), path)
+        if (root / episode.mp3).is_file():
+            episodes.append(episode)
+    return sorted(episodes, key=lambda e: e.published, reverse=True)

@@ -1,0 +1,150 @@
+"""``bulletin serve``: the output folder over HTTP, the way a podcast host serves it.
+
+GET and HEAD, single byte ranges (206, Content-Range, Accept-Ranges: podcast
+apps and Apple need them), ETag and Last-Modified with conditional GET, the
+right Content-Type for every file we write, and nothing outside the folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bulletin import __version__
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+DEFAULT_TYPE = "application/octet-stream"
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+COPY_CHUNK = 64 * 1024
+
+
+class _Handler(BaseHTTPRequestHandler):
+    root: Path  # set on the subclass made by make_server
+    server_version = f"bulletin/{__version__}"
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server naming)
+        self._serve(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._serve(send_body=False)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+        log.info("%s %s", self.address_string(), format % args)
+
+    def _file(self) -> Path | None:
+        """The file asked for, or None: outside the root, hidden, or missing."""
+        relative = unquote(urlsplit(self.path).path).lstrip("/")
+        if "\x00" in relative or any(part.startswith(".") for part in Path(relative).parts):
+            return None  # no "..", no hidden or temporary files
+        candidate = (self.root / relative).resolve()
+        if candidate != self.root and self.root not in candidate.parents:
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def _error(self, status: HTTPStatus, extra: dict[str, str] | None = None) -> None:
+        body = f"{status.value} {status.phrase}\n".encode()
+        self.send_response(status)
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _serve(self, send_body: bool) -> None:
+        path = self._file()
+        if path is None:
+            self._error(HTTPStatus.NOT_FOUND)
+            return
+        stat = path.stat()
+        size = stat.st_size
+        etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
+        modified = formatdate(stat.st_mtime, usegmt=True)
+        if self._not_modified(etag, stat.st_mtime):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        start, end, status = 0, size - 1, HTTPStatus.OK
+        wanted = self.headers.get("Range")
+        if wanted:
+            parsed = RANGE.match(wanted.replace(" ", ""))
+            if parsed is None or not any(parsed.groups()):
+                pass  # several ranges or a unit we do not know: the whole file, as HTTP allows
+            else:
+                first, last = parsed.groups()
+                if first:
+                    start, end = int(first), min(int(last), size - 1) if last else size - 1
+                else:  # the last N bytes
+                    start, end = max(size - int(last), 0), size - 1
+                if start >= size or start > end:
+                    self._error(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, {"Content-Range": f"bytes */{size}"})
+                    return
+                status = HTTPStatus.PARTIAL_CONTENT
+        self.send_response(status)
+        self.send_header("Content-Type", CONTENT_TYPES.get(path.suffix.lower(), DEFAULT_TYPE))
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
+        if status is HTTPStatus.PARTIAL_CONTENT:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.end_headers()
+        if send_body:
+            with path.open("rb") as handle:
+                handle.seek(start)
+                remaining = end - start + 1
+                while remaining > 0:
+                    chunk = handle.read(min(COPY_CHUNK, remaining))
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+                    remaining -= len(chunk)
+
+    def _not_modified(self, etag: str, mtime: float) -> bool:
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            return etag in [m.strip() for m in match.split(",")] or match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return int(mtime) <= int(parsedate_to_datetime(since).timestamp())
+            except (TypeError, ValueError):
+                return False
+        return False
+
+
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    """A server for ``root`` (not started); port 0 picks a free port."""
+    handler = type("Handler", (_Handler,), {"root": root.resolve()})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    if host not in LOOPBACK:
+        log.warning("serving %s to the network on %s:%d; this is a preview server, not a web host.",
+                    root, host, port)
+    return server
+
+

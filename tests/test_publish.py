@@ -1,0 +1,427 @@
+"""Publishing, checked with real clients: feedparser for the feed, an HTTP client
+against `bulletin serve`, headless Chromium playing the MP3, a killed publish."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.error import HTTPError
+from xml.etree import ElementTree
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from mutagen.mp3 import MP3
+
+from bulletin.cli import cli
+from bulletin.publish.feed import podcast_guid
+from bulletin.publish.server import make_server
+from conftest import PAGES, decode, lufs, true_peak_dbtp
+
+BASE = "https://nieuws.example.org/bulletin/"
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+POLL_S = 0.05
+
+
+def run(*args: str):
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(cli, list(args))
+
+
+def build(out: Path, when: str, page: Path = PAGES / "kort.txt", *extra: str) -> Path:
+    result = run("build", str(page), "--engine", "espeak", "-o", str(out), "--at", when, "-q", *extra)
+    assert result.exit_code == 0, result.stderr
+    return Path(result.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Three bulletins built at different times, then published."""
+    out = tmp_path_factory.mktemp("site")
+    mp3s = [build(out, f"2026-11-27T{hh}:00") for hh in ("07", "09", "08")]
+    result = run("publish", "-o", str(out), "--base-url", BASE)
+    assert result.exit_code == 0, result.stderr
+    return out, mp3s
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    out, _ = site
+    httpd = make_server(out, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def local(url: str, server: str) -> str:
+    assert url.startswith(BASE)
+    return server + url[len(BASE):]
+
+
+def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET"):
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, dict(response.headers), response.read()
+    except HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+# --- the podcast feed ------------------------------------------------------------------
+
+
+def test_feedparser_sees_three_items_newest_first(site):
+    out, mp3s = site
+    feed = feedparser.parse(str(out / "feed.xml"))
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == 3
+    published = [parsedate_to_datetime(e.published) for e in feed.entries]
+    assert published == sorted(published, reverse=True)
+    by_time = {p.hour: e for p, e in zip(published, feed.entries)}
+    for mp3 in mp3s:
+        entry = by_time[int(mp3.name[-8:-6])]
+        (enclosure,) = entry.enclosures
+        assert enclosure.href == BASE + mp3.relative_to(out).as_posix()
+        assert int(enclosure.length) == mp3.stat().st_size
+        assert enclosure.type == "audio/mpeg"
+        assert int(entry.itunes_duration) == round(MP3(str(mp3)).info.length)
+        assert entry.id.startswith("urn:uuid:")
+    assert len({e.id for e in feed.entries}) == 3
+
+
+RULES = [
+    ("channel title", "channel/title"),
+    ("channel description", "channel/description"),
+    ("channel link", "channel/link"),
+    ("channel language nl", "channel/language"),
+    ("itunes:image", f"channel/{ITUNES}image"),
+    ("itunes:category News > Daily News", f"channel/{ITUNES}category"),
+    ("itunes:explicit true/false", f"channel/{ITUNES}explicit"),
+    ("itunes:author", f"channel/{ITUNES}author"),
+    ("itunes:type episodic", f"channel/{ITUNES}type"),
+    ("podcast:guid", f"channel/{PODCAST}guid"),
+    ("podcast:locked", f"channel/{PODCAST}locked"),
+    ("podcast:medium", f"channel/{PODCAST}medium"),
+    ("item guid", "channel/item/guid"),
+    ("item pubDate", "channel/item/pubDate"),
+    ("item enclosure", "channel/item/enclosure"),
+    ("item itunes:duration", f"channel/item/{ITUNES}duration"),
+    ("item itunes:episodeType full", f"channel/item/{ITUNES}episodeType"),
+    ("item itunes:image", f"channel/item/{ITUNES}image"),
+    ("item podcast:transcript", f"channel/item/{PODCAST}transcript"),
+    ("item podcast:chapters", f"channel/item/{PODCAST}chapters"),
+]
+
+
+@pytest.mark.parametrize(("rule", "path"), RULES, ids=[r for r, _ in RULES])
+def test_apple_and_podcast_index_rules(site, rule, path):
+    root = ElementTree.parse(site[0] / "feed.xml").getroot()
+    found = root.findall(path)
+    assert found, f"missing: {rule}"
+    element = found[0]
+    if "nl" in rule:
+        assert element.text == "nl"
+    if "category" in rule:
+        assert element.get("text") == "News" and element[0].get("text") == "Daily News"
+    if "explicit" in rule:
+        assert element.text in ("true", "false")
+    if "episodic" in rule:
+        assert element.text == "episodic"
+    if "episodeType" in rule:
+        assert all(e.text == "full" for e in found)
+    if rule == "podcast:guid":
+        assert element.text == podcast_guid(BASE + "feed.xml") == podcast_guid("nieuws.example.org/bulletin/feed.xml")
+    if rule == "podcast:medium":
+        assert element.text == "podcast"
+    if rule == "podcast:locked":
+        assert element.text in ("yes", "no")
+    if rule == "item guid":
+        assert all(g.get("isPermaLink") == "false" for g in found)
+    if rule == "item itunes:duration":
+        assert all(d.text.isdigit() for d in found)
+    if rule == "item podcast:transcript":
+        items = root.findall("channel/item")
+        for item in items:
+            kinds = sorted(t.get("type") for t in item.findall(f"{PODCAST}transcript"))
+            assert kinds == ["application/x-subrip", "text/vtt"]
+    if rule == "item podcast:chapters":
+        assert all(c.get("type") == "application/json+chapters" for c in found)
+    if "image" in rule:
+        href = element.get("href")
+        assert href.startswith(BASE) and href.endswith((".jpg", ".png"))
+    for url in [e.get("url") or e.get("href") for e in root.iter() if e.get("url") or e.get("href")]:
+        assert url.isascii() and url.startswith(("https://", "http://"))
+
+
+def test_podcast_guid_follows_the_namespace_spec():
+    # The example in the Podcast Index namespace documentation.
+    assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    assert podcast_guid("mp3s.nashownotes.com/pc20rss.xml/") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+
+
+def test_republishing_updates_never_duplicates(tmp_path):
+    build(tmp_path, "2026-11-27T07:00")
+    assert run("publish", "-o", str(tmp_path), "--base-url", BASE).exit_code == 0
+    first = feedparser.parse(str(tmp_path / "feed.xml"))
+    build(tmp_path, "2026-11-27T07:00", PAGES / "europa.txt")  # another page, same slot? no: other section
+    build(tmp_path, "2026-11-27T07:00")  # the same bulletin again
+    assert run("publish", "-o", str(tmp_path), "--base-url", BASE).exit_code == 0
+    again = feedparser.parse(str(tmp_path / "feed.xml"))
+    ids = [e.id for e in again.entries]
+    assert len(ids) == len(set(ids)) == 2
+    assert first.entries[0].id in ids
+
+
+def test_retention_keeps_the_newest_and_can_delete_old_audio(tmp_path):
+    mp3s = [build(tmp_path, f"2026-11-2{day}T08:00") for day in (4, 5, 6)]
+    config = tmp_path / "bulletin.toml"
+    config.write_text("[publish]\nretention = 2\ndelete_old_audio = true\n", "utf-8")
+    result = run("publish", "-o", str(tmp_path), "--base-url", BASE, "--config", str(config))
+    assert result.exit_code == 0 and "1 removed" in result.stdout
+    feed = feedparser.parse(str(tmp_path / "feed.xml"))
+    assert [e.enclosures[0].href.rsplit("/", 2)[1] for e in feed.entries] == ["2026-11-26", "2026-11-25"]
+    assert not mp3s[0].exists() and not mp3s[0].parent.exists()  # every file of it, and its folder
+    assert mp3s[1].exists() and mp3s[2].exists()
+
+
+def test_text_from_news_pages_is_escaped(tmp_path):
+    page = tmp_path / "lastig.txt"
+    page.write_text('Kop met <b>&]]> erin\nDEN HAAG (ANP) - Tekst met <b>vet</b> & "]]>" en een \x07 bel, '
+                    'een verhaal dat lang genoeg is om als nieuwsbericht door te gaan.\n', "utf-8")
+    build(tmp_path / "out", "2026-11-27T08:00", page)
+    assert run("publish", "-o", str(tmp_path / "out"), "--base-url", BASE).exit_code == 0
+    raw = (tmp_path / "out/feed.xml").read_bytes()
+    root = ElementTree.fromstring(raw)  # valid XML
+    item = root.find("channel/item")
+    assert "<b>&]]> erin" in item.find("title").text or "<b>&]]>" in item.find("description").text
+    feed = feedparser.parse(raw)
+    assert not feed.bozo
+
+
+def test_publishing_needs_a_base_url(tmp_path):
+    build(tmp_path, "2026-11-27T08:00")
+    result = run("publish", "-o", str(tmp_path))
+    assert result.exit_code == 1 and "base_url" in result.stderr
+
+
+def test_nothing_to_publish(tmp_path):
+    result = run("publish", "-o", str(tmp_path / "leeg"), "--base-url", BASE)
+    assert result.exit_code == 1 and "nothing to publish" in result.stderr
+
+
+# --- Alexa ------------------------------------------------------------------------------------
+
+
+def test_alexa_feed_holds_the_same_bulletins_in_its_own_rendition(site, server):
+    out, mp3s = site
+    items = json.loads((out / "flash-briefing.json").read_text("utf-8"))
+    feed = feedparser.parse(str(out / "feed.xml"))
+    assert [i["uid"] for i in items] == [e.id for e in feed.entries]  # same bulletins, newest first
+    for item in items:
+        assert set(item) == {"uid", "updateDate", "titleText", "mainText", "streamUrl", "redirectionUrl"}
+        assert item["streamUrl"].startswith("https://") and item["streamUrl"].endswith(".alexa.mp3")
+        datetime.strptime(item["updateDate"], "%Y-%m-%dT%H:%M:%S.0Z")
+        status, _, body = fetch(local(item["streamUrl"], server))
+        assert status == 200
+        audio = out / item["streamUrl"][len(BASE):]
+        assert audio.read_bytes() == body
+        info = MP3(str(audio)).info
+        assert info.bitrate == 256000 and 10 <= info.length <= 600
+        samples = decode(audio)
+        assert lufs(samples) == pytest.approx(-14, abs=1) and true_peak_dbtp(samples) <= -2.0
+    assert items[0]["updateDate"] == "2026-11-27T08:00:00.0Z"  # 09:00 in Amsterdam is 08:00 UTC
+
+
+def test_no_alexa_feed_without_https(tmp_path, caplog):
+    build(tmp_path, "2026-11-27T08:00")
+    result = run("publish", "-o", str(tmp_path), "--base-url", "http://intranet.local/nieuws/")
+    assert result.exit_code == 0 and "0 in the Alexa feed" in result.stdout
+    assert "HTTPS" in result.stderr
+    assert not (tmp_path / "flash-briefing.json").exists()
+
+
+# --- bulletin serve ----------------------------------------------------------------------------
+
+
+def test_every_url_in_the_feed_resolves_with_ranges(site, server):
+    root = ElementTree.parse(site[0] / "feed.xml").getroot()
+    urls = {e.get("url") or e.get("href") for e in root.iter() if (e.get("url") or e.get("href", "")).startswith(BASE)}
+    urls |= {e.text for e in root.iter("link") if e.text and e.text.startswith(BASE)}
+    assert len(urls) >= 1 + 3 * 5  # cover, feed, and per item: mp3, image, two transcripts, chapters
+    for url in urls:
+        status, headers, body = fetch(local(url, server))
+        assert status == 200, url
+        assert headers["Accept-Ranges"] == "bytes" and int(headers["Content-Length"]) == len(body)
+        partial, part_headers, part = fetch(local(url, server), {"Range": "bytes=5-104"})
+        assert partial == 206 and part == body[5:105]
+        assert part_headers["Content-Range"] == f"bytes 5-104/{len(body)}"
+
+
+@pytest.mark.parametrize(("suffix", "content_type"), [
+    (".mp3", "audio/mpeg"), (".vtt", "text/vtt"), (".srt", "application/x-subrip"),
+    (".chapters.json", "application/json"), (".jpg", "image/jpeg"),
+])
+def test_content_types(site, server, suffix, content_type):
+    mp3 = site[1][0]
+    path = mp3.with_name(mp3.name.replace(".mp3", suffix)).relative_to(site[0]).as_posix()
+    _, headers, _ = fetch(server + path, method="HEAD")
+    assert headers["Content-Type"].split(";")[0] == content_type
+    _, feed_headers, _ = fetch(server + "feed.xml", method="HEAD")
+    assert "xml" in feed_headers["Content-Type"]
+
+
+def test_byte_ranges_and_head(site, server):
+    mp3 = site[1][0]
+    path = server + mp3.relative_to(site[0]).as_posix()
+    data = mp3.read_bytes()
+    status, headers, body = fetch(path, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) == len(data)
+    assert fetch(path, {"Range": "bytes=0-0"})[2] == data[:1]
+    assert fetch(path, {"Range": "bytes=-100"})[2] == data[-100:]
+    assert fetch(path, {"Range": f"bytes={len(data) - 10}-"})[2] == data[-10:]
+    status, headers, _ = fetch(path, {"Range": f"bytes={len(data)}-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
+    status, headers, _ = fetch(path, {"If-None-Match": fetch(path, method="HEAD")[1]["ETag"]})
+    assert status == 304
+
+
+@pytest.mark.parametrize("path", ["../secret.txt", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd",
+                                  ".feed.xml.123.part", "nope.mp3"])
+def test_nothing_outside_the_folder(site, server, path):
+    (site[0].parent / "secret.txt").write_text("geheim")
+    status, _, body = fetch(server + path)
+    assert status == 404 and b"geheim" not in body
+
+
+# --- a publish killed midway ---------------------------------------------------------------------------
+
+KILLED_PUBLISH = """
+import os, sys, threading
+from pathlib import Path
+import bulletin.fsutil as fsutil
+from bulletin.cli import main
+signal_file, folder, base = sys.argv[1:4]
+real_replace = os.replace
+def stalled_replace(src, dst):
+    if str(dst).endswith("feed.xml"):
+        Path(signal_file).write_text("stalled")  # tell the test, then hang until killed
+        threading.Event().wait()
+    real_replace(src, dst)
+fsutil.os.replace = stalled_replace
+sys.argv = ["bulletin", "publish", "-o", folder, "--base-url", base]
+main()
+"""
+
+
+def test_killing_publish_midway_leaves_the_previous_feed(tmp_path):
+    build(tmp_path, "2026-11-27T07:00")
+    assert run("publish", "-o", str(tmp_path), "--base-url", BASE).exit_code == 0
+    before = (tmp_path / "feed.xml").read_bytes()
+    build(tmp_path, "2026-11-27T08:00")
+    signal_file = tmp_path / "stalled"
+    process = subprocess.Popen([sys.executable, "-c", KILLED_PUBLISH, str(signal_file), str(tmp_path), BASE])
+    try:
+        deadline = time.monotonic() + 60
+        while not signal_file.exists():
+            assert process.poll() is None and time.monotonic() < deadline, "publish never reached the rename"
+            time.sleep(POLL_S)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert (tmp_path / "feed.xml").read_bytes() == before
+    assert not feedparser.parse(str(tmp_path / "feed.xml")).bozo
+    assert len(feedparser.parse(str(tmp_path / "feed.xml")).entries) == 1
+    assert run("publish", "-o", str(tmp_path), "--base-url", BASE).exit_code == 0  # and the next run recovers
+    assert len(feedparser.parse(str(tmp_path / "feed.xml")).entries) == 2
+
+
+# --- a real browser -----------------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+PLAY_AND_SEEK = """
+new Promise((resolve, reject) => {
+  const ready = () => {
+    const audio = document.querySelector('audio');
+    if (!audio) { setTimeout(ready, 50); return; }  // the page is still on its way
+    const seek = () => {
+      const duration = audio.duration;
+      audio.addEventListener('seeked', () => resolve({duration, position: audio.currentTime}), {once: true});
+      audio.currentTime = duration / 2;
+    };
+    audio.addEventListener('error', () => reject('media error ' + (audio.error && audio.error.code)));
+    if (audio.readyState >= 1) seek(); else audio.addEventListener('loadedmetadata', seek, {once: true});
+  };
+  ready();
+})
+"""
+
+
+def devtools(ws, method: str, params: dict | None = None, until_event: str | None = None) -> dict:
+    """One DevTools-protocol call; with ``until_event``, also wait for that event."""
+    devtools.calls = getattr(devtools, "calls", 0) + 1
+    ws.send(json.dumps({"id": devtools.calls, "method": method, "params": params or {}}))
+    reply, seen = None, until_event is None
+    while reply is None or not seen:
+        message = json.loads(ws.recv())
+        if message.get("id") == devtools.calls:
+            reply = message
+        elif message.get("method") == until_event:
+            seen = True
+    return reply
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (Debian package 'chromium'); .ci/run installs it")
+def test_headless_chromium_plays_and_seeks(site, server, tmp_path):
+    import websocket
+
+    profile = tmp_path / "chromium-profile"
+    browser = subprocess.Popen(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--autoplay-policy=no-user-gesture-required", f"--user-data-dir={profile}",
+         "--remote-debugging-port=0", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 60
+        while not port_file.exists() or not port_file.read_text().strip():
+            assert browser.poll() is None and time.monotonic() < deadline, "Chromium did not start"
+            time.sleep(POLL_S)
+        port = port_file.read_text().split()[0]
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
+        target = json.loads(urllib.request.urlopen(request).read())
+        ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
+        devtools(ws, "Page.enable")
+        devtools(ws, "Page.navigate", {"url": f"{server}index.html"}, until_event="Page.loadEventFired")
+        reply = devtools(ws, "Runtime.evaluate",
+                         {"expression": PLAY_AND_SEEK, "awaitPromise": True, "returnByValue": True})
+        ws.close()
+    finally:
+        browser.terminate()
+        browser.wait(timeout=30)
+    assert "result" in reply, reply
+    result = reply["result"]
+    assert "exceptionDetails" not in result, result
+    value = result["result"]["value"]
+    newest = site[1][1]  # the page lists the newest first: 09:00
+    assert value["duration"] == pytest.approx(MP3(str(newest)).info.length, abs=0.1)
+    assert value["position"] == pytest.approx(value["duration"] / 2, abs=0.5)
