@@ -10,7 +10,7 @@ import pytest
 
 from bulletin.config import load_config, script_settings
 from bulletin.errors import ConfigError, ScriptError
-from bulletin.model import Page, SegmentKind, Story
+from bulletin.model import Page, Section, SegmentKind, Story
 from bulletin.pipeline import make_script
 from bulletin.script import Pacing, Reader, ScriptSettings, Voicing, assemble
 from bulletin.script.assemble import editorial_order, headline_repeated
@@ -102,8 +102,8 @@ def test_dropping_the_first_of_a_group_moves_its_dateline_on(at):
     old, new = datetime(2026, 11, 27, 6, tzinfo=at.tzinfo), datetime(2026, 11, 27, 8, tzinfo=at.tzinfo)
     page = Page(
         lead=Story(("Lead.",), headline="Kop"),
-        briefs=(Story(("Eerste bericht met wat meer woorden erin.",), place="Zwolle", published=old),
-                Story(("Tweede bericht met wat meer woorden erin.",), place="Zwolle", published=new)),
+        sections=(Section((Story(("Eerste bericht met wat meer woorden erin.",), place="Zwolle", published=old),
+                           Story(("Tweede bericht met wat meer woorden erin.",), place="Zwolle", published=new))),),
     )
     voicing = Voicing.single(Reader(str, Pacing(chars_per_second=14.0)))
     full = assemble(page, at, settings, voicing)
@@ -153,3 +153,21 @@ def test_settings_come_from_config(tmp_path, page, at):
     assert script_settings(loaded).show == "Dorpsradio"
     intro = make_script(page("kort.txt"), loaded, at=at).segments[0]
     assert intro.text == "Dorpsradio: kwart over acht."
+
+
+def test_sections_are_announced_and_keep_their_own_datelines(at):
+    settings = ScriptSettings(show="Test", intro="Intro.", outro="Outro.")
+    zwolle = Story(("Een bericht uit Zwolle.",), place="Zwolle")
+    page = Page(
+        lead=Story(("Lead.",), headline="Kop"),
+        sections=(Section((zwolle,), "Binnenland", "Het binnenland."),
+                  Section((Story(("Ook Zwolle, maar elders gemeld.",), place="Zwolle"),
+                           Story(("Een bericht uit Parijs.",), place="Parijs")), "Buitenland", "Het buitenland.")),
+    )
+    voicing = Voicing.single(Reader(str, Pacing(chars_per_second=14.0)))
+    briefs = [s.text for s in assemble(page, at, settings, voicing).segments if s.kind is SegmentKind.BRIEF]
+    assert briefs == [
+        "Het binnenland.\nZwolle.\nEen bericht uit Zwolle.",
+        "Het buitenland.\nZwolle.\nOok Zwolle, maar elders gemeld.",  # a new section: the dateline again
+        "Parijs.\nEen bericht uit Parijs.",
+    ]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from bulletin import __version__
-from bulletin.errors import BulletinError, EngineError, QAError
+from bulletin.errors import BulletinError, EngineError, LockedError, QAError, SourceError
 from bulletin.audio.profiles import PROFILES as PROFILE_NAMES
 from bulletin.tts import engine_names
 
@@ -22,11 +22,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 1
 EXIT_ENGINE = 3
+EXIT_NO_SOURCE = 4
 EXIT_QA = 5
 EXIT_INTERNAL = 70
+EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 # Our exceptions -> exit codes; the first class that matches wins.
 EXIT_CODES: dict[type[BulletinError], int] = {
-    EngineError: EXIT_ENGINE, QAError: EXIT_QA, BulletinError: EXIT_ERROR,
+    EngineError: EXIT_ENGINE, SourceError: EXIT_NO_SOURCE, QAError: EXIT_QA, LockedError: EXIT_LOCKED,
+    BulletinError: EXIT_ERROR,
 }
 DEBUG_ENV = "BULLETIN_DEBUG"
 log = logging.getLogger("bulletin")
@@ -123,7 +126,7 @@ def script_options(func: F) -> F:
                         help="Drop the oldest briefs until the estimated length fits.")(func)
     func = click.option("--at", type=IsoDateTime(), metavar="ISO-8601",
                         help="The bulletin's time (default: now, in the show's time zone).")(func)
-    func = click.argument("page", type=click.Path(path_type=Path))(func)
+    func = click.argument("page", metavar="PAGE")(func)  # a file or an http(s) URL
     return func
 
 
@@ -188,7 +191,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
 @base_url_option
 @common_options
-def build(page: Path, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
+def build(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
           output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool, then_publish: bool,
           base_url: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Build a bulletin MP3 from a saved news PAGE.
@@ -229,6 +232,37 @@ def build(page: Path, at: datetime | None, max_duration: float | None, engine: s
 def _report_publish(result: Any) -> None:
     click.echo(f"published {result.feed}: {len(result.episodes)} bulletins, {result.alexa_items} in the Alexa feed"
                + (f", {len(result.removed)} removed" if result.removed else ""))
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Build even when the news has not changed since the last run.")
+@click.option("--at", type=IsoDateTime(), metavar="ISO-8601", help="The bulletin's time (default: now).")
+@base_url_option
+@common_options
+def daily(force: bool, at: datetime | None, base_url: str | None, config_path: Path | None, quiet: bool,
+          verbose: int) -> None:
+    """Fetch the configured sources, build, publish and prune: one unattended run (for cron).
+
+    Exit codes: 0 built, or nothing new; 1 configuration; 3 speech engine; 4 no source
+    could be read; 5 loudness QA; 75 another run holds the lock.
+    """
+    from bulletin import daily as runner
+    from bulletin.pipeline import resolve_at
+
+    config = _config(config_path, quiet, verbose, **{"publish.base_url": base_url})
+    log_file = config.get("daily", "log_file")
+    moment = resolve_at(at, config)
+    try:
+        result = runner.run_daily(config, force=force, at=moment)
+    except BulletinError as exc:
+        if log_file:
+            runner.append_log(Path(log_file), {"time": moment.isoformat(), "status": "failed", "error": str(exc),
+                                               "exit": _exit_code(exc)})
+        raise
+    if log_file:
+        runner.append_log(Path(log_file), runner.log_line(result, moment))
+    if not quiet:
+        click.echo(runner.summary(result))
 
 
 @cli.command()
@@ -288,7 +322,7 @@ def init(path: Path, force: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Text for people, JSON for programs.")
 @common_options
-def script(page: Path, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
+def script(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
            fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Print the radio script for a saved news PAGE, without synthesising it."""
     from bulletin import pipeline

@@ -24,12 +24,14 @@ from bulletin.errors import ConfigError
 from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
 from bulletin.script import ScriptSettings
+from bulletin.sources import SourceSpec
+from bulletin.sources.fetch import FetchSettings
 from bulletin.voices import builtin_voices_dir
 
 CONFIG_NAME = "bulletin.toml"
 MS_PER_S = 1000
 # Keys whose values are paths: relative ones are taken from the config file's folder.
-PATH_KEYS = {("output", "dir"), ("voice", "voices_dir"), ("cache", "dir"), ("show", "cover"),
+PATH_KEYS = {("output", "dir"), ("voice", "voices_dir"), ("cache", "dir"), ("show", "cover"), ("daily", "log_file"),
              ("sounders", "intro"), ("sounders", "between"), ("sounders", "outro"), ("sounders", "bed_file")}
 
 
@@ -79,7 +81,48 @@ def _check(section: str, key: str, value: Any, default: Any, where: str) -> Any:
     return value
 
 
-def _merge_file(merged: dict[str, dict[str, Any]], path: Path) -> None:
+SOURCES = "sources"
+SOURCE_KEYS: dict[str, type] = {"name": str, "location": str, "kind": str, "announce": str, "max_items": int}
+SOURCE_REQUIRED = ("name", "location")
+
+
+def _line_of_source(text: str, index: int, key: str | None = None) -> int | None:
+    """The line of the ``index``-th ``[[sources]]`` table (or of ``key`` in it)."""
+    count, inside = -1, False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == f"[[{SOURCES}]]" and (count := count + 1) == index
+            if inside and key is None:
+                return number
+        elif inside and key and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+def _sources(path: Path, text: str, tables: Any) -> list[dict[str, Any]]:
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{path}: sources are [[sources]] tables with a name and a location.")
+    out = []
+    for index, table in enumerate(tables):
+        where = f"{path}:{_line_of_source(text, index) or '?'}"
+        for key in SOURCE_REQUIRED:
+            if key not in table:
+                raise ConfigError(f"{where}: [[sources]] number {index + 1} has no {key}.")
+        for key, value in table.items():
+            line = f"{path}:{_line_of_source(text, index, key) or '?'}"
+            if key not in SOURCE_KEYS:
+                raise ConfigError(f"{line}: unknown key {key!r} in [[sources]]; known: {', '.join(SOURCE_KEYS)}.")
+            if not isinstance(value, SOURCE_KEYS[key]) or isinstance(value, bool):
+                raise ConfigError(f"{line}: [[sources]] {key} must be {_type_name(SOURCE_KEYS[key]())}, got {value!r}.")
+        location = table["location"]
+        if not re.match(r"https?://", location, re.IGNORECASE) and not Path(location).is_absolute():
+            table = {**table, "location": str((path.parent / location).resolve())}
+        out.append(table)
+    return out
+
+
+def _merge_file(merged: dict[str, Any], path: Path) -> None:
     try:
         text = path.read_text("utf-8")
         user = tomllib.loads(text)
@@ -88,8 +131,11 @@ def _merge_file(merged: dict[str, dict[str, Any]], path: Path) -> None:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     for section, table in user.items():
+        if section == SOURCES:
+            merged[SOURCES] = _sources(path, text, table)
+            continue
         if section not in merged or not isinstance(table, dict):
-            known = ", ".join(f"[{s}]" for s in merged)
+            known = ", ".join(f"[{s}]" for s in merged if s != SOURCES)
             raise ConfigError(f"{path}:{_line_of(text, section) or '?'}: unknown section [{section}]; known: {known}.")
         for key, value in table.items():
             where = f"{path}:{_line_of(text, section, key) or '?'}"
@@ -109,7 +155,7 @@ def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = 
     ``overrides`` maps ``"section.key"`` to a value; ``None`` values are skipped,
     so unset flags fall through to the file and the defaults.
     """
-    merged = copy.deepcopy(_defaults())
+    merged: dict[str, Any] = {**copy.deepcopy(_defaults()), SOURCES: []}
     source = path if path is not None else (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
     if source is not None:
         _merge_file(merged, source)
@@ -230,3 +276,20 @@ def starter_text() -> str:
         key = re.match(r"(\w+)\s*=", line)
         lines.append(line if not key or (section, key.group(1)) in STARTER_KEYS else f"# {line}")
     return "\n".join(lines) + "\n"
+
+
+def fetch_settings(config: Config) -> FetchSettings:
+    """How sources are fetched."""
+    table = config.values["fetch"]
+    from bulletin.tts.cache import default_cache_dir
+
+    return FetchSettings(
+        timeout=table["timeout"], connect_timeout=table["connect_timeout"], tries=table["tries"],
+        backoff=table["backoff"], max_bytes=int(table["max_mb"] * 1e6),
+        cache_dir=default_cache_dir().parent / "http",
+    )
+
+
+def sources(config: Config) -> list[SourceSpec]:
+    """The configured sources, in order."""
+    return [SourceSpec(**table) for table in config.values[SOURCES]]

@@ -38,3 +38,11 @@ class AudioError(BulletinError):
 
 class QAError(AudioError):
     """The finished audio misses its loudness profile."""
+
+
+class SourceError(InputError):
+    """A news source could not be fetched or read."""
+
+
+class LockedError(BulletinError):
+    """Another run holds the output folder's lock."""

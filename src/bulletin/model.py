@@ -25,12 +25,30 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Section:
+    """Briefs that belong together, e.g. one source's; optionally announced."""
+
+    briefs: tuple[Story, ...]
+    name: str | None = None  # from "Meer uit <Section>", or the source's name
+    announcement: str | None = None  # spoken before its first brief: "Het buitenland."
+
+
+@dataclass(frozen=True)
 class Page:
-    """A parsed news page: one lead story and the briefs under it."""
+    """The news to read: one lead story and the briefs under it, in sections."""
 
     lead: Story
-    briefs: tuple[Story, ...] = ()
-    section: str | None = None  # from "Meer uit <Section>"
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def briefs(self) -> tuple[Story, ...]:
+        """Every brief, in the page's order."""
+        return tuple(b for s in self.sections for b in s.briefs)
+
+    @property
+    def section(self) -> str | None:
+        """The name of the first section (it names the output file)."""
+        return next((s.name for s in self.sections if s.name), None)
 
 
 class SegmentKind(StrEnum):

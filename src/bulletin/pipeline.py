@@ -29,7 +29,8 @@ from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
 from bulletin.script.clock import written_date
 from bulletin.script.render import description, to_json, to_text, transcript
-from bulletin.sources import load_page
+from bulletin.sources import SourceSpec, read_source
+from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo, write_tags
 from bulletin.tts import Engine, Speech, create_engine, engine_class, engine_names
 from bulletin.tts.cache import SegmentCache
@@ -110,11 +111,11 @@ def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds:
 
 
 def make_script(
-    page: Path, config: Config, *, at: datetime | None = None, max_seconds: float | None = None
+    page: Path | str, config: Config, *, at: datetime | None = None, max_seconds: float | None = None
 ) -> Script:
-    """Parse ``page`` and assemble its radio script for the configured voices, without audio."""
+    """Read ``page`` and assemble its radio script for the configured voices, without audio."""
     moment = resolve_at(at, config)
-    return _assemble(load_page(page, moment), moment, choose_cast(config).cast, config, max_seconds)
+    return _assemble(read_news(page, config, moment), moment, choose_cast(config).cast, config, max_seconds)
 
 
 def slug(text: str) -> str:
@@ -206,8 +207,28 @@ def _alexa_rendition(prepared: Prepared, config: Config, main: Profile, path: Pa
     return rendered
 
 
+def read_news(location: Path | str, config: Config, at: datetime) -> Page:
+    """A page, feed or JSON bulletin from a file or an http(s) URL."""
+    spec = SourceSpec(name=str(location), location=str(location))
+    return read_source(spec, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None)
+
+
 def build(
-    page: Path,
+    page: Path | str,
+    config: Config,
+    *,
+    at: datetime | None = None,
+    max_seconds: float | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build one bulletin from a saved page, feed or JSON bulletin (file or URL)."""
+    moment = resolve_at(at, config)
+    return build_page(read_news(page, config, moment), config, at=moment, max_seconds=max_seconds,
+                      progress=progress)
+
+
+def build_page(
+    parsed: Page,
     config: Config,
     *,
     at: datetime | None = None,
@@ -218,7 +239,6 @@ def build(
     Alexa rendition and episode manifest."""
     started = time.perf_counter()
     moment = resolve_at(at, config)
-    parsed = load_page(page, moment)
     casting = choose_cast(config)
     audio_settings = cfg.audio_settings(config)
     sounders = cfg.sounders(config)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from importlib import resources
 
 from bulletin.errors import ConfigError, ScriptError
-from bulletin.model import Dropped, Page, Script, Segment, SegmentKind, Story
+from bulletin.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
 from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
 from bulletin.script.estimate import Pacing
 
@@ -177,16 +177,22 @@ class _Builder:
         title = lead.headline or _place_title(lead.place, paragraphs[0])
         return self._segment(SegmentKind.LEAD, title, parts, lead)
 
-    def brief(self, story: Story, *, say_place: bool) -> Segment:
-        parts = ([f"{story.place}."] if say_place and story.place else []) + list(story.paragraphs)
+    def brief(self, story: Story, *, say_place: bool, announce: str | None = None) -> Segment:
+        parts = ([announce] if announce else []) + ([f"{story.place}."] if say_place and story.place else [])
+        parts += list(story.paragraphs)
         return self._segment(SegmentKind.BRIEF, _place_title(story.place, story.paragraphs[0]), parts, story)
 
-    def segments(self, lead_paragraphs: Sequence[str], briefs: Sequence[Story]) -> list[Segment]:
+    def segments(self, lead_paragraphs: Sequence[str], sections: Sequence[Section],
+                 kept: Sequence[Story]) -> list[Segment]:
+        """Intro, lead, the kept briefs section by section, outro."""
         out = [self.intro, self.lead(lead_paragraphs)]
-        previous_place: str | None = None
-        for story in briefs:
-            out.append(self.brief(story, say_place=story.place != previous_place))
-            previous_place = story.place
+        for section in sections:
+            briefs = [b for b in section.briefs if any(b is k for k in kept)]
+            previous_place: str | None = None
+            for index, story in enumerate(briefs):
+                announce = section.announcement if index == 0 else None
+                out.append(self.brief(story, say_place=story.place != previous_place, announce=announce))
+                previous_place = story.place
         out.append(self.outro)
         return out
 
@@ -224,9 +230,10 @@ def assemble(
     """Build the script; with ``max_seconds``, drop the oldest briefs (then trailing
     lead paragraphs) until the estimated length fits."""
     builder = _Builder(page, at, settings, voicing)
-    briefs = editorial_order(page.briefs)
+    sections = [replace(s, briefs=tuple(editorial_order(s.briefs))) for s in page.sections]
+    briefs = [b for s in sections for b in s.briefs]
     lead_paragraphs = list(page.lead.paragraphs)
-    segments = builder.segments(lead_paragraphs, briefs)
+    segments = builder.segments(lead_paragraphs, sections, briefs)
     dropped: list[Dropped] = []
     pacing = voicing.newsreader.pacing  # dropped items are stories
 
@@ -252,7 +259,7 @@ def assemble(
                 f"{length(segments):.0f} s, more than --max-duration {max_seconds:g}; "
                 f"allow more time."
             )
-        segments = builder.segments(lead_paragraphs, briefs)
+        segments = builder.segments(lead_paragraphs, sections, briefs)
 
     title = f"{settings.show} – {written_date(at.date())}, {at:%H:%M}"
     return Script(

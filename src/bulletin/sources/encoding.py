@@ -24,18 +24,22 @@ ALLOWED_CONTROLS = frozenset("\n\r\t\f")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def read_text(path: str | Path) -> str:
-    """Read a text file as a page would be read: decoded, newlines normalised."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or an InputError that says what is wrong with the path."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file. Check the path and try again.") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a directory; give the path of a saved news page.") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
-    return decode(data, str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """Read a text file as a page would be read: decoded, newlines normalised."""
+    return decode(read_bytes(path), str(path))
 
 
 def decode(data: bytes, name: str) -> str:

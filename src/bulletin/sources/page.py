@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bulletin.errors import InputError
-from bulletin.model import Page, Story
+from bulletin.model import Page, Section, Story
 from bulletin.sources.places import case_place
 from bulletin.sources.timelabels import match_label, resolve_label
 
@@ -137,4 +137,5 @@ def parse_page(text: str, at: datetime, name: str = "page") -> Page:
     if not lead.paragraphs:
         what = f"headline {lead.headline!r}" if lead.headline else "lead story"
         raise InputError(f"{name}: the {what} has no story text under it.")
-    return Page(lead=lead, briefs=tuple(b for b in briefs if b.paragraphs), section=section)
+    kept = tuple(b for b in briefs if b.paragraphs)
+    return Page(lead=lead, sections=(Section(kept, section),) if kept or section else ())

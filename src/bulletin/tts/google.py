@@ -22,7 +22,7 @@ from bulletin.audio.ffmpeg import decode_bytes
 from bulletin.errors import EngineError
 from bulletin.tts.base import Engine, Mark, OnDone, Speech
 from bulletin.tts.chunking import Chunk, Cut, pack, tokenizer
-from bulletin.tts.network import Backoff, Retryable, Throttle
+from bulletin.network import Backoff, Retryable, Throttle
 
 log = logging.getLogger(__name__)
 

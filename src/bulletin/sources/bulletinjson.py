@@ -1,0 +1,66 @@
+"""The JSON bulletin format, for other programs to hand bulletin the news.
+
+    {
+      "section": "Binnenland",
+      "lead": {"headline": "...", "place": "DEN HAAG", "agencies": ["ANP"],
+               "paragraphs": ["...", "..."], "published": "2026-11-27T07:45:00+01:00"},
+      "briefs": [{"place": "UTRECHT", "text": "...", "published": "..."}]
+    }
+
+Every story needs "paragraphs" (a list) or "text" (one string; blank lines
+or newlines separate paragraphs); the rest is optional. Places may be written
+in capitals, as in a dateline.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bulletin.errors import SourceError
+from bulletin.model import Page, Section, Story
+from bulletin.sources.places import case_place
+
+
+def _story(data: Any, where: str, name: str, zone: Any) -> Story:
+    if not isinstance(data, dict):
+        raise SourceError(f"{name}: {where} must be an object with text.")
+    paragraphs = data.get("paragraphs")
+    if paragraphs is None:
+        text = data.get("text")
+        paragraphs = [p.strip() for p in str(text).split("\n") if p.strip()] if text else []
+    if not isinstance(paragraphs, list) or not paragraphs or not all(isinstance(p, str) for p in paragraphs):
+        raise SourceError(f"{name}: {where} needs \"text\" or a list of \"paragraphs\".")
+    published = data.get("published")
+    try:
+        moment = datetime.fromisoformat(published) if published else None
+    except (TypeError, ValueError):
+        raise SourceError(f"{name}: {where}.published {published!r} is not an ISO-8601 time.") from None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    agencies = data.get("agencies", [])
+    return Story(
+        paragraphs=tuple(paragraphs),
+        headline=data.get("headline") or None,
+        place=case_place(data["place"]) if data.get("place") else None,
+        agencies=tuple(agencies) if isinstance(agencies, list) else (str(agencies),),
+        published=moment,
+    )
+
+
+def parse_bulletin_json(data: bytes, at: datetime, name: str) -> Page:
+    """A page from the JSON bulletin format."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SourceError(f"{name}: not valid JSON ({exc}).") from None
+    if not isinstance(document, dict) or "lead" not in document:
+        raise SourceError(f"{name}: a JSON bulletin needs a \"lead\" object (see the README).")
+    lead = _story(document["lead"], "lead", name, at.tzinfo)
+    briefs = document.get("briefs", [])
+    if not isinstance(briefs, list):
+        raise SourceError(f"{name}: \"briefs\" must be a list.")
+    stories = tuple(_story(b, f"briefs[{i}]", name, at.tzinfo) for i, b in enumerate(briefs))
+    section = document.get("section") or None
+    return Page(lead=lead, sections=(Section(stories, section),) if stories or section else ())

@@ -1,0 +1,128 @@
+"""Fetching sources over HTTP the way a well-behaved daily client should:
+timeouts, bounded retries with backoff, conditional requests (ETag and
+Last-Modified, with the last answer kept on disk), a descriptive
+User-Agent and a cap on size."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin import __version__
+from bulletin.errors import SourceError
+from bulletin.fsutil import staged
+from bulletin.network import Backoff, Retryable
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"bulletin/{__version__} (Dutch radio news bulletins; +https://example.invalid/bulletin)"
+HTTP_OK, HTTP_NOT_MODIFIED = 200, 304
+HTTP_RETRY = frozenset({429, 500, 502, 503, 504})
+READ_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How to fetch; from the configuration's [fetch] section."""
+
+    timeout: float = 15.0  # seconds for an answer
+    connect_timeout: float = 5.0
+    tries: int = 3
+    backoff: float = 1.0
+    max_bytes: int = 5_000_000
+    cache_dir: Path | None = None  # where the last answers are kept for conditional requests
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A source's bytes, and whether the server said they had not changed."""
+
+    data: bytes
+    not_modified: bool = False
+
+
+class Fetcher:
+    """Fetches URLs with the settings given; keeps validators between runs."""
+
+    def __init__(self, settings: FetchSettings) -> None:
+        import requests
+
+        self.settings = settings
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.backoff = Backoff(tries=settings.tries, base=settings.backoff, budget=settings.timeout * settings.tries)
+
+    def _cache_paths(self, url: str) -> tuple[Path, Path] | None:
+        if self.settings.cache_dir is None:
+            return None
+        key = hashlib.sha256(url.encode()).hexdigest()
+        return self.settings.cache_dir / f"{key}.body", self.settings.cache_dir / f"{key}.json"
+
+    def _cached(self, url: str) -> tuple[bytes, dict[str, str]] | None:
+        paths = self._cache_paths(url)
+        if paths is None or not paths[0].is_file() or not paths[1].is_file():
+            return None
+        try:
+            return paths[0].read_bytes(), json.loads(paths[1].read_text("utf-8"))
+        except (OSError, ValueError):
+            return None  # a damaged cache entry is simply not used
+
+    def _remember(self, url: str, data: bytes, headers: dict[str, str]) -> None:
+        paths = self._cache_paths(url)
+        validators = {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}
+        if paths is None or not validators:
+            return
+        with staged(list(paths)) as (body, meta):
+            body.write_bytes(data)
+            meta.write_text(json.dumps(validators), encoding="utf-8")
+
+    def get(self, url: str) -> Fetched:
+        """The body at ``url``; raises SourceError saying what went wrong."""
+        cached = self._cached(url)
+        headers = {}
+        if cached:
+            if "ETag" in cached[1]:
+                headers["If-None-Match"] = cached[1]["ETag"]
+            if "Last-Modified" in cached[1]:
+                headers["If-Modified-Since"] = cached[1]["Last-Modified"]
+        try:
+            return self.backoff.run(lambda: self._attempt(url, headers, cached))
+        except Retryable as exc:
+            raise SourceError(f"{url}: {exc} (after {self.settings.tries} tries)") from None
+
+    def _attempt(self, url: str, headers: dict[str, str], cached: tuple[bytes, dict[str, str]] | None) -> Fetched:
+        import requests
+
+        timeouts = (self.settings.connect_timeout, self.settings.timeout)
+        try:
+            with self.session.get(url, headers=headers, timeout=timeouts, stream=True) as response:
+                if response.status_code == HTTP_NOT_MODIFIED and cached:
+                    log.info("%s: not modified", url)
+                    return Fetched(cached[0], not_modified=True)
+                if response.status_code in HTTP_RETRY:
+                    raise Retryable(f"HTTP {response.status_code}")
+                if response.status_code != HTTP_OK:
+                    raise SourceError(f"{url}: HTTP {response.status_code} {response.reason}")
+                data = self._read_capped(url, response)
+                self._remember(url, data, dict(response.headers))
+                return Fetched(data)
+        except requests.Timeout:
+            raise Retryable(f"no answer within {self.settings.timeout:g} s") from None
+        except requests.ConnectionError as exc:
+            raise SourceError(f"{url}: cannot connect ({type(exc).__name__}).") from None
+
+    def _read_capped(self, url: str, response: object) -> bytes:
+        limit = self.settings.max_bytes
+        declared = getattr(response, "headers", {}).get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise SourceError(f"{url}: {int(declared) / 1e6:.1f} MB is over the {limit / 1e6:g} MB limit.")
+        chunks, total = [], 0
+        for chunk in response.iter_content(READ_CHUNK):  # type: ignore[attr-defined]
+            total += len(chunk)
+            if total > limit:
+                raise SourceError(f"{url}: more than the {limit / 1e6:g} MB limit.")
+            chunks.append(chunk)
+        return b"".join(chunks)
