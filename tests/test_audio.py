@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bulletin.audio.loudness import Master, block_peaks, integrated_loudness, limiter_gain, apply_gain, true_peak
-from bulletin.audio.stitch import Clip, Gaps, stitch, to_clip, trim_silence
+from bulletin.audio.stitch import Clip, Gaps, to_clip, trim_silence
 from bulletin.model import SegmentKind
 from bulletin.tts.base import Mark, Speech
 from conftest import RATE, lufs, true_peak_dbtp
@@ -36,16 +36,6 @@ def speechlike(seconds: float, seed: int = 1, rate: int = RATE, pulses: bool = F
     envelope = np.sin(2 * np.pi * 3 * np.arange(n) / rate) > -0.3
     out = voiced * envelope
     return (0.3 * out / np.max(np.abs(out))).astype(np.float32)
-
-
-def test_stitch_places_parts_and_gaps_in_one_array():
-    parts = [np.ones(100, np.float32), 2 * np.ones(50, np.float32), 3 * np.ones(10, np.float32)]
-    audio, spans = stitch(parts, [1, 2], 1000)  # 1 ms = 1 sample at 1 kHz
-    assert len(audio) == 160 + 3
-    assert [(s.start, s.end) for s in spans] == [(0, 100), (101, 151), (153, 163)]
-    assert audio[100] == 0 and audio[151] == 0 and audio[152] == 0
-    with pytest.raises(ValueError):
-        stitch(parts, [1], 1000)
 
 
 def test_gaps_follow_radio_pacing():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bulletin.tts import create_engine
-from bulletin.tts.base import Speech
+from bulletin.tts.base import Mark, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
 
 
@@ -19,15 +19,19 @@ def store(tmp_path) -> SegmentCache:
 
 
 def speech(n: int = 1000) -> Speech:
-    return Speech((np.arange(n) % 200 - 100).astype(np.int16), 22050)
+    return Speech((np.arange(n) % 200 - 100).astype(np.int16), 22050, (Mark(0, 0), Mark(7, 512)))
 
 
-def test_round_trip(store):
+@pytest.mark.parametrize("on_disk", [True, False])
+def test_round_trip_with_marks(tmp_path, on_disk):
+    store = SegmentCache(tmp_path / "segments" if on_disk else None)
+    assert store.get("ab" * 32) is None
     store.put("ab" * 32, speech())
     got = store.get("ab" * 32)
-    assert got is not None and got.sample_rate == 22050
+    assert got is not None and got.sample_rate == 22050 and got.marks == (Mark(0, 0), Mark(7, 512))
     assert np.array_equal(got.samples, speech().samples)
-    assert (store.hits, store.misses) == (1, 0)
+    assert (store.store.hits, store.store.misses) == (1, 1)
+    assert (tmp_path / "segments").exists() == on_disk
 
 
 def test_key_covers_engine_version_settings_and_text():

@@ -115,11 +115,11 @@ def test_config_error_names_the_line(tmp_path):
 def test_crash_while_encoding_leaves_no_files(tmp_path, monkeypatch):
     import bulletin.audio.render as render
 
-    def broken_encoder(samples, rate, path, bitrate):
+    def broken_writer(parts, path):
         Path(path).write_bytes(b"\xff\xfb half an mp3")
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(render, "encode_mp3", broken_encoder)
+    monkeypatch.setattr(render, "join", broken_writer)
     out = tmp_path / "out"
     result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out))
     assert result.exit_code == 70
@@ -138,7 +138,7 @@ def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
     def full_disk(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render, "encode_mp3", full_disk)
+    monkeypatch.setattr(render, "join", full_disk)
     result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: No space left on device."

@@ -78,11 +78,23 @@ def test_no_cache_bypasses_the_cache(google, tmp_path):
     assert result.speech.cached == 0 and len(google.texts) == 2 * before
 
 
-def test_a_damaged_cache_entry_is_made_again(google, tmp_path):
+def test_a_damaged_part_is_made_again_from_cached_speech(google, tmp_path):
+    build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+    before = len(google.texts)
+    newest = max((tmp_path / "cache/bulletin/parts").glob("*/*.part"), key=lambda p: p.stat().st_mtime_ns)
+    newest.write_bytes(newest.read_bytes()[:-100])  # truncated, as by a full disk
+    again = build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
+    assert again.parts_made == 1 and again.speech.synthesised == 0 and len(google.texts) == before
+    assert lufs(decode(again.mp3)) == pytest.approx(-16, abs=1)
+
+
+def test_damaged_speech_is_synthesised_again(google, tmp_path):
     first = build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
     before = len(google.texts)
+    for part in (tmp_path / "cache/bulletin/parts").glob("*/*.part"):
+        part.unlink()  # the parts must be made again, so the speech is needed
     entry = sorted((tmp_path / "cache/bulletin/segments").glob("*/*.seg"))[0]
-    entry.write_bytes(entry.read_bytes()[:-100])  # truncated, as by a full disk
+    entry.write_bytes(b"\0" * 64)  # garbage where a segment was
     again = build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
     assert again.speech.synthesised == 1 and again.speech.cached == len(first.script.segments) - 1
     assert len(google.texts) > before
@@ -159,7 +171,8 @@ def test_cache_info_and_prune(google, tmp_path):
     build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
     runner = CliRunner()
     info = runner.invoke(cli, ["cache", "info"])
-    assert info.exit_code == 0 and "5 segments" in info.output
+    assert info.exit_code == 0 and "segments: 5 entries" in info.output and "parts: " in info.output
     pruned = runner.invoke(cli, ["cache", "prune", "--all"])
-    assert pruned.exit_code == 0 and "removed 5 segments" in pruned.output
-    assert "0 segments" in runner.invoke(cli, ["cache", "info"]).output
+    assert pruned.exit_code == 0 and "segments: removed 5 entries" in pruned.output
+    after = runner.invoke(cli, ["cache", "info"]).output
+    assert "segments: 0 entries" in after and "parts: 0 entries" in after

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from PIL import Image
 
 from bulletin.audio import sounders
-from bulletin.audio.qa import longest_silence
-from bulletin.audio.render import Rendered
+from bulletin.audio.meter import measure_file
+from bulletin.audio.parts import ENCODER_DELAY, SAMPLES_PER_FRAME, Part, count_frames, encode_frames
 from bulletin.audio.qa import QAReport
-from bulletin.audio.stitch import Span
+from bulletin.audio.render import Rendered
 from bulletin.audio.timeline import chapters, cues
 from bulletin.cli import cli
 from bulletin.cover import load_cover, make_cover
@@ -66,11 +66,6 @@ def test_chapters_json_shape():
 # --- timing from marks ----------------------------------------------------------------
 
 
-def _rendered(spans, marks, duration):
-    qa = QAReport("podcast", -16, -1, -16, 2, -2, duration, 0.5, (), ())
-    return Rendered(qa, tuple(spans), tuple(marks), RATE)
-
-
 def test_chapters_tile_the_file_and_cues_follow_the_marks():
     segments = (
         Segment(SegmentKind.INTRO, "Opening", "Goedemorgen. Dit is het nieuws.", "Goedemorgen. Dit is het nieuws."),
@@ -78,16 +73,23 @@ def test_chapters_tile_the_file_and_cues_follow_the_marks():
                 "Den Haag.\nDe EU besluit. Het is 2 uur."),
     )
     script = Script("T", AT, segments)
-    spans = [Span(RATE, 3 * RATE), Span(4 * RATE, 9 * RATE)]
-    # The engine said: "Dit" starts at 1.2 s into the file; "Het" at 7 s.
-    marks = [(Mark(0, RATE), Mark(13, int(1.2 * RATE) + RATE)), (Mark(0, 4 * RATE), Mark(27, 7 * RATE))]
-    rendered = _rendered(spans, marks, 10.0)
-    assert chapters(script, rendered) == [Chapter("Opening", 0.0, 4.0), Chapter("Kop", 4.0, 10.0)]
+    frames = [round(4 * RATE / SAMPLES_PER_FRAME), round(6 * RATE / SAMPLES_PER_FRAME)]
+    first_length = frames[0] * SAMPLES_PER_FRAME
+    # Part one: speech from 1 s to 3 s, "Dit" at 2.2 s. Part two: speech from 0 to 5 s of it, "Het" at 3 s.
+    parts = (Part(b"", frames[0], (RATE, 3 * RATE), (Mark(0, RATE), Mark(13, int(2.2 * RATE))), -16.0),
+             Part(b"", frames[1], (0, 5 * RATE), (Mark(0, 0), Mark(27, 3 * RATE)), -16.0))
+    qa = QAReport("podcast", -16, -1, -16, 2, -2, 10.0, 0.5, (), ())
+    rendered = Rendered(qa, parts, RATE)
+    two = first_length / RATE
+    total = (first_length + frames[1] * SAMPLES_PER_FRAME) / RATE
+    assert chapters(script, rendered) == [Chapter("Opening", 0.0, round(two, 3)), Chapter("Kop", round(two, 3),
+                                                                                          round(total, 3))]
     timed = cues(script, rendered)
+    spans = rendered.spans
     assert [c.text for c in timed] == ["Goedemorgen.", "Dit is het nieuws.", "Den Haag.", "De EU besluit.",
                                        "Het is 2 uur."]
     assert timed[1].start == pytest.approx(2.2, abs=0.01)
-    assert timed[-1].start == pytest.approx(7.0, abs=0.3)  # placed by the mark, in written text
+    assert timed[-1].start == pytest.approx(two + 3.0, abs=0.3)  # placed by the mark, in written text
     for cue, span in zip(timed, [spans[0]] * 2 + [spans[1]] * 3):
         assert span.start / RATE <= cue.start < cue.end <= span.end / RATE
 
@@ -117,9 +119,30 @@ def test_users_own_sounder_file_is_used(tmp_path):
     assert len(chosen.intro) == len(sounders.intro_sting(RATE))
 
 
-def test_longest_silence():
-    x = np.concatenate([np.ones(RATE), np.zeros(int(1.5 * RATE)), np.ones(RATE), np.zeros(RATE // 2)])
-    assert longest_silence(x.astype(np.float32) * 0.1, RATE) == pytest.approx(1.5, abs=0.02)
+def test_ffmpeg_measures_the_longest_silence(tmp_path):
+    t = np.arange(RATE) / RATE
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    x = np.concatenate([tone, np.zeros(int(1.5 * RATE), np.float32), tone, np.zeros(RATE // 2, np.float32), tone])
+    path = tmp_path / "stilte.mp3"
+    path.write_bytes(encode_frames(x, RATE, "96k"))
+    assert measure_file(path).longest_silence == pytest.approx(1.5, abs=0.06)
+
+
+def test_parts_are_whole_frames_with_the_audio_after_the_encoder_delay(tmp_path):
+    click = np.zeros(RATE, np.float32)
+    click[1000] = 0.9
+    mp3 = encode_frames(click, RATE, "96k")
+    frames = count_frames(mp3)
+    path = tmp_path / "klik.mp3"
+    path.write_bytes(mp3 + mp3)  # two parts, joined as a bulletin joins them
+    decoded = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-f", "f32le", "-"],
+                             capture_output=True, check=True).stdout
+    samples = np.frombuffer(decoded, np.float32)
+    assert len(samples) == 2 * frames * SAMPLES_PER_FRAME
+    first = int(np.argmax(np.abs(samples[: len(samples) // 2])))
+    second = int(np.argmax(np.abs(samples[len(samples) // 2:]))) + frames * SAMPLES_PER_FRAME
+    assert first == pytest.approx(ENCODER_DELAY + 1000, abs=2)
+    assert second == pytest.approx(frames * SAMPLES_PER_FRAME + ENCODER_DELAY + 1000, abs=2)
 
 
 # --- cover ------------------------------------------------------------------------------

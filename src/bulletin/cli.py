@@ -372,26 +372,29 @@ def cache() -> None:
     """The cache of synthesised segments."""
 
 
-def _segment_cache(config_path: Path | None) -> Any:
+def _cache_stores(config_path: Path | None, quiet: bool, verbose: int) -> tuple[Path, dict[str, Any]]:
     from bulletin import config as cfg
-    from bulletin.tts.cache import SegmentCache, default_cache_dir
+    from bulletin.caches import stores
 
-    config = _config(config_path, False, 0)
-    return SegmentCache(cfg.cache_dir(config) or default_cache_dir())
+    root = cfg.cache_location(_config(config_path, quiet, verbose))
+    return root, stores(root)
 
 
 @cache.command("info")
 @common_options
 def cache_info(config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Where the cache is, how many segments it holds and how big it is."""
+    """Where the cache is, what it holds and how big it is."""
     import time as clock
 
-    info = _segment_cache(config_path).info()
-    click.echo(f"{info.root}")
-    click.echo(f"{info.entries} segments, {info.total_bytes / 1e6:.1f} MB")
-    if info.oldest is not None:
-        click.echo(f"last used between {clock.strftime('%Y-%m-%d', clock.localtime(info.oldest))} "
-                   f"and {clock.strftime('%Y-%m-%d', clock.localtime(info.newest))}")
+    root, found = _cache_stores(config_path, quiet, verbose)
+    click.echo(f"{root}")
+    for name, store in found.items():
+        info = store.info()
+        line = f"{name}: {info.entries} entries, {info.total_bytes / 1e6:.1f} MB"
+        if info.oldest is not None:
+            line += (f", last used between {clock.strftime('%Y-%m-%d', clock.localtime(info.oldest))} "
+                     f"and {clock.strftime('%Y-%m-%d', clock.localtime(info.newest))}")
+        click.echo(line)
 
 
 @cache.command("prune")
@@ -403,11 +406,12 @@ def cache_info(config_path: Path | None, quiet: bool, verbose: int) -> None:
 @common_options
 def cache_prune(older_than: float, max_size: float | None, everything: bool,
                 config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Remove old segments from the cache."""
-    store = _segment_cache(config_path)
-    removed, freed = store.prune(older_than_days=0 if everything else older_than,
-                                 max_bytes=None if max_size is None else int(max_size * 1e6))
-    click.echo(f"removed {removed} segments, {freed / 1e6:.1f} MB")
+    """Remove what has not been used for a while from the cache."""
+    _, found = _cache_stores(config_path, quiet, verbose)
+    for name, store in found.items():
+        removed, freed = store.prune(older_than_days=0 if everything else older_than,
+                                     max_bytes=None if max_size is None else int(max_size * 1e6))
+        click.echo(f"{name}: removed {removed} entries, {freed / 1e6:.1f} MB")
 
 
 def main() -> None:

@@ -195,13 +195,16 @@ def engine_options(config: Config, engine: str) -> dict[str, Any]:
 
 
 def cache_dir(config: Config) -> Path | None:
-    """Where synthesised segments are cached; ``None`` when caching is off."""
-    from bulletin.tts.cache import default_cache_dir
+    """The cache folder (segments, parts, fetched sources); ``None`` when caching is off."""
+    return cache_location(config) if config.get("cache", "enabled") else None
 
-    if not config.get("cache", "enabled"):
-        return None
+
+def cache_location(config: Config) -> Path:
+    """Where the cache folder is (or would be), whether caching is on or not."""
+    from bulletin.caches import default_root
+
     configured = config.get("cache", "dir")
-    return Path(configured) if configured else default_cache_dir()
+    return Path(configured) if configured else default_root()
 
 
 def audio_settings(config: Config) -> AudioSettings:
@@ -223,7 +226,7 @@ def sounders(config: Config) -> SounderSet:
     """The sounders to play (the built-in ones unless files are configured), or none."""
     table = config.values["sounders"]
     if not table["enabled"]:
-        return SounderSet.silent()
+        return SounderSet.silent(config.get("audio", "sample_rate"))
     return load_sounders(config.get("audio", "sample_rate"), table["intro"], table["between"],
                          table["outro"], table["bed"], table["bed_file"])
 
@@ -280,13 +283,14 @@ def starter_text() -> str:
 
 def fetch_settings(config: Config) -> FetchSettings:
     """How sources are fetched."""
-    table = config.values["fetch"]
-    from bulletin.tts.cache import default_cache_dir
+    from bulletin.caches import HTTP
 
+    table = config.values["fetch"]
+    root = cache_dir(config)
     return FetchSettings(
         timeout=table["timeout"], connect_timeout=table["connect_timeout"], tries=table["tries"],
         backoff=table["backoff"], max_bytes=int(table["max_mb"] * 1e6),
-        cache_dir=default_cache_dir().parent / "http",
+        cache_dir=root / HTTP if root else None,
     )
 
 

@@ -29,7 +29,7 @@ from bulletin.model import Page
 from bulletin.sources import read_source
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
-from bulletin.tts.cache import SegmentCache
+from bulletin.caches import stores
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,8 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
         pruned = 0
         cache_root = cfg.cache_dir(config)
         if cache_root:
-            pruned, _ = SegmentCache(cache_root).prune(older_than_days=config.get("daily", "keep_cache_days"))
+            days = config.get("daily", "keep_cache_days")
+            pruned = sum(store.prune(older_than_days=days)[0] for store in stores(cache_root).values())
         write_text(root / STATE_NAME, json.dumps(
             {"digest": digest, "mp3": str(built.mp3), "built": moment.isoformat()}, indent=2) + "\n")
     result = DailyResult("built", reports, built, published, pruned, str(built.mp3),

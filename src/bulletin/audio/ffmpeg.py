@@ -1,19 +1,14 @@
-"""The ffmpeg binary from the imageio-ffmpeg wheel, for pydub and for decoding."""
+"""The ffmpeg binary from the imageio-ffmpeg wheel: encoding, decoding, measuring."""
 
 from __future__ import annotations
 
 import subprocess
-import warnings
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bulletin.errors import AudioError
-
-if TYPE_CHECKING:
-    from pydub import AudioSegment
 
 FLOAT_FORMAT = "f32le"
 
@@ -33,15 +28,11 @@ def ffmpeg_exe() -> str:
 
 
 @cache
-def audio_segment_class() -> type[AudioSegment]:
-    """pydub's AudioSegment, pointed at the bundled ffmpeg."""
-    with warnings.catch_warnings():
-        # pydub warns at import when ffmpeg is not on PATH; we set it right below.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)  # pydub imports audioop (deprecated in 3.11)
-        from pydub import AudioSegment
-    AudioSegment.converter = ffmpeg_exe()
-    return AudioSegment
+def ffmpeg_identity() -> str:
+    """Which ffmpeg build this is, without running it: its file name, size and date."""
+    binary = Path(ffmpeg_exe())
+    stat = binary.stat()
+    return f"{binary.name}:{stat.st_size}:{int(stat.st_mtime)}"
 
 
 def _run(args: list[str], what: str, loglevel: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -53,9 +44,9 @@ def _run(args: list[str], what: str, loglevel: str, data: bytes | None = None) -
     return result
 
 
-def run_ffmpeg(args: list[str], *, what: str) -> bytes:
-    """Run ffmpeg quietly; return its standard output or raise AudioError naming ``what``."""
-    return _run(args, what, "error").stdout
+def run_ffmpeg(args: list[str], *, what: str, data: bytes | None = None) -> bytes:
+    """Run ffmpeg quietly (``data`` on its input); return its output or raise AudioError naming ``what``."""
+    return _run(args, what, "error", data).stdout
 
 
 def run_ffmpeg_stderr(args: list[str], *, what: str) -> str:

@@ -1,31 +1,32 @@
 """Loudness per ITU-R BS.1770, and a master that meets a loudness target under
 a true-peak ceiling.
 
-Mastering works on gain curves over one stitched signal. The signal is
-analysed once, in blocks of CONTROL_BLOCK samples: its K-weighted energy (the
-K-weighting filters are pyloudnorm's) and its true peak (4x oversampled, as
-BS.1770 annex 2 describes). A gain curve that changes slowly compared with a
-block scales both alike, so the search for the right gain costs microseconds
-per try instead of a pass over the audio; the finished file is then measured
-for real (see :mod:`bulletin.audio.meter`).
+Mastering works on gain curves over a signal analysed once, in blocks of
+CONTROL_BLOCK samples: its K-weighted energy (the RBJ K-weighting filters, as
+pyloudnorm uses them) and its true peak (4x oversampled, as BS.1770 annex 2
+describes). A gain curve that changes slowly compared with a block scales
+both alike, so the search for the right gain costs microseconds per try; the
+finished file is then measured for real (see :mod:`bulletin.audio.meter`).
+The tests hold this meter to pyloudnorm's readings.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
+from bulletin.audio.dsp import (all_pass, fir_filter, iir_as_fir, rbj_high_pass, rbj_high_shelf, trailing_min,
+                                upsample_phases)
 from bulletin.errors import AudioError
 
 TRUE_PEAK_OVERSAMPLING = 4
 # Analysis resolution: 32 samples is 0.7 ms at 44.1 kHz.
 CONTROL_BLOCK = 32
-# Long signals are processed in chunks; the oversampling chunks overlap by
-# more than the resampling filter's half-length.
+# Gain curves are applied in chunks of this many blocks, to keep memory flat.
 CHUNK_BLOCKS = 8192
-CHUNK_OVERLAP = 64
 # BS.1770-4 gating: 400 ms blocks every 100 ms, absolute gate at -70 LUFS,
 # relative gate 10 LU under the absolutely gated loudness.
 GATE_BLOCK_S = 0.4
@@ -34,8 +35,9 @@ ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 LOUDNESS_OFFSET = -0.691
 # K-weighting as in BS.1770 (pyloudnorm's "K-weighting" filter class):
-# (gain dB, Q, corner Hz, type).
-K_WEIGHTING = ((4.0, 1 / math.sqrt(2), 1500.0, "high_shelf"), (0.0, 0.5, 38.0, "high_pass"))
+# a +4 dB shelf above 1.5 kHz and a high-pass at 38 Hz.
+K_SHELF = (4.0, 1 / math.sqrt(2), 1500.0)  # gain dB, Q, corner Hz
+K_HIGH_PASS = (0.5, 38.0)  # Q, corner Hz
 # Limiter, in two stages. The smooth stage starts pulling down up to 5 ms
 # ahead of a peak, holds the gain longer than a voice's pitch period (so it
 # does not buzz with the pulses), then recovers; it lets peaks through up to
@@ -93,49 +95,22 @@ def _blocks(samples: np.ndarray) -> np.ndarray:
 
 def block_peaks(samples: np.ndarray) -> np.ndarray:
     """True peak (linear) of each control block, 4x oversampled per BS.1770."""
-    from scipy.signal import resample_poly
-
     padded = _blocks(samples)
     peaks = np.abs(padded).reshape(-1, CONTROL_BLOCK).max(axis=1)
-    chunk = CHUNK_BLOCKS * CONTROL_BLOCK
-    factor = TRUE_PEAK_OVERSAMPLING
-    for start in range(0, len(padded), chunk):
-        stop = min(start + chunk, len(padded))
-        lo, hi = max(0, start - CHUNK_OVERLAP), min(len(padded), stop + CHUNK_OVERLAP)
-        upsampled = np.abs(resample_poly(padded[lo:hi], factor, 1))
-        inner = upsampled[factor * (start - lo): factor * (stop - lo)]
-        first, count = start // CONTROL_BLOCK, (stop - start) // CONTROL_BLOCK
-        np.maximum(peaks[first: first + count], inner.reshape(count, -1).max(axis=1),
-                   out=peaks[first: first + count])
+    for phase in upsample_phases(padded, TRUE_PEAK_OVERSAMPLING)[1:]:
+        np.maximum(peaks, np.abs(phase).reshape(-1, CONTROL_BLOCK).max(axis=1), out=peaks)
     return peaks
 
 
-def _k_weighting_sos(rate: int) -> np.ndarray:
-    from pyloudnorm.iirfilter import IIRfilter
-
-    sections = []
-    for gain, q, corner, kind in K_WEIGHTING:
-        stage = IIRfilter(gain, q, corner, rate, kind)
-        b, a = stage.b * stage.passband_gain, stage.a
-        sections.append(np.concatenate([b / a[0], a / a[0]]))
-    return np.array(sections)
+@cache
+def _k_weighting(rate: int) -> np.ndarray:
+    return iir_as_fir([rbj_high_shelf(*K_SHELF, rate), rbj_high_pass(*K_HIGH_PASS, rate)])
 
 
 def block_energies(samples: np.ndarray, rate: int) -> np.ndarray:
     """K-weighted energy (sum of squares) of each control block."""
-    from scipy.signal import sosfilt, sosfilt_zi
-
-    sos = _k_weighting_sos(rate)
-    padded = _blocks(samples)
-    energies = np.empty(len(padded) // CONTROL_BLOCK, dtype=np.float64)
-    state = sosfilt_zi(sos) * 0.0
-    chunk = CHUNK_BLOCKS * CONTROL_BLOCK
-    for start in range(0, len(padded), chunk):
-        filtered, state = sosfilt(sos, padded[start: start + chunk].astype(np.float64), zi=state)
-        energies[start // CONTROL_BLOCK: (start + len(filtered)) // CONTROL_BLOCK] = (
-            np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
-        )
-    return energies
+    filtered = fir_filter(_blocks(samples), _k_weighting(rate)).astype(np.float64)
+    return np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
 
 
 def gated_loudness(energies: np.ndarray, rate: int) -> float:
@@ -174,17 +149,14 @@ def true_peak(samples: np.ndarray) -> float:
 # --- processing -----------------------------------------------------------------
 
 
+@cache
+def _phase_rotator(rate: int) -> np.ndarray:
+    return iir_as_fir([all_pass(PHASE_ROTATOR_Q, corner, rate) for corner in PHASE_ROTATOR_HZ])
+
+
 def rotate_phase(samples: np.ndarray, rate: int) -> np.ndarray:
     """Run speech through a chain of all-pass filters (see PHASE_ROTATOR_HZ)."""
-    from scipy.signal import sosfilt
-
-    sections = []
-    for corner in PHASE_ROTATOR_HZ:
-        w0 = 2 * math.pi * corner / rate
-        alpha = math.sin(w0) / (2 * PHASE_ROTATOR_Q)
-        b = [1 - alpha, -2 * math.cos(w0), 1 + alpha]
-        sections.append([c / b[2] for c in b] + [c / b[2] for c in reversed(b)])
-    return sosfilt(np.array(sections), samples).astype(np.float32)
+    return fir_filter(samples, _phase_rotator(rate))
 
 
 def ramp_gain(need_db: np.ndarray, rate: int, attack_db_per_s: float, release_db_per_s: float,
@@ -196,12 +168,10 @@ def ramp_gain(need_db: np.ndarray, rate: int, attack_db_per_s: float, release_db
     Straight ramps in dB make both limits running minima over lines, which
     numpy computes in one pass: g[n] = min over k <= n of (need[k] + r * (n - k)).
     """
-    from scipy.ndimage import minimum_filter1d
-
     need = np.asarray(need_db, dtype=np.float64)
     hold = int(hold_s * rate / CONTROL_BLOCK)
-    if hold > 1:
-        need = minimum_filter1d(need, size=hold, origin=-(hold // 2), mode="nearest")
+    if hold > 1:  # keep each block's need for the next `hold` blocks too
+        need = trailing_min(need, hold)
     step = np.arange(len(need), dtype=np.float64)
     release = release_db_per_s * CONTROL_BLOCK / rate
     attack = attack_db_per_s * CONTROL_BLOCK / rate
@@ -240,19 +210,23 @@ def apply_gain(samples: np.ndarray, boundary_db: np.ndarray) -> np.ndarray:
 
 
 class Master:
-    """Brings a stitched, levelled signal to a loudness target under a true-peak ceiling.
+    """Brings a signal to a loudness target under a true-peak ceiling.
 
-    The limiter takes some loudness away, so the overall gain is found by the
-    secant method on gain -> loudness; the limiter always acts last.
+    The loudness that counts is that of ``measure`` (a sample range: the
+    speech, not the sounders around it), or of everything. The limiter takes
+    some loudness away, so the gain is found by the secant method on
+    gain -> loudness; the limiter always acts last.
     """
 
-    def __init__(self, samples: np.ndarray, rate: int) -> None:
+    def __init__(self, samples: np.ndarray, rate: int, measure: tuple[int, int] | None = None) -> None:
         self.samples, self.rate = samples, rate
         self.energies = block_energies(samples, rate)
+        first, last = (measure[0] // CONTROL_BLOCK, -(-measure[1] // CONTROL_BLOCK)) if measure else (0, None)
+        self.measured = slice(first, last)
         self.peaks_db = 20 * np.log10(np.maximum(block_peaks(samples), db_to_gain(SILENT_DB)))
-        self.loudness = gated_loudness(self.energies, rate)
+        self.loudness = gated_loudness(self.energies[self.measured], rate)
         if not math.isfinite(self.loudness):
-            raise AudioError("the bulletin is silent or shorter than 0.4 s; nothing to master.")
+            raise AudioError("the audio is silent or shorter than 0.4 s; nothing to master.")
 
     def _curve(self, gain_db: float, ceiling_db: float) -> np.ndarray:
         """Boundary gains (dB): ``gain_db``, limited under the ceiling."""
@@ -261,10 +235,15 @@ class Master:
     def _loudness_at(self, gain_db: float, ceiling_db: float) -> float:
         curve = self._curve(gain_db, ceiling_db)
         block_gain = (curve[:-1] + curve[1:]) / 2
-        return gated_loudness(self.energies * np.power(10.0, block_gain / 10), self.rate)
+        energies = (self.energies * np.power(10.0, block_gain / 10))[self.measured]
+        return gated_loudness(energies, self.rate)
 
     def render(self, target_lufs: float, ceiling_db: float) -> np.ndarray:
         """The audio at ``target_lufs`` with its true peak at most ``ceiling_db``."""
+        return self.master(target_lufs, ceiling_db)[0]
+
+    def master(self, target_lufs: float, ceiling_db: float) -> tuple[np.ndarray, float]:
+        """The mastered audio and the loudness it measures (of the measured range)."""
         start = gain = target_lufs - self.loudness
         measured = self._loudness_at(gain, ceiling_db)
         previous: tuple[float, float] | None = None
@@ -283,4 +262,4 @@ class Master:
                     "the voice; lower the loudness target or raise the true-peak ceiling."
                 )
             measured = self._loudness_at(gain, ceiling_db)
-        return apply_gain(self.samples, self._curve(gain, ceiling_db))
+        return apply_gain(self.samples, self._curve(gain, ceiling_db)), measured

@@ -1,6 +1,7 @@
-"""Measure a finished audio file with ffmpeg's EBU R128 meter: integrated
-loudness, loudness range and true peak (BS.1770, 4x oversampled). It is a
-different implementation from the one mastering uses, so it checks it."""
+"""Measure a finished audio file with ffmpeg, in one pass: its EBU R128 meter
+(integrated loudness, loudness range, true peak 4x oversampled per BS.1770)
+and its silence detector. It is a different implementation from the one
+mastering uses, so it checks it."""
 
 from __future__ import annotations
 
@@ -17,22 +18,29 @@ SUMMARY = {
     "loudness_range": re.compile(rf"Loudness range:\s+LRA:\s+{NUMBER} LU"),
     "true_peak": re.compile(rf"True peak:\s+Peak:\s+{NUMBER} dBFS"),
 }
+SILENCE_DB = -50
+SILENCE_MIN_S = 0.1
+SILENCE_START = re.compile(r"silence_start: (-?[\d.]+)")
+SILENCE_DURATION = re.compile(r"silence_duration: ([\d.]+)")
 
 
 @dataclass(frozen=True)
 class FileLoudness:
-    """What ffmpeg's meter reads on a file."""
+    """What ffmpeg reads on a file."""
 
     integrated: float  # LUFS
     loudness_range: float  # LU
     true_peak: float  # dBTP
     duration: float  # seconds
+    longest_silence: float = 0.0  # seconds under -50 dBFS
 
 
 def measure_file(path: Path) -> FileLoudness:
-    """Loudness, range, true peak and duration of an audio file, as ffmpeg reads it."""
+    """Loudness, range, true peak, duration and longest silence of an audio file."""
     log = run_ffmpeg_stderr(
-        ["-nostats", "-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+        ["-nostats", "-i", str(path), "-af",
+         f"ebur128=peak=true:framelog=quiet,silencedetect=noise={SILENCE_DB}dB:d={SILENCE_MIN_S}",
+         "-f", "null", "-"],
         what=f"measure {path}",
     )
     values: dict[str, float] = {}
@@ -41,7 +49,12 @@ def measure_file(path: Path) -> FileLoudness:
         if m is None:
             raise AudioError(f"ffmpeg's loudness meter gave no {name.replace('_', ' ')} for {path}.")
         values[name] = float(m.group(1))
-    return FileLoudness(duration=mp3_duration(path), **values)
+    duration = mp3_duration(path)
+    silences = [float(d) for d in SILENCE_DURATION.findall(log)]
+    starts = [float(s) for s in SILENCE_START.findall(log)]
+    if len(starts) > len(silences):  # silence runs to the end of the file
+        silences.append(duration - starts[-1])
+    return FileLoudness(duration=duration, longest_silence=round(max(silences, default=0.0), 2), **values)
 
 
 def mp3_duration(path: Path) -> float:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from bulletin.audio.ffmpeg import decode
-from bulletin.audio.loudness import integrated_loudness
 from bulletin.audio.meter import FileLoudness
 from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
-from bulletin.audio.stitch import Span
-
-SILENCE_DB = -50.0
-SILENCE_BLOCK_S = 0.01
 
 
 @dataclass(frozen=True)
 class QAReport:
-    """Measurements of the encoded file against its profile."""
+    """Measurements of the encoded file against its profile.
+
+    Integrated loudness, loudness range, true peak and silence are measured on
+    the file by ffmpeg; each segment's loudness on its mastered speech before
+    encoding (what the encoder's level change is corrected for).
+    """
 
     profile: str
     target_lufs: float
@@ -52,19 +47,6 @@ class QAReport:
                 "spread": self.spread, "passed": self.passed}
 
 
-def longest_silence(samples: np.ndarray, rate: int) -> float:
-    """The longest run of 10 ms blocks quieter than -50 dBFS, in seconds."""
-    block = int(rate * SILENCE_BLOCK_S)
-    count = len(samples) // block
-    if count == 0:
-        return 0.0
-    rms = np.sqrt(np.mean(np.square(samples[: count * block].reshape(count, block), dtype=np.float64), axis=1))
-    quiet = np.concatenate([[False], rms < 10 ** (SILENCE_DB / 20), [False]])
-    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
-    runs = edges[1::2] - edges[::2]
-    return round(float(runs.max(initial=0)) * SILENCE_BLOCK_S, 2)
-
-
 def problems_with(measured: FileLoudness, profile: Profile) -> list[str]:
     """Where the file misses its profile, in words."""
     out = []
@@ -80,13 +62,8 @@ def problems_with(measured: FileLoudness, profile: Profile) -> list[str]:
     return out
 
 
-def review(path: Path, measured: FileLoudness, profile: Profile, spans: Sequence[Span], rate: int) -> QAReport:
-    """The full report: ffmpeg's measurements plus silence and per-segment loudness."""
-    samples = decode(path, rate)
-    per_segment = []
-    for span in spans:
-        value = integrated_loudness(samples[span.start: span.end], rate)
-        per_segment.append(round(value, 2) if math.isfinite(value) else None)
+def review(measured: FileLoudness, profile: Profile, segment_loudness: Sequence[float | None]) -> QAReport:
+    """The report for a file ffmpeg has measured."""
     return QAReport(
         profile=profile.name,
         target_lufs=profile.loudness,
@@ -95,7 +72,7 @@ def review(path: Path, measured: FileLoudness, profile: Profile, spans: Sequence
         loudness_range=measured.loudness_range,
         true_peak=measured.true_peak,
         duration=measured.duration,
-        longest_silence=longest_silence(samples, rate),
-        segment_loudness=tuple(per_segment),
+        longest_silence=measured.longest_silence,
+        segment_loudness=tuple(segment_loudness),
         problems=tuple(problems_with(measured, profile)),
     )

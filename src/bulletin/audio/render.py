@@ -1,163 +1,176 @@
-"""From synthesised segments to a finished, measured MP3.
+"""From synthesised segments to finished, measured MP3s, a part at a time.
 
-The timeline: [intro sting] intro [lead] [sounder] [brief] [sounder] ... outro
-[outro sting], with an optional music bed under the intro, ducked under the
-voice. Every element is levelled first (speech to one reference loudness,
-sounders a little under it), then the whole is phase-rotated, mastered to the
-profile's target and encoded; the encoded file is measured and corrected.
+Parts (see :mod:`bulletin.audio.parts`) that are in the store are reused;
+the rest are made in parallel, one task per segment for every rendition at
+once (a podcast file and an Alexa file share the speech's analysis). The
+file is the parts' frames joined; ffmpeg measures it, and what the encoder
+did to its loudness and peaks is learnt as a calibration: a file that misses
+its target by more than the tolerance is made again at once, one that only
+misses the aim makes the next build aim better.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from bulletin.audio import AudioSettings, Profile
-from bulletin.audio.export import encode_mp3
-from bulletin.audio.loudness import CONTROL_BLOCK, Master, integrated_loudness, ramp_gain, rotate_phase
+from bulletin.audio.ffmpeg import run_ffmpeg
 from bulletin.audio.meter import measure_file
+from bulletin.audio.parts import (Calibration, Part, PartPlan, PartStore, Rendition, Sounds, offsets, part_key,
+                                  render_part)
+from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU
 from bulletin.audio.qa import QAReport, review
-from bulletin.audio.sounders import SounderSet, music_bed
-from bulletin.audio.stitch import Clip, Span, stitch, to_clip, trim_silence
-from bulletin.model import SegmentKind
+from bulletin.audio.sounders import SounderSet
+from bulletin.audio.stitch import Span
+from bulletin.fsutil import write_text
 from bulletin.tts.base import Mark, Speech
 
 log = logging.getLogger(__name__)
 
-# Elements are levelled to this before mastering; only differences matter.
-REFERENCE_LUFS = -20.0
-STORY_KINDS = frozenset({SegmentKind.LEAD, SegmentKind.BRIEF})
-# MP3 encoding moves levels: true peaks rise or fall a few tenths of a dB and,
-# at 128 kbps and below, LAME's quantisation takes some 0.4 LU off the
-# loudness. Master under the ceiling, measure the encoded file, correct.
-MP3_HEADROOM_DB = 0.5
-ENCODE_ATTEMPTS = 3
+SpeechFor = Callable[[Sequence[int]], Mapping[int, Speech]]
+
+# What LAME at a bitrate does to the loudness of speech (without a bit
+# reservoir), measured on this project's bulletins: a starting point that
+# each build's measurement then corrects. Keys are kbps; lower bitrates
+# take the value of the next one up.
+LEVEL_LOSS_PRIOR_DB = {96: 0.45, 128: 0.45, 160: 0.4, 192: 0.2, 256: 0.0, 320: 0.0}
+HEADROOM_PRIOR_DB = 0.5  # true peaks rise a little in encoding
 OVERSHOOT_MARGIN_DB = 0.1
-LOUDNESS_AIM_LU = 0.25  # correct the file when it is further than this from the target
-# The bed: how it moves around the voice, in seconds.
-BED_DUCK_ATTACK_S = 0.25
-BED_DUCK_RELEASE_S = 0.6
-BED_TAIL_S = 1.5
+LOUDNESS_AIM_LU = 0.25  # learn from a miss larger than this
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """The finished audio's timeline and measurements."""
+    """A finished file: its QA report and its parts (for chapters and cues)."""
 
     qa: QAReport
-    spans: tuple[Span, ...]  # each segment's speech, in samples
-    marks: tuple[tuple[Mark, ...], ...]  # per segment, samples from the start of the file
+    parts: tuple[Part, ...]
     sample_rate: int
 
     @property
     def duration(self) -> float:
-        """Seconds, as the encoded file reports."""
+        """Seconds, as measured on the file."""
         return self.qa.duration
 
+    @property
+    def starts(self) -> list[int]:
+        """Where each part starts, in samples."""
+        return offsets(self.parts)
 
-@dataclass(frozen=True)
-class _Item:
-    samples: np.ndarray
-    gap_after_ms: int
-    segment: int | None = None  # index of the script segment it speaks, if speech
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        """Each segment's speech in the file, in samples."""
+        return tuple(Span(s + p.speech[0], s + p.speech[1]) for s, p in zip(self.starts, self.parts, strict=True))
 
-
-def _level(samples: np.ndarray, rate: int, target: float) -> np.ndarray:
-    loudness = integrated_loudness(samples, rate)
-    return samples if not np.isfinite(loudness) else (samples * 10 ** ((target - loudness) / 20)).astype(np.float32)
-
-
-def _timeline(clips: Sequence[Clip], kinds: Sequence[SegmentKind], settings: AudioSettings,
-              sounders: SounderSet) -> list[_Item]:
-    rate, gaps = settings.sample_rate, settings.gaps
-    sounder_level = REFERENCE_LUFS + settings.sounder_level_lu
-    items: list[_Item] = []
-    if sounders.intro is not None:
-        items.append(_Item(_level(sounders.intro, rate, sounder_level), gaps.after_sting_ms))
-    for index, (clip, kind) in enumerate(zip(clips, kinds, strict=True)):
-        speech = _level(clip.samples, rate, REFERENCE_LUFS)
-        following = kinds[index + 1] if index + 1 < len(kinds) else None
-        if following is None:
-            items.append(_Item(speech, gaps.after_sting_ms if sounders.outro is not None else 0, index))
-        elif sounders.between is not None and kind in STORY_KINDS and following in STORY_KINDS:
-            items.append(_Item(speech, gaps.around_sounder_ms, index))
-            items.append(_Item(_level(sounders.between, rate, sounder_level), gaps.around_sounder_ms))
-        else:
-            items.append(_Item(speech, gaps.after(kind, following), index))
-    if sounders.outro is not None:
-        items.append(_Item(_level(sounders.outro, rate, sounder_level), 0))
-    return items
+    @property
+    def marks(self) -> tuple[tuple[Mark, ...], ...]:
+        """Each segment's text marks in the file, in samples."""
+        return tuple(tuple(Mark(m.char, s + m.sample) for m in p.marks)
+                     for s, p in zip(self.starts, self.parts, strict=True))
 
 
-def _mix_bed(audio: np.ndarray, intro: Span, settings: AudioSettings, sounders: SounderSet) -> None:
-    """Lay the bed from the start to just after the intro, ducked while the anchor speaks."""
-    rate = settings.sample_rate
-    length = min(len(audio), intro.end + int(BED_TAIL_S * rate))
-    if sounders.bed_file is not None:
-        from bulletin.audio.ffmpeg import decode
-
-        bed = np.resize(decode(sounders.bed_file, rate), length)  # loops a short file
-    else:
-        bed = music_bed(rate, length)
-    bed = _level(bed[:length], rate, REFERENCE_LUFS + settings.bed_level_lu)
-    blocks = -(-length // CONTROL_BLOCK)
-    need = np.zeros(blocks)
-    need[intro.start // CONTROL_BLOCK: -(-intro.end // CONTROL_BLOCK)] = settings.bed_duck_lu
-    curve = ramp_gain(need, rate, attack_db_per_s=-settings.bed_duck_lu / BED_DUCK_ATTACK_S,
-                      release_db_per_s=-settings.bed_duck_lu / BED_DUCK_RELEASE_S)
-    fade = np.clip((length - np.arange(length)) / (BED_TAIL_S * rate), 0.0, 1.0)  # out over the tail
-    gain = 10 ** (np.interp(np.arange(length), np.arange(len(curve)) * CONTROL_BLOCK, curve) / 20) * fade
-    audio[:length] += (bed * gain).astype(np.float32)
+def join(parts: Sequence[Part], path: Path) -> None:
+    """The parts' frames one after another, given an Info header (frame count, CBR) by ffmpeg."""
+    run_ffmpeg(["-f", "mp3", "-i", "pipe:0", "-c", "copy", "-write_xing", "1", "-id3v2_version", "0",
+                "-f", "mp3", "-y", str(path)], what=f"write {path}", data=b"".join(p.mp3 for p in parts))
 
 
-@dataclass(frozen=True, eq=False)
-class Prepared:
-    """The stitched, levelled, phase-rotated bulletin, analysed once for mastering
-    to any number of profiles."""
+class Calibrations:
+    """Learnt encoder corrections per bitrate, kept beside the parts (or for this run)."""
 
-    master: Master
-    spans: tuple[Span, ...]  # each segment's speech, in samples
-    marks: tuple[tuple[Mark, ...], ...]  # per segment, samples from the start
-    sample_rate: int
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.values: dict[str, dict[str, float]] = {}
+        if path and path.is_file():
+            try:
+                self.values = json.loads(path.read_text("utf-8"))
+            except ValueError:
+                log.warning("ignoring a damaged %s", path)
 
+    def get(self, profile: Profile) -> Calibration:
+        known = self.values.get(profile.bitrate)
+        if known:
+            return Calibration(known["offset_db"], known["headroom_db"])
+        kbps = int(profile.bitrate.rstrip("k"))
+        prior = next((v for k, v in sorted(LEVEL_LOSS_PRIOR_DB.items()) if kbps <= k), 0.0)
+        return Calibration(prior, HEADROOM_PRIOR_DB)
 
-def prepare(speeches: Sequence[Speech], kinds: Sequence[SegmentKind], settings: AudioSettings,
-            sounders: SounderSet) -> Prepared:
-    """Clean, level and stitch the segments with their sounders (and bed)."""
-    rate = settings.sample_rate
-    clips = [trim_silence(to_clip(s, rate), rate, settings.silence_threshold_db, settings.keep_silence_ms)
-             for s in speeches]
-    items = _timeline(clips, kinds, settings, sounders)
-    audio, placed = stitch([i.samples for i in items], [i.gap_after_ms for i in items[:-1]], rate)
-    by_segment = {item.segment: span for item, span in zip(items, placed, strict=True) if item.segment is not None}
-    spans = tuple(by_segment[i] for i in range(len(clips)))
-    if sounders.bed or sounders.bed_file:
-        _mix_bed(audio, spans[0], settings, sounders)
-    marks = tuple(
-        tuple(Mark(m.char, span.start + m.sample) for m in clip.marks)
-        for clip, span in zip(clips, spans, strict=True)
-    )
-    return Prepared(Master(rotate_phase(audio, rate), rate), spans, marks, rate)
+    def set(self, profile: Profile, calibration: Calibration) -> None:
+        self.values[profile.bitrate] = calibration.to_dict()
+        if self.path:
+            write_text(self.path, json.dumps(self.values, indent=2) + "\n")
 
 
-def finish(prepared: Prepared, profile: Profile, path: Path) -> Rendered:
-    """Master to ``profile``, encode to ``path``, measure the file and correct it; review it."""
-    rate = prepared.sample_rate
-    target, ceiling = profile.loudness, profile.true_peak - MP3_HEADROOM_DB
-    for attempt in range(1, ENCODE_ATTEMPTS + 1):
-        encode_mp3(prepared.master.render(target, ceiling), rate, path, profile.bitrate)
-        measured = measure_file(path)
-        log.info("%s master, attempt %d: %.1f LUFS, %.1f dBTP", profile.name, attempt,
-                 measured.integrated, measured.true_peak)
-        miss = profile.loudness - measured.integrated
-        overshoot = measured.true_peak - profile.true_peak
-        if abs(miss) <= LOUDNESS_AIM_LU and overshoot <= 0:
-            break
-        target += miss
-        ceiling -= max(overshoot + OVERSHOOT_MARGIN_DB, 0)
-    qa = review(path, measured, profile, prepared.spans, rate)
-    return Rendered(qa, prepared.spans, prepared.marks, rate)
+class Renderer:
+    """Makes the files of one bulletin from its parts."""
+
+    def __init__(self, settings: AudioSettings, sounders: SounderSet, store: PartStore,
+                 calibrations: Calibrations) -> None:
+        self.settings, self.sounders, self.store, self.calibrations = settings, sounders, store, calibrations
+        self.sounds = Sounds(sounders, settings)
+        self.made = 0  # parts rendered this run (not found in the store)
+
+    def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition],
+               speech_for: SpeechFor) -> dict[str, list[Part]]:
+        keys = {name: [part_key(p, r, self.settings, self.sounders) for p in plans]
+                for name, r in renditions.items()}
+        found = {name: [self.store.get(k) for k in ks] for name, ks in keys.items()}
+        todo = sorted({i for parts in found.values() for i, p in enumerate(parts) if p is None})
+        if todo:
+            speeches = speech_for(todo)
+
+            def make(index: int) -> tuple[int, list[str], list[Part]]:
+                names = [n for n in renditions if found[n][index] is None]
+                return index, names, render_part(plans[index], speeches[index],
+                                                 [renditions[n] for n in names], self.settings, self.sounds)
+
+            workers = max(1, min(len(todo), os.cpu_count() or 1))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="part") as pool:
+                for index, names, parts in pool.map(make, todo):
+                    for name, part in zip(names, parts, strict=True):
+                        found[name][index] = part
+                        self.store.put(keys[name][index], part)
+                        self.made += 1
+        return {name: [p for p in parts if p is not None] for name, parts in found.items()}
+
+    def render(self, plans: Sequence[PartPlan], profiles: Sequence[Profile], paths: Mapping[str, Path],
+               speech_for: SpeechFor) -> dict[str, Rendered]:
+        """Write one file per profile to ``paths[profile.name]``; measure, correct, review."""
+        rate = self.settings.sample_rate
+        pending = {p.name: p for p in profiles}
+        done: dict[str, Rendered] = {}
+        for attempt in range(1, ATTEMPTS + 1):
+            renditions = {name: Rendition(p, self.calibrations.get(p)) for name, p in pending.items()}
+            parts = self._parts(plans, renditions, speech_for)
+            for name in pending:
+                join(parts[name], paths[name])
+            with ThreadPoolExecutor(max_workers=len(pending)) as pool:
+                measured = dict(zip(pending, pool.map(lambda n: measure_file(paths[n]), pending)))
+            for name, profile in list(pending.items()):
+                result = measured[name]
+                calibration = renditions[name].calibration
+                miss = profile.loudness - result.integrated
+                overshoot = result.true_peak - profile.true_peak
+                log.info("%s: %.1f LUFS, %.1f dBTP (attempt %d)", name, result.integrated, result.true_peak, attempt)
+                if abs(miss) > LOUDNESS_AIM_LU or overshoot > 0:
+                    self.calibrations.set(profile, Calibration(
+                        round(calibration.offset_db + miss, 2),
+                        round(calibration.headroom_db + max(overshoot + OVERSHOOT_MARGIN_DB, 0), 2)))
+                retry = abs(miss) > LOUDNESS_TOLERANCE_LU or overshoot > 0
+                if retry and attempt < ATTEMPTS:
+                    continue
+                segment_loudness = [p.loudness if math.isfinite(p.loudness) else None for p in parts[name]]
+                done[name] = Rendered(review(result, profile, segment_loudness), tuple(parts[name]), rate)
+                del pending[name]
+            if not pending:
+                break
+        return done
+

@@ -8,12 +8,13 @@ point the configuration at files of their own instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from bulletin.audio.ffmpeg import decode
+from bulletin.errors import ConfigError
 
 A4_HZ = 440.0
 # Notes as semitones from A4: C5 = 3, E5 = 7, G5 = 10, C6 = 15 ...
@@ -76,32 +77,62 @@ def music_bed(rate: int, samples: int) -> np.ndarray:
     return (pad * pulse * np.clip(envelope, 0.0, 1.0)).astype(np.float32)
 
 
-@dataclass(frozen=True)
-class SounderSet:
-    """The clips to play; ``None`` leaves that one out."""
+SOUNDERS_VERSION = 1  # bump when the built-in sounds change
+BUILT_IN = {"intro": intro_sting, "between": between_sounder, "outro": outro_sting}
 
-    intro: np.ndarray | None
-    between: np.ndarray | None
-    outro: np.ndarray | None
-    bed: bool = False
-    bed_file: Path | None = None
+
+class SounderSet:
+    """Which sounders to play: built-in or the user's files; decoded when first needed."""
+
+    def __init__(self, rate: int, files: dict[str, str] | None = None, enabled: bool = True,
+                 bed: bool = False, bed_file: str = "") -> None:
+        self.rate, self.enabled = rate, enabled
+        self.files = {name: Path(path) for name, path in (files or {}).items() if path}
+        self.bed_file = Path(bed_file) if bed_file else None
+        self.has_bed = enabled and (bed or self.bed_file is not None)
+        self._clips: dict[str, np.ndarray] = {}
+        self._identities: dict[str, str] = {}
 
     @classmethod
-    def silent(cls) -> SounderSet:
+    def silent(cls, rate: int = 44100) -> SounderSet:
         """No sounders at all (``--no-sounders``)."""
-        return cls(None, None, None)
+        return cls(rate, enabled=False)
+
+    def _clip(self, name: str) -> np.ndarray | None:
+        if not self.enabled:
+            return None
+        if name not in self._clips:
+            path = self.files.get(name)
+            self._clips[name] = decode(path, self.rate) if path else BUILT_IN[name](self.rate)
+        return self._clips[name]
+
+    @property
+    def intro(self) -> np.ndarray | None:
+        return self._clip("intro")
+
+    @property
+    def between(self) -> np.ndarray | None:
+        return self._clip("between")
+
+    @property
+    def outro(self) -> np.ndarray | None:
+        return self._clip("outro")
+
+    def identity(self, name: str) -> str:
+        """What a sounder (or "bed") is, for cache keys: our version, or the file's hash."""
+        if name not in self._identities:
+            path = self.bed_file if name == "bed" else self.files.get(name)
+            if path is None:
+                self._identities[name] = f"built-in:{name}:{SOUNDERS_VERSION}"
+            else:
+                try:
+                    self._identities[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as exc:
+                    raise ConfigError(f"sounder file {path}: {exc.strerror}; check [sounders] {name}.") from None
+        return self._identities[name]
 
 
 def load_sounders(rate: int, intro: str = "", between: str = "", outro: str = "",
                   bed: bool = False, bed_file: str = "") -> SounderSet:
     """The built-in sounders, or the user's files where given (any format ffmpeg reads)."""
-    def pick(path: str, made: np.ndarray) -> np.ndarray:
-        return decode(path, rate) if path else made
-
-    return SounderSet(
-        intro=pick(intro, intro_sting(rate)),
-        between=pick(between, between_sounder(rate)),
-        outro=pick(outro, outro_sting(rate)),
-        bed=bed,
-        bed_file=Path(bed_file) if bed_file else None,
-    )
+    return SounderSet(rate, {"intro": intro, "between": between, "outro": outro}, True, bed, bed_file)

@@ -1,13 +1,11 @@
-"""Per-segment clean-up and stitching into one timeline, in linear time."""
+"""Per-segment clean-up: speech at the bulletin's rate, edges trimmed; the pauses between segments."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from math import gcd
-
 import numpy as np
 
+from bulletin.audio.dsp import resample
 from bulletin.model import SegmentKind
 from bulletin.tts.base import Mark, Speech
 
@@ -50,14 +48,11 @@ class Clip:
 
 
 def to_clip(speech: Speech, rate: int) -> Clip:
-    """Speech as float32 samples in [-1, 1) at ``rate`` (polyphase resampling)."""
-    from scipy.signal import resample_poly
-
+    """Speech as float32 samples in [-1, 1) at ``rate`` (band-limited resampling)."""
     samples = speech.samples.astype(np.float32) / INT16_FULL_SCALE
     if speech.sample_rate == rate or len(samples) == 0:
         return Clip(samples, speech.marks)
-    common = gcd(rate, speech.sample_rate)
-    resampled = resample_poly(samples, rate // common, speech.sample_rate // common).astype(np.float32)
+    resampled = resample(samples, speech.sample_rate, rate)
     scale = rate / speech.sample_rate
     return Clip(resampled, tuple(Mark(m.char, round(m.sample * scale)) for m in speech.marks))
 
@@ -68,27 +63,7 @@ def trim_silence(clip: Clip, rate: int, threshold_db: float, keep_ms: float) -> 
     if len(loud) == 0:
         return Clip(clip.samples[:0])
     keep = int(rate * keep_ms / 1000)
-    first, last = max(0, loud[0] - keep), loud[-1] + 1 + keep
+    first, last = max(0, int(loud[0]) - keep), int(loud[-1]) + 1 + keep
     kept = clip.samples[first:last]
     marks = tuple(Mark(m.char, min(max(m.sample - first, 0), len(kept))) for m in clip.marks)
     return Clip(kept, marks)
-
-
-def stitch(parts: Sequence[np.ndarray], gaps_ms: Sequence[int], rate: int) -> tuple[np.ndarray, list[Span]]:
-    """Join ``parts`` with ``gaps_ms[i]`` of silence after part ``i``.
-
-    One array is allocated up front and filled, so the cost is linear in the
-    bulletin's length (``AudioSegment +=`` in a loop would be quadratic).
-    """
-    if len(gaps_ms) != max(len(parts) - 1, 0):
-        raise ValueError("need one gap between each pair of parts")
-    gap_samples = [int(rate * ms / 1000) for ms in gaps_ms] + [0]
-    total = sum(len(p) for p in parts) + sum(gap_samples)
-    out = np.zeros(total, dtype=np.float32)
-    spans: list[Span] = []
-    cursor = 0
-    for part, gap in zip(parts, gap_samples, strict=True):
-        out[cursor: cursor + len(part)] = part
-        spans.append(Span(cursor, cursor + len(part)))
-        cursor += len(part) + gap
-    return out, spans

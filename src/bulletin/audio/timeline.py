@@ -1,7 +1,7 @@
 """Chapters and transcript cues, timed from the finished audio.
 
-Chapters start where each segment's speech starts (the first at zero) and end
-where the next begins; the last ends at the file's duration, so they tile it.
+Chapters start where each segment's part starts (the first at zero) and end
+where the next begins; the last ends at the file's end, so they tile it.
 
 Cues come from the engine's marks: the character offsets of the spoken text
 at known sample positions (espeak-ng reports every word; Google every piece
@@ -12,6 +12,7 @@ interpolating between marks. Every cue stays inside its segment's speech.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,13 +25,14 @@ from bulletin.tts.chunking import pack, sentences
 # Two lines of 42 characters: the usual limit for a readable caption.
 CUE_MAX_CHARS = 84
 MIN_CUE_S = 0.2
+MS_PER_S = 1000
 
 
 def chapters(script: Script, rendered: Rendered) -> list[Chapter]:
     """One chapter per segment, contiguous from zero to the file's duration."""
     rate = rendered.sample_rate
-    starts = [0.0] + [span.start / rate for span in rendered.spans[1:]]
-    ends = starts[1:] + [rendered.duration]
+    starts = [s / rate for s in rendered.starts]
+    ends = starts[1:] + [sum(p.samples for p in rendered.parts) / rate]
     return [Chapter(seg.title, round(s, 3), round(e, 3))
             for seg, s, e in zip(script.segments, starts, ends, strict=True)]
 
@@ -62,10 +64,19 @@ def _segment_cues(segment: Segment, marks: Sequence[Mark], start: int, end: int,
     for index, (at, text) in enumerate(pieces):
         until = pieces[index + 1][0] if index + 1 < len(pieces) else end
         if cues and (until - at) / rate < MIN_CUE_S:  # too short to read: join the neighbour
-            cues[-1] = Cue(cues[-1].start, round(until / rate, 3), f"{cues[-1].text} {text}")
+            cues[-1] = Cue(cues[-1].start, _ms_down(until, rate), f"{cues[-1].text} {text}")
             continue
-        cues.append(Cue(round(at / rate, 3), round(until / rate, 3), text))
+        cues.append(Cue(_ms_up(at, rate), _ms_down(until, rate), text))
     return cues
+
+
+# Cue times in whole milliseconds, rounded inwards so a cue never leaves its segment.
+def _ms_up(sample: float, rate: int) -> float:
+    return math.ceil(sample * MS_PER_S / rate) / MS_PER_S
+
+
+def _ms_down(sample: float, rate: int) -> float:
+    return math.floor(sample * MS_PER_S / rate) / MS_PER_S
 
 
 def cues(script: Script, rendered: Rendered) -> list[Cue]:

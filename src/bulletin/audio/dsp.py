@@ -1,0 +1,145 @@
+"""The few signal-processing tools mastering needs, on numpy alone.
+
+scipy.signal would do all of this, but importing it takes half a second, as
+long as a whole re-build of a cached bulletin is allowed to take. Everything
+here is a finite impulse response applied by FFT overlap-add, in chunks so
+that memory stays flat however long the bulletin is. IIR designs (K-weighting,
+all-pass) are turned into FIRs from their exact frequency response; the
+tests check the results against scipy and pyloudnorm.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+# A biquad as (b0, b1, b2, a0, a1, a2).
+Biquad = tuple[float, float, float, float, float, float]
+
+CHUNK = 1 << 16  # samples per overlap-add block
+IIR_AS_FIR_TAPS = 4096  # enough for K-weighting's 38 Hz high-pass to die away at 44.1 kHz
+RESPONSE_POINTS = 1 << 15  # frequency grid for turning an IIR into an FIR
+INTERPOLATOR_TAPS_PER_PHASE = 24
+DIRECT_TAPS = 64  # shorter filters are quicker as a plain convolution than by FFT
+KAISER_BETA = 6.0
+
+
+def _fast_length(n: int) -> int:
+    """The smallest 2^a * 3^b * 5^c >= n: lengths the FFT is quick with."""
+    best = 1 << max(n - 1, 0).bit_length()
+    power5 = 1
+    while power5 < best:
+        power35 = power5
+        while power35 < best:
+            candidate = power35 * (1 << max(math.ceil(math.log2(n / power35)), 0)) if power35 < n else power35
+            best = min(best, candidate)
+            power35 *= 3
+        power5 *= 5
+    return best
+
+
+def fir_filter(samples: np.ndarray, taps: np.ndarray) -> np.ndarray:
+    """Convolve with ``taps`` (output as long as the input, the filter's delay kept)."""
+    n = len(samples)
+    if n == 0:
+        return samples.astype(np.float32)
+    if len(taps) <= DIRECT_TAPS:
+        return np.convolve(samples.astype(np.float32), taps.astype(np.float32))[:n]
+    size = _fast_length(CHUNK + len(taps) - 1)
+    spectrum = np.fft.rfft(taps, size)
+    out = np.zeros(n + len(taps) - 1, dtype=np.float64)
+    for start in range(0, n, CHUNK):
+        block = samples[start: start + CHUNK]
+        filtered = np.fft.irfft(np.fft.rfft(block, size) * spectrum, size)[: len(block) + len(taps) - 1]
+        out[start: start + len(filtered)] += filtered
+    return out[:n].astype(np.float32)
+
+
+def biquad_response(sections: Sequence[Biquad], points: int) -> np.ndarray:
+    """The cascade's complex frequency response at ``points`` bins from 0 to Nyquist."""
+    z = np.exp(-1j * np.linspace(0.0, math.pi, points))
+    response = np.ones(points, dtype=np.complex128)
+    for b0, b1, b2, a0, a1, a2 in sections:
+        response *= (b0 + b1 * z + b2 * z * z) / (a0 + a1 * z + a2 * z * z)
+    return response
+
+
+def iir_as_fir(sections: Sequence[Biquad], taps: int = IIR_AS_FIR_TAPS) -> np.ndarray:
+    """The impulse response of a (stable) biquad cascade, cut at ``taps``."""
+    size = 2 * RESPONSE_POINTS
+    return np.fft.irfft(biquad_response(sections, RESPONSE_POINTS + 1), size)[:taps]
+
+
+def rbj_high_shelf(gain_db: float, q: float, corner_hz: float, rate: int) -> Biquad:
+    """The RBJ cookbook high shelf (BS.1770's K-weighting, first stage)."""
+    a = 10 ** (gain_db / 40)
+    w0 = 2 * math.pi * corner_hz / rate
+    alpha, cos = math.sin(w0) / (2 * q), math.cos(w0)
+    root = 2 * math.sqrt(a) * alpha
+    return (a * ((a + 1) + (a - 1) * cos + root), -2 * a * ((a - 1) + (a + 1) * cos),
+            a * ((a + 1) + (a - 1) * cos - root), (a + 1) - (a - 1) * cos + root,
+            2 * ((a - 1) - (a + 1) * cos), (a + 1) - (a - 1) * cos - root)
+
+
+def rbj_high_pass(q: float, corner_hz: float, rate: int) -> Biquad:
+    """The RBJ cookbook high-pass (BS.1770's K-weighting, second stage)."""
+    w0 = 2 * math.pi * corner_hz / rate
+    alpha, cos = math.sin(w0) / (2 * q), math.cos(w0)
+    return ((1 + cos) / 2, -(1 + cos), (1 + cos) / 2, 1 + alpha, -2 * cos, 1 - alpha)
+
+
+def all_pass(q: float, corner_hz: float, rate: int) -> Biquad:
+    """A second-order all-pass: it shifts phase around ``corner_hz`` and nothing else."""
+    w0 = 2 * math.pi * corner_hz / rate
+    alpha, cos = math.sin(w0) / (2 * q), math.cos(w0)
+    return (1 - alpha, -2 * cos, 1 + alpha, 1 + alpha, -2 * cos, 1 - alpha)
+
+
+def _interpolator(factor: int) -> np.ndarray:
+    """A Kaiser-windowed sinc for upsampling by ``factor``: odd length, centred on
+    a tap, zero at every other original sample, so it passes the samples through."""
+    half = INTERPOLATOR_TAPS_PER_PHASE * factor // 2
+    t = np.arange(-half, half + 1)
+    return np.sinc(t / factor) * np.kaiser(2 * half + 1, KAISER_BETA)
+
+
+def upsample_phases(samples: np.ndarray, factor: int) -> list[np.ndarray]:
+    """The band-limited signal at n + p/factor, for p = 0 .. factor-1 (p = 0 is the input).
+
+    Polyphase: the interpolator's taps p, p+factor, ... make phase p's filter,
+    and its centre sits ``half`` upsampled samples (``half // factor`` input
+    samples) in.
+    """
+    taps = _interpolator(factor)
+    lag = (len(taps) // 2) // factor
+    signal = samples.astype(np.float32)
+    phases = [signal]
+    for phase in range(1, factor):
+        kernel = taps[phase::factor].astype(np.float32)
+        phases.append(np.convolve(signal, kernel)[lag: lag + len(signal)])
+    return phases
+
+
+def resample(samples: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:
+    """Band-limited resampling: polyphase for 2x (espeak-ng's 22.05 to 44.1 kHz),
+    the FFT for other ratios."""
+    if rate_from == rate_to or len(samples) == 0:
+        return samples.astype(np.float32)
+    if rate_to == 2 * rate_from:
+        even, odd = upsample_phases(samples, 2)
+        out = np.empty(2 * len(samples), dtype=np.float32)
+        out[0::2], out[1::2] = even, odd
+        return out
+    length = round(len(samples) * rate_to / rate_from)
+    spectrum = np.fft.rfft(samples)
+    return (np.fft.irfft(spectrum, length) * (length / len(samples))).astype(np.float32)
+
+
+def trailing_min(values: np.ndarray, width: int) -> np.ndarray:
+    """out[n] = min(values[n - width + 1 .. n]), the first value standing in before the start."""
+    if width <= 1 or len(values) == 0:
+        return values
+    padded = np.concatenate([np.full(width - 1, values[0]), values])
+    return np.lib.stride_tricks.sliding_window_view(padded, width).min(axis=1)
