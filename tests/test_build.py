@@ -27,6 +27,9 @@ AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
 EXPECTED_FILES = ["alexa.mp3", "chapters.json", "episode.json", "jpg", "json", "mp3", "qa.json", "srt", "txt", "vtt"]
 
 
+HTTPS = {"publish.base_url": "https://nieuws.example.org/"}  # so the Alexa rendition is made too
+
+
 def built_in(out: Path, page: str = "europa.txt", **overrides):
     config = load_config(overrides={"output.dir": str(out), **OFFLINE, **overrides})
     return build(PAGES / page, config, at=AT)
@@ -35,7 +38,13 @@ def built_in(out: Path, page: str = "europa.txt", **overrides):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One build of europa.txt at 08:15 (espeak, podcast profile, sounders on), shared below."""
-    return built_in(tmp_path_factory.mktemp("out"))
+    return built_in(tmp_path_factory.mktemp("out"), **HTTPS)
+
+
+def test_no_alexa_rendition_when_it_cannot_be_published(tmp_path):
+    result = built_in(tmp_path, page="kort.txt")  # no https base_url: Alexa could not play it
+    assert not result.outputs.alexa.exists()
+    assert "alexa_mp3\": null" in result.outputs.episode.read_text("utf-8")
 
 
 def ffmpeg_chapters(path: Path) -> tuple[list[tuple[float, float, str]], float]:

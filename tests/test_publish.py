@@ -43,7 +43,8 @@ def run(*args: str):
 
 
 def build(out: Path, when: str, page: Path = PAGES / "kort.txt", *extra: str) -> Path:
-    result = run("build", str(page), "--engine", "espeak", "-o", str(out), "--at", when, "-q", *extra)
+    result = run("build", str(page), "--engine", "espeak", "-o", str(out), "--at", when, "-q", "--base-url", BASE,
+                 *extra)
     assert result.exit_code == 0, result.stderr
     return Path(result.stdout.strip())
 

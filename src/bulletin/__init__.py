@@ -1,10 +1,3 @@
 """bulletin: a Dutch news page in, a radio-style spoken news bulletin out."""
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("bulletin")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"  # the one place the version is set (pyproject.toml reads it)

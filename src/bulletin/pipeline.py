@@ -131,8 +131,9 @@ class _Workshop:
         calibrations = Calibrations(root / CALIBRATION if root else None)
         self.renderer = Renderer(self.audio, cfg.sounders(config), PartStore(store), calibrations)
         main = self.audio.profile
-        self.profiles = [main] + ([get_profile(ALEXA)] if config.get("publish", "alexa") and main.name != ALEXA
-                                  else [])
+        # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
+        alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
+        self.profiles = [main] + ([get_profile(ALEXA)] if alexa and main.name != ALEXA else [])
 
     def voice(self, page: Page, at: datetime, cast: Cast, max_seconds: float | None,
               paths: Mapping[str, Path]) -> _Voiced:
@@ -149,14 +150,13 @@ class _Workshop:
         stats = SpeechStats(segments=len(jobs))
         total = len(jobs) + 1
 
-        def speech_for(indexes: Sequence[int]) -> dict[int, Speech]:
-            def segment_done(position: int) -> None:
+        def speech_for(indexes: Sequence[int], ready: Callable[[int, Speech], None]) -> None:
+            def segment_done(position: int, speech: Speech) -> None:
+                ready(indexes[position], speech)
                 if self.progress:
-                    self.progress(stats.synthesised + 1, total, script.segments[indexes[position]].title)
+                    self.progress(position + 1, total, script.segments[indexes[position]].title)
 
-            speeches, made = speak([jobs[i] for i in indexes], self.segments, segment_done)
-            stats.synthesised += made.synthesised
-            return dict(zip(indexes, speeches, strict=True))
+            stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done)[1].synthesised
 
         rendered = self.renderer.render(plans, self.profiles, paths, speech_for)
         stats.cached = stats.segments - stats.synthesised

@@ -21,7 +21,7 @@ Biquad = tuple[float, float, float, float, float, float]
 CHUNK = 1 << 16  # samples per overlap-add block
 IIR_AS_FIR_TAPS = 4096  # enough for K-weighting's 38 Hz high-pass to die away at 44.1 kHz
 RESPONSE_POINTS = 1 << 15  # frequency grid for turning an IIR into an FIR
-INTERPOLATOR_TAPS_PER_PHASE = 24
+INTERPOLATOR_TAPS_PER_PHASE = 16
 DIRECT_TAPS = 64  # shorter filters are quicker as a plain convolution than by FFT
 KAISER_BETA = 6.0
 

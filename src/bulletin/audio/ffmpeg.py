@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -37,7 +38,14 @@ def ffmpeg_identity() -> str:
 
 def _run(args: list[str], what: str, loglevel: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", loglevel, *(["-nostdin"] if data is None else []), *args]
-    result = subprocess.run(command, input=data, capture_output=True, check=False)
+    if data is None:
+        result = subprocess.run(command, capture_output=True, check=False)
+    else:
+        # From a file, not through communicate(): it feeds a pipe 512 bytes at a time.
+        with tempfile.TemporaryFile() as feed:
+            feed.write(data)
+            feed.seek(0)
+            result = subprocess.run(command, stdin=feed, capture_output=True, check=False)
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()
         raise AudioError(f"ffmpeg could not {what}: {detail[-1] if detail else 'no message'}.")

@@ -139,6 +139,11 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     return gated_loudness(block_energies(samples, rate), rate)
 
 
+def peaks_db(samples: np.ndarray) -> np.ndarray:
+    """Each control block's true peak in dBTP (silence at SILENT_DB)."""
+    return 20 * np.log10(np.maximum(block_peaks(samples), db_to_gain(SILENT_DB)))
+
+
 def true_peak(samples: np.ndarray) -> float:
     """True peak in dBTP."""
     if len(samples) == 0:
@@ -219,12 +224,25 @@ class Master:
     """
 
     def __init__(self, samples: np.ndarray, rate: int, measure: tuple[int, int] | None = None) -> None:
-        self.samples, self.rate = samples, rate
-        self.energies = block_energies(samples, rate)
+        self._setup(samples, rate, block_energies(samples, rate), peaks_db(samples), measure)
+
+    @classmethod
+    def analysed(cls, samples: np.ndarray, rate: int, energies: np.ndarray, peaks: np.ndarray,
+                 measure: tuple[int, int] | None = None) -> Master:
+        """A master for audio whose block energies and true peaks (dB) are known already."""
+        master = cls.__new__(cls)
+        master._setup(samples, rate, energies, peaks, measure)
+        return master
+
+    def _setup(self, samples: np.ndarray, rate: int, energies: np.ndarray, peaks: np.ndarray,
+               measure: tuple[int, int] | None) -> None:
+        self.samples, self.rate, self.energies, self.peaks_db = samples, rate, energies, peaks
         first, last = (measure[0] // CONTROL_BLOCK, -(-measure[1] // CONTROL_BLOCK)) if measure else (0, None)
         self.measured = slice(first, last)
-        self.peaks_db = 20 * np.log10(np.maximum(block_peaks(samples), db_to_gain(SILENT_DB)))
         self.loudness = gated_loudness(self.energies[self.measured], rate)
+        if not math.isfinite(self.loudness):
+            self.measured = slice(0, None)  # what is to be measured is silent: the whole counts
+            self.loudness = gated_loudness(self.energies, rate)
         if not math.isfinite(self.loudness):
             raise AudioError("the audio is silent or shorter than 0.4 s; nothing to master.")
 

@@ -5,11 +5,14 @@ mastering uses, so it checks it."""
 
 from __future__ import annotations
 
+import queue
 import re
+import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.audio.ffmpeg import run_ffmpeg_stderr
+from bulletin.audio.ffmpeg import ffmpeg_exe, run_ffmpeg_stderr
 from bulletin.errors import AudioError
 
 NUMBER = r"(-?[\d.]+|-inf)"
@@ -35,21 +38,68 @@ class FileLoudness:
     longest_silence: float = 0.0  # seconds under -50 dBFS
 
 
+FILTERS = f"ebur128=peak=true:framelog=quiet,silencedetect=noise={SILENCE_DB}dB:d={SILENCE_MIN_S}"
+
+
 def measure_file(path: Path) -> FileLoudness:
     """Loudness, range, true peak, duration and longest silence of an audio file."""
-    log = run_ffmpeg_stderr(
-        ["-nostats", "-i", str(path), "-af",
-         f"ebur128=peak=true:framelog=quiet,silencedetect=noise={SILENCE_DB}dB:d={SILENCE_MIN_S}",
-         "-f", "null", "-"],
-        what=f"measure {path}",
-    )
+    log = run_ffmpeg_stderr(["-nostats", "-i", str(path), "-af", FILTERS, "-f", "null", "-"],
+                            what=f"measure {path}")
+    return _reading(log, mp3_duration(path), str(path))
+
+
+class StreamMeter:
+    """Measures an MP3 while it is still being made: its frames are fed in order as
+    they are ready, so the meter runs alongside the encoders instead of after them."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.process = subprocess.Popen(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "info", "-nostats", "-f", "mp3", "-i", "pipe:0",
+             "-af", FILTERS, "-f", "null", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        self._chunks: queue.Queue[bytes | None] = queue.Queue()
+        self._log: list[bytes] = []
+        self._threads = [threading.Thread(target=self._write, daemon=True),
+                         threading.Thread(target=lambda: self._log.append(self.process.stderr.read()), daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def _write(self) -> None:
+        assert self.process.stdin is not None
+        try:
+            while (chunk := self._chunks.get()) is not None:
+                self.process.stdin.write(chunk)
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early; finish() reports what it said
+        finally:
+            self.process.stdin.close()
+
+    def feed(self, frames: bytes) -> None:
+        """The next stretch of the MP3."""
+        self._chunks.put(frames)
+
+    def finish(self, duration: float) -> FileLoudness:
+        """Wait for the meter and read it; ``duration`` is the file's own."""
+        self._chunks.put(None)
+        self.process.wait()
+        for thread in self._threads:
+            thread.join()
+        log = b"".join(self._log).decode(errors="replace")
+        if self.process.returncode != 0:
+            detail = log.strip().splitlines()
+            raise AudioError(f"ffmpeg could not measure {self.label}: {detail[-1] if detail else 'no message'}.")
+        return _reading(log, duration, self.label)
+
+
+def _reading(log: str, duration: float, label: str) -> FileLoudness:
     values: dict[str, float] = {}
     for name, pattern in SUMMARY.items():
         m = pattern.search(log)
         if m is None:
-            raise AudioError(f"ffmpeg's loudness meter gave no {name.replace('_', ' ')} for {path}.")
+            raise AudioError(f"ffmpeg's loudness meter gave no {name.replace('_', ' ')} for {label}.")
         values[name] = float(m.group(1))
-    duration = mp3_duration(path)
     silences = [float(d) for d in SILENCE_DURATION.findall(log)]
     starts = [float(s) for s in SILENCE_START.findall(log)]
     if len(starts) > len(silences):  # silence runs to the end of the file

@@ -27,7 +27,8 @@ import numpy as np
 from bulletin import __version__
 from bulletin.audio import AudioSettings, Profile
 from bulletin.audio.ffmpeg import decode, ffmpeg_identity, run_ffmpeg
-from bulletin.audio.loudness import CONTROL_BLOCK, Master, integrated_loudness, ramp_gain, rotate_phase
+from bulletin.audio.loudness import (CONTROL_BLOCK, SILENT_DB, Master, block_energies, gated_loudness, peaks_db,
+                                     ramp_gain, rotate_phase)
 from bulletin.audio.sounders import SounderSet, music_bed
 from bulletin.audio.stitch import to_clip, trim_silence
 from bulletin.blobstore import BlobStore
@@ -122,11 +123,11 @@ def plan_parts(kinds: Sequence[SegmentKind], speech_keys: Sequence[str], setting
     for index, (kind, key) in enumerate(zip(kinds, speech_keys, strict=True)):
         following = kinds[index + 1] if index + 1 < len(kinds) else None
         before: tuple[Element, ...] = ()
-        if index == 0 and sounders.intro is not None:
+        if index == 0 and sounders.enabled:
             before = (Element(sounder="intro"), Element(ms=gaps.after_sting_ms))
         if following is None:
-            after = (Element(ms=gaps.after_sting_ms), Element(sounder="outro")) if sounders.outro is not None else ()
-        elif sounders.between is not None and kind in STORY_KINDS and following in STORY_KINDS:
+            after = (Element(ms=gaps.after_sting_ms), Element(sounder="outro")) if sounders.enabled else ()
+        elif sounders.enabled and kind in STORY_KINDS and following in STORY_KINDS:
             after = (Element(ms=gaps.around_sounder_ms), Element(sounder="between"), Element(ms=gaps.around_sounder_ms))
         else:
             after = (Element(ms=gaps.after(kind, following)),)
@@ -191,42 +192,71 @@ def count_frames(mp3: bytes) -> int:
     return frames
 
 
-def encode_frames(samples: np.ndarray, rate: int, bitrate: str, quality: int | None = None) -> bytes:
+def encode_frames(samples: np.ndarray, rate: int, bitrate: str, quality: int = 5) -> bytes:
     """CBR MP3 frames that stand alone: LAME in the bundled ffmpeg, the samples piped in.
 
     No dither: 16-bit rounding noise lies some 80 dB under speech at -16 LUFS,
     far below what the encoder keeps.
     """
     pcm = np.clip(np.round(samples * INT16_MAX), INT16_MIN, INT16_MAX).astype("<i2")
-    speed = ["-compression_level", str(quality)] if quality is not None else []
     return run_ffmpeg(
         ["-f", "s16le", "-ar", str(rate), "-ac", str(MONO), "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", bitrate,
-         *speed, "-reservoir", "0", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1"],
+         "-compression_level", str(quality), "-reservoir", "0", "-write_xing", "0", "-id3v2_version", "0",
+         "-f", "mp3", "pipe:1"],
         what="encode MP3", data=pcm.tobytes(),
     )
 
 
-def _level(samples: np.ndarray, rate: int, target: float) -> tuple[np.ndarray, bool]:
-    """``samples`` at ``target`` LUFS, and whether they were loud and long enough to measure."""
-    loudness = integrated_loudness(samples, rate)
+@dataclass(frozen=True, eq=False)
+class _Piece:
+    """Samples (a whole number of control blocks) with their block energies and true peaks."""
+
+    samples: np.ndarray
+    energies: np.ndarray
+    peaks_db: np.ndarray
+
+    @classmethod
+    def analyse(cls, samples: np.ndarray, rate: int, rotate: bool = False) -> _Piece:
+        padded = np.zeros(-(-len(samples) // CONTROL_BLOCK) * CONTROL_BLOCK, np.float32)
+        padded[: len(samples)] = samples
+        energies = block_energies(padded, rate)  # an all-pass leaves them as they are
+        if rotate:
+            padded = rotate_phase(padded, rate)
+        return cls(padded, energies, peaks_db(padded))
+
+    @classmethod
+    def silence(cls, samples: int) -> _Piece:
+        blocks = -(-samples // CONTROL_BLOCK)
+        return cls(np.zeros(blocks * CONTROL_BLOCK, np.float32), np.zeros(blocks), np.full(blocks, SILENT_DB))
+
+    def scaled(self, gain_db: float) -> _Piece:
+        factor = 10 ** (gain_db / 20)
+        return _Piece((self.samples * factor).astype(np.float32), self.energies * factor**2,
+                      self.peaks_db + gain_db)
+
+
+def _levelled(samples: np.ndarray, rate: int, target: float, rotate: bool = False) -> tuple[_Piece, bool]:
+    """The samples analysed and brought to ``target`` LUFS; False when too short or quiet to measure."""
+    piece = _Piece.analyse(samples, rate, rotate)
+    loudness = gated_loudness(piece.energies, rate)
     if not math.isfinite(loudness):
-        return samples, False
-    return (samples * 10 ** ((target - loudness) / 20)).astype(np.float32), True
+        return piece, False
+    return piece.scaled(target - loudness), True
 
 
 class Sounds:
-    """The sounders at the bulletin's rate, levelled against speech once per run."""
+    """The sounders at the bulletin's rate, levelled against speech and analysed once per run."""
 
     def __init__(self, sounders: SounderSet, settings: AudioSettings) -> None:
         self.sounders, self.settings = sounders, settings
-        self._levelled: dict[str, np.ndarray] = {}
+        self._pieces: dict[str, _Piece] = {}
 
-    def get(self, name: str) -> np.ndarray:
-        if name not in self._levelled:
+    def get(self, name: str) -> _Piece:
+        if name not in self._pieces:
             clip = getattr(self.sounders, name)
-            self._levelled[name] = _level(clip, self.settings.sample_rate,
-                                          REFERENCE_LUFS + self.settings.sounder_level_lu)[0]
-        return self._levelled[name]
+            self._pieces[name] = _levelled(clip, self.settings.sample_rate,
+                                           REFERENCE_LUFS + self.settings.sounder_level_lu)[0]
+        return self._pieces[name]
 
     def bed(self, length: int, speech: tuple[int, int]) -> np.ndarray:
         """The bed for the first ``length`` samples, ducked under ``speech``, faded out after it."""
@@ -235,7 +265,7 @@ class Sounds:
             clip = np.resize(decode(self.sounders.bed_file, rate), length)  # a short file loops
         else:
             clip = music_bed(rate, length)
-        clip = _level(clip, rate, REFERENCE_LUFS + self.settings.bed_level_lu)[0]
+        clip = _levelled(clip, rate, REFERENCE_LUFS + self.settings.bed_level_lu)[0].samples[:length]
         need = np.zeros(-(-length // CONTROL_BLOCK))
         need[speech[0] // CONTROL_BLOCK: -(-speech[1] // CONTROL_BLOCK)] = self.settings.bed_duck_lu
         duck = -self.settings.bed_duck_lu
@@ -245,18 +275,21 @@ class Sounds:
         return (clip * gain).astype(np.float32)
 
 
-def _assemble(plan: PartPlan, speech: np.ndarray, sounds: Sounds, rate: int) -> tuple[np.ndarray, int]:
-    """The part's samples before mastering, and where its speech starts."""
-    def render(elements: tuple[Element, ...]) -> list[np.ndarray]:
-        return [sounds.get(e.sounder) if e.sounder else np.zeros(rate * e.ms // 1000, np.float32) for e in elements]
+def _assemble(plan: PartPlan, voice: _Piece, sounds: Sounds, rate: int) -> tuple[_Piece, int]:
+    """The part before mastering (analysed: the pieces' analyses joined), and where its speech starts."""
+    def pieces(elements: tuple[Element, ...]) -> list[_Piece]:
+        return [sounds.get(e.sounder) if e.sounder else _Piece.silence(rate * e.ms // 1000) for e in elements]
 
-    head, tail = render(plan.before), render(plan.after)
-    start = sum(len(x) for x in head)
-    samples = np.concatenate([*head, speech, *tail]).astype(np.float32)
-    if plan.bed:
-        bed_length = min(len(samples), start + len(speech) + int(BED_TAIL_S * rate))
-        samples[:bed_length] += sounds.bed(bed_length, (start, start + len(speech)))
-    return samples, start
+    head, tail = pieces(plan.before), pieces(plan.after)
+    start = sum(len(p.samples) for p in head)
+    joined = [*head, voice, *tail]
+    samples = np.concatenate([p.samples for p in joined])
+    if plan.bed:  # the bed overlaps the others, so this part is analysed as a whole
+        bed_length = min(len(samples), start + len(voice.samples) + int(BED_TAIL_S * rate))
+        samples[:bed_length] += sounds.bed(bed_length, (start, start + len(voice.samples)))
+        return _Piece.analyse(samples, rate), start
+    return _Piece(samples, np.concatenate([p.energies for p in joined]),
+                  np.concatenate([p.peaks_db for p in joined])), start
 
 
 def render_part(plan: PartPlan, speech: Speech, renditions: Sequence[Rendition], settings: AudioSettings,
@@ -264,10 +297,11 @@ def render_part(plan: PartPlan, speech: Speech, renditions: Sequence[Rendition],
     """The part for each rendition: cleaned, levelled and analysed once, mastered per profile."""
     rate = settings.sample_rate
     clip = trim_silence(to_clip(speech, rate), rate, settings.silence_threshold_db, settings.keep_silence_ms)
-    voice, measurable = _level(clip.samples, rate, REFERENCE_LUFS)
-    samples, start = _assemble(plan, voice, sounds, rate)
+    voice, measurable = _levelled(clip.samples, rate, REFERENCE_LUFS, rotate=True)
+    part, start = _assemble(plan, voice, sounds, rate)
     # Speech too short to measure on its own ("Ja.") is mastered by the whole part.
-    master = Master(rotate_phase(samples, rate), rate, (start, start + len(voice)) if measurable else None)
+    measured = (start, start + len(voice.samples)) if measurable else None
+    master = Master.analysed(part.samples, rate, part.energies, part.peaks_db, measured)
     parts = []
     for rendition in renditions:
         profile, calibration = rendition.profile, rendition.calibration
@@ -278,7 +312,7 @@ def render_part(plan: PartPlan, speech: Speech, renditions: Sequence[Rendition],
         parts.append(Part(
             mp3=mp3,
             frames=count_frames(mp3),
-            speech=(shift, shift + len(voice)),
+            speech=(shift, shift + len(clip.samples)),
             marks=tuple(Mark(m.char, shift + m.sample) for m in clip.marks),
             loudness=round(loudness - calibration.offset_db, 2),
         ))

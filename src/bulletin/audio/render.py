@@ -16,13 +16,13 @@ import logging
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.audio import AudioSettings, Profile
 from bulletin.audio.ffmpeg import run_ffmpeg
-from bulletin.audio.meter import measure_file
+from bulletin.audio.meter import StreamMeter, mp3_duration
 from bulletin.audio.parts import (Calibration, Part, PartPlan, PartStore, Rendition, Sounds, offsets, part_key,
                                   render_part)
 from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU
@@ -34,13 +34,15 @@ from bulletin.tts.base import Mark, Speech
 
 log = logging.getLogger(__name__)
 
-SpeechFor = Callable[[Sequence[int]], Mapping[int, Speech]]
+# speech_for(indexes, ready): get the speech of those segments, calling ready(index, speech) for each.
+SpeechFor = Callable[[Sequence[int], Callable[[int, Speech], None]], None]
 
-# What LAME at a bitrate does to the loudness of speech (without a bit
-# reservoir), measured on this project's bulletins: a starting point that
-# each build's measurement then corrects. Keys are kbps; lower bitrates
-# take the value of the next one up.
-LEVEL_LOSS_PRIOR_DB = {96: 0.45, 128: 0.45, 160: 0.4, 192: 0.2, 256: 0.0, 320: 0.0}
+# How much quieter the finished file measures than its parts were mastered:
+# LAME's quantisation at lower bitrates (no bit reservoir), plus the gating
+# blocks that straddle the pauses between parts (about 0.3 LU). Measured on
+# this project's bulletins at each bitrate (kbps; a lower one takes the next
+# one up); each build's measurement then corrects it.
+OFFSET_PRIOR_DB = {96: 0.7, 128: 0.7, 160: 0.6, 192: 0.5, 256: 0.35, 320: 0.35}
 HEADROOM_PRIOR_DB = 0.5  # true peaks rise a little in encoding
 OVERSHOOT_MARGIN_DB = 0.1
 LOUDNESS_AIM_LU = 0.25  # learn from a miss larger than this
@@ -100,7 +102,7 @@ class Calibrations:
         if known:
             return Calibration(known["offset_db"], known["headroom_db"])
         kbps = int(profile.bitrate.rstrip("k"))
-        prior = next((v for k, v in sorted(LEVEL_LOSS_PRIOR_DB.items()) if kbps <= k), 0.0)
+        prior = next((v for k, v in sorted(OFFSET_PRIOR_DB.items()) if kbps <= k), 0.0)
         return Calibration(prior, HEADROOM_PRIOR_DB)
 
     def set(self, profile: Profile, calibration: Calibration) -> None:
@@ -118,27 +120,40 @@ class Renderer:
         self.sounds = Sounds(sounders, settings)
         self.made = 0  # parts rendered this run (not found in the store)
 
-    def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition],
-               speech_for: SpeechFor) -> dict[str, list[Part]]:
+    def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition], speech_for: SpeechFor,
+               meters: Mapping[str, StreamMeter]) -> dict[str, list[Part]]:
+        """Every rendition's parts, from the store or made; each meter is fed its file in order."""
         keys = {name: [part_key(p, r, self.settings, self.sounders) for p in plans]
                 for name, r in renditions.items()}
         found = {name: [self.store.get(k) for k in ks] for name, ks in keys.items()}
+        fed = dict.fromkeys(renditions, 0)
+
+        def feed() -> None:  # as far as the parts are there, in order
+            for name, parts in found.items():
+                while fed[name] < len(parts) and parts[fed[name]] is not None:
+                    meters[name].feed(parts[fed[name]].mp3)  # type: ignore[union-attr]
+                    fed[name] += 1
+
+        feed()
         todo = sorted({i for parts in found.values() for i, p in enumerate(parts) if p is None})
         if todo:
-            speeches = speech_for(todo)
-
-            def make(index: int) -> tuple[int, list[str], list[Part]]:
+            def make(index: int, speech: Speech) -> tuple[int, list[str], list[Part]]:
                 names = [n for n in renditions if found[n][index] is None]
-                return index, names, render_part(plans[index], speeches[index],
-                                                 [renditions[n] for n in names], self.settings, self.sounds)
+                return index, names, render_part(plans[index], speech, [renditions[n] for n in names],
+                                                 self.settings, self.sounds)
 
             workers = max(1, min(len(todo), os.cpu_count() or 1))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="part") as pool:
-                for index, names, parts in pool.map(make, todo):
+                # Each part is mastered as soon as its speech is there, while the rest is spoken.
+                futures: list[Future[tuple[int, list[str], list[Part]]]] = []
+                speech_for(todo, lambda index, speech: futures.append(pool.submit(make, index, speech)))
+                for future in futures:
+                    index, names, parts = future.result()
                     for name, part in zip(names, parts, strict=True):
                         found[name][index] = part
                         self.store.put(keys[name][index], part)
                         self.made += 1
+                    feed()
         return {name: [p for p in parts if p is not None] for name, parts in found.items()}
 
     def render(self, plans: Sequence[PartPlan], profiles: Sequence[Profile], paths: Mapping[str, Path],
@@ -149,11 +164,12 @@ class Renderer:
         done: dict[str, Rendered] = {}
         for attempt in range(1, ATTEMPTS + 1):
             renditions = {name: Rendition(p, self.calibrations.get(p)) for name, p in pending.items()}
-            parts = self._parts(plans, renditions, speech_for)
+            meters = {name: StreamMeter(str(paths[name])) for name in pending}
+            parts = self._parts(plans, renditions, speech_for, meters)
+            measured = {}
             for name in pending:
                 join(parts[name], paths[name])
-            with ThreadPoolExecutor(max_workers=len(pending)) as pool:
-                measured = dict(zip(pending, pool.map(lambda n: measure_file(paths[n]), pending)))
+                measured[name] = meters[name].finish(mp3_duration(paths[name]))
             for name, profile in list(pending.items()):
                 result = measured[name]
                 calibration = renditions[name].calibration

@@ -22,11 +22,12 @@ class SpeechStats:
 def speak(
     jobs: Sequence[tuple[Engine, str]],
     cache: SegmentCache | None = None,
-    on_done: Callable[[int], None] | None = None,
+    on_done: Callable[[int, Speech], None] | None = None,
 ) -> tuple[list[Speech], SpeechStats]:
     """Speech for each ``(engine, text)`` job, in the jobs' order.
 
-    ``on_done(index)`` is called as each segment is ready (cached ones first).
+    ``on_done(index, speech)`` is called as each segment is ready (cached ones first),
+    so that work on it can start while the rest is still being spoken.
     """
     results: list[Speech | None] = [None] * len(jobs)
     stats = SpeechStats(segments=len(jobs))
@@ -39,7 +40,7 @@ def speak(
             results[index] = hit
             stats.cached += 1
             if on_done:
-                on_done(index)
+                on_done(index, hit)
         else:
             todo.setdefault(id(engine), []).append(index)
             engines[id(engine)] = engine
@@ -52,7 +53,7 @@ def speak(
             if cache:
                 cache.put(keys[index], speech)
             if on_done:
-                on_done(index)
+                on_done(index, speech)
 
         engines[engine_id].synthesize_many([jobs[i][1] for i in indexes], store)
     return [r for r in results if r is not None], stats

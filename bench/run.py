@@ -1,0 +1,245 @@
+"""bulletin's benchmark: speed and memory, whole processes, against a naive pipeline.
+
+    .venv/bin/python bench/run.py [--quick] [--out bench/results]
+
+It writes its own news pages, runs `bulletin build` as a user would (a fresh
+process each time, caches in a folder of its own), and prints a table; the
+figures also go to a JSON file. Nothing here touches the network: the Google
+path is measured against a fake endpoint with a fixed delay per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))  # the fake Google endpoint the tests use
+
+from pages import write_page  # noqa: E402  (bench/pages.py, beside this file)
+
+AT = "2026-11-27T08:00"
+SIZES = (10, 20, 40, 80)
+GTTS_DELAY_S = 0.2
+TARGETS = {
+    "cold_realtime": 60.0,
+    "warm_realtime": 150.0,
+    "incremental_vs_warm": 1.3,
+    "per_brief_80_vs_10": 1.3,
+    "rss_80_mb": 250.0,
+    "gtts_speedup": 3.0,
+    "naive_speedup": 2.0,
+}
+
+
+def bulletin_exe() -> str:
+    found = shutil.which("bulletin", path=str(Path(sys.executable).parent))
+    if not found:
+        sys.exit("bulletin is not installed in this environment; run the README's setup first.")
+    return found
+
+
+def build(page: Path, out: Path, cache: Path) -> tuple[float, float]:
+    """One `bulletin build` in a fresh process, as a user runs it: wall seconds and audio seconds."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    command = [bulletin_exe(), "build", str(page), "--engine", "espeak", "-o", str(out), "--at", AT, "-q"]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    from mutagen.mp3 import MP3
+
+    return wall, float(MP3(done.stdout.strip()).info.length)
+
+
+def rss_of_fresh_process(page: Path, out: Path, cache: Path) -> float:
+    """Peak RSS (MB) of one cold build: the largest of its processes (bulletin or an ffmpeg it ran),
+    measured by a child that runs only that build, since getrusage counts per waiting parent."""
+    probe = (
+        "import resource, subprocess, sys;"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    command = [sys.executable, "-c", probe, bulletin_exe(), "build", str(page), "--engine", "espeak", "-o",
+               str(out), "--at", AT, "-q"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return int(done.stdout.strip()) / 1024
+
+
+def builds(work: Path, briefs: int) -> dict[str, float]:
+    """Cold, warm and incremental builds of a page with ``briefs`` briefs."""
+    page = write_page(work / f"page-{briefs}.txt", briefs)
+    cache, out = work / f"cache-{briefs}", work / f"out-{briefs}"
+    cold, audio = build(page, out, cache)
+    warm, _ = build(page, out, cache)
+    changed = write_page(work / f"page-{briefs}-changed.txt", briefs, changed_brief=briefs // 2)
+    incremental, _ = build(changed, out, cache)
+    rss = rss_of_fresh_process(page, work / f"out-rss-{briefs}", work / f"cache-rss-{briefs}")
+    return {"briefs": briefs, "audio_s": round(audio, 1), "cold_s": round(cold, 3), "warm_s": round(warm, 3),
+            "incremental_s": round(incremental, 3), "rss_mb": round(rss, 1),
+            "cold_realtime": round(audio / cold, 1), "warm_realtime": round(audio / warm, 1),
+            "incremental_realtime": round(audio / incremental, 1)}
+
+
+NAIVE = r'''
+import ctypes, json, subprocess, sys, wave, re
+from pathlib import Path
+import espeakng_loader, imageio_ffmpeg
+work, texts = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text("utf-8"))
+ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+lib = ctypes.CDLL(espeakng_loader.get_library_path())
+rate = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0)
+chunks = []
+CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+def collect(wav, n, events):
+    if n > 0:
+        chunks.append(ctypes.string_at(wav, n * 2))
+    return 0
+callback = CB(collect)
+lib.espeak_SetSynthCallback(callback)
+lib.espeak_SetVoiceByName(b"nl")
+lib.espeak_SetParameter(1, 165, 0)
+names = []
+for i, text in enumerate(texts):
+    chunks.clear()
+    data = text.encode()
+    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 1, None, None)
+    name = work / f"seg{i:03d}.wav"
+    with wave.open(str(name), "wb") as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate); w.writeframes(b"".join(chunks))
+    names.append(name)
+(work / "list.txt").write_text("".join(f"file '{n}'\n" for n in names))
+run = lambda args: subprocess.run([ffmpeg, "-v", "info", "-nostdin", "-y", *args], capture_output=True, text=True, check=True)
+run(["-f", "concat", "-safe", "0", "-i", str(work / "list.txt"), str(work / "all.wav")])
+first = run(["-i", str(work / "all.wav"), "-af", "loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json", "-f", "null", "-"])
+m = json.loads(re.search(r"\{[^{}]*\}", first.stderr[first.stderr.rfind("[Parsed_loudnorm"):]).group(0))
+second = (f"loudnorm=I=-16:TP=-1.5:LRA=11:measured_I={m['input_i']}:measured_TP={m['input_tp']}:"
+          f"measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}:offset={m['target_offset']}:linear=true")
+run(["-i", str(work / "all.wav"), "-af", second, "-ar", "44100", "-ac", "1", "-b:a", "96k", str(work / "naive.mp3")])
+'''
+
+
+def naive(work: Path, page: Path) -> float:
+    """The naive pipeline on the same page: espeak-ng per segment, ffmpeg concat, two-pass loudnorm, MP3."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "naive-cache")}
+    script = subprocess.run([bulletin_exe(), "script", str(page), "--engine", "espeak", "--at", AT, "--format", "json"],
+                            env=env, capture_output=True, text=True, check=True).stdout
+    texts = work / "naive-texts.json"
+    texts.write_text(json.dumps([s["text"] for s in json.loads(script)["segments"]]), "utf-8")
+    folder = work / "naive"
+    folder.mkdir()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", NAIVE, str(folder), str(texts)], check=True)
+    return time.perf_counter() - started
+
+
+def gtts(work: Path, page: Path) -> dict[str, float]:
+    """The Google path with the HTTP layer faked at GTTS_DELAY_S per request: ours against sequential."""
+    import responses
+
+    from fake_google import FakeGoogle
+
+    os.environ["XDG_CACHE_HOME"] = str(work / "gtts-cache")
+    from bulletin.config import load_config
+    from bulletin.pipeline import build as build_bulletin
+
+    results: dict[str, float] = {}
+    for label, options in (("ours", {}), ("sequential", {"gtts.concurrent": 1, "gtts.requests_per_second": 1000.0})):
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            fake = FakeGoogle(mock, latency=GTTS_DELAY_S)
+            config = load_config(overrides={"output.dir": str(work / f"gtts-{label}"), "voice.engine": "gtts",
+                                            "cache.enabled": False, **options})
+            started = time.perf_counter()
+            build_bulletin(page, config, at=datetime.fromisoformat(AT))
+            results[f"{label}_s"] = round(time.perf_counter() - started, 3)
+            results["requests"] = len(fake.texts)
+            results["longest_request_chars"] = max(len(t) for t in fake.texts)
+            results["most_in_flight"] = max(results.get("most_in_flight", 0), fake.most_in_flight)
+    results["sum_of_delays_s"] = round(results["requests"] * GTTS_DELAY_S, 1)
+    results["speedup"] = round(results["sequential_s"] / results["ours_s"], 2)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only the 10-brief size and no Google path")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as temp:
+        work = Path(temp)
+        rows = [builds(work, n) for n in (SIZES[:1] if args.quick else SIZES)]
+        main_row = rows[0]
+        naive_s = naive(work, work / "page-10.txt")
+        google = {} if args.quick else gtts(work, work / "page-10.txt")
+    per_brief = {r["briefs"]: r["cold_s"] / r["briefs"] for r in rows}
+    figures = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "sizes": rows,
+        "naive_s": round(naive_s, 3),
+        "naive_speedup": round(naive_s / main_row["cold_s"], 2),
+        "incremental_vs_warm": round(main_row["incremental_s"] / main_row["warm_s"], 2),
+        "per_brief_80_vs_10": round(per_brief[80] / per_brief[10], 2) if 80 in per_brief else None,
+        "marginal_s_per_brief": {f"{a}-{b}": round((next(r["cold_s"] for r in rows if r["briefs"] == b)
+                                                    - next(r["cold_s"] for r in rows if r["briefs"] == a)) / (b - a), 4)
+                                 for a, b in zip([r["briefs"] for r in rows], [r["briefs"] for r in rows][1:])},
+        "gtts": google,
+    }
+    checks = {
+        "cold_realtime": main_row["cold_realtime"] >= TARGETS["cold_realtime"],
+        "warm_realtime": main_row["warm_realtime"] >= TARGETS["warm_realtime"],
+        "incremental_vs_warm": figures["incremental_vs_warm"] <= TARGETS["incremental_vs_warm"],
+        "naive_speedup": figures["naive_speedup"] >= TARGETS["naive_speedup"],
+    }
+    if figures["per_brief_80_vs_10"] is not None:
+        checks["per_brief_80_vs_10"] = figures["per_brief_80_vs_10"] <= TARGETS["per_brief_80_vs_10"]
+        checks["rss_80_mb"] = rows[-1]["rss_mb"] < TARGETS["rss_80_mb"]
+    if google:
+        checks["gtts_speedup"] = google["speedup"] >= TARGETS["gtts_speedup"]
+    figures["targets"] = TARGETS
+    figures["met"] = checks
+    print(table(figures))
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
+    target.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
+    print(f"\nfigures written to {target}")
+
+
+def table(f: dict) -> str:
+    lines = ["briefs  audio    cold     warm     incremental  cold x   warm x   incr x   peak RSS",
+             "------  -------  -------  -------  -----------  -------  -------  -------  --------"]
+    for r in f["sizes"]:
+        lines.append(f"{r['briefs']:>6}  {r['audio_s']:>6.1f}s  {r['cold_s']:>6.2f}s  {r['warm_s']:>6.2f}s  "
+                     f"{r['incremental_s']:>10.2f}s  {r['cold_realtime']:>6.0f}x  {r['warm_realtime']:>6.0f}x  "
+                     f"{r['incremental_realtime']:>6.0f}x  {r['rss_mb']:>6.0f} MB")
+    lines.append("")
+    lines.append(f"naive pipeline (espeak-ng per segment, ffmpeg concat, two-pass loudnorm, MP3): "
+                 f"{f['naive_s']:.2f} s; bulletin's cold build is {f['naive_speedup']:.1f}x faster")
+    lines.append(f"incremental rebuild (one brief changed) / warm rebuild: {f['incremental_vs_warm']:.2f}")
+    if f["per_brief_80_vs_10"] is not None:
+        lines.append(f"cold time per brief, 80 briefs / 10 briefs: {f['per_brief_80_vs_10']:.2f}; "
+                     f"marginal seconds per brief: {f['marginal_s_per_brief']}")
+    if f["gtts"]:
+        g = f["gtts"]
+        lines.append(f"gTTS, faked at {GTTS_DELAY_S * 1000:.0f} ms a request: {g['requests']} requests "
+                     f"(longest {g['longest_request_chars']} chars), ours {g['ours_s']:.2f} s vs sequential "
+                     f"{g['sequential_s']:.2f} s ({g['speedup']:.1f}x; sum of delays {g['sum_of_delays_s']} s, "
+                     f"at most {g['most_in_flight']} in flight)")
+    lines.append("")
+    lines.append("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in f["met"].items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
