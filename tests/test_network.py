@@ -110,3 +110,24 @@ def test_throttle_spaces_request_starts():
     starts.sort()
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert min(gaps) >= 0.02 * 0.9  # 50 per second: 20 ms apart
+
+
+def test_throttle_lets_a_burst_start_at_once_then_keeps_the_rate():
+    import time
+
+    throttle = Throttle(per_second=20, concurrent=10, burst=4)
+    starts = []
+
+    def request(_: int) -> None:
+        with throttle.request():
+            starts.append(time.monotonic())
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(request, range(10)))
+    starts.sort()
+    offsets = [s - starts[0] for s in starts]
+    assert offsets[3] < 0.02  # the first four together
+    # the other six at the rate: 50 ms apart, the seventh after three intervals
+    gaps = [b - a for a, b in zip(starts[4:], starts[5:])]
+    assert min(gaps) >= 0.05 * 0.9
+    assert offsets[-1] >= (10 - 4) * 0.05 * 0.9

@@ -15,16 +15,23 @@ T = TypeVar("T")
 
 
 class Throttle:
-    """At most ``per_second`` request starts per second and ``concurrent`` in flight,
-    shared by every thread that uses this object."""
+    """At most ``per_second`` request starts per second (after an initial burst of
+    ``burst``) and ``concurrent`` in flight, shared by every thread that uses it.
 
-    def __init__(self, per_second: float, concurrent: int) -> None:
-        if per_second <= 0 or concurrent < 1:
-            raise ValueError("per_second must be positive and concurrent at least 1")
+    The rate is a generic cell-rate algorithm (a token bucket without a timer):
+    ``burst`` requests may start at once after a quiet spell, then starts are
+    spaced ``1 / per_second`` apart, so no window ever sees more than the rate
+    plus the burst.
+    """
+
+    def __init__(self, per_second: float, concurrent: int, burst: int = 1) -> None:
+        if per_second <= 0 or concurrent < 1 or burst < 1:
+            raise ValueError("per_second must be positive, concurrent and burst at least 1")
         self.interval = 1.0 / per_second
+        self._tolerance = (burst - 1) * self.interval
         self._slots = threading.BoundedSemaphore(concurrent)
         self._lock = threading.Lock()
-        self._next_start = 0.0
+        self._arrival = 0.0  # the theoretical start time of the next request at the steady rate
         self.in_flight = 0
         self.most_in_flight = 0
 
@@ -34,8 +41,9 @@ class Throttle:
         with self._slots:
             with self._lock:
                 now = time.monotonic()
-                start = max(now, self._next_start)
-                self._next_start = start + self.interval
+                arrival = max(self._arrival, now)
+                start = max(now, arrival - self._tolerance)
+                self._arrival = arrival + self.interval
             if start > now:
                 time.sleep(start - now)
             with self._lock:

@@ -41,15 +41,18 @@ CONNECT_TIMEOUT_S = 5.0
 ENDPOINT_CHANGED = "Probable cause: the endpoint changed; a newer gTTS may fix it (pip install -U gTTS)."
 
 
-_throttles: dict[tuple[str, float, int], Throttle] = {}
+_throttles: dict[tuple[str, float, int, int], Throttle] = {}
 _throttles_lock = threading.Lock()
 
 
-def shared_throttle(host: str, per_second: float, concurrent: int) -> Throttle:
+def shared_throttle(host: str, per_second: float, concurrent: int, burst: int) -> Throttle:
     """One throttle per host and limits, shared by every engine in the process,
     so two Google voices in one bulletin still keep to one limit."""
+    limits = (host, per_second, concurrent, burst)
     with _throttles_lock:
-        return _throttles.setdefault((host, per_second, concurrent), Throttle(per_second, concurrent))
+        if limits not in _throttles:
+            _throttles[limits] = Throttle(per_second, concurrent, burst)
+        return _throttles[limits]
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -75,12 +78,13 @@ class GttsEngine(Engine):
         max_wait: float = 30.0,
         requests_per_second: float = 15.0,
         concurrent: int = 6,
+        burst: int = 6,
     ) -> None:
-        if concurrent < 1 or requests_per_second <= 0 or tries < 1:
-            raise EngineError("gtts needs concurrent >= 1, requests_per_second > 0 and tries >= 1.")
+        if concurrent < 1 or burst < 1 or requests_per_second <= 0 or tries < 1:
+            raise EngineError("gtts needs concurrent >= 1, burst >= 1, requests_per_second > 0 and tries >= 1.")
         self.lang, self.tld, self.slow, self.timeout = lang, tld, slow, timeout
         self.concurrent = concurrent
-        self.throttle = shared_throttle(self.host, requests_per_second, concurrent)
+        self.throttle = shared_throttle(self.host, requests_per_second, concurrent, burst)
         self.backoff = Backoff(tries=tries, base=backoff, budget=max_wait)
 
     @classmethod
