@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from bulletin.audio.loudness import Master, block_peaks, integrated_loudness, limiter_gain, apply_gain, true_peak
-from bulletin.audio.stitch import Clip, Gaps, to_clip, trim_silence
+from bulletin.audio import Gaps
+from bulletin.audio.stitch import Clip, to_clip, trim_silence
 from bulletin.model import SegmentKind
 from bulletin.tts.base import Mark, Speech
 from conftest import RATE, lufs, true_peak_dbtp

@@ -5,7 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bulletin.audio.profiles import PROFILES, Profile
-from bulletin.audio.stitch import Gaps
+from bulletin.model import SegmentKind
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Silence between segments, in milliseconds."""
+
+    between_ms: int = 400
+    after_intro_ms: int = 800
+    before_outro_ms: int = 600
+    after_sting_ms: int = 300  # between a sting and the voice
+    around_sounder_ms: int = 250  # on each side of the sounder between stories
+
+    def after(self, kind: SegmentKind, following: SegmentKind) -> int:
+        """The pause between a segment of ``kind`` and the one ``following`` it."""
+        if kind is SegmentKind.INTRO:
+            return self.after_intro_ms
+        if following is SegmentKind.OUTRO:
+            return self.before_outro_ms
+        return self.between_ms
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,15 @@
-"""Per-segment clean-up: speech at the bulletin's rate, edges trimmed; the pauses between segments."""
+"""Per-segment clean-up: speech at the bulletin's rate, edges trimmed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 
 from bulletin.audio.dsp import resample
-from bulletin.model import SegmentKind
 from bulletin.tts.base import Mark, Speech
 
 INT16_FULL_SCALE = 32768.0
-
-
-@dataclass(frozen=True)
-class Gaps:
-    """Silence between segments, in milliseconds."""
-
-    between_ms: int = 400
-    after_intro_ms: int = 800
-    before_outro_ms: int = 600
-    after_sting_ms: int = 300  # between a sting and the voice
-    around_sounder_ms: int = 250  # on each side of the sounder between stories
-
-    def after(self, kind: SegmentKind, following: SegmentKind) -> int:
-        """The pause between a segment of ``kind`` and the one ``following`` it."""
-        if kind is SegmentKind.INTRO:
-            return self.after_intro_ms
-        if following is SegmentKind.OUTRO:
-            return self.before_outro_ms
-        return self.between_ms
 
 
 @dataclass(frozen=True)
