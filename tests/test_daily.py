@@ -105,7 +105,7 @@ def write_config(tmp_path: Path, site: Site, sources: list[tuple[str, str, str]]
         '[output]\ndir = "out"', '[voice]\nengine = "espeak"', '[sounders]\nenabled = false',
         '[publish]\nbase_url = "https://nieuws.example.org/bulletin/"',
         '[fetch]\ntimeout = 0.5\ntries = 2\nbackoff = 0.01',
-        f'[daily]\nlog_file = "runs.jsonl"',
+        '[daily]\nlog_file = "runs.jsonl"',
     ]
     for name, path, announce in sources:
         location = path if "://" in path else f"{site.url}{path}"

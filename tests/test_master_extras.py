@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np

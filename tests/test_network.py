@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -96,35 +97,27 @@ def test_throttle_bounds_requests_in_flight():
     assert max(seen) <= 3
 
 
-def test_throttle_spaces_request_starts():
-    throttle = Throttle(per_second=50, concurrent=10)
+def start_times(throttle: Throttle, requests: int, workers: int) -> list[float]:
+    """When each of ``requests`` requests from ``workers`` threads got through, sorted."""
     starts = []
-    import time
 
     def request(_: int) -> None:
         with throttle.request():
             starts.append(time.monotonic())
 
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        list(pool.map(request, range(6)))
-    starts.sort()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(request, range(requests)))
+    return sorted(starts)
+
+
+def test_throttle_spaces_request_starts():
+    starts = start_times(Throttle(per_second=50, concurrent=10), requests=6, workers=5)
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert min(gaps) >= 0.02 * 0.9  # 50 per second: 20 ms apart
 
 
 def test_throttle_lets_a_burst_start_at_once_then_keeps_the_rate():
-    import time
-
-    throttle = Throttle(per_second=20, concurrent=10, burst=4)
-    starts = []
-
-    def request(_: int) -> None:
-        with throttle.request():
-            starts.append(time.monotonic())
-
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        list(pool.map(request, range(10)))
-    starts.sort()
+    starts = start_times(Throttle(per_second=20, concurrent=10, burst=4), requests=10, workers=10)
     offsets = [s - starts[0] for s in starts]
     assert offsets[3] < 0.02  # the first four together
     # the other six at the rate: 50 ms apart, the seventh after three intervals

@@ -4,7 +4,6 @@ against `bulletin serve`, headless Chromium playing the MP3, a killed publish.""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess

@@ -15,6 +15,7 @@ import os
 import struct
 import time
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 MAGIC_BYTES = 8
 HEADER = struct.Struct(f"<{MAGIC_BYTES}sII32s")  # magic, metadata length, reserved, sha256 of metadata + data
 SECONDS_PER_DAY = 86400
+
+
+def content_key(identity: Mapping[str, Any]) -> str:
+    """The key of whatever ``identity`` (JSON-ready) describes: a SHA-256 of its canonical JSON."""
+    return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,8 @@ class BlobStore:
     def prune(self, older_than_days: float | None = None, max_bytes: int | None = None) -> tuple[int, int]:
         """Remove entries unused for ``older_than_days``, then the least recently used
         until the store fits in ``max_bytes``. Returns (entries, bytes) removed."""
-        entries = sorted(((p.stat().st_mtime, p.stat().st_size, p) for p in self._entries()), key=lambda e: e[0])
+        entries = sorted(((s.st_mtime, s.st_size, p) for p in self._entries() for s in [p.stat()]),
+                         key=lambda e: e[0])
         cutoff = time.time() - older_than_days * SECONDS_PER_DAY if older_than_days is not None else None
         total = sum(size for _, size, _ in entries)
         removed = freed = 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.audio.parts import PART_MAGIC, PART_SUFFIX
+from bulletin.audio.parts import PartStore
 from bulletin.blobstore import BlobStore
-from bulletin.tts.cache import MAGIC as SEGMENT_MAGIC, SUFFIX as SEGMENT_SUFFIX
+from bulletin.tts.cache import SegmentCache
 
 SEGMENTS, PARTS, HTTP, CALIBRATION = "segments", "parts", "http", "calibration.json"
 
@@ -21,5 +21,4 @@ def default_root() -> Path:
 
 def stores(root: Path) -> dict[str, BlobStore]:
     """The two content-addressed stores under ``root``, by name."""
-    return {SEGMENTS: BlobStore(root / SEGMENTS, SEGMENT_MAGIC, SEGMENT_SUFFIX),
-            PARTS: BlobStore(root / PARTS, PART_MAGIC, PART_SUFFIX)}
+    return {SEGMENTS: SegmentCache(root / SEGMENTS).store, PARTS: PartStore(root / PARTS).store}

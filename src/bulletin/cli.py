@@ -211,11 +211,12 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
     click.echo(str(result.mp3))
     if quiet:
         return
+    from bulletin.audio.meter import duration_text
+
     qa = result.qa
-    minutes, seconds = divmod(qa.duration, 60)
     speech = result.speech
     click.echo(
-        f"{int(minutes)}:{seconds:04.1f} · {qa.integrated:.1f} LUFS · {qa.true_peak:.1f} dBTP · "
+        f"{duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · {qa.true_peak:.1f} dBTP · "
         f"{speech.segments} segments ({speech.cached} cached) · {result.engine} ({result.voice}) · "
         f"built in {result.seconds_taken:.1f} s"
     )

@@ -29,6 +29,7 @@ from bulletin.model import Page
 from bulletin.sources import read_source
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
+from bulletin.audio.meter import duration_text
 from bulletin.caches import stores
 
 log = logging.getLogger(__name__)
@@ -158,8 +159,7 @@ def summary(result: DailyResult) -> str:
     if result.build is None:
         return f"nothing new since {result.last_mp3 or 'the last run'}; nothing built · {sources}"
     qa, speech = result.build.qa, result.build.speech
-    minutes, seconds = divmod(qa.duration, 60)
-    return (f"built {result.build.mp3} · {int(minutes)}:{seconds:04.1f} · {qa.integrated:.1f} LUFS · "
+    return (f"built {result.build.mp3} · {duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · "
             f"{result.build.engine} · {speech.cached}/{speech.segments} segments cached · {sources} · "
             f"{'published' if result.published else 'not published'} · {result.seconds:.1f} s")
 

@@ -6,10 +6,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bulletin.audio.meter import FileLoudness, measure_file
+from bulletin.audio.meter import FileLoudness, duration_text, measure_file
 from bulletin.errors import InputError
 from bulletin.model import Chapter
 
+CLOCK_DECIMALS = 3  # chapter times to the millisecond, as ID3 keeps them
 MS_PER_S = 1000
 SHOWN_TEXT_CHARS = 80
 
@@ -83,18 +84,13 @@ def inspect_mp3(path: Path) -> Inspection:
     )
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:06.3f}"
-
-
 def to_text(found: Inspection) -> str:
     """A report for people."""
     loud = found.loudness
     lines = [
         found.path,
-        f"duration {_clock(loud.duration)} · {loud.integrated:.1f} LUFS · LRA {loud.loudness_range:.1f} LU · "
-        f"true peak {loud.true_peak:.1f} dBTP",
+        f"duration {duration_text(loud.duration, CLOCK_DECIMALS)} · {loud.integrated:.1f} LUFS · "
+        f"LRA {loud.loudness_range:.1f} LU · true peak {loud.true_peak:.1f} dBTP",
         f"ID3v{found.id3_version}" if found.id3_version else "no ID3 tag",
     ]
     for key, value in found.tags.items():
@@ -106,5 +102,6 @@ def to_text(found: Inspection) -> str:
         lines.append(f"  transcript: {found.transcript_chars} characters")
     if found.chapters:
         lines.append(f"{len(found.chapters)} chapters:")
-        lines += [f"  {_clock(c.start)} – {_clock(c.end)}  {c.title}" for c in found.chapters]
+        lines += [f"  {duration_text(c.start, CLOCK_DECIMALS)} – {duration_text(c.end, CLOCK_DECIMALS)}  {c.title}"
+                  for c in found.chapters]
     return "\n".join(lines) + "\n"

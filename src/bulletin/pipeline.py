@@ -11,12 +11,11 @@ from datetime import datetime
 from pathlib import Path
 
 from bulletin import __version__, config as cfg
-from bulletin.audio.parts import PART_MAGIC, PART_SUFFIX, PartStore, check_rate, plan_parts
+from bulletin.audio.parts import PartStore, check_rate, plan_parts
 from bulletin.audio.profiles import ALEXA, get_profile
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Calibrations, Rendered, Renderer
 from bulletin.audio.timeline import chapters, cues
-from bulletin.blobstore import BlobStore
 from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
 from bulletin.casting import choose_cast
 from bulletin.config import Config
@@ -127,9 +126,9 @@ class _Workshop:
         check_rate(self.audio.sample_rate)
         root = cfg.cache_dir(config)
         self.segments = SegmentCache(root / SEGMENTS if root else None)
-        store = BlobStore(root / PARTS if root else None, PART_MAGIC, PART_SUFFIX)
         calibrations = Calibrations(root / CALIBRATION if root else None)
-        self.renderer = Renderer(self.audio, cfg.sounders(config), PartStore(store), calibrations)
+        self.renderer = Renderer(self.audio, cfg.sounders(config), PartStore(root / PARTS if root else None),
+                                 calibrations)
         main = self.audio.profile
         # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
@@ -156,7 +155,7 @@ class _Workshop:
                 if self.progress:
                     self.progress(position + 1, total, script.segments[indexes[position]].title)
 
-            stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done)[1].synthesised
+            stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
 
         rendered = self.renderer.render(plans, self.profiles, paths, speech_for)
         stats.cached = stats.segments - stats.synthesised

@@ -13,7 +13,6 @@ The tests hold this meter to pyloudnorm's readings.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -73,29 +72,24 @@ def gain_to_db(gain: float) -> float:
     return 20 * math.log10(gain) if gain > 0 else -math.inf
 
 
-@dataclass(frozen=True)
-class Loudness:
-    """What a meter reads on a finished piece of audio."""
-
-    integrated: float  # LUFS
-    true_peak: float  # dBTP
-    duration: float  # seconds
-
-
 # --- analysis -----------------------------------------------------------------
 
 
-def _blocks(samples: np.ndarray) -> np.ndarray:
-    """Samples zero-padded to whole control blocks."""
-    blocks = -(-len(samples) // CONTROL_BLOCK)
-    padded = np.zeros(blocks * CONTROL_BLOCK, dtype=np.float32)
+def block_count(samples: int) -> int:
+    """Control blocks needed to hold ``samples`` samples (the last one padded)."""
+    return -(-samples // CONTROL_BLOCK)
+
+
+def pad_blocks(samples: np.ndarray) -> np.ndarray:
+    """Samples (as float32) zero-padded to whole control blocks."""
+    padded = np.zeros(block_count(len(samples)) * CONTROL_BLOCK, dtype=np.float32)
     padded[: len(samples)] = samples
     return padded
 
 
 def block_peaks(samples: np.ndarray) -> np.ndarray:
     """True peak (linear) of each control block, 4x oversampled per BS.1770."""
-    padded = _blocks(samples)
+    padded = pad_blocks(samples)
     peaks = np.abs(padded).reshape(-1, CONTROL_BLOCK).max(axis=1)
     for phase in upsample_phases(padded, TRUE_PEAK_OVERSAMPLING)[1:]:
         np.maximum(peaks, np.abs(phase).reshape(-1, CONTROL_BLOCK).max(axis=1), out=peaks)
@@ -109,7 +103,7 @@ def _k_weighting(rate: int) -> np.ndarray:
 
 def block_energies(samples: np.ndarray, rate: int) -> np.ndarray:
     """K-weighted energy (sum of squares) of each control block."""
-    filtered = fir_filter(_blocks(samples), _k_weighting(rate)).astype(np.float64)
+    filtered = fir_filter(pad_blocks(samples), _k_weighting(rate)).astype(np.float64)
     return np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
 
 
@@ -237,7 +231,7 @@ class Master:
     def _setup(self, samples: np.ndarray, rate: int, energies: np.ndarray, peaks: np.ndarray,
                measure: tuple[int, int] | None) -> None:
         self.samples, self.rate, self.energies, self.peaks_db = samples, rate, energies, peaks
-        first, last = (measure[0] // CONTROL_BLOCK, -(-measure[1] // CONTROL_BLOCK)) if measure else (0, None)
+        first, last = (measure[0] // CONTROL_BLOCK, block_count(measure[1])) if measure else (0, None)
         self.measured = slice(first, last)
         self.loudness = gated_loudness(self.energies[self.measured], rate)
         if not math.isfinite(self.loudness):

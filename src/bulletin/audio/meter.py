@@ -92,6 +92,13 @@ class StreamMeter:
             raise AudioError(f"ffmpeg could not measure {self.label}: {detail[-1] if detail else 'no message'}.")
         return _reading(log, duration, self.label)
 
+    def abort(self) -> None:
+        """Stop the meter without a reading (the build failed); no ffmpeg is left behind."""
+        self._chunks.put(None)
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
 
 def _reading(log: str, duration: float, label: str) -> FileLoudness:
     values: dict[str, float] = {}
@@ -105,6 +112,12 @@ def _reading(log: str, duration: float, label: str) -> FileLoudness:
     if len(starts) > len(silences):  # silence runs to the end of the file
         silences.append(duration - starts[-1])
     return FileLoudness(duration=duration, longest_silence=round(max(silences, default=0.0), 2), **values)
+
+
+def duration_text(seconds: float, decimals: int = 1) -> str:
+    """``m:ss.s`` (with ``decimals`` places), as a length is shown to people."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:0{3 + decimals}.{decimals}f}"
 
 
 def mp3_duration(path: Path) -> float:

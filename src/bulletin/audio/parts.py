@@ -15,30 +15,29 @@ as decoded) and ends on a whole frame, inside the silence between chapters.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 from bulletin import __version__
 from bulletin.audio import AudioSettings, Profile
 from bulletin.audio.ffmpeg import decode, ffmpeg_identity, run_ffmpeg
-from bulletin.audio.loudness import (CONTROL_BLOCK, SILENT_DB, Master, block_energies, gated_loudness, peaks_db,
-                                     ramp_gain, rotate_phase)
+from bulletin.audio.loudness import (CONTROL_BLOCK, SILENT_DB, Master, block_count, block_energies, gated_loudness,
+                                     pad_blocks, peaks_db, ramp_gain, rotate_phase)
 from bulletin.audio.sounders import SounderSet, music_bed
 from bulletin.audio.stitch import to_clip, trim_silence
-from bulletin.blobstore import BlobStore
+from bulletin.blobstore import BlobStore, content_key
 from bulletin.errors import AudioError, ConfigError
 from bulletin.model import SegmentKind
 from bulletin.tts.base import Mark, Speech
 
 PART_FORMAT = 1
-PART_MAGIC = b"BLTNPRT1"
-PART_SUFFIX = ".part"
+MAGIC = b"BLTNPRT1"
+SUFFIX = ".part"
 # Elements are levelled to this before mastering; only differences matter.
 REFERENCE_LUFS = -20.0
 STORY_KINDS = frozenset({SegmentKind.LEAD, SegmentKind.BRIEF})
@@ -142,7 +141,7 @@ def _encoder_identity() -> str:
 
 def part_key(plan: PartPlan, rendition: Rendition, settings: AudioSettings, sounders: SounderSet) -> str:
     """A hash of everything that makes the part sound as it does."""
-    identity = {
+    return content_key({
         "format": PART_FORMAT,
         "bulletin": __version__,
         "speech": plan.speech_key,
@@ -154,26 +153,24 @@ def part_key(plan: PartPlan, rendition: Rendition, settings: AudioSettings, soun
         "calibration": rendition.calibration.to_dict(),
         "audio": {k: v for k, v in asdict(settings).items() if k not in ("profile", "gaps")},
         "encoder": _encoder_identity(),
-    }
-    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+    })
 
 
 class PartStore:
     """Rendered parts, on disk or (with ``root`` None) for this run only."""
 
-    def __init__(self, store: BlobStore) -> None:
-        self.store = store
+    def __init__(self, root: Path | None) -> None:
+        self.store = BlobStore(root, MAGIC, SUFFIX)
 
     def get(self, key: str) -> Part | None:
         found = self.store.get(key)
         if found is None:
             return None
         meta, data = found
-        return Part(data, meta["frames"], tuple(meta["speech"]), tuple(Mark(c, s) for c, s in meta["marks"]),
-                    meta["loudness"])
+        return Part(data, meta["frames"], tuple(meta["speech"]), Mark.unpack(meta["marks"]), meta["loudness"])
 
     def put(self, key: str, part: Part) -> None:
-        meta = {"frames": part.frames, "speech": list(part.speech), "marks": [[m.char, m.sample] for m in part.marks],
+        meta = {"frames": part.frames, "speech": list(part.speech), "marks": Mark.pack(part.marks),
                 "loudness": part.loudness}
         self.store.put(key, meta, part.mp3)
 
@@ -217,8 +214,7 @@ class _Piece:
 
     @classmethod
     def analyse(cls, samples: np.ndarray, rate: int, rotate: bool = False) -> _Piece:
-        padded = np.zeros(-(-len(samples) // CONTROL_BLOCK) * CONTROL_BLOCK, np.float32)
-        padded[: len(samples)] = samples
+        padded = pad_blocks(samples)
         energies = block_energies(padded, rate)  # an all-pass leaves them as they are
         if rotate:
             padded = rotate_phase(padded, rate)
@@ -226,7 +222,7 @@ class _Piece:
 
     @classmethod
     def silence(cls, samples: int) -> _Piece:
-        blocks = -(-samples // CONTROL_BLOCK)
+        blocks = block_count(samples)
         return cls(np.zeros(blocks * CONTROL_BLOCK, np.float32), np.zeros(blocks), np.full(blocks, SILENT_DB))
 
     def scaled(self, gain_db: float) -> _Piece:
@@ -266,8 +262,8 @@ class Sounds:
         else:
             clip = music_bed(rate, length)
         clip = _levelled(clip, rate, REFERENCE_LUFS + self.settings.bed_level_lu)[0].samples[:length]
-        need = np.zeros(-(-length // CONTROL_BLOCK))
-        need[speech[0] // CONTROL_BLOCK: -(-speech[1] // CONTROL_BLOCK)] = self.settings.bed_duck_lu
+        need = np.zeros(block_count(length))
+        need[speech[0] // CONTROL_BLOCK: block_count(speech[1])] = self.settings.bed_duck_lu
         duck = -self.settings.bed_duck_lu
         curve = ramp_gain(need, rate, duck / BED_DUCK_ATTACK_S, duck / BED_DUCK_RELEASE_S)
         fade = np.clip((speech[1] + BED_TAIL_S * rate - np.arange(length)) / (BED_TAIL_S * rate), 0.0, 1.0)

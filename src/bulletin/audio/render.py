@@ -165,11 +165,16 @@ class Renderer:
         for attempt in range(1, ATTEMPTS + 1):
             renditions = {name: Rendition(p, self.calibrations.get(p)) for name, p in pending.items()}
             meters = {name: StreamMeter(str(paths[name])) for name in pending}
-            parts = self._parts(plans, renditions, speech_for, meters)
-            measured = {}
-            for name in pending:
-                join(parts[name], paths[name])
-                measured[name] = meters[name].finish(mp3_duration(paths[name]))
+            try:
+                parts = self._parts(plans, renditions, speech_for, meters)
+                measured = {}
+                for name in pending:
+                    join(parts[name], paths[name])
+                    measured[name] = meters[name].finish(mp3_duration(paths[name]))
+            except BaseException:  # e.g. Google failed partway: the build goes on with another voice
+                for meter in meters.values():
+                    meter.abort()
+                raise
             for name, profile in list(pending.items()):
                 result = measured[name]
                 calibration = renditions[name].calibration

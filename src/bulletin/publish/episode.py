@@ -65,11 +65,6 @@ class Episode:
             raise InputError(f"{source} is not a valid episode manifest ({exc}); rebuild that bulletin.") from None
 
 
-def manifest_path(mp3: Path) -> Path:
-    """The manifest beside an MP3."""
-    return mp3.with_name(mp3.name.removesuffix(".mp3") + MANIFEST_SUFFIX)
-
-
 def read_episodes(root: Path) -> list[Episode]:
     """Every episode under ``root`` whose MP3 is still there, newest first."""
     episodes = []

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-APOSTROPHES = "'’"
 # The Dutch digraph IJ is capitalised as one letter: IJMUIDEN -> IJmuiden.
 DUTCH_IJ = "ij"
 # A one-letter elided article before a name: L'AQUILA, D'ARCY.

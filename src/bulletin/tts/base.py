@@ -18,6 +18,16 @@ class Mark:
     char: int  # offset in the text given to the engine
     sample: int  # offset in the speech's samples
 
+    @staticmethod
+    def pack(marks: Sequence[Mark]) -> list[list[int]]:
+        """Marks as JSON-ready ``[char, sample]`` pairs."""
+        return [[m.char, m.sample] for m in marks]
+
+    @staticmethod
+    def unpack(pairs: Sequence[Sequence[int]]) -> tuple[Mark, ...]:
+        """Marks back from :meth:`pack`'s pairs."""
+        return tuple(Mark(char, sample) for char, sample in pairs)
+
 
 @dataclass(frozen=True, eq=False)
 class Speech:

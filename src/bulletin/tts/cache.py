@@ -8,13 +8,11 @@ or a changed voice would replay the old one). Entries are checked on reading
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
 
-from bulletin.blobstore import BlobStore, StoreInfo
+from bulletin.blobstore import BlobStore, StoreInfo, content_key
 from bulletin.tts.base import Engine, Mark, Speech
 
 FORMAT_VERSION = 3
@@ -24,14 +22,13 @@ SUFFIX = ".seg"
 
 def segment_key(engine: Engine, text: str) -> str:
     """The cache key of ``text`` spoken by ``engine`` as configured."""
-    identity = {
+    return content_key({
         "format": FORMAT_VERSION,
         "engine": engine.name,
         "version": engine.version,
         "settings": dict(engine.settings),
         "text": text,
-    }
-    return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    })
 
 
 class SegmentCache:
@@ -57,11 +54,11 @@ class SegmentCache:
             return None
         meta, data = found
         samples = np.frombuffer(data, dtype="<i2").astype(np.int16)
-        return Speech(samples, int(meta["rate"]), tuple(Mark(c, s) for c, s in meta["marks"]))
+        return Speech(samples, int(meta["rate"]), Mark.unpack(meta["marks"]))
 
     def put(self, key: str, speech: Speech) -> None:
         """Store ``speech`` under ``key``."""
-        meta = {"rate": speech.sample_rate, "marks": [[m.char, m.sample] for m in speech.marks]}
+        meta = {"rate": speech.sample_rate, "marks": Mark.pack(speech.marks)}
         self.store.put(key, meta, np.ascontiguousarray(speech.samples, dtype="<i2").tobytes())
 
     def info(self) -> StoreInfo:

@@ -23,13 +23,10 @@ def speak(
     jobs: Sequence[tuple[Engine, str]],
     cache: SegmentCache | None = None,
     on_done: Callable[[int, Speech], None] | None = None,
-) -> tuple[list[Speech], SpeechStats]:
-    """Speech for each ``(engine, text)`` job, in the jobs' order.
-
-    ``on_done(index, speech)`` is called as each segment is ready (cached ones first),
-    so that work on it can start while the rest is still being spoken.
-    """
-    results: list[Speech | None] = [None] * len(jobs)
+) -> SpeechStats:
+    """Speech for each ``(engine, text)`` job, handed to ``on_done(index, speech)`` as
+    each is ready (cached ones first), so that work on it can start while the rest
+    is still being spoken."""
     stats = SpeechStats(segments=len(jobs))
     todo: dict[int, list[int]] = {}  # id(engine) -> job indexes still to synthesise
     engines: dict[int, Engine] = {}
@@ -37,7 +34,6 @@ def speak(
     for index, (engine, _text) in enumerate(jobs):
         hit = cache.get(keys[index]) if cache else None
         if hit is not None:
-            results[index] = hit
             stats.cached += 1
             if on_done:
                 on_done(index, hit)
@@ -48,7 +44,6 @@ def speak(
     for engine_id, indexes in todo.items():
         def store(position: int, speech: Speech, indexes: list[int] = indexes) -> None:
             index = indexes[position]
-            results[index] = speech
             stats.synthesised += 1
             if cache:
                 cache.put(keys[index], speech)
@@ -56,4 +51,4 @@ def speak(
                 on_done(index, speech)
 
         engines[engine_id].synthesize_many([jobs[i][1] for i in indexes], store)
-    return [r for r in results if r is not None], stats
+    return stats
