@@ -19,8 +19,8 @@ import numpy as np
 
 from bulletin.audio.render import Rendered
 from bulletin.model import Chapter, Cue, Script, Segment
+from bulletin.script.sentences import spans, wrap
 from bulletin.tts.base import Mark
-from bulletin.tts.chunking import pack, sentences
 
 # Two lines of 42 characters: the usual limit for a readable caption.
 CUE_MAX_CHARS = 84
@@ -54,11 +54,11 @@ def _segment_cues(segment: Segment, marks: Sequence[Mark], start: int, end: int,
     pieces: list[tuple[float, str]] = []  # (start sample, text)
     spoken_offset = 0
     for written, spoken in zip(written_paragraphs, spoken_paragraphs, strict=True):
-        for first, last in sentences(written):
-            for chunk in pack(written[first:last], CUE_MAX_CHARS):
-                share = (first + chunk.start) / max(len(written), 1)
+        for first, last in spans(written):
+            for offset, line in wrap(written[first:last], CUE_MAX_CHARS):
+                share = (first + offset) / max(len(written), 1)
                 char = spoken_offset + round(share * len(spoken))
-                pieces.append((clock[min(char, len(segment.text))], chunk.text))
+                pieces.append((clock[min(char, len(segment.text))], line))
         spoken_offset += len(spoken) + 1
     cues: list[Cue] = []
     for index, (at, text) in enumerate(pieces):

@@ -20,6 +20,7 @@ from importlib import resources
 
 from bulletin.errors import ConfigError, ScriptError
 from bulletin.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
+from bulletin.script import sentences
 from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
 from bulletin.script.estimate import Pacing
 
@@ -35,7 +36,6 @@ ELLIPSIS = "…"
 # inflection and compounds (defensie ~ defensiegebied).
 HEADLINE_REPEAT_SHARE = 0.6
 PREFIX_MATCH_LETTERS = 5
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_\"'“‘])")
 WORD = re.compile(r"[^\W_]+")
 QUOTES = re.compile(r"[\"“”„«»]")
 PLACEHOLDERS = ("greeting", "clock", "date", "show", "section")
@@ -78,7 +78,7 @@ class Voicing:
 
 def first_sentence(text: str) -> str:
     """The first sentence of a paragraph."""
-    return SENTENCE_SPLIT.split(text.strip(), maxsplit=1)[0]
+    return sentences.first(text)
 
 
 @cache

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+from bulletin.script import sentences
+
 CLAUSE_BREAK = re.compile(r"[,;:](?:\s|$)")
 PARAGRAPH_BREAK = "\n"
 
@@ -23,10 +24,10 @@ class Pacing:
     def seconds(self, text: str) -> float:
         """Estimated speaking time of one text."""
         spoken = sum(ch.isalnum() for ch in text)
-        sentences = len(SENTENCE_END.findall(text)) + text.count(PARAGRAPH_BREAK)
+        stops = sentences.count(text) + text.count(PARAGRAPH_BREAK)
         clauses = len(CLAUSE_BREAK.findall(text))
         return (
             spoken / self.chars_per_second
-            + sentences * self.sentence_pause
+            + stops * self.sentence_pause
             + clauses * self.clause_pause
         )

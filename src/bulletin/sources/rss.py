@@ -4,18 +4,17 @@ it has one, times from the entries, and HTML is reduced to clean text."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone, tzinfo
 from html.parser import HTMLParser
 from typing import Any
 
 from bulletin.errors import SourceError
 from bulletin.model import Page, Section, Story
+from bulletin.script import sentences
 from bulletin.sources.page import parse_dateline
 
 BLOCK_TAGS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote tr section article".split())
 SKIP_TAGS = frozenset("script style figure figcaption".split())
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“‘])")
 BRIEF_MAX_SENTENCES = 3  # a brief is brief: the first sentences of a long summary
 
 
@@ -73,8 +72,7 @@ def _story(entry: Any, zone: tzinfo | None, lead: bool) -> Story | None:
     if dateline:
         paragraphs[0] = paragraphs[0][dateline.length:].strip()
     if not lead:  # the first few sentences make the brief
-        sentences = SENTENCE_END.split(" ".join(paragraphs))
-        paragraphs = [" ".join(sentences[:BRIEF_MAX_SENTENCES])]
+        paragraphs = [" ".join(sentences.split(" ".join(paragraphs))[:BRIEF_MAX_SENTENCES])]
     return Story(
         paragraphs=tuple(p for p in paragraphs if p),
         headline=headline if lead else None,
