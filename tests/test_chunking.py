@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.tts.chunking import GOOGLE_MAX_CHARS, Cut, pack
+from bulletin.tts.chunking import GOOGLE_MAX_CHARS, Cut, pack, phrase_words
 
 LONG = (
     "Om het energienetwerk echt te beschermen, moet de EU zorgen voor meer luchtafweer en raketten. "
@@ -31,10 +31,25 @@ LONG = (
          ["Volgens de minister van Infrastructuur en Waterstaat zijn de hoogwaters van de afgelopen jaren,",
           "die overal schade aanrichtten, een duidelijke waarschuwing."]),
         # No punctuation at all: the cut goes before a conjunction, not just anywhere.
+        ("Gemeenteraadsleden stemden gisteravond unaniem ingrijpende nieuwbouwplannen goed "
+         "omdat wachtlijsten steeds langer worden",
+         ["Gemeenteraadsleden stemden gisteravond unaniem ingrijpende nieuwbouwplannen goed",
+          "omdat wachtlijsten steeds langer worden."]),
+        # ... or before a preposition phrase; between several, the most even split.
         ("De gemeenteraad van Groningen stemde gisteravond in met het plan voor duizenden nieuwe woningen "
          "omdat de wachtlijsten in de stad steeds langer worden",
-         ["De gemeenteraad van Groningen stemde gisteravond in met het plan voor duizenden nieuwe woningen",
-          "omdat de wachtlijsten in de stad steeds langer worden."]),
+         ["De gemeenteraad van Groningen stemde gisteravond in met het plan",
+          "voor duizenden nieuwe woningen omdat de wachtlijsten in de stad steeds langer worden."]),
+        # Never after an article or a preposition: the page's own sentence.
+        ("De Russische president Vladimir Poetin en zijn Iraanse ambtgenoot Masoud Pezeshkian tekenden in de "
+         "Russische hoofdstad Moskou een partnerschapsovereenkomst voor twintig jaar.",
+         ["De Russische president Vladimir Poetin en zijn Iraanse ambtgenoot Masoud Pezeshkian tekenden",
+          "in de Russische hoofdstad Moskou een partnerschapsovereenkomst voor twintig jaar."]),
+        # No phrase boundary at all: two even halves, not a full piece and a stub.
+        ("Boze Groningse melkveehouders blokkeerden gisteravond urenlang belangrijke snelwegen richting "
+         "Zwolle Assen Leeuwarden Emmen Hoogeveen Meppel",
+         ["Boze Groningse melkveehouders blokkeerden gisteravond urenlang belangrijke",
+          "snelwegen richting Zwolle Assen Leeuwarden Emmen Hoogeveen Meppel."]),
     ],
 )
 def test_split_points(text, chunks):
@@ -75,3 +90,33 @@ def test_a_word_longer_than_the_limit_is_cut_hard():
 
 def test_empty_text_has_no_chunks():
     assert pack("") == [] and pack("   \n ") == []
+
+
+def _phrase_words() -> list[str]:
+    words = phrase_words()
+    return sorted(words.bound)
+
+
+@pytest.mark.parametrize("word", _phrase_words())
+def test_never_cut_after_a_phrase_word(word):
+    """Text laid out so that the fullest first piece would end on ``word``."""
+    left = "Kabinetsbesluit " * 5
+    text = f"{left}{word} Tegenvaller " + "Noodfonds " * 8
+    chunks = [c.text for c in pack(text.strip(), len(left) + len(word))]
+    assert len(chunks) > 1
+    assert all(chunk.split()[-1].lower() != word for chunk in chunks[:-1]), chunks
+
+
+@pytest.mark.parametrize("opener", ["in", "met", "omdat", "en", "voor"])
+def test_a_cut_falls_before_a_preposition_or_conjunction(opener):
+    left = "Kabinetsbesluit " * 5
+    chunks = pack(f"{left}{opener} Tegenvaller " + "Noodfonds " * 8, len(left) + len(opener))
+    assert chunks[0].ends is Cut.CONJUNCTION and chunks[1].text.startswith(opener), chunks
+
+
+def test_phrase_words_are_lower_case_words_from_the_data_file():
+    words = phrase_words()
+    assert {"de", "het", "een", "in", "op", "van", "met", "voor", "aan", "bij", "naar", "uit", "om", "tot",
+            "en", "of", "dat", "die", "zijn", "te"} <= words.bound
+    assert words.openers <= words.bound and "de" not in words.openers and "omdat" in words.openers
+    assert all(w == w.lower() and " " not in w for w in words.bound)
