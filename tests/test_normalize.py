@@ -85,8 +85,17 @@ def test_abbreviations(lexicon, text, out):
         ("om 14:05 begint", "om veertien uur vijf begint"),
         ("om 8.30 uur", "om acht uur dertig"),
         ("om 14.00 uur", "om veertien uur"),
+        ("om 12.00 thuis", "om twaalf uur thuis"),  # "om" says a time follows
+        ("Rond 6.15 ging", "Rond zes uur vijftien ging"),
+        ("tussen 8.00 en 9.15 uur", "tussen acht uur en negen uur vijftien"),  # one "uur" for both
+        ("van 7.30 tot 10.00 uur", "van zeven uur dertig tot tien uur"),
+        ("19.30-23.00 uur", "negentien uur dertig tot drieëntwintig uur"),
+        ("van 7:30 tot 10:00", "van zeven uur dertig tot tien uur"),
+        ("om 8:45", "om acht uur vijfenveertig"),
         ("versie 2.15 is uit", "versie 2.15 is uit"),  # dot without "uur" is not a time
+        ("met 2.15 en 3.20 punten", "met 2.15 en 3.20 punten"),
         ("44.210", "44.210"),
+        ("om 24.00 uur", "om 24.00 uur"),  # no such hour
     ],
 )
 def test_clock_times(text, out):
@@ -95,8 +104,62 @@ def test_clock_times(text, out):
 
 @pytest.mark.parametrize(
     ("text", "out"),
+    [
+        ("Bel 020-1234567.", "Bel nul twee nul, één twee drie, vier vijf, zes zeven."),
+        ("06-12345678", "nul zes, één twee, drie vier, vijf zes, zeven acht"),
+        ("088 123 45 67", "nul acht acht, één twee drie, vier vijf, zes zeven"),
+        ("0800-0432", "nul achthonderd, nul vier drie twee"),
+        ("+31 20 1234567", "plus eenendertig, twee nul, één twee drie, vier vijf, zes zeven"),
+        ("in 2026 en 1990", "in 2026 en 1990"),  # not a phone number
+        ("020-12345", "020-12345"),  # too short: left to the number rules
+    ],
+)
+def test_phone_numbers(text, out):
+    assert n.phone_numbers(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [("op 27-11-2026", "op 27 november 2026"), ("1/3/2025", "1 maart 2025"), ("32-11-2026", "32-11-2026")],
+)
+def test_numeric_dates(text, out):
+    assert n.numeric_dates(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        ("18-19 maart", "18 en 19 maart"),
+        ("12-15 augustus", "12 tot en met 15 augustus"),
+        ("18 en 19 maart", "18 en 19 maart"),
+        ("uitslag 3-1 in maart", "uitslag 3-1 in maart"),  # no month right after: a score
+    ],
+)
+def test_date_ranges(text, out):
+    assert n.date_ranges(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [("voor 50+ is", "voor 50-plus is"), ("65+'ers", "65-plussers"), ("50+ers", "50-plussers"),
+     ("5+5", "5+5")],
+)
+def test_age_plus(text, out):
+    assert n.age_plus(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [("versie 2.15", "versie twee punt vijftien"), ("een mp3", "een mp-drie"), ("geen cijfers", "geen cijfers")],
+)
+def test_leftover_digits(text, out):
+    assert n.leftover_digits(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
     [("de 2e ronde", "de tweede ronde"), ("de 21ste eeuw", "de eenentwintigste eeuw"), ("3de", "derde"),
-     ("2en", "2en")],
+     ("2en", "2en"), ("de 2e Kamer", "de Tweede Kamer")],
 )
 def test_ordinals(text, out):
     assert n.ordinals(text) == out
@@ -104,7 +167,8 @@ def test_ordinals(text, out):
 
 @pytest.mark.parametrize(
     ("text", "out"),
-    [("3–5 jaar", "3 tot 5 jaar"), ("2024-2025", "2024 tot 2025"), ("uitslag 3-1", "uitslag 3-1")],
+    [("3–5 jaar", "3 tot 5 jaar"), ("2024-2025", "2024 tot 2025"), ("uitslag 3-1", "uitslag 3-1"),
+     ("10-15 procent", "10 tot 15 procent"), ("3-1 voor Ajax", "3-1 voor Ajax")],
 )
 def test_ranges(text, out):
     assert n.ranges(text) == out
@@ -120,6 +184,10 @@ def test_ranges(text, out):
         ("minder CO2 uit", "minder CO-twee uit"),
         ("bij KLM en PSV", "bij kaa-el-em en pee-es-vee"),  # short: spelled
         ("ABN AMRO", "aa-bee-en Amro"),  # pronounceable: read as a word
+        ("ASML en NXP", "aa-es-em-el en en-iks-pee"),  # no Dutch syllables: spelled
+        ("de BENELUX", "de Benelux"),
+        ("het 5G-netwerk", "het vijf-gee-netwerk"),
+        ("COVID-19", "Covid-19"),  # the number is left to the number rule
         ("D66 en PvdA", "dee-zesenzestig en pee-vee-dee-aa"),
         ("de G7", "de gee-zeven"),
         ("KLM'ers", "kaa-el-em'ers"),
@@ -137,7 +205,9 @@ def test_lexicon_and_acronyms(lexicon, text, out):
         ("44.210,35", "vierenveertigduizendtweehonderdtien komma vijfendertig"),
         ("in 1990", "in negentienhonderdnegentig"),
         ("in 2040 90 procent", "in tweeduizendveertig negentig procent"),
-        ("1.500 of 1500", "duizendvijfhonderd of vijftienhonderd"),
+        ("1.500 of 1500", "vijftienhonderd of vijftienhonderd"),  # round hundreds: "ruim twaalfhonderd"
+        ("1.234", "duizendtweehonderdvierendertig"),
+        ("1.000", "duizend"),
         ("-5 graden", "min vijf graden"),
         ("een 34-jarige", "een vierendertigjarige"),
         ("de F-16", "de F-zestien"),
@@ -182,6 +252,16 @@ def test_symbols(lexicon, text, out):
 )
 def test_tidy(text, out):
     assert n.tidy(text) == out
+
+
+def test_a_lexicon_file_overrides_the_acronym_rule(tmp_path):
+    own = tmp_path / "lexicon-eigen.toml"
+    own.write_text('[words]\nASML = "Asml"\n\n[spell]\nacronyms = ["HEMA"]\n', "utf-8")
+    base = builtin_voices_dir() / "lexicon-nl.toml"
+    default = n.Preparer(load_lexicon([base]))
+    layered = n.Preparer(load_lexicon([base, own]))
+    assert default("ASML en HEMA") == "Aa-es-em-el en Hema"  # the rule: spelled, read
+    assert layered("ASML en HEMA") == "Asml en haa-ee-em-aa"  # the file: the other way round
 
 
 def test_whole_chain(lexicon):

@@ -22,7 +22,7 @@ def cardinal(n: int, *, hundreds_form: bool = False) -> str:
     if hundreds_form and n in HUNDREDS_FORM:
         hundreds, rest = divmod(n, 100)
         return cardinal(hundreds) + "honderd" + (cardinal(rest) if rest else "")
-    words = num2words(n, lang=LANG)
+    words = str(num2words(n, lang=LANG))
     # Only a lone "één" carries the accents; in compounds it is plain "een".
     return words if words == ONE_STRESSED else words.replace(ONE_STRESSED, ONE)
 
