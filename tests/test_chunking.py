@@ -93,17 +93,23 @@ def test_empty_text_has_no_chunks():
 
 
 def _phrase_words() -> list[str]:
-    words = phrase_words()
-    return sorted(words.bound)
+    return sorted(phrase_words().bound)
+
+
+def _two_full_pieces(word: str) -> tuple[str, int]:
+    """Text of two pieces that each fill the limit, the first ending on ``word``:
+    the only way to send it in two requests is to cut right after ``word``."""
+    first = "Kabinetsbesluit " * 5 + word
+    second = "Noodfonds " * (len(first) // len("Noodfonds ")) + "Nood"
+    second = second[: len(first) - 1].rstrip().ljust(len(first) - 1, "x") + "."
+    return f"{first} {second}", len(first)
 
 
 @pytest.mark.parametrize("word", _phrase_words())
 def test_never_cut_after_a_phrase_word(word):
-    """Text laid out so that the fullest first piece would end on ``word``."""
-    left = "Kabinetsbesluit " * 5
-    text = f"{left}{word} Tegenvaller " + "Noodfonds " * 8
-    chunks = [c.text for c in pack(text.strip(), len(left) + len(word))]
-    assert len(chunks) > 1
+    text, limit = _two_full_pieces(word)
+    chunks = [c.text for c in pack(text, limit)]
+    assert len(chunks) == 3  # one request more rather than a cut inside the phrase
     assert all(chunk.split()[-1].lower() != word for chunk in chunks[:-1]), chunks
 
 
@@ -120,3 +126,10 @@ def test_phrase_words_are_lower_case_words_from_the_data_file():
             "en", "of", "dat", "die", "zijn", "te"} <= words.bound
     assert words.openers <= words.bound and "de" not in words.openers and "omdat" in words.openers
     assert all(w == w.lower() and " " not in w for w in words.bound)
+
+
+@pytest.mark.parametrize("abbreviation", ["o.a.", "dhr.", "J.P.", "ca."])
+def test_no_cut_after_an_abbreviation_even_where_it_would_fit(abbreviation):
+    text, limit = _two_full_pieces(abbreviation)
+    chunks = pack(text, limit)
+    assert not any(c.text.endswith(abbreviation) for c in chunks), chunks

@@ -15,6 +15,7 @@ from bulletin.script import sentences
         ("Dat zei o.a. de minister. Hij ging.", ["Dat zei o.a. de minister.", "Hij ging."]),
         ("Dhr. Jansen kwam. Mevr. De Vries ook.", ["Dhr. Jansen kwam.", "Mevr. De Vries ook."]),
         ("Het ging om ca. 300 mensen.", ["Het ging om ca. 300 mensen."]),
+        ("Hij werkt bij ING. Daarna niets.", ["Hij werkt bij ING.", "Daarna niets."]),  # the bank, not ing.
         ("Op nr. 5 staat hij.", ["Op nr. 5 staat hij."]),
         ("Zei J.P. de Vries. Daarna niets.", ["Zei J.P. de Vries.", "Daarna niets."]),
         ("fietsen enz. en meer. Daarna", ["fietsen enz. en meer.", "Daarna"]),  # lower case follows: no end

@@ -30,16 +30,21 @@ ELIDED = re.compile(r"'[st]\b")  # 's-Hertogenbosch, 's avonds, 't
 
 @cache
 def never_final() -> frozenset[str]:
-    """Abbreviations (lower case) whose dot never ends a sentence."""
+    """Abbreviations whose dot never ends a sentence, as written and with a capital
+    first letter, as the lexicon matches them ("ing." and "Ing.", not the bank "ING.")."""
     raw = tomllib.loads((builtin_voices_dir() / BASE_LEXICON).read_text("utf-8"))
-    return frozenset(key.lower() for key in raw.get(NEVER_FINAL_TABLE, {}))
+    written = raw.get(NEVER_FINAL_TABLE, {})
+    return frozenset({*written, *(key[:1].upper() + key[1:] for key in written)})
+
+
+def is_abbreviation(word: str) -> bool:
+    """``word`` is an abbreviation whose dot never ends a sentence ("o.a.") or an initial ("J.P.")."""
+    return word.lstrip(OPENERS) in never_final() or bool(INITIAL.match(word))
 
 
 def ends_sentence(word: str, following: str | None) -> bool:
     """True when a sentence ends after ``word`` (``following`` is the next word, if any)."""
-    if not TERMINAL.search(word):
-        return False
-    if word.lower().lstrip("(\"'“‘") in never_final() or INITIAL.match(word):
+    if not TERMINAL.search(word) or is_abbreviation(word):
         return False
     return following is None or not _starts_small(following)
 

@@ -89,11 +89,10 @@ def _cut_after(token: str, following: str | None, abbreviations: frozenset[str])
     if following is None:
         return Cut.SENTENCE
     words = phrase_words()
-    if token.lower() in abbreviations or token in PAIR_OPENERS:
-        return Cut.NONE
     if sentences.ends_sentence(token, following):
         return Cut.SENTENCE
-    if sentences.INITIAL.match(token) or _bare(token) in words.bound:
+    bound = token.lower() in words.bound or _bare(token) in words.bound or token in PAIR_OPENERS
+    if bound or token.lower() in abbreviations or sentences.is_abbreviation(token):
         return Cut.NONE
     if CLAUSE_END.search(token) or following in DASHES or token in DASHES:
         return Cut.CLAUSE
