@@ -36,6 +36,8 @@ BAD_CONFIGS = [
      "[publish] base_url must be empty or an http(s) URL with a host"),
     ("[publish]\nbase_url = \"javascript:alert(1)\"\n", 6, "got 'javascript:alert(1)'."),
     ("[publish]\nbase_url = \"https://\"\n", 6, "[publish] base_url must be empty or an http(s) URL"),
+    ("[publish]\nbase_url = \"https://example.org/?p=nieuws\"\n", 6,
+     "[publish] base_url must be the URL of a folder, without ? or #"),
     ("[publish]\nretension = 3\n", 6, "unknown key 'retension' in [publish]; did you mean 'retention'?"),
     ("[audio]\ngap_ms = -100000\n", 6, "[audio] gap_ms must be at least 0, got -100000."),
     ("[audio]\ngap_ms = 600000\n", 6, "[audio] gap_ms must be at most 10000, got 600000."),
@@ -268,3 +270,13 @@ def test_engine_options_come_from_the_typed_section():
     options = cfg.engine_options(load_config(), "gtts")
     assert options["concurrent"] == 2 and options["max_wait"] == 5.0 and options["tries"] == 5
     assert cfg.engine_options(load_config(), "espeak") == {}
+
+
+def test_a_list_key_checks_each_item():
+    """For keys such as a source's list of words to drop: a TOML array of the item type."""
+    key = schema.Key("drop", tuple[str, ...], (schema.filled,))
+    assert key.conform(["sport", "weer"]) == ("sport", "weer")
+    for bad, says in [("sport", "must be a list of text in quotes"), (["sport", 3], "must be text in quotes"),
+                      (["sport", " "], "must not be empty")]:
+        with pytest.raises(schema.Invalid, match=says):
+            key.conform(bad)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import MISSING, Field, dataclass, field, fields
 from functools import cache
 from string import Formatter
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -97,6 +97,14 @@ def web_url(value: str) -> str | None:
     if not value or _is_web_url(value):
         return None
     return f"must be empty or an http(s) URL with a host, such as {EXAMPLE_URL}"
+
+
+def folder_url(value: str) -> str | None:
+    """A web URL that file names are joined onto: no query or fragment to get in the way."""
+    problem = web_url(value)
+    if problem or not value or not (urlsplit(value).query or urlsplit(value).fragment):
+        return problem
+    return "must be the URL of a folder, without ? or #"
 
 
 def email(value: str) -> str | None:
@@ -194,7 +202,7 @@ class ShowSection:
 class PublishSection:
     """``[publish]``: the feeds."""
 
-    base_url: str = setting(web_url)
+    base_url: str = setting(folder_url)
     retention: int = setting(at_least(1), at_most(MAX_RETENTION))
     delete_old_audio: bool = setting()
     alexa: bool = setting()
@@ -332,11 +340,21 @@ class Key:
     required: bool = False
 
     def conform(self, value: Any) -> Any:
-        """``value`` as this key's type (a whole number is a number too), or :class:`Invalid`."""
-        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+        """``value`` as this key's type (a whole number is a number too), or :class:`Invalid`.
+        A ``list[X]`` or ``tuple[X, ...]`` key takes a TOML array; each check sees each item."""
+        collection = get_origin(self.kind)
+        if collection not in (list, tuple):
+            return self._item(self.kind, value)
+        item = get_args(self.kind)[0]
+        if not isinstance(value, list):
+            raise Invalid(f"must be a list of {TYPE_NAMES.get(item, item.__name__)} in [brackets]")
+        return collection(self._item(item, one) for one in value)
+
+    def _item(self, kind: type, value: Any) -> Any:
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, self.kind) or (self.kind is not bool and isinstance(value, bool)):
-            raise Invalid(f"must be {TYPE_NAMES.get(self.kind, self.kind.__name__)}")
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise Invalid(f"must be {TYPE_NAMES.get(kind, kind.__name__)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise Invalid("must be a finite number")
         for check in self.checks:
