@@ -189,7 +189,7 @@ def test_bad_option_exits_1_naming_the_setting(tmp_path):
 def test_init_writes_a_starter_that_loads_as_the_defaults(tmp_path):
     result = run("init")
     assert result.exit_code == 0, result.stderr
-    assert load_config(Path("bulletin.toml")).values == load_config(tmp_path / "bulletin.toml").values
+    assert load_config(Path("bulletin.toml")).values == {**tomllib.loads(cfg._defaults_text()), "sources": []}
     again = run("init")
     assert again.exit_code == 2 and "--force" in again.stderr
     built = run("script", str(PAGES / "kort.txt"), "--at", "2026-11-27T08:15")
@@ -200,26 +200,32 @@ def test_init_writes_a_starter_that_loads_as_the_defaults(tmp_path):
 # --- the starter file ---------------------------------------------------------------------------
 
 
-def _uncommented(text: str) -> str:
-    """The starter with every commented-out setting switched on (the [[sources]] example stays off)."""
-    sections, section, lines = schema.sections(), None, []
+def _settings_lines(text: str) -> dict[tuple[str, str], str]:
+    """(section, key) -> its line in the starter, commented out or not (not the [[sources]] example)."""
+    sections, section, found = schema.sections(), None, {}
     for line in text.splitlines():
         header = re.fullmatch(r"\[(\w+)\]", line)
         section = header.group(1) if header else section
-        key = re.match(r"# (\w+) = ", line)
-        lines.append(line[2:] if key and section and key.group(1) in sections[section] else line)
-    return "\n".join(lines)
+        key = re.match(r"(?:# )?(\w+) = ", line)
+        if key and section and key.group(1) in sections[section]:
+            assert (section, key.group(1)) not in found, f"[{section}] {key.group(1)} twice"
+            found[section, key.group(1)] = line
+    return found
+
+
+def _uncommented(text: str) -> str:
+    """The starter with every commented-out setting switched on."""
+    switch_on = {line for line in _settings_lines(text).values() if line.startswith("# ")}
+    return "\n".join(line[2:] if line in switch_on else line for line in text.splitlines())
 
 
 def test_starter_holds_every_key_with_its_default_and_meaning():
     text = starter_text()
-    defaults = tomllib.loads(cfg._defaults_text())
-    assert tomllib.loads(_uncommented(text)) == defaults  # every key, once, with its default
-    for section, keys in schema.sections().items():
-        for name in keys:
-            line = next(line for line in text.splitlines() if re.match(rf"(# )?{name} = ", line)
-                        and line in text.split(f"[{section}]", 1)[1])
-            assert re.search(r"\S\s+# \w", line), f"[{section}] {name} has no meaning: {line!r}"
+    assert tomllib.loads(_uncommented(text)) == tomllib.loads(cfg._defaults_text())  # every key with its default
+    lines = _settings_lines(text)
+    assert set(lines) == {(section, name) for section, keys in schema.sections().items() for name in keys}
+    for (section, name), line in lines.items():
+        assert re.search(r"\S\s+# \w", line), f"[{section}] {name} has no meaning: {line!r}"
 
 
 def test_starter_file_loads_back_to_exactly_the_defaults(tmp_path):
