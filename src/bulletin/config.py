@@ -25,6 +25,7 @@ from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
 from bulletin.script import ScriptSettings
 from bulletin.sources import SourceSpec
+from bulletin.sources.boilerplate import Boilerplate, compile_drop, load_boilerplate
 from bulletin.sources.fetch import FetchSettings
 from bulletin.voices import builtin_voices_dir
 
@@ -32,7 +33,8 @@ CONFIG_NAME = "bulletin.toml"
 MS_PER_S = 1000
 # Keys whose values are paths: relative ones are taken from the config file's folder.
 PATH_KEYS = {("output", "dir"), ("voice", "voices_dir"), ("cache", "dir"), ("show", "cover"), ("daily", "log_file"),
-             ("sounders", "intro"), ("sounders", "between"), ("sounders", "outro"), ("sounders", "bed_file")}
+             ("sounders", "intro"), ("sounders", "between"), ("sounders", "outro"), ("sounders", "bed_file"),
+             ("boilerplate", "words")}
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -82,7 +84,8 @@ def _check(section: str, key: str, value: Any, default: Any, where: str) -> Any:
 
 
 SOURCES = "sources"
-SOURCE_KEYS: dict[str, type] = {"name": str, "location": str, "kind": str, "announce": str, "max_items": int}
+SOURCE_KEYS: dict[str, type] = {"name": str, "location": str, "kind": str, "announce": str, "max_items": int,
+                                "drop": list}
 SOURCE_REQUIRED = ("name", "location")
 
 
@@ -100,6 +103,18 @@ def _line_of_source(text: str, index: int, key: str | None = None) -> int | None
     return None
 
 
+def _drop_patterns(patterns: list[Any], where: str) -> tuple[str, ...]:
+    """A source's ``drop`` list, checked: every entry a regular expression that compiles."""
+    if not all(isinstance(p, str) for p in patterns):
+        raise ConfigError(f"{where}: [[sources]] drop must be a list of regular expressions in quotes.")
+    try:
+        compile_drop(patterns)
+    except re.error as exc:
+        raise ConfigError(f"{where}: [[sources]] drop pattern {exc.pattern!r} is not a valid regular "
+                          f"expression ({exc.msg} at position {exc.pos}).") from None
+    return tuple(patterns)
+
+
 def _sources(path: Path, text: str, tables: Any) -> list[dict[str, Any]]:
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise ConfigError(f"{path}: sources are [[sources]] tables with a name and a location.")
@@ -115,6 +130,9 @@ def _sources(path: Path, text: str, tables: Any) -> list[dict[str, Any]]:
                 raise ConfigError(f"{line}: unknown key {key!r} in [[sources]]; known: {', '.join(SOURCE_KEYS)}.")
             if not isinstance(value, SOURCE_KEYS[key]) or isinstance(value, bool):
                 raise ConfigError(f"{line}: [[sources]] {key} must be {_type_name(SOURCE_KEYS[key]())}, got {value!r}.")
+        if "drop" in table:
+            line = f"{path}:{_line_of_source(text, index, 'drop') or '?'}"
+            table = {**table, "drop": _drop_patterns(table["drop"], line)}
         location = table["location"]
         if not re.match(r"https?://", location, re.IGNORECASE) and not Path(location).is_absolute():
             table = {**table, "location": str((path.parent / location).resolve())}
@@ -159,6 +177,8 @@ def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = 
     source = path if path is not None else (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
     if source is not None:
         _merge_file(merged, source)
+        if merged["boilerplate"]["words"]:  # a mistake in the user's word list is a config error now
+            load_boilerplate(Path(merged["boilerplate"]["words"]))
     for dotted, value in (overrides or {}).items():
         if value is None:
             continue
@@ -292,6 +312,13 @@ def fetch_settings(config: Config) -> FetchSettings:
         backoff=table["backoff"], max_bytes=int(table["max_mb"] * 1e6),
         cache_dir=root / HTTP if root else None,
     )
+
+
+def boilerplate(config: Config, spec: SourceSpec) -> Boilerplate:
+    """The rules that drop web boilerplate from ``spec``'s text: the shipped word
+    lists, the user's ([boilerplate] words), then the source's own ``drop`` patterns."""
+    words = config.get("boilerplate", "words")
+    return load_boilerplate(Path(words) if words else None).with_drop(spec.drop)
 
 
 def sources(config: Config) -> list[SourceSpec]:

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 
 from bulletin.script import numbers
+from bulletin.script.addresses import speak_addresses
 from bulletin.script.lexicon import Lexicon
 
 Rule = Callable[[str], str]
@@ -269,6 +270,7 @@ class Preparer:
     def __init__(self, lexicon: Lexicon) -> None:
         self.rules: tuple[tuple[str, Rule], ...] = (
             ("unicode", clean_unicode),
+            ("addresses", speak_addresses),
             ("units", units_rule(lexicon.units)),
             ("currency", currency_rule(lexicon.currencies, lexicon.currency_fractions)),
             ("abbreviations", abbreviations_rule(lexicon.abbreviations, lexicon.sentence_final_abbreviations)),
