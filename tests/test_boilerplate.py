@@ -1,7 +1,9 @@
 """Web boilerplate out of feeds: the sentence table, the HTML reader's markup
-rules, then whole feeds of the shapes Dutch newsrooms publish, read as
-`bulletin script` reads them. The feeds under web/unseen were written before
-the rules were tuned and not used to tune them."""
+rules, then whole feeds of the shapes Dutch newsrooms publish (national RSS
+with CDATA and images, regional Atom with escaped HTML, agency JSON), read as
+`bulletin script` reads them. The rules were tuned on web/tuning only; the
+feeds under web/unseen and web/unseen-2 were written before they were first
+run (what they found is in the issue's closing note)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from bulletin.cli import cli
-from bulletin.config import load_config
+from bulletin.config import boilerplate, load_config
 from bulletin.errors import ConfigError, SourceError
 from bulletin.model import Page, Section, Story
 from bulletin.pipeline import make_script
+from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.rss import html_blocks
 from conftest import AMSTERDAM, FIXTURES, OFFLINE
@@ -73,8 +76,8 @@ def test_sentence_table(expect, rule, sentence, rest):
      [("Tekst.", None), ("Foto: ANP / Hollandse Hoogte", "html-note")]),
     ('<p><em>Alles schuin.</em></p>', [("Alles schuin.", None)]),  # never all of the text
     ('<p>Tekst met <em>nadruk</em>.</p><p>Slot.</p>', [("Tekst met nadruk.", None), ("Slot.", None)]),
-    ('<p>Tekst.</p><blockquote class="twitter-tweet"><p>Brand! <a href="https://t.co/x">pic</a></p>'
-     '&mdash; Regio (@regio)</blockquote><p>Meer tekst.</p>',
+    (('<p>Tekst.</p><blockquote class="twitter-tweet"><p>Brand! <a href="https://t.co/x">pic</a></p>'
+      '&mdash; Regio (@regio)</blockquote><p>Meer tekst.</p>'),
      [("Tekst.", None), ("Brand! pic", "html-embed"), ("— Regio (@regio)", "html-embed"), ("Meer tekst.", None)]),
     ('<div class="embed"><div><iframe src="x"></iframe></div></div><p>Na.</p>', [("Na.", None)]),
 ])
@@ -197,13 +200,10 @@ def test_a_users_word_list_extends_the_shipped_one(tmp_path):
     words = tmp_path / "eigen.toml"
     words.write_text('[openers]\nprompt = ["stem nu"]\npromo = ["win kaarten"]\n', encoding="utf-8")
     config = load_config(_config_file(tmp_path, '[boilerplate]\nwords = "eigen.toml"\n'))
-    from bulletin.config import boilerplate
-    from bulletin.sources import SourceSpec
-
     rules = boilerplate(config, SourceSpec("x", "x"))
     assert rules.sentence_rule("Stem nu op uw favoriete dorp!") == "prompt"
     assert rules.sentence_rule("Win kaarten voor het concert.") == "promo"
     assert rules.sentence_rule("Lees ook: dit") == "prompt"  # the shipped words still apply
-    words.write_text('[credits]\nlabel = ["foto"]\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown key 'label' in \\[credits\\]"):
-        load_boilerplate.cache_clear() or load_config(_config_file(tmp_path, '[boilerplate]\nwords = "eigen.toml"\n'))
+    (tmp_path / "fout.toml").write_text('[credits]\nlabel = ["foto"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fout\.toml: unknown key 'label' in \[credits\]"):
+        load_config(_config_file(tmp_path, '[boilerplate]\nwords = "fout.toml"\n'))
