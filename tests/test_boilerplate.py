@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from bulletin.cli import cli
 from bulletin.config import boilerplate, load_config
+from bulletin.daily import gather
 from bulletin.errors import ConfigError, SourceError
 from bulletin.model import Page, Section, Story
 from bulletin.pipeline import make_script
@@ -207,3 +208,16 @@ def test_a_users_word_list_extends_the_shipped_one(tmp_path):
     (tmp_path / "fout.toml").write_text('[credits]\nlabel = ["foto"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"fout\.toml: unknown key 'label' in \[credits\]"):
         load_config(_config_file(tmp_path, '[boilerplate]\nwords = "fout.toml"\n'))
+
+
+def test_daily_applies_each_sources_own_drop_and_keeps_every_sources_report(tmp_path):
+    regio, agency = WEB / "tuning/regio.atom", WEB / "tuning/agentschap.json"
+    config = load_config(_config_file(tmp_path, (
+        f'[[sources]]\nname = "regio"\nlocation = "{regio}"\ndrop = ["constructeur"]\n'
+        f'[[sources]]\nname = "economie"\nlocation = "{agency}"\n')), OFFLINE)
+    page, reports = gather(config, AT)
+    assert all(r.ok for r in reports)
+    text = "\n".join(p for story in (page.lead, *page.briefs) for p in story.paragraphs)
+    assert "constructeur" not in text and "Foto:" not in text and "De AEX opende vrijdag licht hoger." in text
+    by_source = {(d.source, d.rule) for d in page.dropped_text}
+    assert {("regio", "drop: constructeur"), ("regio", "advert"), ("economie", "credit")} <= by_source

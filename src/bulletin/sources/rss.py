@@ -1,6 +1,8 @@
 """RSS and Atom feeds (read by feedparser) as a page: the first entry is the
 lead, the next ones are briefs. Datelines are taken from the entry text when
-it has one, times from the entries, and HTML is reduced to clean text."""
+it has one, times from the entries, and HTML is reduced to clean text; what
+the markup marks as not the story (captions, embeds, links, image alt texts)
+is set aside and reported as dropped text."""
 
 from __future__ import annotations
 
