@@ -19,6 +19,7 @@ from bulletin.cli import cli
 from bulletin.errors import SourceError
 from bulletin.model import Page, Section, Story
 from bulletin.sources import SourceSpec, read_source
+from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.bulletinjson import parse_bulletin_json
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import USER_AGENT, Fetcher, FetchSettings
@@ -264,7 +265,7 @@ def test_build_with_an_unreachable_url_exits_4(tmp_path):
 
 
 def test_rss_entries_become_a_page():
-    page = parse_feed(FEED, AT, "buitenland")
+    page = drop_boilerplate(parse_feed(FEED, AT, "buitenland"), load_boilerplate(), "buitenland")
     lead = page.lead
     assert lead.headline == "Noorwegen opent grootste windpark op zee"
     assert (lead.place, lead.agencies) == ("Bergen", ("ANP", "NTB"))

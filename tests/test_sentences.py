@@ -24,6 +24,7 @@ from bulletin.script import sentences
         ('Hij zei: "Nee." Toen ging hij.', ['Hij zei: "Nee."', "Toen ging hij."]),
         ("In 2040. 413 leden stemden voor.", ["In 2040.", "413 leden stemden voor."]),
         ("Ze woont in Oss. 's-Hertogenbosch is mooi.", ["Ze woont in Oss.", "'s-Hertogenbosch is mooi."]),
+        ("Beleggers wachten. (c) ANP", ["Beleggers wachten.", "(c) ANP"]),  # a credit line opens
         ("Kop zonder punt\nTekst.", ["Kop zonder punt", "Tekst."]),  # a paragraph break ends one
         ("", []),
     ],

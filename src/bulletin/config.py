@@ -27,6 +27,7 @@ from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
 from bulletin.script import ScriptSettings
 from bulletin.sources import SourceSpec
+from bulletin.sources.boilerplate import Boilerplate, load_boilerplate
 from bulletin.sources.fetch import FetchSettings
 from bulletin.voices import builtin_voices_dir
 
@@ -222,6 +223,8 @@ def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = 
     source = path if path is not None else (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
     if source is not None:
         _merge_file(merged, source)
+        if merged["boilerplate"]["words"]:  # a mistake in the user's word list is a config error now
+            load_boilerplate(Path(merged["boilerplate"]["words"]))
     sections = schema.sections()
     for dotted, value in (overrides or {}).items():
         if value is not None:
@@ -320,6 +323,13 @@ def fetch_settings(config: Config) -> FetchSettings:
         backoff=fetch.backoff, max_bytes=int(fetch.max_mb * BYTES_PER_MB),
         cache_dir=root / HTTP if root else None,
     )
+
+
+def boilerplate(config: Config, spec: SourceSpec) -> Boilerplate:
+    """The rules that drop web boilerplate from ``spec``'s text: the shipped word
+    lists, the user's ([boilerplate] words), then the source's own ``drop`` patterns."""
+    words = config.settings.boilerplate.words
+    return load_boilerplate(Path(words) if words else None).with_drop(spec.drop)
 
 
 def sources(config: Config) -> list[SourceSpec]:

@@ -27,6 +27,7 @@ from bulletin.errors import BulletinError, ConfigError, LockedError, SourceError
 from bulletin.fsutil import write_text
 from bulletin.model import Page
 from bulletin.sources import read_source
+from bulletin.sources.boilerplate import drop_boilerplate
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
 from bulletin.audio.meter import duration_text
@@ -108,7 +109,7 @@ def gather(config: Config, at: datetime) -> tuple[Page, list[SourceReport]]:
     pages, reports = [], []
     for spec in specs:
         try:
-            page = read_source(spec, at, fetcher)
+            page = drop_boilerplate(read_source(spec, at, fetcher), cfg.boilerplate(config, spec), spec.name)
         except BulletinError as exc:  # one bad source must not stop the bulletin
             log.warning("source %r failed: %s", spec.name, exc)
             reports.append(SourceReport(spec.name, False, str(exc)))

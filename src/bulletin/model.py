@@ -17,6 +17,9 @@ class Story:
     agencies: tuple[str, ...] = ()
     published: datetime | None = None
     time_label: str | None = None  # the page's own words, e.g. "2 uur geleden"
+    # 0: read it all; a feed's brief reads only its first sentences, counted
+    # after web boilerplate is dropped (so a credit line takes no news sentence's place)
+    max_sentences: int = 0
 
     @property
     def text(self) -> str:
@@ -34,11 +37,22 @@ class Section:
 
 
 @dataclass(frozen=True)
+class DroppedText:
+    """A piece of a source's text not read out: web boilerplate, and the rule that dropped it."""
+
+    source: str  # the source's name
+    story: str  # the story it came from: its headline or first words
+    text: str
+    rule: str  # e.g. "prompt", "credit", "html-caption", "drop: ^Bekijk"
+
+
+@dataclass(frozen=True)
 class Page:
     """The news to read: one lead story and the briefs under it, in sections."""
 
     lead: Story
     sections: tuple[Section, ...] = ()
+    dropped_text: tuple[DroppedText, ...] = ()  # what the sources said that is not news
 
     @property
     def briefs(self) -> tuple[Story, ...]:
@@ -94,6 +108,7 @@ class Script:
     section: str | None = None
     dropped: tuple[Dropped, ...] = field(default=())
     estimated_seconds: float = 0.0
+    dropped_text: tuple[DroppedText, ...] = ()  # web boilerplate left out of the sources' text
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_le
 from bulletin.script.clock import written_date
 from bulletin.script.render import description, to_json, to_text, transcript
 from bulletin.sources import SourceSpec, read_source
+from bulletin.sources.boilerplate import drop_boilerplate
 from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo, write_tags
 from bulletin.tts import Engine, Speech, create_engine
@@ -81,9 +82,17 @@ def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds:
 
 
 def read_news(location: Path | str, config: Config, at: datetime) -> Page:
-    """A page, feed or JSON bulletin from a file or an http(s) URL."""
+    """A page, feed or JSON bulletin from a file or an http(s) URL, without web boilerplate."""
     spec = SourceSpec(name=str(location), location=str(location))
-    return read_source(spec, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None)
+    page = read_source(spec, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None)
+    return drop_boilerplate(page, cfg.boilerplate(config, _configured(spec, config)), spec.name)
+
+
+def _configured(spec: SourceSpec, config: Config) -> SourceSpec:
+    """The configured source at ``spec``'s location, if any, so that its ``drop``
+    rules apply when it is read on its own (``bulletin script URL``)."""
+    where = spec.location if spec.remote else str(Path(spec.location).resolve())
+    return next((s for s in cfg.sources(config) if s.location == where), spec)
 
 
 def make_script(

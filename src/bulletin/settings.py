@@ -151,6 +151,15 @@ def location(value: str) -> str | None:
     return f"must be a file path or an http(s) URL with a host, such as {EXAMPLE_URL}"
 
 
+def regex(value: str) -> str | None:
+    """A regular expression that compiles (as the boilerplate stage uses it: case ignored)."""
+    try:
+        re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        return f"pattern {value!r} is not a valid regular expression ({exc.msg} at position {exc.pos})"
+    return None
+
+
 def _profiles() -> Iterable[str]:
     from bulletin.audio.profiles import PROFILES
 
@@ -293,6 +302,13 @@ class SoundersSection:
 
 
 @dataclass(frozen=True)
+class BoilerplateSection:
+    """``[boilerplate]``: web text that is not read."""
+
+    words: str = setting(path=True)
+
+
+@dataclass(frozen=True)
 class OutputSection:
     """``[output]``: where bulletins are written."""
 
@@ -309,6 +325,7 @@ class Settings:
     voice: VoiceSection
     gtts: GttsSection
     fetch: FetchSection
+    boilerplate: BoilerplateSection
     daily: DailySection
     cache: CacheSection
     audio: AudioSection
@@ -323,6 +340,7 @@ SOURCE_CHECKS: dict[str, tuple[Check, ...]] = {
     "location": (location,),
     "kind": (one_of(_source_kinds),),
     "max_items": (at_least(0),),
+    "drop": (regex,),
 }
 
 

@@ -269,4 +269,5 @@ def assemble(
         section=page.section,
         dropped=tuple(dropped),
         estimated_seconds=round(length(segments), 1),
+        dropped_text=page.dropped_text,
     )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from bulletin.script import numbers
 from bulletin.script.acronyms import pronounceable
+from bulletin.script.addresses import speak_addresses
 from bulletin.script.clock import MONTHS
 from bulletin.script.lexicon import Lexicon
 
@@ -396,6 +397,7 @@ class Preparer:
     def __init__(self, lexicon: Lexicon) -> None:
         self.rules: tuple[tuple[str, Rule], ...] = (
             ("unicode", clean_unicode),
+            ("addresses", speak_addresses),
             ("phones", phone_numbers),
             ("dates", numeric_dates),
             ("units", units_rule(lexicon.units)),

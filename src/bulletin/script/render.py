@@ -39,12 +39,15 @@ def dropped_dict(item: Dropped) -> dict[str, Any]:
 
 
 def to_dict(script: Script) -> dict[str, Any]:
-    """``{"title", "at", "segments": [...], "dropped": [...]}``."""
+    """``{"title", "at", "segments": [...], "dropped": [...], "dropped_text": [...]}``."""
     return {
         "title": script.title,
         "at": script.at.isoformat(timespec="seconds"),
         "segments": [segment_dict(s) for s in script.segments],
         "dropped": [dropped_dict(d) for d in script.dropped],
+        "dropped_text": [
+            {"source": d.source, "story": d.story, "text": d.text, "rule": d.rule} for d in script.dropped_text
+        ],
     }
 
 

@@ -26,6 +26,7 @@ INITIAL = re.compile(r"^(?:[A-ZÀ-Þ]\.)+$")  # J. or J.P.
 WORD = re.compile(r"\S+")
 OPENERS = "\"'“‘(["
 ELIDED = re.compile(r"'[st]\b")  # 's-Hertogenbosch, 's avonds, 't
+COPYRIGHT = re.compile(r"\([cC]\)")  # "(c) ANP" opens a credit line, like "©"
 
 
 @cache
@@ -51,7 +52,7 @@ def ends_sentence(word: str, following: str | None) -> bool:
 
 def _starts_small(word: str) -> bool:
     """The word starts with a small letter; "'s-Hertogenbosch" and "'t" may open a sentence."""
-    if ELIDED.match(word):
+    if ELIDED.match(word) or COPYRIGHT.match(word):
         return False
     return word.lstrip(OPENERS)[:1].islower()
 

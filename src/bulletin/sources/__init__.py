@@ -32,6 +32,7 @@ class SourceSpec:
     kind: str = "auto"
     announce: str = ""  # spoken before this source's stories when there are several
     max_items: int = 0  # 0: all
+    drop: tuple[str, ...] = ()  # regular expressions: a sentence one is found in is not read
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -51,4 +51,5 @@ def combine(sources: Sequence[tuple[Page, str | None, int]]) -> Page:
                 break
         if kept:
             sections.append(Section(tuple(kept), page.section, announcement if announce else None))
-    return Page(lead=lead, sections=tuple(sections))
+    dropped_text = tuple(d for page, _, _ in sources for d in page.dropped_text)
+    return Page(lead=lead, sections=tuple(sections), dropped_text=dropped_text)
