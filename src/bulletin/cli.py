@@ -194,7 +194,7 @@ def cli(ctx: click.Context) -> None:
 def build(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
           output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool, then_publish: bool,
           base_url: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Build a bulletin MP3 from a saved news PAGE.
+    """Build a bulletin MP3 from a saved news PAGE (or a script, read as written).
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
     """
@@ -325,7 +325,7 @@ def init(path: Path, force: bool) -> None:
 @common_options
 def script(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
            fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Print the radio script for a saved news PAGE, without synthesising it."""
+    """Print the radio script for a saved news PAGE, without synthesising it (edit it, then build it)."""
     from bulletin import pipeline
     from bulletin.script.render import to_json, to_text
 

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -28,8 +28,9 @@ from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
 from bulletin.script.clock import written_date
+from bulletin.script.fit import fit_script
 from bulletin.script.render import description, to_json, to_text, transcript
-from bulletin.sources import SourceSpec, read_source
+from bulletin.sources import News, SourceSpec, read_source
 from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo, write_tags
 from bulletin.tts import Engine, Speech, create_engine
@@ -40,6 +41,7 @@ from bulletin.voices import Cast, VoiceProfile
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
+Compose = Callable[[Cast], Script]  # the script as a cast reads it (their lexicons, their pace)
 
 
 @dataclass(frozen=True)
@@ -74,24 +76,46 @@ def _reader(profile: VoiceProfile) -> Reader:
     return Reader(Preparer(load_lexicon(profile.lexicons)), Pacing(profile.chars_per_second))
 
 
-def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds: float | None) -> Script:
+def _voicing(cast: Cast) -> Voicing:
     anchor = _reader(cast.anchor)
     newsreader = anchor if cast.newsreader == cast.anchor else _reader(cast.newsreader)
-    return assemble(page, at, cfg.script_settings(config), Voicing(anchor, newsreader), max_seconds=max_seconds)
+    return Voicing(anchor, newsreader)
 
 
-def read_news(location: Path | str, config: Config, at: datetime) -> Page:
-    """A page, feed or JSON bulletin from a file or an http(s) URL."""
+def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds: float | None) -> Script:
+    return assemble(page, at, cfg.script_settings(config), _voicing(cast), max_seconds=max_seconds)
+
+
+def _fit(script: Script, cast: Cast, config: Config, max_seconds: float | None) -> Script:
+    return fit_script(script, _voicing(cast), cfg.script_settings(config).gap_seconds, max_seconds)
+
+
+def read_news(location: Path | str, config: Config, at: datetime) -> News:
+    """A page, feed, JSON bulletin or script from a file or an http(s) URL."""
     spec = SourceSpec(name=str(location), location=str(location))
     return read_source(spec, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None)
+
+
+def _news(location: Path | str, config: Config, at: datetime | None) -> tuple[News, datetime]:
+    """The news at ``location`` and the bulletin's moment: ``at`` (default: now), but a
+    script is for its own moment unless ``at`` is given."""
+    moment = resolve_at(at, config)
+    news = read_news(location, config, moment)
+    if isinstance(news, Script):
+        news = replace(news, at=moment if at is not None else resolve_at(news.at, config))
+        return news, news.at
+    return news, moment
 
 
 def make_script(
     page: Path | str, config: Config, *, at: datetime | None = None, max_seconds: float | None = None
 ) -> Script:
-    """Read ``page`` and assemble its radio script for the configured voices, without audio."""
-    moment = resolve_at(at, config)
-    return _assemble(read_news(page, config, moment), moment, choose_cast(config).cast, config, max_seconds)
+    """Read ``page`` and assemble its radio script for the configured voices, without audio
+    (a script is taken as written, fitted to ``max_seconds``)."""
+    news, moment = _news(page, config, at)
+    if isinstance(news, Script):
+        return _fit(news, choose_cast(config).cast, config, max_seconds)
+    return _assemble(news, moment, choose_cast(config).cast, config, max_seconds)
 
 
 def build(
@@ -102,10 +126,11 @@ def build(
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one bulletin from a saved page, feed or JSON bulletin (file or URL)."""
-    moment = resolve_at(at, config)
-    return build_page(read_news(page, config, moment), config, at=moment, max_seconds=max_seconds,
-                      progress=progress)
+    """Build one bulletin from a saved page, feed, JSON bulletin or script (file or URL)."""
+    news, moment = _news(page, config, at)
+    if isinstance(news, Script):
+        return build_script(news, config, max_seconds=max_seconds, progress=progress)
+    return build_page(news, config, at=moment, max_seconds=max_seconds, progress=progress)
 
 
 @dataclass
@@ -134,11 +159,10 @@ class _Workshop:
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
         self.profiles = [main] + ([get_profile(ALEXA)] if alexa and main.name != ALEXA else [])
 
-    def voice(self, page: Page, at: datetime, cast: Cast, max_seconds: float | None,
-              paths: Mapping[str, Path]) -> _Voiced:
-        """Assemble the script for ``cast``, then render every profile's file from parts,
-        synthesising only the speech of parts that are not made yet."""
-        script = _assemble(page, at, cast, self.config, max_seconds)
+    def voice(self, compose: Compose, cast: Cast, paths: Mapping[str, Path]) -> _Voiced:
+        """Compose the script for ``cast``, then render the file of every profile in ``paths``
+        from parts, synthesising only the speech of parts that are not made yet."""
+        script = compose(cast)
         engines = {
             v.name: create_engine(v.engine, {**cfg.engine_options(self.config, v.engine), **v.options})
             for v in cast.profiles
@@ -157,7 +181,7 @@ class _Workshop:
 
             stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
 
-        rendered = self.renderer.render(plans, self.profiles, paths, speech_for)
+        rendered = self.renderer.render(plans, [p for p in self.profiles if p.name in paths], paths, speech_for)
         stats.cached = stats.segments - stats.synthesised
         return _Voiced(script, rendered, stats, engines, cast)
 
@@ -184,24 +208,40 @@ def build_page(
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one bulletin: MP3 with tags and chapters, script, transcripts, chapters,
+    """Build one bulletin from a page: its script assembled for the voices, then made."""
+    moment = resolve_at(at, config)
+    return _build(lambda cast: _assemble(page, moment, cast, config, max_seconds), page.section, moment, config,
+                  progress)
+
+
+def build_script(
+    script: Script, config: Config, *, max_seconds: float | None = None, progress: Progress | None = None
+) -> BuildResult:
+    """Build one bulletin from a script (an editor's) exactly as written, for its own moment;
+    with ``max_seconds``, its last briefs are left out until it fits."""
+    script = replace(script, at=resolve_at(script.at, config))
+    return _build(lambda cast: _fit(script, cast, config, max_seconds), script.section, script.at, config, progress)
+
+
+def _build(compose: Compose, section: str | None, moment: datetime, config: Config,
+           progress: Progress | None) -> BuildResult:
+    """Make one bulletin: MP3 with tags and chapters, script, transcripts, chapters,
     QA report, cover, Alexa rendition and episode manifest."""
     started = time.perf_counter()
-    moment = resolve_at(at, config)
     casting = choose_cast(config)
     workshop = _Workshop(config, progress)
     root = Path(config.get("output", "dir"))
-    out = Outputs.at(output_stem(root, moment, page.section, config.get("show", "title")))
+    out = Outputs.at(output_stem(root, moment, section, config.get("show", "title")))
     with staged(out.all()) as temps:
         tmp = Outputs(*temps)
         paths = {profile.name: tmp.mp3 if index == 0 else tmp.alexa for index, profile in enumerate(workshop.profiles)}
         try:
-            voiced = workshop.voice(page, moment, casting.cast, max_seconds, paths)
+            voiced = workshop.voice(compose, casting.cast, paths)
         except EngineError as exc:
             if casting.fallback is None:
                 raise
             log.warning("%s The whole bulletin is read by %s instead.", exc.reason, casting.fallback.newsreader.name)
-            voiced = workshop.voice(page, moment, casting.fallback, max_seconds, paths)
+            voiced = workshop.voice(compose, casting.fallback, paths)
         script, main = voiced.script, voiced.rendered[workshop.profiles[0].name]
         tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not main.qa.passed:
