@@ -1,5 +1,5 @@
 """Editorial control: a script printed, edited by hand and built exactly as written,
-read back with other tools (mutagen, webvtt-py, ffmpeg)."""
+read back with other tools (mutagen, webvtt-py, ffmpeg); `bulletin say` for readings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import requests
 import webvtt
 from click.testing import CliRunner
 from mutagen.id3 import ID3
@@ -18,11 +19,12 @@ from bulletin.cli import cli
 from bulletin.config import load_config
 from bulletin.pipeline import build
 from bulletin.sources import SourceSpec, read_source, sniff
-from conftest import AMSTERDAM, OFFLINE, PAGES, ffmpeg
+from conftest import AMSTERDAM, OFFLINE, PAGES, decode, ffmpeg, lufs
 
 AT = "2026-11-27T08:15"
 EUROPA = PAGES / "europa.txt"
 CHANGED = ("een half jaar", "drie maanden")  # one sentence of the first brief, changed by the editor
+RATE = 44100
 WARSCHAU = ("[3] BRIEF: Warschau: Polen verlengt de controles aan de grens…\nWarschau.\n"
             "Polen verlengt de controles aan de grens met Duitsland met een half jaar.")
 
@@ -293,3 +295,45 @@ def test_daily_refuses_a_script_among_other_sources(tmp_path):
     result = run("daily", "--config", daily_config(tmp_path, EUROPA, tmp_path / "s.json"))
     assert result.exit_code == 1 and "is a bulletin script, a whole bulletin" in result.stderr
 
+
+# --- bulletin say -------------------------------------------------------------------------------
+
+
+def test_say_prints_the_prepared_text_and_writes_a_mastered_mp3(tmp_path):
+    result = run("say", "Het KNMI meldt 12,5 mm regen", "--voice", "espeak-nl", "-o", tmp_path / "x.mp3")
+    assert result.exit_code == 0, result.stderr
+    prepared = result.stdout.splitlines()[0]
+    assert "twaalf komma vijf millimeter" in prepared and "12,5" not in prepared and "KNMI" not in prepared
+    samples = decode(tmp_path / "x.mp3")
+    assert len(samples) / RATE > 1.0
+    assert lufs(samples) == pytest.approx(-16.0, abs=1.0)
+
+
+def test_say_raw_speaks_the_text_as_given(tmp_path):
+    result = run("say", "Het KNMI meldt 12,5 mm regen", "--raw", "-o", tmp_path / "x.mp3", "--config", _espeak(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Het KNMI meldt 12,5 mm regen"
+    assert len(decode(tmp_path / "x.mp3")) / RATE > 1.0
+
+
+def _espeak(tmp_path: Path) -> Path:
+    config = tmp_path / "bulletin.toml"
+    config.write_text('[voice]\nengine = "espeak"\n', "utf-8")
+    return config
+
+
+def test_say_to_a_format_it_cannot_write_says_so(tmp_path):
+    result = run("say", "Hallo", "--voice", "espeak-nl", "-o", tmp_path / "x.wav")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and ".wav" in result.stderr
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_say_with_auto_falls_back_to_the_offline_voice_and_says_so(google, tmp_path):
+    google.fail_always(requests.exceptions.ConnectionError("offline"))
+    config = tmp_path / "bulletin.toml"
+    config.write_text("[gtts]\nbackoff = 0.01\nrequests_per_second = 1000.0\n", "utf-8")
+    result = run("say", "Het KNMI meldt 12,5 mm regen", "-o", tmp_path / "x.mp3", "--config", config)
+    assert result.exit_code == 0, result.stderr
+    assert "cannot reach translate.google.com" in result.stderr and "espeak-nl speaks instead" in result.stderr
+    assert result.stdout.splitlines()[0] == "Het kaa-en-em-ie meldt twaalf komma vijf millimeter regen"
+    assert "espeak" in result.stdout.splitlines()[1] and len(decode(tmp_path / "x.mp3")) / RATE > 1.0

@@ -335,6 +335,32 @@ def script(page: str, at: datetime | None, max_duration: float | None, engine: s
 
 
 @cli.command()
+@click.argument("text")
+@click.option("--voice", metavar="NAME", help="Voice profile (default: the newsreader; see `bulletin voices`).")
+@click.option("--engine", type=click.Choice(["auto", *engine_names()]),
+              help="auto (default): Google when it answers, else offline; or one engine, strictly.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.mp3"),
+              show_default=True, help="Where to write the audio.")
+@click.option("--raw", is_flag=True, help="Speak TEXT as it is, without the voice's lexicons.")
+@common_options
+def say(text: str, voice: str | None, engine: str | None, output: Path, raw: bool, config_path: Path | None,
+        quiet: bool, verbose: int) -> None:
+    """Speak TEXT as a bulletin would: print it as prepared for the voice, write it mastered.
+
+    For checking a pronunciation (a lexicon entry) in seconds.
+    """
+    from bulletin import pipeline
+    from bulletin.audio.meter import duration_text
+
+    config = _config(config_path, quiet, verbose, **{"voice.engine": engine, "voice.newsreader": voice})
+    said = pipeline.say(text, config, output, raw=raw)
+    click.echo(said.text)
+    if not quiet:
+        click.echo(f"{said.path} · {duration_text(said.qa.duration)} · {said.qa.integrated:.1f} LUFS · "
+                   f"{said.engine} ({said.voice})")
+
+
+@cli.command()
 @click.argument("mp3", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @common_options

@@ -19,14 +19,15 @@ from bulletin.audio.timeline import chapters, cues
 from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
 from bulletin.casting import choose_cast
 from bulletin.config import Config
-from bulletin.errors import EngineError, QAError
+from bulletin.errors import EngineError, InputError, QAError
 from bulletin.fsutil import staged
-from bulletin.model import Page, Script
+from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
 from bulletin.publish import PublishResult, publish
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
+from bulletin.script.assemble import first_words
 from bulletin.script.clock import written_date
 from bulletin.script.fit import fit_script
 from bulletin.script.render import description, to_json, to_text, transcript
@@ -310,3 +311,52 @@ def publish_folder(config: Config) -> PublishResult:
         delete_old=config.get("publish", "delete_old_audio"),
     )
 
+
+# What `say` can write: what the renderer writes (MP3; a new output format is added there, then here).
+SAY_SUFFIXES = (".mp3",)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What `say` spoke and wrote."""
+
+    text: str  # as given to the engine
+    path: Path
+    qa: QAReport
+    engine: str
+    voice: str
+
+
+def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
+    """Speak ``text`` with the newsreader's voice, prepared with its lexicons (unless ``raw``),
+    mastered like a bulletin segment (without sounders) into ``path``. With engine ``auto``
+    the offline voice speaks when Google cannot, as in a build."""
+    if path.suffix.lower() not in SAY_SUFFIXES:
+        raise InputError(f"{path}: cannot write {path.suffix or 'this kind of'} audio yet; "
+                         f"name a {' or '.join(SAY_SUFFIXES)} file.")
+    if not text.strip():
+        raise InputError("nothing to say: give the text to speak.")
+    casting = choose_cast(config)
+    quiet = replace(config, values={**config.values, "sounders": {**config.values["sounders"], "enabled": False}})
+    try:
+        return _say(text, casting.cast.newsreader, quiet, path, raw)
+    except EngineError as exc:
+        if casting.fallback is None:
+            raise
+        log.warning("%s %s speaks instead.", exc.reason, casting.fallback.newsreader.name)
+        return _say(text, casting.fallback.newsreader, quiet, path, raw)
+
+
+def _say(text: str, voice: VoiceProfile, config: Config, path: Path, raw: bool) -> Said:
+    spoken = text.strip() if raw else _reader(voice).prepare(text.strip())
+    segment = Segment(SegmentKind.BRIEF, first_words(spoken), spoken, spoken)
+    workshop = _Workshop(config, None)
+    main = workshop.profiles[0]
+    script = Script(text, resolve_at(None, config), (segment,))
+    with staged([path]) as (temp,):
+        voiced = workshop.voice(lambda _cast: script, Cast(voice, voice), {main.name: temp})
+    rendered = voiced.rendered[main.name]
+    if not rendered.qa.passed:
+        log.warning("%s misses the %s profile: %s.", path, main.name, "; ".join(rendered.qa.problems))
+    engine = next(iter(voiced.engines.values()))
+    return Said(spoken, path, rendered.qa, f"{engine.name} {engine.version}", voice.name)
