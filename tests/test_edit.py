@@ -99,16 +99,21 @@ def check_built(mp3: Path, expected: list[tuple[str, str, str]]) -> None:
     assert [sidecar.index(block) for block in blocks] == sorted(sidecar.index(block) for block in blocks)
 
 
-def test_edited_json_script_is_built_as_written_from_the_cache(cache, tmp_path):
+def test_edited_json_script_with_an_added_brief_is_built_as_written_from_the_cache(cache, tmp_path):
     document = json.loads(printed_script("json"))
-    document["segments"] = edit(document["segments"], CHANGED)
+    *segments, outro = edit(document["segments"], CHANGED)
+    added = {"kind": "brief", "title": "Utrecht: nieuwe fietsbrug", "place": "Utrecht",
+             "text": "Utrecht.\nIn Utrecht is vanochtend een nieuwe fietsbrug geopend."}
+    outro = {**outro, "text": "Dat was het nieuws. Tot het volgende uur."}
+    document["segments"] = [*segments, added, outro]
     path = tmp_path / "s.json"
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), "utf-8")
 
     result = build(path, load_config(overrides=overrides(cache, tmp_path / "out")))
 
     assert result.mp3 == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815.mp3"  # the script's moment
-    assert (result.speech.segments, result.speech.synthesised) == (8, 1)  # only the changed brief is new
+    # Spoken anew: the changed brief, the added brief and the new outro; the other six from the cache.
+    assert (result.speech.segments, result.speech.synthesised) == (9, 3)
     check_built(result.mp3, [(s["kind"], s["title"], s["text"]) for s in document["segments"]])
     written = json.loads(result.outputs.script_json.read_text("utf-8"))
     assert [(s["kind"], s["place"], s["text"]) for s in written["segments"]] == [
