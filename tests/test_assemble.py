@@ -20,6 +20,11 @@ from conftest import OFFLINE
 GOLDEN = Path(__file__).parent / "golden"
 
 
+def one_voice(reader: Reader) -> Voicing:
+    """One voice for everything."""
+    return Voicing(reader, reader)
+
+
 def script_of(page_path: Path, at: datetime, **kwargs):
     """The script as the offline voice reads it (its lexicon spells acronyms out)."""
     return make_script(page_path, load_config(overrides=OFFLINE), at=at, **kwargs)
@@ -105,7 +110,7 @@ def test_dropping_the_first_of_a_group_moves_its_dateline_on(at):
         sections=(Section((Story(("Eerste bericht met wat meer woorden erin.",), place="Zwolle", published=old),
                            Story(("Tweede bericht met wat meer woorden erin.",), place="Zwolle", published=new))),),
     )
-    voicing = Voicing.single(Reader(str, Pacing(chars_per_second=14.0)))
+    voicing = one_voice(Reader(str, Pacing(chars_per_second=14.0)))
     full = assemble(page, at, settings, voicing)
     cut = assemble(page, at, settings, voicing, max_seconds=full.estimated_seconds - 1)
     (brief,) = [s for s in cut.segments if s.kind is SegmentKind.BRIEF]
@@ -164,7 +169,7 @@ def test_sections_are_announced_and_keep_their_own_datelines(at):
                   Section((Story(("Ook Zwolle, maar elders gemeld.",), place="Zwolle"),
                            Story(("Een bericht uit Parijs.",), place="Parijs")), "Buitenland", "Het buitenland.")),
     )
-    voicing = Voicing.single(Reader(str, Pacing(chars_per_second=14.0)))
+    voicing = one_voice(Reader(str, Pacing(chars_per_second=14.0)))
     briefs = [s.text for s in assemble(page, at, settings, voicing).segments if s.kind is SegmentKind.BRIEF]
     assert briefs == [
         "Het binnenland.\nZwolle.\nEen bericht uit Zwolle.",

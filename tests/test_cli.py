@@ -35,7 +35,8 @@ def test_script_text_names_places_properly_cased():
 def test_script_json_shape():
     result = run("script", str(PAGES / "europa.txt"), *AT, "--format", "json")
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "at", "segments", "dropped", "dropped_text"}
+    assert set(data) == {"format", "version", "title", "at", "section", "segments", "dropped", "dropped_text"}
+    assert (data["format"], data["version"], data["section"]) == ("bulletin-script", 1, "Buitenland")
     assert data["at"] == "2026-11-27T08:15:00+01:00"
     for seg in data["segments"]:
         assert set(seg) == {"kind", "title", "place", "agencies", "published", "text"}

@@ -70,7 +70,7 @@ BAD_CONFIGS = [
     ("[gtts]\nconcurrent = \n", 6, "Invalid value (TOML syntax)."),
     ("[[sources]]\nname = \"a\"\n", 5, "[[sources]] number 1 has no location."),
     ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\nkind = \"html\"\n", 8,
-     "[[sources]] kind must be one of auto, page, rss, json, got 'html'."),
+     "[[sources]] kind must be one of auto, script, json, rss, page, got 'html'."),
     ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\nmax_items = -1\n", 8,
      "[[sources]] max_items must be at least 0, got -1."),
     ("[[sources]]\nname = \"a\"\nlocation = \"javascript:alert(1)\"\n", 7,

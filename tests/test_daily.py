@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulletin.cli import cli
-from bulletin.errors import SourceError
+from bulletin.errors import InputError, SourceError
 from bulletin.model import Page, Section, Story
 from bulletin.sources import SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
@@ -292,8 +292,9 @@ def test_html_is_reduced_to_clean_text(html, paragraphs):
 
 
 def test_not_a_feed_is_a_clear_error():
-    with pytest.raises(SourceError, match="no entries"):
+    with pytest.raises(InputError, match="no entries") as raised:
         parse_feed(b"<html><body>Geen feed</body></html>", AT, "stuk")
+    assert not isinstance(raised.value, SourceError)  # bad input (exit 1), not a source that failed (exit 4)
 
 
 def test_json_bulletin():
@@ -312,8 +313,9 @@ def test_json_bulletin():
     (b'{"lead": {"text": "x"}, "briefs": [{"text": "y", "published": "gisteren"}]}', "briefs\\[0\\].published"),
 ])
 def test_json_bulletin_errors(document, says):
-    with pytest.raises(SourceError, match=says):
+    with pytest.raises(InputError, match=says) as raised:
         parse_bulletin_json(document, AT, "regio")
+    assert not isinstance(raised.value, SourceError)
 
 
 def test_combine_announces_sections_and_drops_duplicates():

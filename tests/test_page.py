@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 
 from bulletin.errors import InputError
-from bulletin.sources import load_page, parse_page
+from bulletin.sources.encoding import read_text
+from bulletin.sources.page import parse_page
+
+
+def load_page(path, at):
+    """Read and parse a saved page file."""
+    return parse_page(read_text(path), at, name=str(path))
 
 
 def test_lead_and_briefs(page, at):

@@ -194,7 +194,7 @@ def cli(ctx: click.Context) -> None:
 def build(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
           output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool, then_publish: bool,
           base_url: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Build a bulletin MP3 from a saved news PAGE.
+    """Build a bulletin MP3 from a saved news PAGE (or a script, read as written).
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
     """
@@ -325,13 +325,39 @@ def init(path: Path, force: bool) -> None:
 @common_options
 def script(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
            fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Print the radio script for a saved news PAGE, without synthesising it."""
+    """Print the radio script for a saved news PAGE, without synthesising it (edit it, then build it)."""
     from bulletin import pipeline
     from bulletin.script.render import to_json, to_text
 
     config = _config(config_path, quiet, verbose, **_voice_overrides(engine, voice))
     result = pipeline.make_script(page, config, at=at, max_seconds=max_duration)
     click.echo(to_json(result) if fmt == "json" else to_text(result), nl=False)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--voice", metavar="NAME", help="Voice profile (default: the newsreader; see `bulletin voices`).")
+@click.option("--engine", type=click.Choice(["auto", *engine_names()]),
+              help="auto (default): Google when it answers, else offline; or one engine, strictly.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.mp3"),
+              show_default=True, help="Where to write the audio.")
+@click.option("--raw", is_flag=True, help="Speak TEXT as it is, without the voice's lexicons.")
+@common_options
+def say(text: str, voice: str | None, engine: str | None, output: Path, raw: bool, config_path: Path | None,
+        quiet: bool, verbose: int) -> None:
+    """Speak TEXT as a bulletin would: print it as prepared for the voice, write it mastered.
+
+    For checking a pronunciation (a lexicon entry) in seconds.
+    """
+    from bulletin import pipeline
+    from bulletin.audio.meter import duration_text
+
+    config = _config(config_path, quiet, verbose, **{"voice.engine": engine, "voice.newsreader": voice})
+    said = pipeline.say(text, config, output, raw=raw)
+    click.echo(said.text)
+    if not quiet:
+        click.echo(f"{said.path} · {duration_text(said.qa.duration)} · {said.qa.integrated:.1f} LUFS · "
+                   f"{said.engine} ({said.voice})")
 
 
 @cli.command()

@@ -25,9 +25,8 @@ from bulletin import config as cfg, pipeline
 from bulletin.config import Config
 from bulletin.errors import BulletinError, ConfigError, LockedError, SourceError
 from bulletin.fsutil import write_text
-from bulletin.model import Page
-from bulletin.sources import read_source
-from bulletin.sources.boilerplate import drop_boilerplate
+from bulletin.model import Page, Script
+from bulletin.sources import News
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
 from bulletin.audio.meter import duration_text
@@ -83,8 +82,10 @@ def folder_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def page_digest(page: Page) -> str:
+def page_digest(page: News) -> str:
     """What the news says (headlines, places, text), not when the page was scraped."""
+    if isinstance(page, Script):  # an edited script: what is read
+        return hashlib.sha256("\n".join(f"{s.kind}:{s.text}" for s in page.segments).encode()).hexdigest()
     parts = [page.lead.headline or "", page.lead.place or "", *page.lead.paragraphs]
     for section in page.sections:
         parts.append(section.announcement or "")
@@ -100,8 +101,9 @@ def _read_state(root: Path) -> dict[str, Any]:
         return {}
 
 
-def gather(config: Config, at: datetime) -> tuple[Page, list[SourceReport]]:
-    """Every configured source that can be read, combined; failures reported."""
+def gather(config: Config, at: datetime) -> tuple[News, list[SourceReport]]:
+    """Every configured source that can be read, combined; failures reported.
+    A script is a whole bulletin: it is read as it is, and only as the one source."""
     specs = cfg.sources(config)
     if not specs:
         raise ConfigError("no sources configured: add [[sources]] tables to bulletin.toml (see the README).")
@@ -109,12 +111,17 @@ def gather(config: Config, at: datetime) -> tuple[Page, list[SourceReport]]:
     pages, reports = [], []
     for spec in specs:
         try:
-            page = drop_boilerplate(read_source(spec, at, fetcher), cfg.boilerplate(config, spec), spec.name)
+            page = pipeline.read_spec(spec, config, at, fetcher)
         except BulletinError as exc:  # one bad source must not stop the bulletin
             log.warning("source %r failed: %s", spec.name, exc)
             reports.append(SourceReport(spec.name, False, str(exc)))
             continue
         reports.append(SourceReport(spec.name, True))
+        if isinstance(page, Script):
+            if len(specs) > 1:
+                raise ConfigError(f"source {spec.name!r} is a bulletin script, a whole bulletin: make it the only "
+                                  f"[[sources]] entry.")
+            return page, reports
         pages.append((page, spec.announce or None, spec.max_items))
     if not pages:
         failures = "; ".join(f"{r.name}: {r.error}" for r in reports)
@@ -134,7 +141,8 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
         if not force and state.get("digest") == digest:
             return DailyResult("unchanged", reports, last_mp3=state.get("mp3", ""),
                                seconds=time.perf_counter() - started)
-        built = pipeline.build_page(page, config, at=moment)
+        built = (pipeline.build_script(page, config) if isinstance(page, Script)
+                 else pipeline.build_page(page, config, at=moment))
         published = bool(config.get("publish", "base_url"))
         if published:
             pipeline.publish_folder(config)

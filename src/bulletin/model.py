@@ -73,6 +73,16 @@ class SegmentKind(StrEnum):
     BRIEF = "brief"
     OUTRO = "outro"
 
+    @property
+    def is_anchor(self) -> bool:
+        """Read by the anchor: the opening and the sign-off."""
+        return self in (SegmentKind.INTRO, SegmentKind.OUTRO)
+
+    @property
+    def is_story(self) -> bool:
+        """A news story (read by the newsreader, a chapter of the news)."""
+        return self in (SegmentKind.LEAD, SegmentKind.BRIEF)
+
 
 @dataclass(frozen=True)
 class Segment:

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,17 +19,19 @@ from bulletin.audio.timeline import chapters, cues
 from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
 from bulletin.casting import choose_cast
 from bulletin.config import Config
-from bulletin.errors import EngineError, QAError
+from bulletin.errors import EngineError, InputError, QAError
 from bulletin.fsutil import staged
-from bulletin.model import Page, Script
+from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
 from bulletin.publish import PublishResult, publish
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
+from bulletin.script.assemble import first_words
 from bulletin.script.clock import written_date
+from bulletin.script.fit import fit_script
 from bulletin.script.render import description, to_json, to_text, transcript
-from bulletin.sources import SourceSpec, read_source
+from bulletin.sources import News, SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate
 from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo, write_tags
@@ -41,6 +43,7 @@ from bulletin.voices import Cast, VoiceProfile
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
+Compose = Callable[[Cast], Script]  # the script as a cast reads it (their lexicons, their pace)
 
 
 @dataclass(frozen=True)
@@ -75,17 +78,32 @@ def _reader(profile: VoiceProfile) -> Reader:
     return Reader(Preparer(load_lexicon(profile.lexicons)), Pacing(profile.chars_per_second))
 
 
-def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds: float | None) -> Script:
+def _voicing(cast: Cast) -> Voicing:
     anchor = _reader(cast.anchor)
     newsreader = anchor if cast.newsreader == cast.anchor else _reader(cast.newsreader)
-    return assemble(page, at, cfg.script_settings(config), Voicing(anchor, newsreader), max_seconds=max_seconds)
+    return Voicing(anchor, newsreader)
 
 
-def read_news(location: Path | str, config: Config, at: datetime) -> Page:
-    """A page, feed or JSON bulletin from a file or an http(s) URL, without web boilerplate."""
-    spec = SourceSpec(name=str(location), location=str(location))
-    page = read_source(spec, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None)
-    return drop_boilerplate(page, cfg.boilerplate(config, _configured(spec, config)), spec.name)
+def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds: float | None) -> Script:
+    return assemble(page, at, cfg.script_settings(config), _voicing(cast), max_seconds=max_seconds)
+
+
+def _fit(script: Script, cast: Cast, config: Config, max_seconds: float | None) -> Script:
+    return fit_script(script, _voicing(cast), cfg.script_settings(config).gap_seconds, max_seconds)
+
+
+def read_spec(spec: SourceSpec, config: Config, at: datetime, fetcher: Fetcher | None) -> News:
+    """One source's news without web boilerplate (a script is taken as written)."""
+    news = read_source(spec, at, fetcher)
+    if isinstance(news, Script):
+        return news
+    return drop_boilerplate(news, cfg.boilerplate(config, spec), spec.name)
+
+
+def read_news(location: Path | str, config: Config, at: datetime) -> News:
+    """A page, feed, JSON bulletin or script from a file or an http(s) URL."""
+    spec = _configured(SourceSpec(name=str(location), location=str(location)), config)
+    return read_spec(spec, config, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None)
 
 
 def _configured(spec: SourceSpec, config: Config) -> SourceSpec:
@@ -95,12 +113,26 @@ def _configured(spec: SourceSpec, config: Config) -> SourceSpec:
     return next((s for s in cfg.sources(config) if s.location == where), spec)
 
 
+def _news(location: Path | str, config: Config, at: datetime | None) -> tuple[News, datetime]:
+    """The news at ``location`` and the bulletin's moment: ``at`` (default: now), but a
+    script is for its own moment unless ``at`` is given."""
+    moment = resolve_at(at, config)
+    news = read_news(location, config, moment)
+    if isinstance(news, Script):
+        news = replace(news, at=moment if at is not None else resolve_at(news.at, config))
+        return news, news.at
+    return news, moment
+
+
 def make_script(
     page: Path | str, config: Config, *, at: datetime | None = None, max_seconds: float | None = None
 ) -> Script:
-    """Read ``page`` and assemble its radio script for the configured voices, without audio."""
-    moment = resolve_at(at, config)
-    return _assemble(read_news(page, config, moment), moment, choose_cast(config).cast, config, max_seconds)
+    """Read ``page`` and assemble its radio script for the configured voices, without audio
+    (a script is taken as written, fitted to ``max_seconds``)."""
+    news, moment = _news(page, config, at)
+    if isinstance(news, Script):
+        return _fit(news, choose_cast(config).cast, config, max_seconds)
+    return _assemble(news, moment, choose_cast(config).cast, config, max_seconds)
 
 
 def build(
@@ -111,10 +143,11 @@ def build(
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one bulletin from a saved page, feed or JSON bulletin (file or URL)."""
-    moment = resolve_at(at, config)
-    return build_page(read_news(page, config, moment), config, at=moment, max_seconds=max_seconds,
-                      progress=progress)
+    """Build one bulletin from a saved page, feed, JSON bulletin or script (file or URL)."""
+    news, moment = _news(page, config, at)
+    if isinstance(news, Script):
+        return build_script(news, config, max_seconds=max_seconds, progress=progress)
+    return build_page(news, config, at=moment, max_seconds=max_seconds, progress=progress)
 
 
 @dataclass
@@ -143,11 +176,10 @@ class _Workshop:
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
         self.profiles = [main] + ([get_profile(ALEXA)] if alexa and main.name != ALEXA else [])
 
-    def voice(self, page: Page, at: datetime, cast: Cast, max_seconds: float | None,
-              paths: Mapping[str, Path]) -> _Voiced:
-        """Assemble the script for ``cast``, then render every profile's file from parts,
-        synthesising only the speech of parts that are not made yet."""
-        script = _assemble(page, at, cast, self.config, max_seconds)
+    def voice(self, compose: Compose, cast: Cast, paths: Mapping[str, Path]) -> _Voiced:
+        """Compose the script for ``cast``, then render the file of every profile in ``paths``
+        from parts, synthesising only the speech of parts that are not made yet."""
+        script = compose(cast)
         engines = {
             v.name: create_engine(v.engine, {**cfg.engine_options(self.config, v.engine), **v.options})
             for v in cast.profiles
@@ -166,7 +198,7 @@ class _Workshop:
 
             stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
 
-        rendered = self.renderer.render(plans, self.profiles, paths, speech_for)
+        rendered = self.renderer.render(plans, [p for p in self.profiles if p.name in paths], paths, speech_for)
         stats.cached = stats.segments - stats.synthesised
         return _Voiced(script, rendered, stats, engines, cast)
 
@@ -193,24 +225,40 @@ def build_page(
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one bulletin: MP3 with tags and chapters, script, transcripts, chapters,
+    """Build one bulletin from a page: its script assembled for the voices, then made."""
+    moment = resolve_at(at, config)
+    return _build(lambda cast: _assemble(page, moment, cast, config, max_seconds), page.section, moment, config,
+                  progress)
+
+
+def build_script(
+    script: Script, config: Config, *, max_seconds: float | None = None, progress: Progress | None = None
+) -> BuildResult:
+    """Build one bulletin from a script (an editor's) exactly as written, for its own moment;
+    with ``max_seconds``, its last briefs are left out until it fits."""
+    script = replace(script, at=resolve_at(script.at, config))
+    return _build(lambda cast: _fit(script, cast, config, max_seconds), script.section, script.at, config, progress)
+
+
+def _build(compose: Compose, section: str | None, moment: datetime, config: Config,
+           progress: Progress | None) -> BuildResult:
+    """Make one bulletin: MP3 with tags and chapters, script, transcripts, chapters,
     QA report, cover, Alexa rendition and episode manifest."""
     started = time.perf_counter()
-    moment = resolve_at(at, config)
     casting = choose_cast(config)
     workshop = _Workshop(config, progress)
     root = Path(config.get("output", "dir"))
-    out = Outputs.at(output_stem(root, moment, page.section, config.get("show", "title")))
+    out = Outputs.at(output_stem(root, moment, section, config.get("show", "title")))
     with staged(out.all()) as temps:
         tmp = Outputs(*temps)
         paths = {profile.name: tmp.mp3 if index == 0 else tmp.alexa for index, profile in enumerate(workshop.profiles)}
         try:
-            voiced = workshop.voice(page, moment, casting.cast, max_seconds, paths)
+            voiced = workshop.voice(compose, casting.cast, paths)
         except EngineError as exc:
             if casting.fallback is None:
                 raise
             log.warning("%s The whole bulletin is read by %s instead.", exc.reason, casting.fallback.newsreader.name)
-            voiced = workshop.voice(page, moment, casting.fallback, max_seconds, paths)
+            voiced = workshop.voice(compose, casting.fallback, paths)
         script, main = voiced.script, voiced.rendered[workshop.profiles[0].name]
         tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not main.qa.passed:
@@ -279,3 +327,52 @@ def publish_folder(config: Config) -> PublishResult:
         delete_old=config.get("publish", "delete_old_audio"),
     )
 
+
+# What `say` can write: what the renderer writes (MP3; a new output format is added there, then here).
+SAY_SUFFIXES = (".mp3",)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What `say` spoke and wrote."""
+
+    text: str  # as given to the engine
+    path: Path
+    qa: QAReport
+    engine: str
+    voice: str
+
+
+def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
+    """Speak ``text`` with the newsreader's voice, prepared with its lexicons (unless ``raw``),
+    mastered like a bulletin segment (without sounders) into ``path``. With engine ``auto``
+    the offline voice speaks when Google cannot, as in a build."""
+    if path.suffix.lower() not in SAY_SUFFIXES:
+        raise InputError(f"{path}: cannot write {path.suffix or 'this kind of'} audio yet; "
+                         f"name a {' or '.join(SAY_SUFFIXES)} file.")
+    if not text.strip():
+        raise InputError("nothing to say: give the text to speak.")
+    casting = choose_cast(config)
+    quiet = replace(config, values={**config.values, "sounders": {**config.values["sounders"], "enabled": False}})
+    try:
+        return _say(text, casting.cast.newsreader, quiet, path, raw)
+    except EngineError as exc:
+        if casting.fallback is None:
+            raise
+        log.warning("%s %s speaks instead.", exc.reason, casting.fallback.newsreader.name)
+        return _say(text, casting.fallback.newsreader, quiet, path, raw)
+
+
+def _say(text: str, voice: VoiceProfile, config: Config, path: Path, raw: bool) -> Said:
+    spoken = text.strip() if raw else _reader(voice).prepare(text.strip())
+    segment = Segment(SegmentKind.BRIEF, first_words(spoken), spoken, spoken)
+    workshop = _Workshop(config, None)
+    main = workshop.profiles[0]
+    script = Script(text, resolve_at(None, config), (segment,))
+    with staged([path]) as (temp,):
+        voiced = workshop.voice(lambda _cast: script, Cast(voice, voice), {main.name: temp})
+    rendered = voiced.rendered[main.name]
+    if not rendered.qa.passed:
+        log.warning("%s misses the %s profile: %s.", path, main.name, "; ".join(rendered.qa.problems))
+    engine = next(iter(voiced.engines.values()))
+    return Said(spoken, path, rendered.qa, f"{engine.name} {engine.version}", voice.name)

@@ -113,9 +113,6 @@ def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> Voic
     return (preferred or candidates)[0]
 
 
-ANCHOR_KINDS = frozenset({SegmentKind.INTRO, SegmentKind.OUTRO})
-
-
 @dataclass(frozen=True)
 class Cast:
     """Who speaks: the anchor opens and closes, the newsreader reads the stories."""
@@ -125,7 +122,7 @@ class Cast:
 
     def voice(self, kind: SegmentKind) -> VoiceProfile:
         """The voice of a segment of ``kind``."""
-        return self.anchor if kind in ANCHOR_KINDS else self.newsreader
+        return self.anchor if kind.is_anchor else self.newsreader
 
     @property
     def profiles(self) -> tuple[VoiceProfile, ...]:

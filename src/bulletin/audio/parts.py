@@ -40,7 +40,6 @@ MAGIC = b"BLTNPRT1"
 SUFFIX = ".part"
 # Elements are levelled to this before mastering; only differences matter.
 REFERENCE_LUFS = -20.0
-STORY_KINDS = frozenset({SegmentKind.LEAD, SegmentKind.BRIEF})
 SAMPLES_PER_FRAME = 1152  # MPEG-1 Layer III
 # LAME's encoder delay (576) plus the MP3 decoder's (529): silence before each part's audio.
 ENCODER_DELAY = 1105
@@ -126,7 +125,7 @@ def plan_parts(kinds: Sequence[SegmentKind], speech_keys: Sequence[str], setting
             before = (Element(sounder="intro"), Element(ms=gaps.after_sting_ms))
         if following is None:
             after = (Element(ms=gaps.after_sting_ms), Element(sounder="outro")) if sounders.enabled else ()
-        elif sounders.enabled and kind in STORY_KINDS and following in STORY_KINDS:
+        elif sounders.enabled and kind.is_story and following.is_story:
             after = (Element(ms=gaps.around_sounder_ms), Element(sounder="between"), Element(ms=gaps.around_sounder_ms))
         else:
             after = (Element(ms=gaps.after(kind, following)),)

@@ -22,10 +22,9 @@ from bulletin.errors import ConfigError, ScriptError
 from bulletin.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
 from bulletin.script import sentences
 from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
-from bulletin.script.estimate import Pacing
+from bulletin.script.estimate import Pacing, read_seconds
 
 Prepare = Callable[[str], str]
-ANCHOR_KINDS = frozenset({SegmentKind.INTRO, SegmentKind.OUTRO})
 
 INTRO_TITLE = "Opening"
 OUTRO_TITLE = "Afsluiting"
@@ -66,14 +65,9 @@ class Voicing:
     anchor: Reader
     newsreader: Reader
 
-    @classmethod
-    def single(cls, reader: Reader) -> Voicing:
-        """One voice for everything."""
-        return cls(reader, reader)
-
     def reader(self, kind: SegmentKind) -> Reader:
         """The reader of a segment of ``kind``."""
-        return self.anchor if kind in ANCHOR_KINDS else self.newsreader
+        return self.anchor if kind.is_anchor else self.newsreader
 
 
 def first_sentence(text: str) -> str:
@@ -238,8 +232,7 @@ def assemble(
     pacing = voicing.newsreader.pacing  # dropped items are stories
 
     def length(segs: list[Segment]) -> float:
-        speech = sum(voicing.reader(s.kind).pacing.seconds(s.text) for s in segs)
-        return speech + max(len(segs) - 1, 0) * settings.gap_seconds
+        return read_seconds(((voicing.reader(s.kind).pacing, s.text) for s in segs), settings.gap_seconds)
 
     while max_seconds is not None and length(segments) > max_seconds:
         if briefs:

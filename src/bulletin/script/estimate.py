@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bulletin.script import sentences
@@ -31,3 +32,9 @@ class Pacing:
             + stops * self.sentence_pause
             + clauses * self.clause_pause
         )
+
+
+def read_seconds(spoken: Iterable[tuple[Pacing, str]], gap_seconds: float) -> float:
+    """Estimated length of texts read one after another (each at its pace), a gap between each."""
+    items = list(spoken)
+    return sum(pacing.seconds(text) for pacing, text in items) + max(len(items) - 1, 0) * gap_seconds

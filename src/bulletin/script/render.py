@@ -1,4 +1,8 @@
-"""A script as plain text for people and as JSON for programs."""
+"""A script as plain text for people and as JSON for programs.
+
+Both can be read back (see :mod:`bulletin.sources.script`), so an editor can
+change a script and build exactly that.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from typing import Any
 from bulletin.model import Dropped, Script, Segment
 
 RULE = "-" * 60
+SCRIPT_FORMAT = "bulletin-script"  # the JSON's "format", so it is known as a script
+SCRIPT_VERSION = 1  # the JSON's "version"; raised when a reader could misread the shape
+# Lines before the first segment in the text that name the bulletin's moment and section.
+AT_FIELD = "at"
+SECTION_FIELD = "section"
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -39,10 +48,14 @@ def dropped_dict(item: Dropped) -> dict[str, Any]:
 
 
 def to_dict(script: Script) -> dict[str, Any]:
-    """``{"title", "at", "segments": [...], "dropped": [...], "dropped_text": [...]}``."""
+    """``{"format", "version", "title", "at", "section", "segments": [...], "dropped": [...],
+    "dropped_text": [...]}``."""
     return {
+        "format": SCRIPT_FORMAT,
+        "version": SCRIPT_VERSION,
         "title": script.title,
         "at": script.at.isoformat(timespec="seconds"),
+        "section": script.section,
         "segments": [segment_dict(s) for s in script.segments],
         "dropped": [dropped_dict(d) for d in script.dropped],
         "dropped_text": [
@@ -58,7 +71,9 @@ def to_json(script: Script) -> str:
 
 def to_text(script: Script) -> str:
     """The script as a newsreader would have it on paper."""
-    lines = [script.title, f"~{script.estimated_seconds:.0f} s, {len(script.segments)} segments", ""]
+    lines = [script.title, f"{AT_FIELD}: {script.at.isoformat(timespec='seconds')}"]
+    lines += [f"{SECTION_FIELD}: {script.section}"] if script.section else []
+    lines += [f"~{script.estimated_seconds:.0f} s, {len(script.segments)} segments", ""]
     for number, seg in enumerate(script.segments, 1):
         lines += [f"[{number}] {seg.kind.value.upper()}: {seg.title}", seg.text, ""]
     if script.dropped:
@@ -69,7 +84,7 @@ def to_text(script: Script) -> str:
 
 def description(script: Script) -> str:
     """One paragraph for tags and feeds: the title and the stories it covers."""
-    stories = [s.title for s in script.segments if s.kind.value in ("lead", "brief")]
+    stories = [s.title for s in script.segments if s.kind.is_story]
     return f"{script.title}. " + " · ".join(stories)
 
 

@@ -1,26 +1,39 @@
-"""Sources: where news comes from, read into the :class:`~bulletin.model.Page` model.
+"""Sources: where news comes from, read into a :class:`~bulletin.model.Page`
+(news to write a script from) or a :class:`~bulletin.model.Script` (a script
+an editor has checked, to be read as written).
 
-A source is a saved page (the text format), an RSS or Atom feed, or a JSON
-bulletin, from a file or an http(s) URL.
+A source is a saved page (the text format), an RSS or Atom feed, a JSON
+bulletin or a bulletin script, from a file or an http(s) URL. Each kind is a
+reader module in the registry below with ``sniff(data, location) -> bool``
+(does this look like mine?, for ``kind = "auto"``) and
+``read(data, at, name) -> Page | Script``; a new kind is one module and one
+line here. A reader raises InputError for data it cannot use, whatever its
+location; only fetching raises SourceError.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from types import ModuleType
 
 from bulletin.errors import ConfigError, SourceError
-from bulletin.model import Page
-from bulletin.sources.bulletinjson import parse_bulletin_json
-from bulletin.sources.encoding import decode, read_bytes, read_text
+from bulletin.model import Page, Script
+from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
-from bulletin.sources.page import parse_page
-from bulletin.sources.rss import parse_feed
 
-KINDS = ("auto", "page", "rss", "json")
-FEED_SUFFIXES = (".xml", ".rss", ".atom")
-FEED_START = (b"<?xml", b"<rss", b"<feed", b"<rdf")
+AUTO = "auto"
+# kind -> reader module, in the order ``auto`` asks them; the last takes anything.
+READERS: dict[str, str] = {
+    "script": "bulletin.sources.script",
+    "json": "bulletin.sources.bulletinjson",
+    "rss": "bulletin.sources.rss",
+    "page": "bulletin.sources.page",
+}
+KINDS = (AUTO, *READERS)
+
+News = Page | Script  # what a source holds
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,7 @@ class SourceSpec:
 
     name: str
     location: str  # a file path or an http(s) URL
-    kind: str = "auto"
+    kind: str = AUTO
     announce: str = ""  # spoken before this source's stories when there are several
     max_items: int = 0  # 0: all
     drop: tuple[str, ...] = ()  # regular expressions: a sentence one is found in is not read
@@ -44,19 +57,17 @@ class SourceSpec:
         return self.location.lower().startswith(("http://", "https://"))
 
 
-def _kind(spec: SourceSpec, data: bytes) -> str:
-    if spec.kind != "auto":
-        return spec.kind
-    path = spec.location.lower().split("?", 1)[0]
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:64].lower()
-    if path.endswith(".json") or head.startswith((b"{", b"[")):
-        return "json"
-    if path.endswith(FEED_SUFFIXES) or head.startswith(FEED_START):
-        return "rss"
-    return "page"
+def reader(kind: str) -> ModuleType:
+    """The reader module of a source kind (imported when first asked for)."""
+    return importlib.import_module(READERS[kind])
 
 
-def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None) -> Page:
+def sniff(data: bytes, location: str) -> str:
+    """The kind of source ``data`` (from ``location``) looks like."""
+    return next(kind for kind in READERS if reader(kind).sniff(data, location))
+
+
+def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None) -> News:
     """Fetch (or read) and parse one source; SourceError or InputError says why not."""
     if spec.remote:
         if fetcher is None:
@@ -64,17 +75,9 @@ def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None) 
         data = fetcher.get(spec.location).data
     else:
         data = read_bytes(spec.location)
-    kind = _kind(spec, data)
-    if kind == "rss":
-        return parse_feed(data, at, spec.name)
-    if kind == "json":
-        return parse_bulletin_json(data, at, spec.name)
-    return parse_page(decode(data, spec.location), at, name=spec.location)
+    kind = sniff(data, spec.location) if spec.kind == AUTO else spec.kind
+    news: News = reader(kind).read(data, at, spec.location)  # messages name the file or URL
+    return news
 
 
-def load_page(path: str | Path, at: datetime) -> Page:
-    """Read and parse a saved news page file."""
-    return parse_page(read_text(path), at, name=str(path))
-
-
-__all__ = ["SourceSpec", "load_page", "parse_page", "read_source", "read_text"]
+__all__ = ["KINDS", "READERS", "News", "SourceSpec", "read_source", "sniff"]

@@ -18,25 +18,26 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bulletin.errors import SourceError
+from bulletin.errors import InputError
 from bulletin.model import Page, Section, Story
+from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.places import case_place
 
 
 def _story(data: Any, where: str, name: str, zone: Any) -> Story:
     if not isinstance(data, dict):
-        raise SourceError(f"{name}: {where} must be an object with text.")
+        raise InputError(f"{name}: {where} must be an object with text.")
     paragraphs = data.get("paragraphs")
     if paragraphs is None:
         text = data.get("text")
         paragraphs = [p.strip() for p in str(text).split("\n") if p.strip()] if text else []
     if not isinstance(paragraphs, list) or not paragraphs or not all(isinstance(p, str) for p in paragraphs):
-        raise SourceError(f"{name}: {where} needs \"text\" or a list of \"paragraphs\".")
+        raise InputError(f"{name}: {where} needs \"text\" or a list of \"paragraphs\".")
     published = data.get("published")
     try:
         moment = datetime.fromisoformat(published) if published else None
     except (TypeError, ValueError):
-        raise SourceError(f"{name}: {where}.published {published!r} is not an ISO-8601 time.") from None
+        raise InputError(f"{name}: {where}.published {published!r} is not an ISO-8601 time.") from None
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     agencies = data.get("agencies", [])
@@ -54,13 +55,21 @@ def parse_bulletin_json(data: bytes, at: datetime, name: str) -> Page:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise SourceError(f"{name}: not valid JSON ({exc}).") from None
+        raise InputError(f"{name}: not valid JSON ({exc}).") from None
     if not isinstance(document, dict) or "lead" not in document:
-        raise SourceError(f"{name}: a JSON bulletin needs a \"lead\" object (see the README).")
+        raise InputError(f"{name}: a JSON bulletin needs a \"lead\" object (see the README).")
     lead = _story(document["lead"], "lead", name, at.tzinfo)
     briefs = document.get("briefs", [])
     if not isinstance(briefs, list):
-        raise SourceError(f"{name}: \"briefs\" must be a list.")
+        raise InputError(f"{name}: \"briefs\" must be a list.")
     stories = tuple(_story(b, f"briefs[{i}]", name, at.tzinfo) for i, b in enumerate(briefs))
     section = document.get("section") or None
     return Page(lead=lead, sections=(Section(stories, section),) if stories or section else ())
+
+
+def sniff(data: bytes, location: str) -> bool:
+    """A ``.json`` file, or data that opens like JSON."""
+    return path_part(location).endswith(".json") or opening(data).startswith((b"{", b"["))
+
+
+read = parse_bulletin_json

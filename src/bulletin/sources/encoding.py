@@ -22,6 +22,7 @@ FALLBACK_ENCODING = "cp1252"
 MAX_CONTROL_SHARE = 0.05
 ALLOWED_CONTROLS = frozenset("\n\r\t\f")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+OPENING_BYTES = 64  # enough to tell JSON, XML and text apart
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -35,6 +36,16 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(f"{path} is a directory; give the path of a saved news page.") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
+
+
+def opening(data: bytes) -> bytes:
+    """The first bytes of ``data`` after a BOM and white space, lower-cased, for sniffing its kind."""
+    return data.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:OPENING_BYTES].lower()
+
+
+def path_part(location: str) -> str:
+    """A file path or URL without its query, lower-cased, for judging its suffix."""
+    return location.lower().split("?", 1)[0]
 
 
 def read_text(path: str | Path) -> str:

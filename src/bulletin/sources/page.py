@@ -22,6 +22,7 @@ from datetime import datetime
 
 from bulletin.errors import InputError
 from bulletin.model import Page, Section, Story
+from bulletin.sources.encoding import decode
 from bulletin.sources.places import case_place
 from bulletin.sources.timelabels import match_label, resolve_label
 
@@ -139,3 +140,13 @@ def parse_page(text: str, at: datetime, name: str = "page") -> Page:
         raise InputError(f"{name}: the {what} has no story text under it.")
     kept = tuple(b for b in briefs if b.paragraphs)
     return Page(lead=lead, sections=(Section(kept, section),) if kept or section else ())
+
+
+def sniff(data: bytes, location: str) -> bool:
+    """Any text may be a saved page: the kind tried last."""
+    return True
+
+
+def read(data: bytes, at: datetime, name: str) -> Page:
+    """A saved page's bytes, decoded and parsed."""
+    return parse_page(decode(data, name), at, name=name)

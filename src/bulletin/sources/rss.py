@@ -12,9 +12,10 @@ from datetime import datetime, timezone, tzinfo
 from html.parser import HTMLParser
 from typing import Any
 
-from bulletin.errors import SourceError
+from bulletin.errors import InputError
 from bulletin.model import DroppedText, Page, Section, Story
 from bulletin.sources.boilerplate import story_label
+from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.page import parse_dateline
 
 BLOCK_TAGS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote tr section article".split())
@@ -27,6 +28,8 @@ LINK_TAGS = frozenset({"a"})
 EMPHASIS_TAGS = frozenset("em i small".split())
 # A closing paragraph all in italics this short is an editor's note or a credit.
 NOTE_MAX_WORDS = 30
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
+FEED_START = (b"<?xml", b"<rss", b"<feed", b"<rdf")
 BRIEF_MAX_SENTENCES = 3  # a brief is brief: the first sentences of a long summary
 
 
@@ -170,12 +173,20 @@ def parse_feed(data: bytes, at: datetime, name: str) -> Page:
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = f" ({parsed.bozo_exception})" if parsed.get("bozo") else ""
-        raise SourceError(f"{name}: no entries in this RSS or Atom feed{reason}.")
+        raise InputError(f"{name}: no entries in this RSS or Atom feed{reason}.")
     read = [_story(e, at.tzinfo, i == 0, name) for i, e in enumerate(parsed.entries)]
     stories = [story for story, _ in read if story]
     aside = tuple(d for _, dropped in read for d in dropped)
     if not stories:
-        raise SourceError(f"{name}: the feed's entries have no text.")
+        raise InputError(f"{name}: the feed's entries have no text.")
     title = parsed.feed.get("title") or None
     sections = (Section(tuple(stories[1:]), title),) if len(stories) > 1 else ()
     return Page(lead=stories[0], sections=sections, dropped_text=aside)
+
+
+def sniff(data: bytes, location: str) -> bool:
+    """A feed's file name, or data that opens like XML."""
+    return path_part(location).endswith(FEED_SUFFIXES) or opening(data).startswith(FEED_START)
+
+
+read = parse_feed

@@ -1,0 +1,35 @@
+"""A script written (or edited) beforehand, made ready to read: its length
+estimated for the voices that read it and, with a maximum, its last briefs
+left out until it fits. Nothing else changes: the text is read as written."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bulletin.errors import ScriptError
+from bulletin.model import Dropped, Script, Segment, SegmentKind
+from bulletin.script.assemble import Voicing
+from bulletin.script.estimate import read_seconds
+
+
+def _length(segments: list[Segment], voicing: Voicing, gap_seconds: float) -> float:
+    return read_seconds(((voicing.reader(s.kind).pacing, s.text) for s in segments), gap_seconds)
+
+
+def fit_script(script: Script, voicing: Voicing, gap_seconds: float, max_seconds: float | None = None) -> Script:
+    """``script`` with its estimated length; with ``max_seconds``, its briefs dropped
+    from the end (the editor's order is the order of importance) until it fits."""
+    segments = list(script.segments)
+    dropped: list[Dropped] = []
+    while max_seconds is not None and _length(segments, voicing, gap_seconds) > max_seconds:
+        last = next((i for i in reversed(range(len(segments))) if segments[i].kind is SegmentKind.BRIEF), None)
+        if last is None:
+            raise ScriptError(
+                f"without its briefs the script still takes about {_length(segments, voicing, gap_seconds):.0f} s, "
+                f"more than --max-duration {max_seconds:g}; allow more time or shorten the text."
+            )
+        brief = segments.pop(last)
+        seconds = voicing.reader(brief.kind).pacing.seconds(brief.text)
+        dropped.append(Dropped("brief", brief.title, brief.place, brief.published, round(seconds, 1)))
+    return replace(script, segments=tuple(segments), dropped=(*script.dropped, *dropped),
+                   estimated_seconds=round(_length(segments, voicing, gap_seconds), 1))

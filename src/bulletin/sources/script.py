@@ -1,0 +1,250 @@
+"""A bulletin script read back, as an editor left it: the JSON of
+``bulletin script --format json`` or its plain text (``bulletin script``, the
+``.txt`` beside every bulletin).
+
+Segments are read exactly as written, in the order given: their text is
+already speech, so it is neither prepared again nor reordered. The text
+form is::
+
+    Nieuwsbulletin – vrijdag 27 november 2026, 08:15      <- the title
+    at: 2026-11-27T08:15:00+01:00                          <- optional
+    section: Buitenland                                    <- optional
+
+    [1] INTRO: Opening                                     <- [n] KIND: title
+    Goedemorgen, het is kwart over acht.                   <- the spoken lines
+
+Any other line before the first segment (the length estimate) is ignored, as
+are the numbers in the headers (the order in the file is the order read);
+what follows a line of dashes is the list of left-out stories.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bulletin.errors import InputError
+from bulletin.model import Dropped, Script, Segment, SegmentKind
+from bulletin.script.assemble import first_words
+from bulletin.script.render import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
+from bulletin.sources.encoding import decode, opening
+
+log = logging.getLogger(__name__)
+
+HEADER = re.compile(r"^\[(?P<number>\d+)\]\s*(?P<kind>[^\s:\]]+)\s*:\s*(?P<title>.*)$")
+DROPPED_LINE = re.compile(r"^- (?P<kind>\w+): (?P<title>.*) \(~(?P<seconds>\d+(?:\.\d+)?) s\)$")
+FIELD_LINE = re.compile(r"^(?P<field>\w+):\s*(?P<value>.*)$")
+SNIFF_BYTES = 4096  # a text script's first segment header comes within this
+TEXT_HEADER_BYTES = re.compile(rb"^\[\d+\] ?[A-Za-z]+ ?:", re.MULTILINE)
+SEGMENT_KEYS = frozenset({"kind", "title", "place", "agencies", "published", "text"})
+KINDS = ", ".join(k.value for k in SegmentKind)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """One segment as written, before it is checked."""
+
+    kind: Any
+    text: Any
+    title: Any
+    place: Any
+    agencies: Any
+    published: Any
+    where: Callable[[str], str]  # field -> where it is, for messages
+
+
+class _Problem(Exception):
+    """A mistake in the script; :func:`read` adds the file's name and raises InputError."""
+
+
+def _json_document(data: bytes) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def sniff(data: bytes, location: str) -> bool:
+    """JSON marked as a script (or with segments and no lead), or text with segment headers."""
+    if opening(data).startswith(b"{"):
+        document = _json_document(data)
+        return isinstance(document, dict) and (
+            document.get("format") == SCRIPT_FORMAT or ("segments" in document and "lead" not in document))
+    return TEXT_HEADER_BYTES.search(data.lstrip(b"\xef\xbb\xbf")[:SNIFF_BYTES]) is not None
+
+
+def read(data: bytes, at: datetime, name: str) -> Script:
+    """The script in ``data`` (JSON or text); ``at`` when it does not say when it is for."""
+    try:
+        if opening(data).startswith(b"{"):
+            return _from_json(data, at, name)
+        return _from_text(decode(data, name), at, name)
+    except _Problem as problem:
+        raise InputError(f"{name}: {problem}") from None
+
+
+# --- checks shared by both forms ---------------------------------------------------
+
+
+def _moment(value: Any, where: str, at: datetime) -> datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _Problem(f"{where}: {value!r} is not an ISO-8601 time such as 2026-11-27T08:15.") from None
+    return moment.replace(tzinfo=at.tzinfo) if moment.tzinfo is None else moment
+
+
+def _optional_text(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Problem(f"{where}: must be text or null, got {value!r}.")
+    return value.strip() or None
+
+
+def _segment(draft: _Draft, at: datetime) -> Segment:
+    try:
+        kind = SegmentKind(str(draft.kind).strip().lower())
+    except ValueError:
+        raise _Problem(f"{draft.where('kind')}: {draft.kind!r} is not a kind; use one of {KINDS}.") from None
+    if not isinstance(draft.text, str):
+        raise _Problem(f"{draft.where('text')}: must be text, got {draft.text!r}.")
+    lines = [line.strip() for line in draft.text.split("\n")]
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        raise _Problem(f"{draft.where('text')}: empty; write what is to be read, or delete the segment.")
+    agencies = draft.agencies if draft.agencies is not None else []
+    if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
+        raise _Problem(f"{draft.where('agencies')}: must be a list of names, got {agencies!r}.")
+    return Segment(
+        kind=kind,
+        title=_optional_text(draft.title, draft.where("title")) or first_words(text),
+        text=text,
+        written=text,  # a script holds only the spoken text, so the transcript is that text
+        place=_optional_text(draft.place, draft.where("place")),
+        agencies=tuple(agencies),
+        published=_moment(draft.published, draft.where("published"), at),
+    )
+
+
+def _segments(drafts: Sequence[_Draft], at: datetime, name: str) -> tuple[Segment, ...]:
+    """Every segment checked; intro first and outro last if there are any."""
+    segments = tuple(_segment(d, at) for d in drafts)
+    for index, (draft, segment) in enumerate(zip(drafts, segments, strict=True)):
+        if segment.kind is SegmentKind.INTRO and index != 0:
+            raise _Problem(f"{draft.where('kind')}: an intro opens the bulletin; move it to the top or make it a brief.")
+        if segment.kind is SegmentKind.OUTRO and index != len(segments) - 1:
+            raise _Problem(f"{draft.where('kind')}: an outro closes the bulletin; move it to the end or make it a "
+                           f"brief.")
+    if not any(s.kind.is_story for s in segments):
+        raise _Problem("segments: no lead or brief; a bulletin needs at least one story.")
+    if segments[0].kind is not SegmentKind.INTRO:
+        log.warning("%s has no intro; the bulletin opens with its first story.", name)
+    if segments[-1].kind is not SegmentKind.OUTRO:
+        log.warning("%s has no outro; the bulletin ends without a sign-off.", name)
+    return segments
+
+
+# --- JSON --------------------------------------------------------------------------
+
+
+def _dropped(items: Any, at: datetime) -> tuple[Dropped, ...]:
+    if not isinstance(items, list):
+        raise _Problem(f"dropped: must be a list, got {items!r}.")
+    out = []
+    for index, item in enumerate(items):
+        where = f"dropped[{index}]"
+        if not isinstance(item, dict):
+            raise _Problem(f"{where}: must be an object with kind and title.")
+        seconds = item.get("estimated_seconds", 0.0)
+        if not isinstance(seconds, int | float):
+            raise _Problem(f"{where}.estimated_seconds: must be a number, got {seconds!r}.")
+        out.append(Dropped(str(item.get("kind", "brief")), str(item.get("title", "")),
+                           _optional_text(item.get("place"), f"{where}.place"),
+                           _moment(item.get("published"), f"{where}.published", at), float(seconds)))
+    return tuple(out)
+
+
+def _json_draft(index: int, item: Any) -> _Draft:
+    def where(field: str) -> str:
+        return f"segments[{index}].{field}"
+
+    if not isinstance(item, dict):
+        raise _Problem(f"segments[{index}]: must be an object with kind and text.")
+    unknown = sorted(set(item) - SEGMENT_KEYS)
+    if unknown:
+        raise _Problem(f"{where(unknown[0])}: unknown key; a segment has {', '.join(sorted(SEGMENT_KEYS))}.")
+    for required in ("kind", "text"):
+        if required not in item:
+            raise _Problem(f"{where(required)}: missing.")
+    return _Draft(item["kind"], item["text"], item.get("title"), item.get("place"), item.get("agencies"),
+                  item.get("published"), where)
+
+
+def _from_json(data: bytes, at: datetime, name: str) -> Script:
+    document = _json_document(data)
+    if not isinstance(document, dict):
+        raise _Problem("not a valid JSON object; check it with a JSON validator.")
+    if document.get("format") != SCRIPT_FORMAT:
+        raise _Problem(f"format: {document.get('format')!r}, expected {SCRIPT_FORMAT!r} (as `bulletin script "
+                       f"--format json` writes it).")
+    if document.get("version") != SCRIPT_VERSION:
+        raise _Problem(f"version: {document.get('version')!r} is not one this bulletin reads ({SCRIPT_VERSION}); "
+                       f"make the script again with `bulletin script --format json`.")
+    title = _optional_text(document.get("title"), "title")
+    if not title:
+        raise _Problem("title: missing; give the bulletin a title.")
+    items = document.get("segments")
+    if not isinstance(items, list) or not items:
+        raise _Problem("segments: must be a list of segments, at least one story.")
+    moment = _moment(document.get("at"), "at", at) or at
+    return Script(
+        title=title,
+        at=moment,
+        segments=_segments([_json_draft(i, item) for i, item in enumerate(items)], moment, name),
+        section=_optional_text(document.get("section"), "section"),
+        dropped=_dropped(document.get("dropped", []), moment),
+    )
+
+
+# --- text --------------------------------------------------------------------------
+
+
+def _text_dropped(lines: Sequence[str]) -> tuple[Dropped, ...]:
+    found = (DROPPED_LINE.match(line) for line in lines)
+    return tuple(Dropped(m["kind"], m["title"], None, None, float(m["seconds"])) for m in found if m)
+
+
+def _from_text(text: str, at: datetime, name: str) -> Script:
+    lines = [line.strip() for line in text.split("\n")]
+    rule = lines.index(RULE) if RULE in lines else len(lines)
+    body, tail = lines[:rule], lines[rule + 1:]
+    headers = [(number, m) for number, line in enumerate(body) if (m := HEADER.match(line))]
+    preamble = [line for line in body[:headers[0][0] if headers else len(body)] if line]
+    if not preamble:
+        raise _Problem("line 1: the first line is the bulletin's title, then the segments ([1] INTRO: Opening).")
+    if not headers:
+        raise _Problem("no segments: each starts with a line [n] KIND: title, then the lines to read.")
+    fields = {m["field"]: m["value"].strip() for line in preamble[1:] if (m := FIELD_LINE.match(line))}
+    moment = _moment(fields.get(AT_FIELD), AT_FIELD, at) or at
+    drafts = []
+    for (start, header), end in zip(headers, [n for n, _ in headers[1:]] + [len(body)], strict=True):
+        def where(field: str, line: int = start + 1, label: str = f"[{header['number']}] {header['kind']}") -> str:
+            return f"line {line} ({label}) {field}"
+
+        drafts.append(_Draft(header["kind"], "\n".join(body[start + 1:end]), header["title"], None, None, None,
+                             where))
+    return Script(
+        title=preamble[0],
+        at=moment,
+        segments=_segments(drafts, moment, name),
+        section=fields.get(SECTION_FIELD) or None,
+        dropped=_text_dropped(tail),
+    )

@@ -1,0 +1,344 @@
+"""Editorial control: a script printed, edited by hand and built exactly as written,
+read back with other tools (mutagen, webvtt-py, ffmpeg); `bulletin say` for readings."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import requests
+import webvtt
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+
+from bulletin.cli import cli
+from bulletin.config import load_config
+from bulletin.pipeline import build
+from bulletin.sources import SourceSpec, read_source, sniff
+from conftest import AMSTERDAM, OFFLINE, PAGES, decode, ffmpeg, lufs
+
+AT = "2026-11-27T08:15"
+EUROPA = PAGES / "europa.txt"
+CHANGED = ("een half jaar", "drie maanden")  # one sentence of the first brief, changed by the editor
+RATE = 44100
+WARSCHAU = ("[3] BRIEF: Warschau: Polen verlengt de controles aan de grens…\nWarschau.\n"
+            "Polen verlengt de controles aan de grens met Duitsland met een half jaar.")
+
+
+def run(*args: str):
+    try:  # click < 8.2 mixes stderr into output unless told not to
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(cli, [str(a) for a in args])
+
+
+def printed_script(fmt: str) -> str:
+    result = run("script", EUROPA, "--at", AT, "--engine", "espeak", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """A segment cache holding the machine's bulletin for europa.txt, as the first build left it."""
+    root = tmp_path_factory.mktemp("cache")
+    first = build(EUROPA, load_config(overrides=overrides(root, root / "out")), at=moment())
+    assert first.speech.synthesised == len(first.script.segments) == 9  # cold: everything spoken
+    return root
+
+
+def moment() -> datetime:
+    return datetime.fromisoformat(AT).replace(tzinfo=AMSTERDAM)
+
+
+def overrides(cache_dir: Path, out: Path) -> dict[str, object]:
+    return {**OFFLINE, "sounders.enabled": False, "cache.dir": str(cache_dir), "output.dir": str(out)}
+
+
+def edit(segments: list, change: tuple[str, str]) -> list:
+    """What an editor does: delete one brief, change one sentence, swap two briefs."""
+    intro, lead, first, second, _third, fourth, fifth, sixth, outro = segments
+    assert change[0] in text_of(first)
+    first = replace_text(first, change)
+    return [intro, lead, first, second, fifth, fourth, sixth, outro]  # third deleted, fourth and fifth swapped
+
+
+def text_of(segment) -> str:
+    return segment["text"] if isinstance(segment, dict) else segment.split("\n", 1)[1]
+
+
+def replace_text(segment, change: tuple[str, str]):
+    if isinstance(segment, dict):
+        return {**segment, "text": segment["text"].replace(*change)}
+    return segment.replace(*change)
+
+
+def check_built(mp3: Path, expected: list[tuple[str, str, str]]) -> None:
+    """The MP3 and its sidecars follow ``expected`` (kind, title, text) exactly, in order."""
+    titles = [title for _, title, _ in expected]
+    texts = [text for _, _, text in expected]
+    tags = ID3(str(mp3))
+    assert str(tags["USLT::dut"]) == "\n\n".join(texts) + "\n"
+    (toc,) = tags.getall("CTOC")
+    chaps = {c.element_id: c for c in tags.getall("CHAP")}
+    assert [str(chaps[i].sub_frames["TIT2"]) for i in toc.child_element_ids] == titles
+    meta = subprocess.run([ffmpeg(), "-v", "error", "-i", str(mp3), "-f", "ffmetadata", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert re.findall(r"^title=(.*)$", meta.split("[CHAPTER]", 1)[1], re.MULTILINE) == titles
+    # Captions wrap lines (also after a hyphen), so the characters are compared, in order.
+    cues = "".join("".join(c.text.split()) for c in webvtt.read(str(mp3.with_suffix(".vtt"))))
+    assert cues == "".join("".join(t.split()) for t in texts)
+    sidecar = mp3.with_suffix(".txt").read_text("utf-8")
+    blocks = [f"[{n}] {kind.upper()}: {title}\n{text}\n" for n, (kind, title, text) in enumerate(expected, 1)]
+    assert all(block in sidecar for block in blocks)
+    assert [sidecar.index(block) for block in blocks] == sorted(sidecar.index(block) for block in blocks)
+
+
+def test_edited_json_script_with_an_added_brief_is_built_as_written_from_the_cache(cache, tmp_path):
+    document = json.loads(printed_script("json"))
+    *segments, outro = edit(document["segments"], CHANGED)
+    added = {"kind": "brief", "title": "Utrecht: nieuwe fietsbrug", "place": "Utrecht",
+             "text": "Utrecht.\nIn Utrecht is vanochtend een nieuwe fietsbrug geopend."}
+    outro = {**outro, "text": "Dat was het nieuws. Tot het volgende uur."}
+    document["segments"] = [*segments, added, outro]
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), "utf-8")
+
+    result = build(path, load_config(overrides=overrides(cache, tmp_path / "out")))
+
+    assert result.mp3 == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815.mp3"  # the script's moment
+    # Spoken anew: the changed brief, the added brief and the new outro; the other six from the cache.
+    assert (result.speech.segments, result.speech.synthesised) == (9, 3)
+    check_built(result.mp3, [(s["kind"], s["title"], s["text"]) for s in document["segments"]])
+    written = json.loads(result.outputs.script_json.read_text("utf-8"))
+    assert [(s["kind"], s["place"], s["text"]) for s in written["segments"]] == [
+        (s["kind"], s["place"], s["text"]) for s in document["segments"]]
+
+
+def test_edited_text_script_is_built_as_written_from_the_cache(cache, tmp_path):
+    head, *blocks = printed_script("text").rstrip("\n").split("\n\n")
+    blocks = edit(blocks, ("met een half jaar", "met een jaar"))
+    path = tmp_path / "s.txt"
+    path.write_text("\n\n".join([head, *blocks]) + "\n", "utf-8")
+    config = tmp_path / "bulletin.toml"
+    config.write_text(f'[cache]\ndir = "{cache}"\n[voice]\nengine = "espeak"\n[sounders]\nenabled = false\n', "utf-8")
+
+    result = run("build", path, "--config", config, "-o", tmp_path / "out")
+
+    assert result.exit_code == 0, result.stderr
+    mp3 = Path(result.stdout.splitlines()[0])
+    assert "8 segments (7 cached)" in result.stdout.splitlines()[1]
+    headers = [re.match(r"\[\d+\] (\w+): (.*)", b.split("\n", 1)[0]).groups() for b in blocks]
+    check_built(mp3, [(kind.lower(), title, text_of(b)) for (kind, title), b in zip(headers, blocks)])
+
+
+def test_script_round_trips_between_forms():
+    document = json.loads(printed_script("json"))
+    text = printed_script("text")
+    with CliRunner().isolated_filesystem():
+        Path("s.txt").write_text(text, "utf-8")
+        again = run("script", "s.txt", "--engine", "espeak", "--format", "json")
+        Path("s.json").write_text(printed_script("json"), "utf-8")
+        as_text = run("script", "s.json", "--engine", "espeak")
+    assert as_text.stdout == text
+    back = json.loads(again.stdout)
+    assert (back["title"], back["at"], back["section"]) == (document["title"], document["at"], "Buitenland")
+    assert [(s["kind"], s["title"], s["text"]) for s in back["segments"]] == [
+        (s["kind"], s["title"], s["text"]) for s in document["segments"]]
+
+
+# --- mistakes: one line naming the segment, exit 1, nothing written ------------------------------
+
+
+def _set(path: str, value):
+    def change(document: dict) -> None:
+        *parents, last = re.findall(r"\w+", path)
+        target = document
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        target[int(last) if last.isdigit() else last] = value
+    return change
+
+
+def _drop(key: str):
+    return lambda document: document["segments"][3].pop(key)
+
+
+def _stories_only_anchors(document: dict) -> None:
+    document["segments"] = [s for s in document["segments"] if s["kind"] in ("intro", "outro")]
+
+
+@pytest.mark.parametrize(("mistake", "says"), [
+    (_set("segments.3.kind", "nieuws"), "s.json: segments[3].kind: 'nieuws' is not a kind; use one of intro, lead"),
+    (_set("segments.3.text", "  \n "), "s.json: segments[3].text: empty"),
+    (_set("segments.3.text", ["Een.", "Twee."]), "s.json: segments[3].text: must be text"),
+    (_drop("text"), "s.json: segments[3].text: missing"),
+    (_set("segments.3.tekst", "Hallo."), "s.json: segments[3].tekst: unknown key"),
+    (_set("segments.3.published", "gisteren"), "s.json: segments[3].published: 'gisteren' is not an ISO-8601"),
+    (_set("segments.4.kind", "intro"), "s.json: segments[4].kind: an intro opens the bulletin"),
+    (_set("segments.2.kind", "outro"), "s.json: segments[2].kind: an outro closes the bulletin"),
+    (_set("version", 2), "s.json: version: 2 is not one this bulletin reads (1)"),
+    (_set("format", "iets-anders"), "s.json: format: 'iets-anders', expected 'bulletin-script'"),
+    (_stories_only_anchors, "s.json: segments: no lead or brief"),
+])
+def test_broken_json_script_is_one_line_naming_the_segment(tmp_path, mistake, says):
+    document = json.loads(printed_script("json"))
+    mistake(document)
+    (tmp_path / "s.json").write_text(json.dumps(document), "utf-8")
+    result = run("build", tmp_path / "s.json", "--engine", "espeak", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / says}") and result.stderr.count("\n") == 1, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("mistake", "says"), [
+    (("[3] BRIEF:", "[3] NIEUWS:"), r"s.txt: line \d+ \(\[3\] NIEUWS\) kind: 'NIEUWS' is not a kind"),
+    ((WARSCHAU, "[3] BRIEF: Warschau"), r"s.txt: line \d+ \(\[3\] BRIEF\) text: empty"),
+])
+def test_broken_text_script_names_the_line_and_segment(tmp_path, mistake, says):
+    text = printed_script("text")
+    assert mistake[0] in text
+    (tmp_path / "s.txt").write_text(text.replace(*mistake), "utf-8")
+    result = run("build", tmp_path / "s.txt", "--engine", "espeak", "-o", tmp_path / "out")
+    assert result.exit_code == 1 and re.match(f"Error: {re.escape(str(tmp_path))}/{says}", result.stderr), result.stderr
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_script_without_intro_and_outro_is_read_with_a_warning(tmp_path):
+    document = json.loads(printed_script("json"))
+    document["segments"] = document["segments"][1:-1]
+    (tmp_path / "s.json").write_text(json.dumps(document), "utf-8")
+    result = run("script", tmp_path / "s.json", "--engine", "espeak")
+    assert result.exit_code == 0
+    assert "has no intro" in result.stderr and "has no outro" in result.stderr
+    assert "[1] LEAD: Europese ministers" in result.stdout and "INTRO" not in result.stdout
+
+
+def test_max_duration_drops_briefs_from_the_end_of_an_edited_script(tmp_path):
+    document = json.loads(printed_script("json"))
+    segments = document["segments"]
+    segments[2], segments[7] = segments[7], segments[2]  # the editor moves the last brief up
+    (tmp_path / "s.json").write_text(json.dumps(document), "utf-8")
+    full = json.loads(run("script", tmp_path / "s.json", "--engine", "espeak", "--format", "json").stdout)
+    assert full["dropped"] == []
+    cut = run("script", tmp_path / "s.json", "--engine", "espeak", "--format", "json", "--max-duration",
+              str(full_seconds(tmp_path / "s.json") - 1))
+    kept = json.loads(cut.stdout)
+    assert [s["title"] for s in kept["segments"]] == [s["title"] for s in segments if s is not segments[7]]
+    assert [d["title"] for d in kept["dropped"]] == [segments[7]["title"]]  # the last brief, as edited
+    said = run("script", tmp_path / "s.json", "--engine", "espeak", "--max-duration", "5")
+    assert said.exit_code == 1 and "without its briefs the script still takes about" in said.stderr
+
+
+def full_seconds(path: Path) -> float:
+    first = run("script", path, "--engine", "espeak").stdout.splitlines()
+    return float(next(line for line in first if line.startswith("~"))[1:].split(" ")[0])
+
+
+# --- sources: sniffed by the registry; a malformed local file is bad input ---------------------
+
+
+@pytest.mark.parametrize(("data", "location", "kind"), [
+    (b'{"format": "bulletin-script", "version": 1}', "s.json", "script"),
+    (b'{"title": "x", "segments": []}', "s.json", "script"),
+    (b"Titel\n~10 s\n\n[1] INTRO: Opening\nGoedemorgen.\n", "s.txt", "script"),
+    (b'\xef\xbb\xbf{"lead": {"text": "x"}}', "b.json", "json"),
+    (b"<?xml version='1.0'?><rss></rss>", "feed", "rss"),
+    (b"Kop\nDEN HAAG (ANP) - Tekst.\n", "pagina.txt", "page"),
+])
+def test_sources_are_sniffed_by_their_readers(data, location, kind):
+    assert sniff(data, location) == kind
+
+
+def test_a_script_can_be_named_as_its_kind(tmp_path):
+    (tmp_path / "s").write_text(printed_script("text"), "utf-8")
+    script = read_source(SourceSpec("ochtend", str(tmp_path / "s"), kind="script"), moment())
+    assert [s.kind.value for s in script.segments][:2] == ["intro", "lead"]
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("kapot.json", b'{"lead": 3}'),
+    ("kapot.xml", b"<html>geen feed</html>"),
+    ("kapot.txt", b"\x00\x01\x02"),
+])
+def test_a_malformed_local_file_is_bad_input_whatever_its_kind(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    result = run("script", tmp_path / name)
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+# --- daily: a script as the source --------------------------------------------------------------
+
+
+def daily_config(tmp_path: Path, *locations: Path) -> Path:
+    lines = ['[output]\ndir = "out"', '[voice]\nengine = "espeak"', '[sounders]\nenabled = false']
+    lines += [f'[[sources]]\nname = "bron{i}"\nlocation = "{p}"' for i, p in enumerate(locations)]
+    config = tmp_path / "bulletin.toml"
+    config.write_text("\n\n".join(lines) + "\n", "utf-8")
+    return config
+
+
+def test_daily_builds_a_script_source_as_written(tmp_path):
+    document = json.loads(printed_script("json"))
+    document["segments"] = edit(document["segments"], CHANGED)
+    (tmp_path / "s.json").write_text(json.dumps(document), "utf-8")
+    config = daily_config(tmp_path, tmp_path / "s.json")
+    result = run("daily", "--config", config)
+    assert result.exit_code == 0, result.stderr
+    built = json.loads(next((tmp_path / "out").glob("2026-11-27/*-0815.json")).read_text("utf-8"))
+    assert [s["text"] for s in built["segments"]] == [s["text"] for s in document["segments"]]
+    assert run("daily", "--config", config).stdout.startswith("nothing new")
+
+
+def test_daily_refuses_a_script_among_other_sources(tmp_path):
+    (tmp_path / "s.json").write_text(printed_script("json"), "utf-8")
+    result = run("daily", "--config", daily_config(tmp_path, EUROPA, tmp_path / "s.json"))
+    assert result.exit_code == 1 and "is a bulletin script, a whole bulletin" in result.stderr
+
+
+# --- bulletin say -------------------------------------------------------------------------------
+
+
+def test_say_prints_the_prepared_text_and_writes_a_mastered_mp3(tmp_path):
+    result = run("say", "Het KNMI meldt 12,5 mm regen", "--voice", "espeak-nl", "-o", tmp_path / "x.mp3")
+    assert result.exit_code == 0, result.stderr
+    prepared = result.stdout.splitlines()[0]
+    assert "twaalf komma vijf millimeter" in prepared and "12,5" not in prepared and "KNMI" not in prepared
+    samples = decode(tmp_path / "x.mp3")
+    assert len(samples) / RATE > 1.0
+    assert lufs(samples) == pytest.approx(-16.0, abs=1.0)
+
+
+def test_say_raw_speaks_the_text_as_given(tmp_path):
+    result = run("say", "Het KNMI meldt 12,5 mm regen", "--raw", "-o", tmp_path / "x.mp3", "--config", _espeak(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Het KNMI meldt 12,5 mm regen"
+    assert len(decode(tmp_path / "x.mp3")) / RATE > 1.0
+
+
+def _espeak(tmp_path: Path) -> Path:
+    config = tmp_path / "bulletin.toml"
+    config.write_text('[voice]\nengine = "espeak"\n', "utf-8")
+    return config
+
+
+def test_say_to_a_format_it_cannot_write_says_so(tmp_path):
+    result = run("say", "Hallo", "--voice", "espeak-nl", "-o", tmp_path / "x.wav")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and ".wav" in result.stderr
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_say_with_auto_falls_back_to_the_offline_voice_and_says_so(google, tmp_path):
+    google.fail_always(requests.exceptions.ConnectionError("offline"))
+    config = tmp_path / "bulletin.toml"
+    config.write_text("[gtts]\nbackoff = 0.01\nrequests_per_second = 1000.0\n", "utf-8")
+    result = run("say", "Het KNMI meldt 12,5 mm regen", "-o", tmp_path / "x.mp3", "--config", config)
+    assert result.exit_code == 0, result.stderr
+    assert "cannot reach translate.google.com" in result.stderr and "espeak-nl speaks instead" in result.stderr
+    assert result.stdout.splitlines()[0] == "Het kaa-en-em-ie meldt twaalf komma vijf millimeter regen"
+    assert "espeak" in result.stdout.splitlines()[1] and len(decode(tmp_path / "x.mp3")) / RATE > 1.0
