@@ -16,12 +16,10 @@ from typing import Any
 
 from bulletin.publish.episode import Episode
 from bulletin.publish.feed import absolute
-from bulletin.publish.server import CONTENT_TYPES
 
 LATEST = "latest"
 LATEST_JSON = f"{LATEST}.json"
 LATEST_M3U = f"{LATEST}.m3u"
-AUDIO_TYPE = "audio/"
 
 
 def audio_name(episode: Episode) -> str:
@@ -67,10 +65,3 @@ def fill_latest(temps: Sequence[Path], root: Path, episode: Episode, base_url: s
     record.write_text(json.dumps(latest_record(episode, base_url, feed), ensure_ascii=False, indent=2) + "\n",
                       encoding="utf-8")
     playlist.write_text(m3u(episode, base_url), encoding="utf-8")
-
-
-def stale_audio(root: Path, episode: Episode) -> list[Path]:
-    """``latest.*`` audio in another format than the newest bulletin's: left from before, to remove."""
-    keep = set(latest_names(episode))
-    return [path for path in root.glob(f"{LATEST}.*") if path.name not in keep
-            and CONTENT_TYPES.get(path.suffix.lower(), "").startswith(AUDIO_TYPE)]

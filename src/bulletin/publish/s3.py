@@ -246,5 +246,7 @@ def _client_cause(exc: Any, target: S3Target) -> str:
 def _state_before_feed(report: UploadReport) -> str:
     """What a reader of the bucket sees after a failed upload: the feed is always the last one."""
     done = len(report.uploaded)
-    return (f"The feed in the bucket is unchanged ({done} new file{'s' if done != 1 else ''} uploaded before "
+    if not done:
+        return "The bucket is unchanged."
+    return (f"The feed in the bucket is unchanged ({done} new file{'s' if done != 1 else ''} went up before "
             "the failure; the next publish completes the rest).")
