@@ -286,6 +286,21 @@ def test_content_types(site, server, suffix, content_type):
     assert "xml" in feed_headers["Content-Type"]
 
 
+def test_latest_plays_the_newest_bulletin(site, server):
+    out, mp3s = site
+    newest = mp3s[1]  # built at 09:00, between the 07:00 and 08:00 ones
+    status, headers, body = fetch(server + "latest.mp3")
+    assert status == 200 and headers["Content-Type"] == "audio/mpeg" and body == newest.read_bytes()
+    _, headers, playlist = fetch(server + "latest.m3u")
+    assert headers["Content-Type"] == "audio/x-mpegurl"
+    lines = playlist.decode().splitlines()
+    assert lines[0] == "#EXTM3U" and local(lines[2], server) == server + newest.relative_to(out).as_posix()
+    _, _, record = fetch(server + "latest.json")
+    latest = json.loads(record)
+    assert datetime.fromisoformat(latest["published"]).hour == 9
+    assert latest["duration"] == pytest.approx(MP3(newest).info.length, abs=0.1)
+
+
 def test_byte_ranges_and_head(site, server):
     mp3 = site[1][0]
     path = server + mp3.relative_to(site[0]).as_posix()

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from bulletin import __version__
-from bulletin.errors import BulletinError, EngineError, LockedError, QAError, SourceError
+from bulletin.errors import BulletinError, EngineError, LockedError, PublishError, QAError, SourceError
 from bulletin.audio.profiles import PROFILES as PROFILE_NAMES
 from bulletin.tts import engine_names
 
@@ -24,12 +24,13 @@ EXIT_ERROR = 1
 EXIT_ENGINE = 3
 EXIT_NO_SOURCE = 4
 EXIT_QA = 5
+EXIT_PUBLISH = 6
 EXIT_INTERNAL = 70
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 # Our exceptions -> exit codes; the first class that matches wins.
 EXIT_CODES: dict[type[BulletinError], int] = {
     EngineError: EXIT_ENGINE, SourceError: EXIT_NO_SOURCE, QAError: EXIT_QA, LockedError: EXIT_LOCKED,
-    BulletinError: EXIT_ERROR,
+    PublishError: EXIT_PUBLISH, BulletinError: EXIT_ERROR,
 }
 DEBUG_ENV = "BULLETIN_DEBUG"
 log = logging.getLogger("bulletin")
@@ -136,6 +137,20 @@ def base_url_option(func: F) -> F:
                         help="Where the output folder is served (overrides [publish] base_url).")(func)
 
 
+def target_options(*profile_flags: str) -> Callable[[F], F]:
+    """--to and the AWS profile flags, for every command that publishes."""
+    def decorate(func: F) -> F:
+        func = click.option(*profile_flags, "aws_profile", metavar="NAME",
+                            help="AWS profile for the bucket (overrides [publish] aws_profile).")(func)
+        return click.option("--to", "target", metavar="s3://BUCKET/PREFIX/",
+                            help="Also copy the published folder to this bucket (overrides [publish] target).")(func)
+    return decorate
+
+
+def _publish_overrides(base_url: str | None, target: str | None, aws_profile: str | None) -> dict[str, Any]:
+    return {"publish.base_url": base_url, "publish.target": target, "publish.aws_profile": aws_profile}
+
+
 @contextmanager
 def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int, str], None] | None]:
     """A per-segment progress bar on stderr when it is a terminal."""
@@ -190,10 +205,12 @@ def cli(ctx: click.Context) -> None:
 @click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
 @click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
 @base_url_option
+@target_options("--aws-profile")
 @common_options
 def build(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
           output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool, then_publish: bool,
-          base_url: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
+          base_url: str | None, target: str | None, aws_profile: str | None, config_path: Path | None,
+          quiet: bool, verbose: int) -> None:
     """Build a bulletin MP3 from a saved news PAGE (or a script, read as written).
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
@@ -204,8 +221,8 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
                      **{"output.dir": str(output_dir) if output_dir else None,
                         "cache.enabled": False if no_cache else None,
                         "audio.profile": profile,
-                        "publish.base_url": base_url,
-                        "sounders.enabled": False if no_sounders else None})
+                        "sounders.enabled": False if no_sounders else None},
+                     **_publish_overrides(base_url, target, aws_profile))
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
     click.echo(str(result.mp3))
@@ -233,35 +250,33 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
 def _report_publish(result: Any) -> None:
     click.echo(f"published {result.feed}: {len(result.episodes)} bulletins, {result.alexa_items} in the Alexa feed"
                + (f", {len(result.removed)} removed" if result.removed else ""))
+    if result.upload is None:
+        return
+    if result.upload.dry_run:  # the point of a dry run is the list
+        for relative in result.upload.uploaded:
+            click.echo(f"would upload {result.upload.target}{relative}")
+        for relative in result.upload.deleted:
+            click.echo(f"would delete {result.upload.target}{relative}")
+    click.echo(result.upload.summary())
 
 
 @cli.command()
 @click.option("--force", is_flag=True, help="Build even when the news has not changed since the last run.")
 @click.option("--at", type=IsoDateTime(), metavar="ISO-8601", help="The bulletin's time (default: now).")
 @base_url_option
+@target_options("--aws-profile")
 @common_options
-def daily(force: bool, at: datetime | None, base_url: str | None, config_path: Path | None, quiet: bool,
-          verbose: int) -> None:
+def daily(force: bool, at: datetime | None, base_url: str | None, target: str | None, aws_profile: str | None,
+          config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Fetch the configured sources, build, publish and prune: one unattended run (for cron).
 
     Exit codes: 0 built, or nothing new; 1 configuration; 3 speech engine; 4 no source
-    could be read; 5 loudness QA; 75 another run holds the lock.
+    could be read; 5 loudness QA; 6 the bucket upload failed; 75 another run holds the lock.
     """
     from bulletin import daily as runner
-    from bulletin.pipeline import resolve_at
 
-    config = _config(config_path, quiet, verbose, **{"publish.base_url": base_url})
-    log_file = config.get("daily", "log_file")
-    moment = resolve_at(at, config)
-    try:
-        result = runner.run_daily(config, force=force, at=moment)
-    except BulletinError as exc:
-        if log_file:
-            runner.append_log(Path(log_file), {"time": moment.isoformat(), "status": "failed", "error": str(exc),
-                                               "exit": _exit_code(exc)})
-        raise
-    if log_file:
-        runner.append_log(Path(log_file), runner.log_line(result, moment))
+    config = _config(config_path, quiet, verbose, **_publish_overrides(base_url, target, aws_profile))
+    result = runner.run_logged(config, force=force, at=at, exit_code=_exit_code)
     if not quiet:
         click.echo(runner.summary(result))
 
@@ -270,15 +285,18 @@ def daily(force: bool, at: datetime | None, base_url: str | None, config_path: P
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="The output folder to publish (default: output/).")
 @base_url_option
+@target_options("--profile", "--aws-profile")
+@click.option("--dry-run", is_flag=True, help="List what the bucket would get and lose; upload and delete nothing.")
 @common_options
-def publish(output_dir: Path | None, base_url: str | None, config_path: Path | None, quiet: bool,
-            verbose: int) -> None:
-    """Write feed.xml (podcast), flash-briefing.json (Alexa) and index.html for the output folder."""
+def publish(output_dir: Path | None, base_url: str | None, target: str | None, aws_profile: str | None,
+            dry_run: bool, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Write feed.xml (podcast), flash-briefing.json (Alexa), index.html and latest.* for the
+    output folder, and copy it to an S3 bucket (--to or [publish] target)."""
     from bulletin import pipeline
 
-    config = _config(config_path, quiet, verbose, **{"output.dir": str(output_dir) if output_dir else None,
-                                                     "publish.base_url": base_url})
-    _report_publish(pipeline.publish_folder(config))
+    config = _config(config_path, quiet, verbose, **{"output.dir": str(output_dir) if output_dir else None},
+                     **_publish_overrides(base_url, target, aws_profile))
+    _report_publish(pipeline.publish_folder(config, dry_run=dry_run))
 
 
 @cli.command()

@@ -25,6 +25,7 @@ from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.errors import ConfigError
 from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
+from bulletin.publish.s3 import S3Target, parse_target
 from bulletin.script import ScriptSettings
 from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import Boilerplate, load_boilerplate
@@ -302,6 +303,12 @@ def show(config: Config) -> Show:
         explicit=own.explicit, owner_name=own.owner_name, owner_email=own.owner_email,
         locked=publishing.locked, cover=CHANNEL_COVER,
     )
+
+
+def publish_target(config: Config) -> S3Target | None:
+    """Where publishing copies the folder: a bucket and prefix, or ``None`` for the folder only."""
+    url = config.get("publish", "target")
+    return parse_target(url, config.get("publish", "aws_profile")) if url else None
 
 
 def channel_cover(config: Config) -> bytes:

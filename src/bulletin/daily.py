@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +26,7 @@ from bulletin.config import Config
 from bulletin.errors import BulletinError, ConfigError, LockedError, SourceError
 from bulletin.fsutil import write_text
 from bulletin.model import Page, Script
+from bulletin.publish.s3 import UploadReport
 from bulletin.sources import News
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
@@ -58,6 +59,7 @@ class DailyResult:
     pruned: int = 0
     last_mp3: str = ""
     seconds: float = 0.0
+    upload: UploadReport | None = None
 
 
 @contextmanager
@@ -134,6 +136,7 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
     started = time.perf_counter()
     root = Path(config.get("output", "dir"))
     moment = pipeline.resolve_at(at, config)
+    cfg.publish_target(config)  # a mistyped target is found before the sources are fetched
     with folder_lock(root):
         page, reports = gather(config, moment)
         digest = page_digest(page)
@@ -144,8 +147,9 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
         built = (pipeline.build_script(page, config) if isinstance(page, Script)
                  else pipeline.build_page(page, config, at=moment))
         published = bool(config.get("publish", "base_url"))
+        upload = None
         if published:
-            pipeline.publish_folder(config)
+            upload = pipeline.publish_folder(config).upload
         else:
             log.warning("not published: set [publish] base_url (or --base-url) to update the feeds.")
         pruned = 0
@@ -155,9 +159,8 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
             pruned = sum(store.prune(older_than_days=days)[0] for store in stores(cache_root).values())
         write_text(root / STATE_NAME, json.dumps(
             {"digest": digest, "mp3": str(built.mp3), "built": moment.isoformat()}, indent=2) + "\n")
-    result = DailyResult("built", reports, built, published, pruned, str(built.mp3),
-                         time.perf_counter() - started)
-    return result
+    return DailyResult("built", reports, built, published, pruned, str(built.mp3),
+                       time.perf_counter() - started, upload)
 
 
 def summary(result: DailyResult) -> str:
@@ -170,7 +173,15 @@ def summary(result: DailyResult) -> str:
     qa, speech = result.build.qa, result.build.speech
     return (f"built {result.build.mp3} · {duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · "
             f"{result.build.engine} · {speech.cached}/{speech.segments} segments cached · {sources} · "
-            f"{'published' if result.published else 'not published'} · {result.seconds:.1f} s")
+            f"{_published(result)} · {result.seconds:.1f} s")
+
+
+def _published(result: DailyResult) -> str:
+    if not result.published:
+        return "not published"
+    if result.upload is None:
+        return "published"
+    return f"published to {result.upload.target} ({len(result.upload.uploaded)} uploaded)"
 
 
 def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
@@ -184,7 +195,28 @@ def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
                       loudness=result.build.qa.integrated, true_peak=result.build.qa.true_peak,
                       engine=result.build.engine, segments=result.build.speech.segments,
                       cached=result.build.speech.cached, fell_back=result.build.fell_back)
+    if result.upload:
+        record.update(target=result.upload.target, uploaded=len(result.upload.uploaded),
+                      unchanged=result.upload.unchanged, deleted=len(result.upload.deleted))
     return record
+
+
+def run_logged(config: Config, *, force: bool, at: datetime | None,
+               exit_code: Callable[[BulletinError], int]) -> DailyResult:
+    """:func:`run_daily`, leaving one JSON line in ``[daily] log_file`` (if set) whether it
+    worked or not; ``exit_code`` says what a failure exits with (the caller's mapping)."""
+    log_file = config.get("daily", "log_file")
+    moment = pipeline.resolve_at(at, config)
+    try:
+        result = run_daily(config, force=force, at=moment)
+    except BulletinError as exc:
+        if log_file:
+            append_log(Path(log_file), {"time": moment.isoformat(), "status": "failed", "error": str(exc),
+                                        "exit": exit_code(exc)})
+        raise
+    if log_file:
+        append_log(Path(log_file), log_line(result, moment))
+    return result
 
 
 def append_log(path: Path, record: dict[str, Any]) -> None:

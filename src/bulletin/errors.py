@@ -44,5 +44,9 @@ class SourceError(InputError):
     """A news source could not be fetched or read."""
 
 
+class PublishError(BulletinError):
+    """The published files could not be copied to their host (an S3 bucket)."""
+
+
 class LockedError(BulletinError):
     """Another run holds the output folder's lock."""

@@ -19,11 +19,11 @@ from bulletin.audio.timeline import chapters, cues
 from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
 from bulletin.casting import choose_cast
 from bulletin.config import Config
-from bulletin.errors import EngineError, InputError, QAError
+from bulletin.errors import ConfigError, EngineError, InputError, QAError
 from bulletin.fsutil import staged
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
-from bulletin.publish import PublishResult, publish
+from bulletin.publish import PublishResult, publish, upload
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
@@ -319,13 +319,23 @@ def _episode(out: Outputs, root: Path, script: Script, main: Rendered, alexa: Re
     ).to_json()
 
 
-def publish_folder(config: Config) -> PublishResult:
-    """Publish every bulletin in the configured output folder."""
-    return publish(
-        Path(config.get("output", "dir")), cfg.show(config), cfg.channel_cover(config),
+def publish_folder(config: Config, *, dry_run: bool = False) -> PublishResult:
+    """Publish every bulletin in the configured output folder, then copy the folder to the
+    [publish] target if one is set (``dry_run``: only report what the bucket would get)."""
+    root = Path(config.get("output", "dir"))
+    target = cfg.publish_target(config)
+    if dry_run and target is None:
+        raise ConfigError("a dry run shows what would change in the bucket: set [publish] target or pass "
+                          "--to s3://BUCKET/PREFIX/.")
+    delete_old = config.get("publish", "delete_old_audio")
+    result = publish(
+        root, cfg.show(config), cfg.channel_cover(config),
         retention=config.get("publish", "retention"), alexa=config.get("publish", "alexa"),
-        delete_old=config.get("publish", "delete_old_audio"),
+        delete_old=delete_old and not dry_run,
     )
+    if target is None:
+        return result
+    return replace(result, upload=upload(root, result, target, delete_old=delete_old, dry_run=dry_run))
 
 
 # What `say` can write: what the renderer writes (MP3; a new output format is added there, then here).

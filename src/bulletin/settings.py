@@ -151,6 +151,20 @@ def location(value: str) -> str | None:
     return f"must be a file path or an http(s) URL with a host, such as {EXAMPLE_URL}"
 
 
+def s3_target(value: str) -> str | None:
+    """Empty, or ``s3://BUCKET/PREFIX/`` with a valid bucket name."""
+    from bulletin.errors import ConfigError
+    from bulletin.publish.s3 import parse_target
+
+    try:
+        if value:
+            parse_target(value)
+    except ConfigError:
+        return ('must be empty or s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, '
+                'digits, dots and hyphens')
+    return None
+
+
 def regex(value: str) -> str | None:
     """A regular expression that compiles (as the boilerplate stage uses it: case ignored)."""
     try:
@@ -216,6 +230,8 @@ class PublishSection:
     delete_old_audio: bool = setting()
     alexa: bool = setting()
     locked: bool = setting()
+    target: str = setting(s3_target)
+    aws_profile: str = setting()
 
 
 @dataclass(frozen=True)

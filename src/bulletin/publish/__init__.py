@@ -1,5 +1,6 @@
 """Publishing: the output folder becomes a static site with a podcast feed,
-an Alexa Flash Briefing feed and a preview page."""
+an Alexa Flash Briefing feed, a preview page and a stable ``latest`` bulletin;
+``publish.s3`` copies that site to S3-compatible object storage."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from bulletin.fsutil import TEMP_SUFFIX, staged
 from bulletin.publish.alexa import flash_briefing
 from bulletin.publish.episode import Episode, read_episodes
 from bulletin.publish.feed import Show, render_feed
+from bulletin.publish.latest import fill_latest, latest_names
+from bulletin.publish.s3 import S3Target, UploadReport, plan, upload_site
 from bulletin.publish.site import index_html
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,8 @@ class PublishResult:
     episodes: list[Episode]
     alexa_items: int
     removed: list[Episode]
+    site: list[Path]  # the files at the top of the folder, in the order they must reach readers
+    upload: UploadReport | None = None  # what went to the bucket, when there is one
 
 
 def _clean_stale_temps(root: Path) -> None:
@@ -43,8 +48,8 @@ def _clean_stale_temps(root: Path) -> None:
 
 
 def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, delete_old: bool) -> PublishResult:
-    """Write ``feed.xml``, ``flash-briefing.json``, ``index.html`` and the channel cover
-    for the bulletins under ``root``; each file appears whole or not at all."""
+    """Write ``feed.xml``, ``flash-briefing.json``, ``index.html``, the channel cover and
+    ``latest.*`` for the bulletins under ``root``; each file appears whole or not at all."""
     if not show.base_url:
         raise ConfigError("publishing needs the address the output folder is served from: set [publish] "
                           "base_url in bulletin.toml or pass --base-url https://...")
@@ -59,24 +64,45 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
     feed = render_feed(show, kept, sizes)
     briefing = flash_briefing(kept, show.base_url, show.link) if alexa else []
 
-    targets = [root / FEED, root / INDEX, root / CHANNEL_COVER] + ([root / ALEXA_FEED] if briefing else [])
-    with staged(targets) as temps:
-        temps[0].write_bytes(feed)
-        temps[1].write_text(index_html(show.title, kept), encoding="utf-8")
-        temps[2].write_bytes(cover)
+    newest = kept[0]
+    # Renamed in this order, so that a reader of the folder (or of a bucket filled in the same
+    # order) finds every file a feed names before the feed: media, latest.*, then the feeds.
+    site = [root / CHANNEL_COVER, *(root / name for name in latest_names(newest)),
+            *([root / ALEXA_FEED] if briefing else []), root / INDEX, root / FEED]
+    with staged(site) as temps:
+        temp = {path.name: t for path, t in zip(site, temps, strict=True)}
+        temp[CHANNEL_COVER].write_bytes(cover)
+        fill_latest([temp[name] for name in latest_names(newest)], root, newest, show.base_url, FEED)
         if briefing:
-            temps[3].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            temp[ALEXA_FEED].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        temp[INDEX].write_text(index_html(show.title, kept), encoding="utf-8")
+        temp[FEED].write_bytes(feed)
     if delete_old:
         for episode in gone:  # only now: the new feed no longer points at them
-            _remove_episode(root / episode.mp3)
+            _remove_episode(root, episode)
             log.info("removed %s (past the newest %d)", episode.mp3, retention)
-    return PublishResult(root / FEED, kept, len(briefing), gone if delete_old else [])
+    return PublishResult(root / FEED, kept, len(briefing), gone if delete_old else [], site)
 
 
-def _remove_episode(mp3: Path) -> None:
-    """Every file of one bulletin (they share its name up to the first dot), then its folder if empty."""
-    stem = mp3.name.split(".", 1)[0]
-    for path in mp3.parent.glob(f"{stem}.*"):
+def upload(root: Path, result: PublishResult, target: S3Target, *, delete_old: bool,
+           dry_run: bool = False) -> UploadReport:
+    """Copy what ``publish`` made to the bucket: every kept bulletin's files, then the site's
+    files (the feed last); with ``delete_old``, then remove bulletins the feed no longer names."""
+    files = [path for episode in result.episodes for path in episode_files(root, episode)]
+    return upload_site(target, plan(root, files, result.site), delete_old=delete_old, dry_run=dry_run)
+
+
+def episode_files(root: Path, episode: Episode) -> list[Path]:
+    """Every file of one bulletin (they share its audio file's name up to the first dot), audio first."""
+    audio = root / episode.mp3
+    stem = audio.name.split(".", 1)[0]
+    return sorted(audio.parent.glob(f"{stem}.*"), key=lambda path: (path != audio, path.name))
+
+
+def _remove_episode(root: Path, episode: Episode) -> None:
+    """Every file of one bulletin, then its folder if empty."""
+    for path in episode_files(root, episode):
         path.unlink(missing_ok=True)
-    if not any(mp3.parent.iterdir()):
-        mp3.parent.rmdir()
+    folder = (root / episode.mp3).parent
+    if not any(folder.iterdir()):
+        folder.rmdir()

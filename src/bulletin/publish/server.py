@@ -30,6 +30,7 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".html": "text/html; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".m3u": "audio/x-mpegurl",
 }
 DEFAULT_TYPE = "application/octet-stream"
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
