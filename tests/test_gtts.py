@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from bulletin.errors import EngineError
+from bulletin.config import engine_options, load_config
 from bulletin.tts import create_engine
 from fake_google import make_mp3
 
@@ -17,7 +18,7 @@ LEAD = (
 
 
 def engine(**options):
-    return create_engine("gtts", {"backoff": 0.01, **options})
+    return create_engine("gtts", {}, {**engine_options(load_config(), "gtts"), "backoff": 0.01, **options})
 
 
 def test_requests_stay_under_100_characters_and_cover_the_text(google):

@@ -71,8 +71,16 @@ def _type_name(value: Any) -> str:
     )
 
 
+# Keys that take one text or a list of texts (tried in order).
+TEXT_OR_LIST_KEYS = {("voice", "fallback")}
+
+
 def _check(section: str, key: str, value: Any, default: Any, where: str) -> Any:
     expected = type(default)
+    if (section, key) in TEXT_OR_LIST_KEYS and isinstance(value, list):
+        if value and all(isinstance(v, str) for v in value):
+            return value
+        raise ConfigError(f"{where}: [{section}] {key} must be a voice name or a list of them, got {value!r}.")
     ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)

@@ -17,9 +17,9 @@ from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Calibrations, Rendered, Renderer
 from bulletin.audio.timeline import chapters, cues
 from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
-from bulletin.casting import choose_cast
+from bulletin.casting import choose_cast, first_that_works
 from bulletin.config import Config
-from bulletin.errors import EngineError, QAError
+from bulletin.errors import QAError
 from bulletin.fsutil import staged
 from bulletin.model import Page, Script
 from bulletin.outputs import Outputs, output_stem
@@ -32,7 +32,7 @@ from bulletin.script.render import description, to_json, to_text, transcript
 from bulletin.sources import SourceSpec, read_source
 from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo, write_tags
-from bulletin.tts import Engine, Speech, create_engine
+from bulletin.tts import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
 from bulletin.tts.speak import SpeechStats, speak
 from bulletin.voices import Cast, VoiceProfile
@@ -134,15 +134,11 @@ class _Workshop:
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
         self.profiles = [main] + ([get_profile(ALEXA)] if alexa and main.name != ALEXA else [])
 
-    def voice(self, page: Page, at: datetime, cast: Cast, max_seconds: float | None,
+    def voice(self, page: Page, at: datetime, cast: Cast, engines: dict[str, Engine], max_seconds: float | None,
               paths: Mapping[str, Path]) -> _Voiced:
         """Assemble the script for ``cast``, then render every profile's file from parts,
         synthesising only the speech of parts that are not made yet."""
         script = _assemble(page, at, cast, self.config, max_seconds)
-        engines = {
-            v.name: create_engine(v.engine, {**cfg.engine_options(self.config, v.engine), **v.options})
-            for v in cast.profiles
-        }
         jobs = [(engines[cast.voice(s.kind).name], s.text) for s in script.segments]
         plans = plan_parts([s.kind for s in script.segments], [segment_key(e, t) for e, t in jobs],
                            self.audio, self.renderer.sounders)
@@ -195,13 +191,8 @@ def build_page(
     with staged(out.all()) as temps:
         tmp = Outputs(*temps)
         paths = {profile.name: tmp.mp3 if index == 0 else tmp.alexa for index, profile in enumerate(workshop.profiles)}
-        try:
-            voiced = workshop.voice(page, moment, casting.cast, max_seconds, paths)
-        except EngineError as exc:
-            if casting.fallback is None:
-                raise
-            log.warning("%s The whole bulletin is read by %s instead.", exc.reason, casting.fallback.newsreader.name)
-            voiced = workshop.voice(page, moment, casting.fallback, max_seconds, paths)
+        voiced = first_that_works(casting, config, lambda cast, engines: workshop.voice(
+            page, moment, cast, engines, max_seconds, paths))
         script, main = voiced.script, voiced.rendered[workshop.profiles[0].name]
         tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not main.qa.passed:

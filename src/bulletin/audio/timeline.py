@@ -19,7 +19,7 @@ import numpy as np
 
 from bulletin.audio.render import Rendered
 from bulletin.model import Chapter, Cue, Script, Segment
-from bulletin.tts.base import Mark
+from bulletin.model import Mark
 from bulletin.tts.chunking import pack, sentences
 
 # Two lines of 42 characters: the usual limit for a readable caption.
