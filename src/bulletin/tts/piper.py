@@ -50,11 +50,11 @@ def _word_marks(chunk: Any, piece: str, offset: int, start: int) -> list[Mark] |
         elif at_word and alignment.phoneme not in ("^", "$"):
             starts.append(position)
             at_word = False
-        position += alignment.num_samples
+        position += int(alignment.num_samples)
     words = [m.start() for m in WORD.finditer(piece)]
     if len(words) != len(starts):
         return None
-    return [Mark(offset + char, sample) for char, sample in zip(words, starts, strict=True)]
+    return [Mark(offset + char, int(sample)) for char, sample in zip(words, starts, strict=True)]
 
 
 class PiperEngine(Engine):

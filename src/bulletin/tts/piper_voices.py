@@ -10,6 +10,7 @@ download installs nothing. Partial downloads are kept and resumed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -199,4 +200,6 @@ def download(name: str, base: str, root: Path | None = None, progress: Progress 
         done += size
     model = _install(name, fetched, root)
     shutil.rmtree(partial_dir, ignore_errors=True)
+    with contextlib.suppress(OSError):  # other voices' partial downloads may still be there
+        partial_dir.parent.rmdir()
     return InstalledVoice(name, model, _language(model.with_name(model.name + ".json")))
