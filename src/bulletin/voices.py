@@ -129,13 +129,15 @@ def list_voices(dirs: Sequence[Path]) -> list[VoiceProfile]:
 
 
 def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> VoiceProfile:
-    """The voice for ``engine`` in ``language``: ``<engine>-<language>`` if it exists, else the first."""
+    """The voice for ``engine`` in ``language``: ``<engine>-<language>`` if it exists, else the first
+    ``<engine>-<language>-*`` (``edge-nl-colette`` before ``edge-be-arnaud``), else the first."""
     candidates = [v for v in list_voices(dirs) if v.engine == engine and v.language == language]
     if not candidates:
         raise ConfigError(f"no voice profile for engine {engine!r} and language {language!r} in "
                           f"{', '.join(map(str, dirs))}.")
-    preferred = [v for v in candidates if v.name == f"{engine}-{language}"]
-    return (preferred or candidates)[0]
+    exact = [v for v in candidates if v.name == f"{engine}-{language}"]
+    prefixed = [v for v in candidates if v.name.startswith(f"{engine}-{language}-")]
+    return (exact or prefixed or candidates)[0]
 
 
 ANCHOR_KINDS = frozenset({SegmentKind.INTRO, SegmentKind.OUTRO})
