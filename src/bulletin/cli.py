@@ -382,7 +382,7 @@ def voices(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: i
               "(default: [piper] catalogue).")
 @common_options
 def voices_download(name: str, base: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Download Piper voice NAME (e.g. nl_NL-mls-medium), verify it and install it."""
+    """Download, verify and install the Piper voice NAME (like nl_NL-mls-medium)."""
     from bulletin.tts.piper_voices import download
 
     config = _config(config_path, quiet, verbose)

@@ -90,7 +90,7 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
 
         communicate = edge_tts.Communicate(
             text, self.voice, rate=self.rate, pitch=self.pitch, volume=self.volume, boundary="WordBoundary",
-            connect_timeout=round(self.timeout), receive_timeout=round(self.timeout),
+            connect_timeout=max(1, round(self.timeout)), receive_timeout=max(1, round(self.timeout)),  # whole seconds
         )
         audio, words = bytearray(), []
         try:
