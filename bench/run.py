@@ -49,10 +49,11 @@ def bulletin_exe() -> str:
     return found
 
 
-def build(page: Path, out: Path, cache: Path) -> tuple[float, float]:
+def build(page: Path, out: Path, cache: Path, voice: tuple[str, ...] = ("--engine", "espeak"),
+          env_extra: dict[str, str] | None = None) -> tuple[float, float]:
     """One `bulletin build` in a fresh process, as a user runs it: wall seconds and audio seconds."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    command = [bulletin_exe(), "build", str(page), "--engine", "espeak", "-o", str(out), "--at", AT, "-q"]
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), **(env_extra or {})}
+    command = [bulletin_exe(), "build", str(page), *voice, "-o", str(out), "--at", AT, "-q"]
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -63,7 +64,8 @@ def build(page: Path, out: Path, cache: Path) -> tuple[float, float]:
     return wall, float(MP3(done.stdout.strip()).info.length)
 
 
-def rss_of_fresh_process(page: Path, out: Path, cache: Path) -> float:
+def rss_of_fresh_process(page: Path, out: Path, cache: Path, voice: tuple[str, ...] = ("--engine", "espeak"),
+                         env_extra: dict[str, str] | None = None) -> float:
     """Peak RSS (MB) of one cold build: the largest of its processes (bulletin or an ffmpeg it ran),
     measured by a child that runs only that build, since getrusage counts per waiting parent."""
     probe = (
@@ -71,8 +73,8 @@ def rss_of_fresh_process(page: Path, out: Path, cache: Path) -> float:
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    command = [sys.executable, "-c", probe, bulletin_exe(), "build", str(page), "--engine", "espeak", "-o",
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), **(env_extra or {})}
+    command = [sys.executable, "-c", probe, bulletin_exe(), "build", str(page), *voice, "-o",
                str(out), "--at", AT, "-q"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return int(done.stdout.strip()) / 1024
@@ -172,6 +174,86 @@ def gtts(work: Path, page: Path) -> dict[str, float]:
     return results
 
 
+def _piper_voice(work: Path) -> tuple[str, dict[str, str], bool]:
+    """An installed Piper voice (profile name, environment, is it a test model?): the user's
+    first if there is one, else the tests' tiny generated model installed in a folder of our own."""
+    from bulletin.tts.piper_voices import add, installed
+
+    mine = installed()
+    if mine:
+        return mine[0].profile, {}, False
+    from tiny_piper import make_voice
+
+    data = work / "piper-data"
+    model = make_voice(work / "piper-model", "nl_NL-test-low")
+    previous = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(data)
+    try:
+        voice = add(model)
+    finally:
+        os.environ.pop("XDG_DATA_HOME") if previous is None else os.environ.update(XDG_DATA_HOME=previous)
+    return voice.profile, {"XDG_DATA_HOME": str(data)}, True
+
+
+def _edge_in_process(work: Path, page: Path) -> dict[str, float]:
+    """The edge engine against the tests' loopback service (real edge-tts client), in this process."""
+    import edge_tts.communicate
+
+    from bulletin.config import load_config
+    from bulletin.pipeline import build as build_bulletin
+    from fake_edge import FakeEdge
+
+    fake = FakeEdge()
+    port = fake.start()
+    edge_tts.communicate.WSS_URL = f"ws://127.0.0.1:{port}/edge/v1?TrustedClientToken=bench"
+    os.environ["XDG_CACHE_HOME"] = str(work / "edge-cache")
+    times, audio = [], 0.0
+    try:
+        for _ in ("cold", "warm"):
+            config = load_config(overrides={"output.dir": str(work / "edge-out"), "voice.engine": "edge"})
+            started = time.perf_counter()
+            result = build_bulletin(page, config, at=datetime.fromisoformat(AT))
+            times.append(time.perf_counter() - started)
+            audio = result.qa.duration
+    finally:
+        fake.stop()
+    return {"engine": "edge", "note": "loopback stand-in for Microsoft's service, in-process (no RSS)",
+            "audio_s": round(audio, 1), "cold_s": round(times[0], 3), "warm_s": round(times[1], 3),
+            "cold_realtime": round(audio / times[0], 1), "warm_realtime": round(audio / times[1], 1), "rss_mb": None}
+
+
+def engine_rows(work: Path, page: Path) -> list[dict[str, object]]:
+    """Cold and warm realtime factors and peak memory per engine present on this machine."""
+    from bulletin.tts import create_engine
+
+    rows: list[dict[str, object]] = []
+    candidates: list[tuple[str, tuple[str, ...], dict[str, str], str]] = [
+        ("espeak", ("--engine", "espeak"), {}, "")]
+    try:
+        create_engine("piper", {"model": "-"}, {}).check()
+    except Exception as exc:  # noqa: BLE001  (any reason piper cannot run: only its model may be missing)
+        if "not found" in str(exc):
+            profile, env, test_model = _piper_voice(work)
+            candidates.append(("piper", ("--engine", "piper", "--voice", profile), env,
+                               "a generated test model, not a real voice: the figure is for a test model"
+                               if test_model else profile))
+    for engine, voice, env, note in candidates:
+        cache, out = work / f"cache-{engine}", work / f"out-{engine}"
+        cold, audio = build(page, out, cache, voice, env)
+        warm, _ = build(page, out, cache, voice, env)
+        rss = rss_of_fresh_process(page, work / f"out-rss-{engine}", work / f"cache-rss-{engine}", voice, env)
+        rows.append({"engine": engine, "note": note, "audio_s": round(audio, 1), "cold_s": round(cold, 3),
+                     "warm_s": round(warm, 3), "cold_realtime": round(audio / cold, 1),
+                     "warm_realtime": round(audio / warm, 1), "rss_mb": round(rss, 1)})
+    try:
+        import edge_tts  # noqa: F401
+
+        rows.append(_edge_in_process(work, page))
+    except ImportError:
+        pass
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the 10-brief size and no Google path")
@@ -183,6 +265,7 @@ def main() -> None:
         main_row = rows[0]
         naive_s = naive(work, work / "page-10.txt")
         google = {} if args.quick else gtts(work, work / "page-10.txt")
+        engines = engine_rows(work, work / "page-10.txt")
     per_brief = {r["briefs"]: r["cold_s"] / r["briefs"] for r in rows}
     figures = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
@@ -195,6 +278,7 @@ def main() -> None:
                                                     - next(r["cold_s"] for r in rows if r["briefs"] == a)) / (b - a), 4)
                                  for a, b in zip([r["briefs"] for r in rows], [r["briefs"] for r in rows][1:])},
         "gtts": google,
+        "engines": engines,
     }
     checks = {
         "cold_realtime": main_row["cold_realtime"] >= TARGETS["cold_realtime"],
@@ -236,6 +320,13 @@ def table(f: dict) -> str:
                      f"(longest {g['longest_request_chars']} chars), ours {g['ours_s']:.2f} s vs sequential "
                      f"{g['sequential_s']:.2f} s ({g['speedup']:.1f}x; sum of delays {g['sum_of_delays_s']} s, "
                      f"at most {g['most_in_flight']} in flight)")
+    if f.get("engines"):
+        lines += ["", "engine  audio    cold     warm     cold x   warm x   peak RSS  note",
+                  "------  -------  -------  -------  -------  -------  --------  ----"]
+        for r in f["engines"]:
+            rss = f"{r['rss_mb']:>6.0f} MB" if r["rss_mb"] is not None else "     n/a"
+            lines.append(f"{r['engine']:<6}  {r['audio_s']:>6.1f}s  {r['cold_s']:>6.2f}s  {r['warm_s']:>6.2f}s  "
+                         f"{r['cold_realtime']:>6.0f}x  {r['warm_realtime']:>6.0f}x  {rss}  {r['note']}")
     lines.append("")
     lines.append("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in f["met"].items()))
     return "\n".join(lines)

@@ -66,10 +66,11 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     """Run every test in its own folder (no stray bulletin.toml, output/ in tmp), with its
-    own segment cache, and with no way out to the internet: only loopback connects."""
+    own segment cache and voices folder, and with no way out to the internet: only loopback connects."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BULLETIN_DEBUG", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # installed Piper voices
     real_connect = socket.socket.connect
 
     def loopback_only(sock, address):

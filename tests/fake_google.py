@@ -61,6 +61,8 @@ class FakeGoogle:
         self.in_flight = 0
         self.most_in_flight = 0
         self._lock = threading.Lock()
+        self._gathered = threading.Event()
+        self._gather = 0
         mock.add_callback(responses.POST, ENDPOINT, callback=self._answer)
 
     def fail_next(self, *outcomes: int | Exception) -> None:
@@ -77,6 +79,11 @@ class FakeGoogle:
         self.failures.extend([None] * answers)
         self.always = outcome
 
+    def gather(self, requests: int) -> None:
+        """Hold the first answers until ``requests`` are in flight at once: overlap is then
+        proven by the requests themselves, not by timing, however busy the machine is."""
+        self._gather = requests
+
     def _answer(self, request: requests.PreparedRequest):
         text = text_of(request.body)
         with self._lock:
@@ -84,7 +91,11 @@ class FakeGoogle:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
             outcome = self.failures.popleft() if self.failures else self.always
+            if self.in_flight >= self._gather:
+                self._gathered.set()
         try:
+            # a safety net against a hang, not a time limit: the gate opens as soon as enough arrive
+            assert self._gathered.wait(timeout=120), f"never {self._gather} requests in flight at once"
             if self.latency:
                 time.sleep(self.latency)  # network latency being simulated, not a wait on a condition
             if isinstance(outcome, Exception):

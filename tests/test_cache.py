@@ -8,9 +8,15 @@ import time
 import numpy as np
 import pytest
 
-from bulletin.tts import create_engine
-from bulletin.tts.base import Mark, Speech
+from bulletin.config import engine_options, load_config
+from bulletin.model import Mark, Speech
+from bulletin.tts import create_engine as make
 from bulletin.tts.cache import SegmentCache, segment_key
+
+
+def create_engine(name, options):
+    """An engine as a build makes it: the voice's options over the engine's defaults."""
+    return make(name, options, engine_options(load_config(), name))
 
 
 @pytest.fixture

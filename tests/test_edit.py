@@ -339,6 +339,6 @@ def test_say_with_auto_falls_back_to_the_offline_voice_and_says_so(google, tmp_p
     config.write_text("[gtts]\nbackoff = 0.01\nrequests_per_second = 1000.0\n", "utf-8")
     result = run("say", "Het KNMI meldt 12,5 mm regen", "-o", tmp_path / "x.mp3", "--config", config)
     assert result.exit_code == 0, result.stderr
-    assert "cannot reach translate.google.com" in result.stderr and "espeak-nl speaks instead" in result.stderr
+    assert "cannot reach translate.google.com" in result.stderr and "read by espeak-nl instead" in result.stderr
     assert result.stdout.splitlines()[0] == "Het kaa-en-em-ie meldt twaalf komma vijf millimeter regen"
     assert "espeak" in result.stdout.splitlines()[1] and len(decode(tmp_path / "x.mp3")) / RATE > 1.0

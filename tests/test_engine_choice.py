@@ -163,8 +163,13 @@ def test_voices_lists_profiles_and_engine_status():
     result = runner.invoke(cli, ["voices"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert any(line.startswith("espeak-nl [fallback]") and "ready (offline)" in line for line in lines)
-    assert any(line.startswith("gtts-nl [anchor, newsreader]") and "needs the network" in line for line in lines)
+    assert any(line.startswith("espeak-nl [fallback]") and line.endswith("(espeak, nl, offline) - ready")
+               for line in lines)
+    # the tests run without a way out, as on an offline machine
+    assert any(line.startswith("gtts-nl [anchor, newsreader]") and "(gtts, nl, online)" in line
+               and line.endswith("no network: cannot reach translate.google.com") for line in lines)
+    assert any(line.startswith("edge-nl-fenna:") and "(edge, nl, online)" in line and "no network" in line
+               for line in lines)
 
 
 def test_cache_info_and_prune(google, tmp_path):
@@ -176,3 +181,28 @@ def test_cache_info_and_prune(google, tmp_path):
     assert pruned.exit_code == 0 and "segments: removed 5 entries" in pruned.output
     after = runner.invoke(cli, ["cache", "info"]).output
     assert "segments: 0 entries" in after and "parts: 0 entries" in after
+
+
+def test_an_impossible_gtts_setting_is_a_config_error_with_file_and_line_not_a_fallback(google, tmp_path):
+    config = tmp_path / "bulletin.toml"
+    config.write_text("[gtts]\nbackoff = 0.01\nconcurrent = 0\n", "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config), "-o", str(out)])
+    assert result.exit_code == 1  # engine "auto": still no fallback to espeak
+    assert f"{config}:3: [gtts] concurrent must be at least 1, got 0." in result.output
+    assert google.texts == [] and not out.exists()  # found before anything was spoken
+
+
+def test_an_impossible_voice_option_names_the_profile_file_and_line(tmp_path):
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    profile = (Path(__file__).parents[1] / "voices/espeak-nl.toml").read_text("utf-8")
+    (voices / "espeak-nl.toml").write_text(profile.replace("rate = 165", "rate = 5"), "utf-8")
+    line = 1 + profile.splitlines().index(next(x for x in profile.splitlines() if x.startswith("rate = 165")))
+    config = tmp_path / "bulletin.toml"
+    config.write_text(f'[voice]\nvoices_dir = "{voices}"\n', "utf-8")
+    result = CliRunner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "--config", str(config),
+                                      "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{voices / 'espeak-nl.toml'}:{line}: espeak rate 5 is out of range" in result.output
+    assert not (tmp_path / "out").exists()

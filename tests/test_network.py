@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -97,30 +96,52 @@ def test_throttle_bounds_requests_in_flight():
     assert max(seen) <= 3
 
 
-def start_times(throttle: Throttle, requests: int, workers: int) -> list[float]:
-    """When each of ``requests`` requests from ``workers`` threads got through, sorted."""
+class FakeClock:
+    """A clock that moves only when the throttle sleeps: the schedule, without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def start_times(per_second: float, burst: int, requests: int) -> list[float]:
+    """When each of ``requests`` back-to-back requests is let through, on a fake clock."""
+    clock = FakeClock()
+    throttle = Throttle(per_second=per_second, concurrent=10, burst=burst, clock=clock, sleep=clock.sleep)
     starts = []
-
-    def request(_: int) -> None:
+    for _ in range(requests):
         with throttle.request():
-            starts.append(time.monotonic())
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(request, range(requests)))
-    return sorted(starts)
+            starts.append(clock())
+    return starts
 
 
 def test_throttle_spaces_request_starts():
-    starts = start_times(Throttle(per_second=50, concurrent=10), requests=6, workers=5)
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= 0.02 * 0.9  # 50 per second: 20 ms apart
+    assert start_times(per_second=50, burst=1, requests=6) == pytest.approx([0.0, 0.02, 0.04, 0.06, 0.08, 0.10])
 
 
 def test_throttle_lets_a_burst_start_at_once_then_keeps_the_rate():
-    starts = start_times(Throttle(per_second=20, concurrent=10, burst=4), requests=10, workers=10)
-    offsets = [s - starts[0] for s in starts]
-    assert offsets[3] < 0.02  # the first four together
-    # the other six at the rate: 50 ms apart, the seventh after three intervals
-    gaps = [b - a for a, b in zip(starts[4:], starts[5:])]
-    assert min(gaps) >= 0.05 * 0.9
-    assert offsets[-1] >= (10 - 4) * 0.05 * 0.9
+    starts = start_times(per_second=20, burst=4, requests=10)
+    assert starts[:4] == [0.0] * 4  # the first four together
+    # the other six at the rate, 50 ms apart: no one-second window sees more than rate + burst
+    assert starts[4:] == pytest.approx([0.05 * n for n in range(1, 7)])
+
+
+def test_throttle_forgives_a_quiet_spell():
+    clock = FakeClock()
+    throttle = Throttle(per_second=10, concurrent=1, burst=2, clock=clock, sleep=clock.sleep)
+    for _ in range(4):
+        with throttle.request():
+            pass
+    clock.now += 60.0  # a minute without requests: the burst is available again
+    before = len(clock.slept)
+    for _ in range(2):
+        with throttle.request():
+            pass
+    assert len(clock.slept) == before

@@ -1,24 +1,48 @@
-"""Who speaks: the configured voices, and the offline voice to fall back on."""
+"""Who speaks: the configured voices, and the voices to fall back on, in order.
+
+Engines are made (and their options checked) for every voice before anything
+is spoken, so a mistake in the configuration is a ConfigError at once and never
+a silent fallback; only a service that cannot be used falls back, and then the
+whole bulletin is read by the next voice that works, never a mix.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
 
 from bulletin import config as cfg
 from bulletin.config import Config
-from bulletin.errors import ConfigError
-from bulletin.tts import engine_class, engine_names
-from bulletin.voices import Cast, load_voice, profile_for_engine
+from bulletin.errors import ConfigError, EngineError
+from bulletin.tts import Engine, create_engine, engine_class, engine_names
+from bulletin.tts.base import OptionError
+from bulletin.voices import Cast, VoiceProfile, load_voice, profile_for_engine
 
 AUTO = "auto"
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Casting:
-    """The voices to use, and the offline voices to fall back on (``auto`` only)."""
+    """The voices to use, and the voices to fall back on in order (``auto`` only)."""
 
     cast: Cast
-    fallback: Cast | None = None
+    fallbacks: tuple[Cast, ...] = field(default=())
+
+    @property
+    def casts(self) -> tuple[Cast, ...]:
+        """Every cast to try, in order."""
+        return (self.cast, *self.fallbacks)
+
+
+def fallback_names(config: Config) -> list[str]:
+    """``[voice] fallback``: one voice name or a list of them."""
+    value = config.get("voice", "fallback")
+    return [value] if isinstance(value, str) else list(value)
 
 
 def choose_cast(config: Config) -> Casting:
@@ -34,9 +58,62 @@ def choose_cast(config: Config) -> Casting:
                               for v in (anchor, newsreader))
         return Casting(Cast(anchor, newsreader))
     cast = Cast(anchor, newsreader)
-    if not any(engine_class(v.engine).online for v in cast.profiles):
-        return Casting(cast)
-    offline = load_voice(config.get("voice", "fallback"), dirs)
-    if engine_class(offline.engine).online:
-        raise ConfigError(f"[voice] fallback {offline.name!r} must be an offline voice.")
-    return Casting(cast, Cast(offline, offline))
+    others = [load_voice(name, dirs) for name in fallback_names(config)]
+    if not others or engine_class(others[-1].engine).online:
+        raise ConfigError("[voice] fallback must end with an offline voice (e.g. \"espeak-nl\"), so a bulletin "
+                          "can always be read.")
+    fallbacks = tuple(Cast(v, v) for v in others if Cast(v, v) != cast)
+    return Casting(cast, fallbacks)
+
+
+def _where(key: str, profile: VoiceProfile, config: Config) -> str:
+    """The file (and line) an engine option comes from."""
+    if key in profile.options and profile.path.suffix == ".toml":
+        return f"{profile.path}:{_line(profile.path, 'options', key)}"
+    if config.source is not None:
+        line = _line(config.source, profile.engine, key)
+        if line != "?":
+            return f"{config.source}:{line}"
+    return f"voice {profile.name}"
+
+
+def _line(path: Path, section: str, key: str) -> str:
+    try:
+        return str(cfg._line_of(path.read_text("utf-8"), section, key) or "?")
+    except OSError:
+        return "?"
+
+
+def make_engines(cast: Cast, config: Config) -> dict[str, Engine]:
+    """An engine per voice of ``cast`` (by voice name), options checked but not yet run."""
+    engines = {}
+    for profile in cast.profiles:
+        try:
+            engines[profile.name] = create_engine(profile.engine, profile.options,
+                                                  cfg.engine_options(config, profile.engine))
+        except OptionError as exc:
+            raise ConfigError(f"{_where(exc.key, profile, config)}: {exc}") from None
+        except ConfigError as exc:
+            raise ConfigError(f"{profile.path}: {exc}") from None
+    return engines
+
+
+def first_that_works(casting: Casting, config: Config, attempt: Callable[[Cast, dict[str, Engine]], T]) -> T:
+    """``attempt`` with the configured cast, else with each fallback in turn, saying so.
+
+    Every cast's engines are made first, so configuration mistakes surface before
+    any speech; an :class:`EngineError` (a service or model that cannot be used)
+    moves on to the next cast, the last one's is raised.
+    """
+    lineup = [(cast, make_engines(cast, config)) for cast in casting.casts]
+    for number, (cast, engines) in enumerate(lineup):
+        try:
+            for engine in engines.values():
+                engine.check()
+            return attempt(cast, engines)
+        except EngineError as exc:
+            if number == len(lineup) - 1:
+                raise
+            log.warning("%s The whole bulletin is read by %s instead.", exc.reason,
+                        " + ".join(v.name for v in lineup[number + 1][0].profiles))
+    raise AssertionError("unreachable: the loop returns or raises")

@@ -122,7 +122,7 @@ def script_options(func: F) -> F:
     func = click.option("--voice", metavar="NAME",
                         help="Voice profile for anchor and newsreader (see `bulletin voices`).")(func)
     func = click.option("--engine", type=click.Choice(["auto", *engine_names()]),
-                        help="auto (default): Google when it answers, else offline; or one engine, strictly.")(func)
+                        help="auto (default): the configured voices, else the fallback; or one engine, strictly.")(func)
     func = click.option("--max-duration", type=click.FloatRange(min=1), metavar="SECONDS",
                         help="Drop the oldest briefs until the estimated length fits.")(func)
     func = click.option("--at", type=IsoDateTime(), metavar="ISO-8601",
@@ -394,22 +394,79 @@ def inspect(mp3: Path, fmt: str, config_path: Path | None, quiet: bool, verbose:
                nl=fmt == "json")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @common_options
-def voices(config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """List the voice profiles and whether each engine can run here."""
+@click.pass_context
+def voices(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """List the voice profiles: engine, language, online or offline, and whether each can run here."""
+    if ctx.invoked_subcommand is not None:
+        return
     from bulletin import config as cfg
+    from bulletin.casting import fallback_names
+    from bulletin.tts import engine_class, engine_status
     from bulletin.voices import list_voices
-    from bulletin.tts import engine_status
 
     config = _config(config_path, quiet, verbose)
     roles: dict[str, list[str]] = {}
-    for role in ("anchor", "newsreader", "fallback"):
-        roles.setdefault(config.get("voice", role), []).append(role)
+    for role, names in (("anchor", [config.get("voice", "anchor")]), ("newsreader", [config.get("voice", "newsreader")]),
+                        ("fallback", fallback_names(config))):
+        for name in names:
+            roles.setdefault(name, []).append(role)
     for profile in list_voices(cfg.voice_dirs(config)):
         role = f" [{', '.join(roles[profile.name])}]" if profile.name in roles else ""
-        click.echo(f"{profile.name}{role}: {profile.description} ({profile.engine}, {profile.language}) "
-                   f"- {engine_status(profile.engine)}")
+        where = "online" if engine_class(profile.engine).online else "offline"
+        status = engine_status(profile.engine, profile.options, cfg.engine_options(config, profile.engine))
+        click.echo(f"{profile.name}{role}: {profile.description} ({profile.engine}, {profile.language}, {where}) "
+                   f"- {status}")
+
+
+@voices.command("download")
+@click.argument("name")
+@click.option("--from", "base", metavar="URL", help="A mirror laid out like Piper's voice repository "
+              "(default: [piper] catalogue).")
+@common_options
+def voices_download(name: str, base: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Download, verify and install the Piper voice NAME (like nl_NL-mls-medium)."""
+    from bulletin.tts.piper_voices import download
+
+    config = _config(config_path, quiet, verbose)
+    with _byte_bar(not quiet, f"Downloading {name}") as progress:
+        voice = download(name, base or config.get("piper", "catalogue"), progress=progress)
+    click.echo(f"installed {voice.name} as voice {voice.profile} ({voice.model})")
+
+
+@voices.command("add")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="The voice's name (default: the model's file name without .onnx).")
+@common_options
+def voices_add(model: Path, name: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Install a Piper MODEL.onnx you already have (its MODEL.onnx.json beside it)."""
+    from bulletin.tts.piper_voices import add
+
+    _configure_logging(quiet, verbose)
+    voice = add(model, name)
+    click.echo(f"installed {voice.name} as voice {voice.profile} ({voice.model})")
+
+
+@contextmanager
+def _byte_bar(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A download progress bar on stderr when it is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr).__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @cli.group()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is only needed once there is audio; listing engines should not load it
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -137,3 +142,35 @@ class Cue:
     start: float
     end: float
     text: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a piece of the text starts in the audio: for timed transcripts."""
+
+    char: int  # offset in the text given to the engine
+    sample: int  # offset in the speech's samples
+
+    @staticmethod
+    def pack(marks: Sequence[Mark]) -> list[list[int]]:
+        """Marks as JSON-ready ``[char, sample]`` pairs."""
+        return [[m.char, m.sample] for m in marks]
+
+    @staticmethod
+    def unpack(pairs: Sequence[Sequence[int]]) -> tuple[Mark, ...]:
+        """Marks back from :meth:`pack`'s pairs."""
+        return tuple(Mark(char, sample) for char, sample in pairs)
+
+
+@dataclass(frozen=True, eq=False)
+class Speech:
+    """Synthesised speech: mono 16-bit samples at the engine's own rate."""
+
+    samples: np.ndarray  # int16, one channel
+    sample_rate: int
+    marks: tuple[Mark, ...] = ()  # in text order; may be empty
+
+    @property
+    def seconds(self) -> float:
+        """Duration in seconds."""
+        return len(self.samples) / self.sample_rate

@@ -22,11 +22,16 @@ class Throttle:
     ``burst`` requests may start at once after a quiet spell, then starts are
     spaced ``1 / per_second`` apart, so no window ever sees more than the rate
     plus the burst.
+
+    ``clock`` and ``sleep`` are injectable (like :class:`Backoff`'s ``rng``) so the
+    schedule can be checked without real waiting.
     """
 
-    def __init__(self, per_second: float, concurrent: int, burst: int = 1) -> None:
+    def __init__(self, per_second: float, concurrent: int, burst: int = 1, *,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         if per_second <= 0 or concurrent < 1 or burst < 1:
             raise ValueError("per_second must be positive, concurrent and burst at least 1")
+        self._clock, self._sleep = clock, sleep
         self.interval = 1.0 / per_second
         self._tolerance = (burst - 1) * self.interval
         self._slots = threading.BoundedSemaphore(concurrent)
@@ -40,12 +45,12 @@ class Throttle:
         """Hold a place for one request; blocks until the limits allow it."""
         with self._slots:
             with self._lock:
-                now = time.monotonic()
+                now = self._clock()
                 arrival = max(self._arrival, now)
                 start = max(now, arrival - self._tolerance)
                 self._arrival = arrival + self.interval
             if start > now:
-                time.sleep(start - now)
+                self._sleep(start - now)
             with self._lock:
                 self.in_flight += 1
                 self.most_in_flight = max(self.most_in_flight, self.in_flight)

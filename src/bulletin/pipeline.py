@@ -17,7 +17,7 @@ from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Calibrations, Rendered, Renderer
 from bulletin.audio.timeline import chapters, cues
 from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
-from bulletin.casting import choose_cast
+from bulletin.casting import Casting, choose_cast, first_that_works
 from bulletin.config import Config
 from bulletin.errors import ConfigError, EngineError, InputError, QAError
 from bulletin.fsutil import staged
@@ -35,7 +35,7 @@ from bulletin.sources import News, SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate
 from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo, write_tags
-from bulletin.tts import Engine, Speech, create_engine
+from bulletin.tts import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
 from bulletin.tts.speak import SpeechStats, speak
 from bulletin.voices import Cast, VoiceProfile
@@ -176,14 +176,11 @@ class _Workshop:
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
         self.profiles = [main] + ([get_profile(ALEXA)] if alexa and main.name != ALEXA else [])
 
-    def voice(self, compose: Compose, cast: Cast, paths: Mapping[str, Path]) -> _Voiced:
+    def voice(self, compose: Compose, cast: Cast, engines: dict[str, Engine],
+              paths: Mapping[str, Path]) -> _Voiced:
         """Compose the script for ``cast``, then render the file of every profile in ``paths``
         from parts, synthesising only the speech of parts that are not made yet."""
         script = compose(cast)
-        engines = {
-            v.name: create_engine(v.engine, {**cfg.engine_options(self.config, v.engine), **v.options})
-            for v in cast.profiles
-        }
         jobs = [(engines[cast.voice(s.kind).name], s.text) for s in script.segments]
         plans = plan_parts([s.kind for s in script.segments], [segment_key(e, t) for e, t in jobs],
                            self.audio, self.renderer.sounders)
@@ -252,13 +249,8 @@ def _build(compose: Compose, section: str | None, moment: datetime, config: Conf
     with staged(out.all()) as temps:
         tmp = Outputs(*temps)
         paths = {profile.name: tmp.mp3 if index == 0 else tmp.alexa for index, profile in enumerate(workshop.profiles)}
-        try:
-            voiced = workshop.voice(compose, casting.cast, paths)
-        except EngineError as exc:
-            if casting.fallback is None:
-                raise
-            log.warning("%s The whole bulletin is read by %s instead.", exc.reason, casting.fallback.newsreader.name)
-            voiced = workshop.voice(compose, casting.fallback, paths)
+        voiced = first_that_works(casting, config,
+                                  lambda cast, engines: workshop.voice(compose, cast, engines, paths))
         script, main = voiced.script, voiced.rendered[workshop.profiles[0].name]
         tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not main.qa.passed:
@@ -363,24 +355,22 @@ def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
     if not text.strip():
         raise InputError("nothing to say: give the text to speak.")
     casting = choose_cast(config)
+    # The newsreader says it; each fallback's newsreader in turn when it cannot.
+    first, *rest = (Cast(c.newsreader, c.newsreader) for c in casting.casts)
+    readers = Casting(first, tuple(c for c in rest if c != first))
     quiet = replace(config, values={**config.values, "sounders": {**config.values["sounders"], "enabled": False}})
-    try:
-        return _say(text, casting.cast.newsreader, quiet, path, raw)
-    except EngineError as exc:
-        if casting.fallback is None:
-            raise
-        log.warning("%s %s speaks instead.", exc.reason, casting.fallback.newsreader.name)
-        return _say(text, casting.fallback.newsreader, quiet, path, raw)
+    return first_that_works(readers, quiet, lambda cast, engines: _say(text, cast, engines, quiet, path, raw))
 
 
-def _say(text: str, voice: VoiceProfile, config: Config, path: Path, raw: bool) -> Said:
+def _say(text: str, cast: Cast, engines: dict[str, Engine], config: Config, path: Path, raw: bool) -> Said:
+    voice = cast.newsreader
     spoken = text.strip() if raw else _reader(voice).prepare(text.strip())
     segment = Segment(SegmentKind.BRIEF, first_words(spoken), spoken, spoken)
     workshop = _Workshop(config, None)
     main = workshop.profiles[0]
     script = Script(text, resolve_at(None, config), (segment,))
     with staged([path]) as (temp,):
-        voiced = workshop.voice(lambda _cast: script, Cast(voice, voice), {main.name: temp})
+        voiced = workshop.voice(lambda _cast: script, cast, engines, {main.name: temp})
     rendered = voiced.rendered[main.name]
     if not rendered.qa.passed:
         log.warning("%s misses the %s profile: %s.", path, main.name, "; ".join(rendered.qa.problems))

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, Field, dataclass, field, fields
+from types import UnionType
 from functools import cache
 from string import Formatter
 from typing import Any, get_args, get_origin, get_type_hints
@@ -249,7 +250,7 @@ class VoiceSection:
     anchor: str = setting(filled)
     newsreader: str = setting(filled)
     engine: str = setting(one_of(_engines))
-    fallback: str = setting(filled)
+    fallback: str | list[str] = setting(filled)  # one voice, or a list tried in order
     voices_dir: str = setting(path=True)
 
 
@@ -264,6 +265,19 @@ class GttsSection:
     requests_per_second: float = setting(above(0), at_most(MAX_REQUESTS_PER_SECOND))
     concurrent: int = setting(at_least(1), at_most(MAX_CONCURRENT))
     burst: int = setting(at_least(1), at_most(MAX_CONCURRENT))
+
+
+@dataclass(frozen=True)
+class EdgeSection(GttsSection):
+    """``[edge]``: Microsoft's neural voices, with the same network discipline as ``[gtts]``."""
+
+
+@dataclass(frozen=True)
+class PiperSection:
+    """``[piper]``: Piper's offline neural voices."""
+
+    catalogue: str = setting(folder_url)
+    workers: int = setting(at_least(0), at_most(MAX_CONCURRENT))
 
 
 @dataclass(frozen=True)
@@ -340,6 +354,8 @@ class Settings:
     script: ScriptSection
     voice: VoiceSection
     gtts: GttsSection
+    edge: EdgeSection
+    piper: PiperSection
     fetch: FetchSection
     boilerplate: BoilerplateSection
     daily: DailySection
@@ -377,12 +393,22 @@ class Key:
         """``value`` as this key's type (a whole number is a number too), or :class:`Invalid`.
         A ``list[X]`` or ``tuple[X, ...]`` key takes a TOML array; each check sees each item."""
         collection = get_origin(self.kind)
+        if collection is UnionType:  # one text or a list of texts: `str | list[str]`
+            return self.conform_one_or_many(value)
         if collection not in (list, tuple):
             return self._item(self.kind, value)
         item = get_args(self.kind)[0]
         if not isinstance(value, list):
             raise Invalid(f"must be a list of {TYPE_NAMES.get(item, item.__name__)} in [brackets]")
         return collection(self._item(item, one) for one in value)
+
+    def conform_one_or_many(self, value: Any) -> Any:
+        """A ``str | list[str]`` key: one text, or a non-empty list of texts."""
+        if isinstance(value, list):
+            if not value:
+                raise Invalid("must be a text or a list of texts, not an empty list")
+            return [self._item(str, one) for one in value]
+        return self._item(str, value)
 
     def _item(self, kind: type, value: Any) -> Any:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):

@@ -1,5 +1,6 @@
 """Voice profiles: small TOML files under ``voices/`` naming an engine, its
-settings, the lexicons to apply and the speaking pace."""
+settings, the lexicons to apply and the speaking pace; and, for every installed
+Piper voice, a profile ``piper-<NAME>`` made from the voice itself."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ PROFILE_SUFFIX = ".toml"
 REQUIRED_KEYS = ("name", "engine", "language", "chars_per_second")
 OPTIONAL_KEYS = ("description", "lexicons", "options")
 LEXICON_PREFIX = "lexicon-"
+# Installed Piper voices get the shared lexicon and this pace (a measured Piper
+# voice reads Dutch news at about this rate); a profile file of the same name
+# overrides both.
+PIPER_LEXICONS = ("lexicon-nl.toml",)
+PIPER_CHARS_PER_SECOND = 14.0
 
 
 def builtin_voices_dir() -> Path:
@@ -89,28 +95,50 @@ def load_profile(path: Path, dirs: Sequence[Path]) -> VoiceProfile:
     )
 
 
+def _installed_piper(dirs: Sequence[Path]) -> dict[str, VoiceProfile]:
+    """A profile per installed Piper voice, by profile name."""
+    from bulletin.tts.piper_voices import installed
+
+    return {
+        voice.profile: VoiceProfile(
+            name=voice.profile, engine="piper", language=voice.language, chars_per_second=PIPER_CHARS_PER_SECOND,
+            lexicons=tuple(_find_lexicon(n, voice.model.parent, dirs) for n in PIPER_LEXICONS),
+            options={"model": str(voice.model)}, description=f"Piper voice {voice.name} (installed)",
+            path=voice.model,
+        )
+        for voice in installed()
+    }
+
+
 def load_voice(name: str, dirs: Sequence[Path]) -> VoiceProfile:
-    """The profile called ``name`` from the first directory that has it."""
+    """The profile called ``name`` from the first directory that has it, else an installed Piper voice."""
     paths = _profile_paths(dirs)
-    if name not in paths:
-        known = ", ".join(sorted(paths)) or "none"
+    if name in paths:
+        return load_profile(paths[name], dirs)
+    piper = _installed_piper(dirs) if name.startswith("piper-") else {}
+    if name not in piper:
+        known = ", ".join(sorted({*paths, *piper})) or "none"
         raise ConfigError(f"unknown voice {name!r}; available voices: {known}.")
-    return load_profile(paths[name], dirs)
+    return piper[name]
 
 
 def list_voices(dirs: Sequence[Path]) -> list[VoiceProfile]:
-    """Every profile found, by name."""
-    return [load_profile(p, dirs) for _, p in sorted(_profile_paths(dirs).items())]
+    """Every profile found (files first, then installed Piper voices), by name."""
+    files = {name: load_profile(p, dirs) for name, p in _profile_paths(dirs).items()}
+    return [v for _, v in sorted({**_installed_piper(dirs), **files}.items())]
 
 
 def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> VoiceProfile:
-    """The voice for ``engine`` in ``language``: ``<engine>-<language>`` if it exists, else the first."""
+    """The voice for ``engine`` in ``language``: ``<engine>-<language>`` if it exists, else the first
+    ``<engine>-<language>-*`` (``edge-nl-colette`` before ``edge-be-arnaud``), else the first."""
     candidates = [v for v in list_voices(dirs) if v.engine == engine and v.language == language]
     if not candidates:
+        hint = " Install one with `bulletin voices download NAME`." if engine == "piper" else ""
         raise ConfigError(f"no voice profile for engine {engine!r} and language {language!r} in "
-                          f"{', '.join(map(str, dirs))}.")
-    preferred = [v for v in candidates if v.name == f"{engine}-{language}"]
-    return (preferred or candidates)[0]
+                          f"{', '.join(map(str, dirs))}.{hint}")
+    exact = [v for v in candidates if v.name == f"{engine}-{language}"]
+    prefixed = [v for v in candidates if v.name.startswith(f"{engine}-{language}-")]
+    return (exact or prefixed or candidates)[0]
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bulletin.codec import ffmpeg_exe
 from bulletin.errors import AudioError
 
 FLOAT_FORMAT = "f32le"
-
-
-@cache
-def ffmpeg_exe() -> str:
-    """Path of the bundled ffmpeg (no system ffmpeg needed)."""
-    import imageio_ffmpeg
-
-    try:
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except RuntimeError as exc:
-        raise AudioError(
-            f"ffmpeg not found ({exc}). Probable cause: no imageio-ffmpeg binary for this "
-            "platform; install ffmpeg and set IMAGEIO_FFMPEG_EXE to its path."
-        ) from None
 
 
 @cache
@@ -60,12 +47,6 @@ def run_ffmpeg(args: list[str], *, what: str, data: bytes | None = None) -> byte
 def run_ffmpeg_stderr(args: list[str], *, what: str) -> str:
     """Run ffmpeg at info level and return what it logged (filters report there)."""
     return _run(args, what, "info").stderr.decode(errors="replace")
-
-
-def decode_bytes(data: bytes, sample_rate: int) -> np.ndarray:
-    """Encoded audio (MP3, say) in memory to mono int16 samples at ``sample_rate``."""
-    args = ["-i", "pipe:0", "-ac", "1", "-ar", str(sample_rate), "-f", "s16le", "pipe:1"]
-    return np.frombuffer(_run(args, "decode audio", "error", data).stdout, dtype=np.int16)
 
 
 def decode(path: str | Path, sample_rate: int) -> np.ndarray:

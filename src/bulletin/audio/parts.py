@@ -33,7 +33,7 @@ from bulletin.audio.stitch import to_clip, trim_silence
 from bulletin.blobstore import BlobStore, content_key
 from bulletin.errors import AudioError, ConfigError
 from bulletin.model import SegmentKind
-from bulletin.tts.base import Mark, Speech
+from bulletin.model import Mark, Speech
 
 PART_FORMAT = 1
 MAGIC = b"BLTNPRT1"

@@ -30,7 +30,7 @@ from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
 from bulletin.fsutil import write_text
-from bulletin.tts.base import Mark, Speech
+from bulletin.model import Mark, Speech
 
 log = logging.getLogger(__name__)
 

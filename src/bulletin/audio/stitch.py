@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bulletin.audio.dsp import resample
-from bulletin.tts.base import Mark, Speech
+from bulletin.model import Mark, Speech
 
 INT16_FULL_SCALE = 32768.0
 

@@ -19,8 +19,8 @@ import numpy as np
 
 from bulletin.audio.render import Rendered
 from bulletin.model import Chapter, Cue, Script, Segment
+from bulletin.model import Mark
 from bulletin.script.sentences import spans, wrap
-from bulletin.tts.base import Mark
 
 # Two lines of 42 characters: the usual limit for a readable caption.
 CUE_MAX_CHARS = 84

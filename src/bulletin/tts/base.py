@@ -4,59 +4,38 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-if TYPE_CHECKING:  # numpy is only needed once there is audio; listing engines should not load it
-    import numpy as np
-
-
-@dataclass(frozen=True)
-class Mark:
-    """Where a piece of the text starts in the audio: for timed transcripts."""
-
-    char: int  # offset in the text given to the engine
-    sample: int  # offset in the speech's samples
-
-    @staticmethod
-    def pack(marks: Sequence[Mark]) -> list[list[int]]:
-        """Marks as JSON-ready ``[char, sample]`` pairs."""
-        return [[m.char, m.sample] for m in marks]
-
-    @staticmethod
-    def unpack(pairs: Sequence[Sequence[int]]) -> tuple[Mark, ...]:
-        """Marks back from :meth:`pack`'s pairs."""
-        return tuple(Mark(char, sample) for char, sample in pairs)
-
-
-@dataclass(frozen=True, eq=False)
-class Speech:
-    """Synthesised speech: mono 16-bit samples at the engine's own rate."""
-
-    samples: np.ndarray  # int16, one channel
-    sample_rate: int
-    marks: tuple[Mark, ...] = ()  # in text order; may be empty
-
-    @property
-    def seconds(self) -> float:
-        """Duration in seconds."""
-        return len(self.samples) / self.sample_rate
-
+from bulletin.errors import ConfigError
+from bulletin.model import Mark, Speech
 
 OnDone = Callable[[int, Speech], None]
 
 
+class OptionError(ConfigError):
+    """An impossible engine option; ``key`` lets the caller say in which file and line it is set."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 class Engine(ABC):
-    """A named speech engine. Subclasses check their own prerequisites."""
+    """A named speech engine.
+
+    The constructor takes the engine's options and rejects impossible ones with a
+    :class:`~bulletin.errors.ConfigError` (a mistake in the configuration, never a
+    reason to fall back); :meth:`check` says whether the engine can run here.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
     online: ClassVar[bool] = False  # needs the network (so "auto" may fall back)
 
-    @classmethod
     @abstractmethod
-    def check(cls) -> None:
-        """Raise :class:`~bulletin.errors.EngineError` saying what is missing, if anything."""
+    def check(self) -> None:
+        """Raise :class:`~bulletin.errors.EngineError` saying what is missing, if anything
+        (a package, a model file); cheap, and without synthesising."""
 
     @abstractmethod
     def synthesize(self, text: str) -> Speech:
@@ -65,7 +44,7 @@ class Engine(ABC):
     def synthesize_many(self, texts: Sequence[str], on_done: OnDone | None = None) -> list[Speech]:
         """Speak several texts, in order; ``on_done(index, speech)`` as each finishes.
 
-        One after another by default; engines that wait on a network override it.
+        One after another by default; engines that can overlap their work override it.
         """
         out = []
         for index, text in enumerate(texts):
@@ -82,4 +61,7 @@ class Engine(ABC):
     @property
     @abstractmethod
     def settings(self) -> Mapping[str, Any]:
-        """Every setting that changes how the engine sounds."""
+        """Every setting that changes how the engine sounds (for a model: its digest)."""
+
+
+__all__ = ["Engine", "Mark", "OnDone", "OptionError", "Speech"]

@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from bulletin.errors import EngineError
-from bulletin.tts.base import Engine, Mark, Speech
+from bulletin.model import Mark, Speech
+from bulletin.tts.base import Engine, OptionError
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
@@ -130,14 +131,13 @@ class EspeakEngine(Engine):
 
     def __init__(self, voice: str = "nl", variant: str = "", rate: int = 165, pitch: int = 45) -> None:
         if not MIN_RATE <= rate <= MAX_RATE:
-            raise EngineError(f"espeak rate {rate} is out of range; use {MIN_RATE}-{MAX_RATE} words per minute.")
+            raise OptionError("rate", f"espeak rate {rate} is out of range; use {MIN_RATE}-{MAX_RATE} words per minute.")
         if not MIN_PITCH <= pitch <= MAX_PITCH:
-            raise EngineError(f"espeak pitch {pitch} is out of range; use {MIN_PITCH}-{MAX_PITCH}.")
+            raise OptionError("pitch", f"espeak pitch {pitch} is out of range; use {MIN_PITCH}-{MAX_PITCH}.")
         self.voice = f"{voice}+{variant}" if variant else voice
         self.rate, self.pitch = rate, pitch
 
-    @classmethod
-    def check(cls) -> None:
+    def check(self) -> None:
         """espeak-ng needs the espeakng-loader wheel; loading it proves it works."""
         try:
             import espeakng_loader  # noqa: F401

@@ -1,0 +1,133 @@
+"""Microsoft's neural voices (those of the Edge browser's read-aloud) through
+the ``edge-tts`` package: natural Dutch voices, online, no key.
+
+One request per segment (edge-tts splits long texts itself); its WordBoundary
+events give a mark at every word, so the transcript cues are timed word by
+word. Limits, retries and error naming come from :mod:`bulletin.tts.online`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from bulletin.codec import decode_bytes
+from bulletin.errors import EngineError
+from bulletin.model import Mark, Speech
+from bulletin.network import Retryable
+from bulletin.tts.base import OptionError
+from bulletin.tts.online import OnlineEngine, http_failure, unreachable
+
+EDGE_RATE = 24000  # the service answers with 24 kHz mono MP3
+TICKS_PER_SECOND = 10_000_000  # WordBoundary offsets are in 100-nanosecond ticks
+HOST = "speech.platform.bing.com"
+PROTOCOL_CHANGED = "Probable cause: the service changed; a newer edge-tts may fix it (pip install -U edge-tts)."
+# The forms the service accepts for each prosody setting (edge-tts checks the same).
+PROSODY = {"rate": (r"[+-]\d+%", "+10%"), "volume": (r"[+-]\d+%", "-5%"), "pitch": (r"[+-]\d+Hz", "-2Hz")}
+VOICE_NAME = re.compile(r"[a-z]{2,}-[A-Z]{2,}-\w+Neural")
+
+
+@dataclass(frozen=True)
+class _Answer:
+    mp3: bytes
+    words: tuple[tuple[str, int], ...]  # (word, offset in ticks), in order
+
+
+class EdgeEngine(OnlineEngine[str, _Answer]):
+    """edge-tts with word timing, throttling and retries."""
+
+    name: ClassVar[str] = "edge"
+    description: ClassVar[str] = "Microsoft Edge neural voices via edge-tts (online, natural voice)"
+    service: ClassVar[str] = "Microsoft Edge TTS"
+
+    def __init__(self, *, voice: str = "nl-NL-FennaNeural", rate: str = "+0%", pitch: str = "+0Hz",
+                 volume: str = "+0%", **network: Any) -> None:
+        if not VOICE_NAME.fullmatch(voice):
+            raise OptionError("voice", f"edge voice {voice!r} is not a voice name like \"nl-NL-FennaNeural\".")
+        for key, value in (("rate", rate), ("volume", volume), ("pitch", pitch)):
+            pattern, example = PROSODY[key]
+            if not isinstance(value, str) or not re.fullmatch(pattern, value):
+                raise OptionError(key, f"edge {key} {value!r} must look like \"{example}\".")
+        self.voice, self.rate, self.pitch, self.volume = voice, rate, pitch, volume
+        super().__init__(**network)
+
+    def check(self) -> None:
+        """edge-tts must be installed; whether Microsoft answers shows at the first request."""
+        try:
+            import edge_tts  # noqa: F401
+        except ImportError:
+            raise EngineError("the edge engine needs the edge-tts package: pip install 'bulletin[edge]'") from None
+
+    @property
+    def version(self) -> str:
+        import edge_tts
+
+        return str(edge_tts.__version__)
+
+    @property
+    def settings(self) -> Mapping[str, Any]:
+        return {"voice": self.voice, "rate": self.rate, "pitch": self.pitch, "volume": self.volume}
+
+    @property
+    def host(self) -> str:
+        return HOST
+
+    def _plan(self, text: str) -> list[str]:
+        return [text] if text.strip() else []
+
+    def _request(self, piece: str) -> _Answer:
+        return asyncio.run(self._stream(piece))
+
+    async def _stream(self, text: str) -> _Answer:
+        import aiohttp
+        import edge_tts
+        from edge_tts.exceptions import NoAudioReceived, WebSocketError
+
+        communicate = edge_tts.Communicate(
+            text, self.voice, rate=self.rate, pitch=self.pitch, volume=self.volume, boundary="WordBoundary",
+            connect_timeout=max(1, round(self.timeout)), receive_timeout=max(1, round(self.timeout)),  # whole seconds
+        )
+        audio, words = bytearray(), []
+        try:
+            async for chunk in communicate.stream():
+                if chunk["type"] == "audio":
+                    audio += chunk["data"]
+                elif chunk["type"] == "WordBoundary":
+                    words.append((chunk["text"], chunk["offset"]))
+        except aiohttp.WSServerHandshakeError as exc:
+            raise http_failure("Microsoft", exc.status, None, PROTOCOL_CHANGED, self.offline_hint) from exc
+        except aiohttp.ClientResponseError as exc:
+            raise http_failure("Microsoft", exc.status, None, PROTOCOL_CHANGED, self.offline_hint) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise unreachable(self.host, self.offline_hint) from exc
+        except (TimeoutError, aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, WebSocketError) as exc:
+            raise Retryable(f"no complete answer from {self.host} ({type(exc).__name__})") from exc
+        except NoAudioReceived as exc:
+            raise EngineError(f"Microsoft answered without audio. Probable cause: the voice {self.voice!r} "
+                              "does not exist; check options.voice in the voice profile.", self.offline_hint) from exc
+        except edge_tts.exceptions.EdgeTTSException as exc:
+            raise EngineError(f"Microsoft's answer was not understood ({exc}). {PROTOCOL_CHANGED}",
+                              self.offline_hint) from exc
+        return _Answer(bytes(audio), tuple(words))
+
+    def _join(self, text: str, plan: Sequence[str], answers: Sequence[_Answer]) -> Speech:
+        """The segment's audio, with a mark where each word the service timed starts."""
+        if not answers:
+            return Speech(np.zeros(0, dtype=np.int16), EDGE_RATE)
+        answer = answers[0]
+        samples = decode_bytes(answer.mp3, EDGE_RATE)
+        marks, cursor = [], 0
+        for word, ticks in answer.words:
+            found = text.find(word, cursor)
+            if found < 0:  # a word the service spelled differently: time the next one instead
+                continue
+            sample = min(len(samples), ticks * EDGE_RATE // TICKS_PER_SECOND)
+            if not marks or sample >= marks[-1].sample:
+                marks.append(Mark(found, sample))
+            cursor = found + len(word)
+        return Speech(samples, EDGE_RATE, tuple(marks))
