@@ -11,16 +11,18 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulletin.audio import AudioSettings, Gaps
+from bulletin.audio.formats import WAV, get_format
 from bulletin.audio.profiles import get_profile
 from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.errors import ConfigError
+from bulletin.pcm import MS_PER_S
 from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
 from bulletin.script import ScriptSettings
@@ -29,7 +31,6 @@ from bulletin.sources.fetch import FetchSettings
 from bulletin.voices import builtin_voices_dir
 
 CONFIG_NAME = "bulletin.toml"
-MS_PER_S = 1000
 # Keys whose values are paths: relative ones are taken from the config file's folder.
 PATH_KEYS = {("output", "dir"), ("voice", "voices_dir"), ("cache", "dir"), ("show", "cover"), ("daily", "log_file"),
              ("sounders", "intro"), ("sounders", "between"), ("sounders", "outro"), ("sounders", "bed_file")}
@@ -207,12 +208,19 @@ def cache_location(config: Config) -> Path:
     return Path(configured) if configured else default_root()
 
 
+def audio_rate(config: Config) -> int:
+    """The bulletin's sample rate: WAV has a setting of its own (48 kHz, the broadcast norm)."""
+    audio = config.values["audio"]
+    return audio["wav_sample_rate"] if get_format(audio["format"]).name == WAV else audio["sample_rate"]
+
+
 def audio_settings(config: Config) -> AudioSettings:
-    """Settings for the audio stage."""
+    """Settings for the audio stage: the profile written in the configured format."""
     audio = config.values["audio"]
     return AudioSettings(
-        sample_rate=audio["sample_rate"],
-        profile=get_profile(audio["profile"]),
+        sample_rate=audio_rate(config),
+        profile=replace(get_profile(audio["profile"]), format=get_format(audio["format"]).name),
+        bit_depth=audio["bit_depth"],
         gaps=Gaps(
             between_ms=audio["gap_ms"],
             after_intro_ms=audio["gap_after_intro_ms"],
@@ -226,8 +234,8 @@ def sounders(config: Config) -> SounderSet:
     """The sounders to play (the built-in ones unless files are configured), or none."""
     table = config.values["sounders"]
     if not table["enabled"]:
-        return SounderSet.silent(config.get("audio", "sample_rate"))
-    return load_sounders(config.get("audio", "sample_rate"), table["intro"], table["between"],
+        return SounderSet.silent(audio_rate(config))
+    return load_sounders(audio_rate(config), table["intro"], table["between"],
                          table["outro"], table["bed"], table["bed_file"])
 
 

@@ -1,4 +1,4 @@
-"""The stages in order: page -> script -> speech -> parts -> tagged MP3 -> sidecars."""
+"""The stages in order: page -> script -> speech -> parts -> tagged MP3 or WAV -> sidecars."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from datetime import datetime
 from pathlib import Path
 
 from bulletin import __version__, config as cfg
-from bulletin.audio.parts import PartStore, check_rate, plan_parts
+from bulletin.audio.encoder import Encoder, Finished, create_encoder
+from bulletin.audio.parts import PartStore, plan_parts
 from bulletin.audio.profiles import ALEXA, get_profile
 from bulletin.audio.qa import QAReport
-from bulletin.audio.render import Calibrations, Rendered, Renderer
+from bulletin.audio.render import Calibrations, Rendered, Renderer, Verdicts
 from bulletin.audio.timeline import chapters, cues
-from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
+from bulletin.caches import CALIBRATION, PARTS, SEGMENTS, VERDICTS
 from bulletin.casting import choose_cast
 from bulletin.config import Config
 from bulletin.errors import EngineError, QAError
 from bulletin.fsutil import staged
-from bulletin.model import Page, Script
+from bulletin.model import Page, Script, SegmentKind
 from bulletin.outputs import Outputs, output_stem
 from bulletin.publish import PublishResult, publish
 from bulletin.publish.episode import Episode, episode_guid
@@ -31,7 +32,7 @@ from bulletin.script.clock import written_date
 from bulletin.script.render import description, to_json, to_text, transcript
 from bulletin.sources import SourceSpec, read_source
 from bulletin.sources.fetch import Fetcher
-from bulletin.tags import TagInfo, write_tags
+from bulletin.tags import TagInfo
 from bulletin.tts import Engine, Speech, create_engine
 from bulletin.tts.cache import SegmentCache, segment_key
 from bulletin.tts.speak import SpeechStats, speak
@@ -58,8 +59,8 @@ class BuildResult:
 
     @property
     def mp3(self) -> Path:
-        """The bulletin itself."""
-        return self.outputs.mp3
+        """The bulletin itself: its audio file, MP3 or WAV."""
+        return self.outputs.audio
 
 
 def resolve_at(at: datetime | None, config: Config) -> datetime:
@@ -123,16 +124,19 @@ class _Workshop:
     def __init__(self, config: Config, progress: Progress | None) -> None:
         self.config, self.progress = config, progress
         self.audio = cfg.audio_settings(config)
-        check_rate(self.audio.sample_rate)
         root = cfg.cache_dir(config)
         self.segments = SegmentCache(root / SEGMENTS if root else None)
-        calibrations = Calibrations(root / CALIBRATION if root else None)
         self.renderer = Renderer(self.audio, cfg.sounders(config), PartStore(root / PARTS if root else None),
-                                 calibrations)
-        main = self.audio.profile
+                                 Calibrations(root / CALIBRATION if root else None),
+                                 Verdicts(root / VERDICTS if root else None))
+        self.main = self.audio.profile
         # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
-        self.profiles = [main] + ([get_profile(ALEXA)] if alexa and main.name != ALEXA else [])
+        self.alexa = get_profile(ALEXA) if alexa and self.main.name != ALEXA else None
+        self.profiles = [self.main] + ([self.alexa] if self.alexa else [])
+        self.encoders: dict[str, Encoder] = {p.name: create_encoder(p, self.audio.bit_depth) for p in self.profiles}
+        for encoder in self.encoders.values():
+            encoder.check_rate(self.audio.sample_rate)
 
     def voice(self, page: Page, at: datetime, cast: Cast, max_seconds: float | None,
               paths: Mapping[str, Path]) -> _Voiced:
@@ -157,7 +161,7 @@ class _Workshop:
 
             stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
 
-        rendered = self.renderer.render(plans, self.profiles, paths, speech_for)
+        rendered = self.renderer.render(plans, self.profiles, self.encoders, paths, speech_for)
         stats.cached = stats.segments - stats.synthesised
         return _Voiced(script, rendered, stats, engines, cast)
 
@@ -184,17 +188,20 @@ def build_page(
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one bulletin: MP3 with tags and chapters, script, transcripts, chapters,
-    QA report, cover, Alexa rendition and episode manifest."""
+    """Build one bulletin: the audio (MP3 with tags and chapters, or Broadcast WAV with
+    cue points), script, transcripts, chapters, QA report, cover, Alexa rendition and
+    episode manifest."""
     started = time.perf_counter()
     moment = resolve_at(at, config)
     casting = choose_cast(config)
     workshop = _Workshop(config, progress)
+    encoder = workshop.encoders[workshop.main.name]
     root = Path(config.get("output", "dir"))
-    out = Outputs.at(output_stem(root, moment, page.section, config.get("show", "title")))
-    with staged(out.all()) as temps:
-        tmp = Outputs(*temps)
-        paths = {profile.name: tmp.mp3 if index == 0 else tmp.alexa for index, profile in enumerate(workshop.profiles)}
+    out = Outputs.at(output_stem(root, moment, page.section, config.get("show", "title")), encoder.format)
+    files = out.by_name()
+    with staged(list(files.values())) as temps:
+        tmp = out.moved(dict(zip(files, temps, strict=True)))
+        paths = {workshop.main.name: tmp.audio, **({ALEXA: tmp.alexa} if workshop.alexa else {})}
         try:
             voiced = workshop.voice(page, moment, casting.cast, max_seconds, paths)
         except EngineError as exc:
@@ -202,33 +209,43 @@ def build_page(
                 raise
             log.warning("%s The whole bulletin is read by %s instead.", exc.reason, casting.fallback.newsreader.name)
             voiced = workshop.voice(page, moment, casting.fallback, max_seconds, paths)
-        script, main = voiced.script, voiced.rendered[workshop.profiles[0].name]
+        script, main = voiced.script, voiced.rendered[workshop.main.name]
         tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not main.qa.passed:
             raise QAError(f"the bulletin misses the {main.qa.profile} profile: "
                           f"{'; '.join(main.qa.problems)}. Nothing was written.")
-        alexa = _alexa(voiced.rendered.get(ALEXA) if workshop.profiles[0].name != ALEXA else None, tmp.alexa)
+        alexa = _alexa(voiced.rendered.get(ALEXA) if workshop.alexa else None, tmp.alexa)
         if progress:
             progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
         spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in voiced.engines.values()}.values())
         voices = " + ".join(v.name for v in voiced.cast.profiles)
         chapter_list = chapters(script, main)
         cover = _cover(config, script)
-        write_tags(tmp.mp3, TagInfo(
-            title=script.title, artist=config.get("show", "author"), album=config.get("show", "title"),
-            recorded=script.at, genre=config.get("show", "genre"), engine=spoken_by, voice=voices,
-            encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
-            description=description(script), transcript=transcript(script), duration=main.duration,
-            cover_jpeg=cover, chapters=chapter_list,
+        guid = episode_guid(_relative(out.audio, root))
+        encoder.tag(tmp.audio, Finished(
+            tags=TagInfo(
+                title=script.title, artist=config.get("show", "author"), album=config.get("show", "title"),
+                recorded=script.at, genre=config.get("show", "genre"), engine=spoken_by, voice=voices,
+                encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
+                description=description(script), transcript=transcript(script), duration=main.duration,
+                cover_jpeg=cover, chapters=chapter_list,
+            ),
+            headline=next((s.title for s in script.segments if s.kind is SegmentKind.LEAD), ""),
+            reference=guid.rsplit(":", 1)[-1].replace("-", ""), rate=main.sample_rate, part_starts=main.starts,
+            qa=main.qa,
         ))
         timed = cues(script, main)
-        tmp.script_text.write_text(to_text(script), encoding="utf-8")
-        tmp.script_json.write_text(to_json(script), encoding="utf-8")
-        tmp.webvtt.write_text(webvtt(timed), encoding="utf-8")
-        tmp.srt.write_text(srt(timed), encoding="utf-8")
-        tmp.chapters.write_text(chapters_json(chapter_list), encoding="utf-8")
+        sidecars: list[tuple[Path, Callable[[], str]]] = [
+            (tmp.script_text, lambda: to_text(script)),
+            (tmp.script_json, lambda: to_json(script)),
+            (tmp.webvtt, lambda: webvtt(timed)),
+            (tmp.srt, lambda: srt(timed)),
+            (tmp.chapters, lambda: chapters_json(chapter_list)),
+            (tmp.episode, lambda: _episode(out, guid, encoder, root, script, main, alexa, config, spoken_by, voices)),
+        ]
+        for path, render in sidecars:
+            path.write_text(render(), encoding="utf-8")
         tmp.cover.write_bytes(cover)
-        tmp.episode.write_text(_episode(out, root, script, main, alexa, config, spoken_by, voices), encoding="utf-8")
     if alexa is None:
         out.alexa.unlink(missing_ok=True)  # an older build's rendition no longer matches
     log.info("speech: %d segments, %d synthesised; %d parts made", voiced.speech.segments,
@@ -250,11 +267,12 @@ def _alexa(rendered: Rendered | None, path: Path) -> Rendered | None:
     return None
 
 
-def _episode(out: Outputs, root: Path, script: Script, main: Rendered, alexa: Rendered | None, config: Config,
-             engine: str, voice: str) -> str:
+def _episode(out: Outputs, guid: str, encoder: Encoder, root: Path, script: Script, main: Rendered,
+             alexa: Rendered | None, config: Config, engine: str, voice: str) -> str:
     return Episode(
-        guid=episode_guid(_relative(out.mp3, root)), title=script.title, description=description(script),
-        published=script.at, duration=main.duration, mp3=_relative(out.mp3, root),
+        guid=guid, title=script.title, description=description(script),
+        published=script.at, duration=main.duration, mp3=_relative(out.audio, root),
+        media_type=encoder.format.media_type,
         webvtt=_relative(out.webvtt, root), srt=_relative(out.srt, root), chapters=_relative(out.chapters, root),
         cover=_relative(out.cover, root), alexa_mp3=_relative(out.alexa, root) if alexa else None,
         alexa_duration=alexa.duration if alexa else None, language=config.get("show", "language"),
