@@ -111,6 +111,11 @@ class Calibrations:
             self.values = {key: c for key, value in entries if (c := _calibration(value)) is not None}
             if not isinstance(stored, dict) or len(self.values) != len(stored):
                 log.warning("ignoring a damaged %s; the encoder corrections are learnt again.", path)
+                self._save()
+
+    def _save(self) -> None:
+        if self.path:
+            write_text(self.path, json.dumps({k: c.to_dict() for k, c in self.values.items()}, indent=2) + "\n")
 
     def get(self, profile: Profile, encoder: Encoder) -> Calibration:
         """The corrections for ``profile`` written by ``encoder``."""
@@ -119,8 +124,7 @@ class Calibrations:
     def set(self, profile: Profile, encoder: Encoder, calibration: Calibration) -> None:
         """Learn ``calibration`` (and keep it, if there is a file)."""
         self.values[encoder.calibration_key(profile)] = calibration
-        if self.path:
-            write_text(self.path, json.dumps({k: c.to_dict() for k, c in self.values.items()}, indent=2) + "\n")
+        self._save()
 
 
 class Verdicts:
