@@ -43,6 +43,7 @@ TARGETS = {
 # Against the floor (espeak-ng piped into one MP3 encode of the same text), per second of audio.
 FLOOR_TARGETS = {"cold_vs_floor": 1.3, "warm_vs_floor": 0.3, "naive_vs_cold": 3.0}
 FLOOR_REPEATS = 3  # each figure is the median of this many side-by-side runs
+MS_PER_S = 1000
 
 
 def bulletin_exe() -> str:
@@ -228,11 +229,12 @@ def floor_checks(f: dict[str, float]) -> dict[str, bool]:
 
 def floor_lines(f: dict[str, float]) -> list[str]:
     """The floor comparison, for the printed table."""
+    ms = {name: f[f"{name}_s_per_audio_s"] * MS_PER_S for name in ("floor", "cold", "warm", "naive")}
     return [
-        f"against the floor (espeak-ng piped into one MP3 encode of the same text; seconds of wall time per second "
-        f"of audio, median of {f['repeats']} side-by-side runs):",
-        f"  floor {f['floor_s_per_audio_s'] * 1000:.1f} ms/s · cold {f['cold_s_per_audio_s'] * 1000:.1f} ms/s · "
-        f"warm {f['warm_s_per_audio_s'] * 1000:.1f} ms/s · naive {f['naive_s_per_audio_s'] * 1000:.1f} ms/s",
+        (f"against the floor (espeak-ng piped into one MP3 encode of the same text; seconds of wall time per "
+         f"second of audio, median of {f['repeats']} side-by-side runs):"),
+        (f"  floor {ms['floor']:.1f} ms/s · cold {ms['cold']:.1f} ms/s · warm {ms['warm']:.1f} ms/s · "
+         f"naive {ms['naive']:.1f} ms/s"),
         f"  cold / floor = {f['cold_vs_floor']:.2f} (target <= {FLOOR_TARGETS['cold_vs_floor']})",
         f"  warm / floor = {f['warm_vs_floor']:.2f} (target <= {FLOOR_TARGETS['warm_vs_floor']})",
         f"  naive / cold = {f['naive_vs_cold']:.2f} (target >= {FLOOR_TARGETS['naive_vs_cold']})",

@@ -159,14 +159,13 @@ def _header(fmt: PcmFormat, meta: WavMetadata, data_size: int, limit: int) -> by
             + CHUNK_HEADER.pack(b"data", SIZE_IN_DS64))
 
 
-def write_wave(path: Path, fmt: PcmFormat, data: Sequence[bytes], meta: WavMetadata = WavMetadata(),
+def write_wave(path: Path, fmt: PcmFormat, data: Sequence[bytes], meta: WavMetadata | None = None,
                limit: int = RIFF_LIMIT) -> None:
     """Write the PCM ``data`` (pieces, in order) as a WAV at ``path``, RF64 when larger than ``limit``."""
     size = sum(len(d) for d in data)
     with open(path, "wb") as out:
-        out.write(_header(fmt, meta, size, limit))
-        for piece in data:
-            out.write(piece)
+        out.write(_header(fmt, meta or WavMetadata(), size, limit))
+        out.writelines(data)
         if size % 2:
             out.write(b"\0")
 

@@ -11,8 +11,17 @@ import numpy as np
 
 from bulletin.audio import AudioSettings
 from bulletin.audio.ffmpeg import decode
-from bulletin.audio.loudness import (CONTROL_BLOCK, SILENT_DB, block_count, block_energies, gated_loudness,
-                                     pad_blocks, peaks_db, ramp_gain, rotate_phase)
+from bulletin.audio.loudness import (
+    CONTROL_BLOCK,
+    SILENT_DB,
+    block_count,
+    block_energies,
+    gated_loudness,
+    pad_blocks,
+    peaks_db,
+    ramp_gain,
+    rotate_phase,
+)
 from bulletin.audio.sounders import SounderSet, music_bed
 
 # Elements are levelled to this before mastering; only differences matter.

@@ -78,7 +78,8 @@ def encode_frames(samples: np.ndarray, rate: int, bitrate: str, quality: int = 5
 
 def mp3_duration(path: Path) -> float:
     """Seconds, from the MP3's own header (encoder delay and padding excluded)."""
-    from mutagen.mp3 import MP3 as MutagenMP3, HeaderNotFoundError
+    from mutagen.mp3 import MP3 as MutagenMP3
+    from mutagen.mp3 import HeaderNotFoundError
 
     try:
         return round(float(MutagenMP3(str(path)).info.length), 3)

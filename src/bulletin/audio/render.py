@@ -30,7 +30,15 @@ from bulletin.audio import AudioSettings, Profile
 from bulletin.audio.encoder import Calibration, Encoder
 from bulletin.audio.meter import FileLoudness, StreamMeter
 from bulletin.audio.mixing import Sounds
-from bulletin.audio.parts import Part, PartPlan, PartStore, Rendition, offsets, part_key, render_part
+from bulletin.audio.parts import (
+    Part,
+    PartPlan,
+    PartStore,
+    Rendition,
+    offsets,
+    part_key,
+    render_part,
+)
 from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
