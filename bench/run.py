@@ -40,6 +40,10 @@ TARGETS = {
     "gtts_speedup": 3.0,
     "naive_speedup": 2.0,
 }
+# Against the floor (espeak-ng piped into one MP3 encode of the same text), per second of audio.
+FLOOR_TARGETS = {"cold_vs_floor": 1.3, "warm_vs_floor": 0.3, "naive_vs_cold": 3.0}
+FLOOR_REPEATS = 3  # each figure is the median of this many side-by-side runs
+MS_PER_S = 1000
 
 
 def bulletin_exe() -> str:
@@ -133,18 +137,110 @@ run(["-i", str(work / "all.wav"), "-af", second, "-ar", "44100", "-ac", "1", "-b
 '''
 
 
-def naive(work: Path, page: Path) -> float:
+def naive(work: Path, page: Path, name: str = "naive") -> float:
     """The naive pipeline on the same page: espeak-ng per segment, ffmpeg concat, two-pass loudnorm, MP3."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(work / "naive-cache")}
-    script = subprocess.run([bulletin_exe(), "script", str(page), "--engine", "espeak", "--at", AT, "--format", "json"],
-                            env=env, capture_output=True, text=True, check=True).stdout
-    texts = work / "naive-texts.json"
-    texts.write_text(json.dumps([s["text"] for s in json.loads(script)["segments"]]), "utf-8")
-    folder = work / "naive"
+    texts = segment_texts(work, page)
+    folder = work / name
     folder.mkdir()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", NAIVE, str(folder), str(texts)], check=True)
     return time.perf_counter() - started
+
+
+FLOOR = r'''
+import ctypes, json, subprocess, sys
+from pathlib import Path
+import espeakng_loader, imageio_ffmpeg
+out, texts = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text("utf-8"))
+lib = ctypes.CDLL(espeakng_loader.get_library_path())
+rate = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0)
+encoder = subprocess.Popen([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1",
+                            "-i", "pipe:0", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "96k", "-y", str(out)],
+                           stdin=subprocess.PIPE)
+written = 0
+CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+def collect(wav, n, events):
+    global written
+    if n > 0:
+        encoder.stdin.write(ctypes.string_at(wav, n * 2))
+        written += n
+    return 0
+callback = CB(collect)
+lib.espeak_SetSynthCallback(callback)
+lib.espeak_SetVoiceByName(b"nl")
+lib.espeak_SetParameter(1, 165, 0)
+for text in texts:
+    data = text.encode()
+    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 1, None, None)
+encoder.stdin.close()
+if encoder.wait() != 0:
+    sys.exit("the floor's encoder failed")
+print(written / rate)
+'''
+
+
+def segment_texts(work: Path, page: Path) -> Path:
+    """The spoken text of every segment of ``page``, as bulletin's script has it, in a JSON file."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "script-cache")}
+    script = subprocess.run([bulletin_exe(), "script", str(page), "--engine", "espeak", "--at", AT, "--format", "json"],
+                            env=env, capture_output=True, text=True, check=True).stdout
+    texts = work / f"{page.stem}-texts.json"
+    texts.write_text(json.dumps([s["text"] for s in json.loads(script)["segments"]]), "utf-8")
+    return texts
+
+
+def floor(work: Path, texts: Path) -> tuple[float, float]:
+    """The floor, in a fresh process: espeak-ng synthesis of the same text piped into one MP3 encode.
+    Wall seconds and seconds of audio."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", FLOOR, str(work / "floor.mp3"), str(texts)],
+                          capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, float(done.stdout.strip())
+
+
+def against_floor(work: Path, page: Path, repeats: int = FLOOR_REPEATS) -> dict[str, float]:
+    """Cold, warm and naive builds of ``page`` next to the floor, interleaved so that each
+    sees the same load; each figure the median of ``repeats`` runs, in seconds per second of audio."""
+    import statistics
+
+    texts = segment_texts(work, page)
+    runs: dict[str, list[float]] = {"floor": [], "cold": [], "warm": [], "naive": []}
+    audio = floor_audio = 0.0
+    for repeat in range(repeats):
+        wall, floor_audio = floor(work, texts)
+        runs["floor"].append(wall / floor_audio)
+        cache, out = work / f"floor-cache-{repeat}", work / f"floor-out-{repeat}"
+        cold, audio = build(page, out, cache)
+        runs["cold"].append(cold / audio)
+        runs["warm"].append(build(page, out, cache)[0] / audio)
+        runs["naive"].append(naive(work, page, f"floor-naive-{repeat}") / audio)
+    per_audio_s = {name: statistics.median(values) for name, values in runs.items()}
+    return {"floor_audio_s": round(floor_audio, 1), "bulletin_audio_s": round(audio, 1),
+            **{f"{name}_s_per_audio_s": round(value, 5) for name, value in per_audio_s.items()},
+            "cold_vs_floor": round(per_audio_s["cold"] / per_audio_s["floor"], 2),
+            "warm_vs_floor": round(per_audio_s["warm"] / per_audio_s["floor"], 2),
+            "naive_vs_cold": round(per_audio_s["naive"] / per_audio_s["cold"], 2), "repeats": repeats}
+
+
+def floor_checks(f: dict[str, float]) -> dict[str, bool]:
+    """The floor targets: met or not."""
+    return {"cold_vs_floor": f["cold_vs_floor"] <= FLOOR_TARGETS["cold_vs_floor"],
+            "warm_vs_floor": f["warm_vs_floor"] <= FLOOR_TARGETS["warm_vs_floor"],
+            "naive_vs_cold": f["naive_vs_cold"] >= FLOOR_TARGETS["naive_vs_cold"]}
+
+
+def floor_lines(f: dict[str, float]) -> list[str]:
+    """The floor comparison, for the printed table."""
+    ms = {name: f[f"{name}_s_per_audio_s"] * MS_PER_S for name in ("floor", "cold", "warm", "naive")}
+    return [
+        (f"against the floor (espeak-ng piped into one MP3 encode of the same text; seconds of wall time per "
+         f"second of audio, median of {f['repeats']} side-by-side runs):"),
+        (f"  floor {ms['floor']:.1f} ms/s · cold {ms['cold']:.1f} ms/s · warm {ms['warm']:.1f} ms/s · "
+         f"naive {ms['naive']:.1f} ms/s"),
+        f"  cold / floor = {f['cold_vs_floor']:.2f} (target <= {FLOOR_TARGETS['cold_vs_floor']})",
+        f"  warm / floor = {f['warm_vs_floor']:.2f} (target <= {FLOOR_TARGETS['warm_vs_floor']})",
+        f"  naive / cold = {f['naive_vs_cold']:.2f} (target >= {FLOOR_TARGETS['naive_vs_cold']})",
+    ]
 
 
 def gtts(work: Path, page: Path) -> dict[str, float]:
@@ -264,6 +360,7 @@ def main() -> None:
         rows = [builds(work, n) for n in (SIZES[:1] if args.quick else SIZES)]
         main_row = rows[0]
         naive_s = naive(work, work / "page-10.txt")
+        floor_figures = against_floor(work, work / "page-10.txt")
         google = {} if args.quick else gtts(work, work / "page-10.txt")
         engines = engine_rows(work, work / "page-10.txt")
     per_brief = {r["briefs"]: r["cold_s"] / r["briefs"] for r in rows}
@@ -279,6 +376,7 @@ def main() -> None:
                                  for a, b in zip([r["briefs"] for r in rows], [r["briefs"] for r in rows][1:])},
         "gtts": google,
         "engines": engines,
+        "floor": floor_figures,
     }
     checks = {
         "cold_realtime": main_row["cold_realtime"] >= TARGETS["cold_realtime"],
@@ -291,7 +389,8 @@ def main() -> None:
         checks["rss_80_mb"] = rows[-1]["rss_mb"] < TARGETS["rss_80_mb"]
     if google:
         checks["gtts_speedup"] = google["speedup"] >= TARGETS["gtts_speedup"]
-    figures["targets"] = TARGETS
+    checks.update(floor_checks(floor_figures))
+    figures["targets"] = {**TARGETS, **FLOOR_TARGETS}
     figures["met"] = checks
     print(table(figures))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -320,6 +419,7 @@ def table(f: dict) -> str:
                      f"(longest {g['longest_request_chars']} chars), ours {g['ours_s']:.2f} s vs sequential "
                      f"{g['sequential_s']:.2f} s ({g['speedup']:.1f}x; sum of delays {g['sum_of_delays_s']} s, "
                      f"at most {g['most_in_flight']} in flight)")
+    lines += ["", *floor_lines(f["floor"])]
     if f.get("engines"):
         lines += ["", "engine  audio    cold     warm     cold x   warm x   peak RSS  note",
                   "------  -------  -------  -------  -------  -------  --------  ----"]

@@ -114,13 +114,13 @@ def test_config_error_names_the_line(tmp_path):
 
 
 def test_crash_while_encoding_leaves_no_files(tmp_path, monkeypatch):
-    import bulletin.audio.render as render
+    from bulletin.audio.mp3 import Mp3Encoder
 
-    def broken_writer(parts, path):
+    def broken_writer(self, parts, path, rate):
         Path(path).write_bytes(b"\xff\xfb half an mp3")
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(render, "join", broken_writer)
+    monkeypatch.setattr(Mp3Encoder, "join", broken_writer)
     out = tmp_path / "out"
     result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out))
     assert result.exit_code == 70
@@ -134,12 +134,12 @@ def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
     mp3 = out / "2026-11-27/nieuwsbulletin-binnenland-0815.mp3"
     before = mp3.read_bytes()
 
-    import bulletin.audio.render as render
+    from bulletin.audio.mp3 import Mp3Encoder
 
     def full_disk(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render, "join", full_disk)
+    monkeypatch.setattr(Mp3Encoder, "join", full_disk)
     result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: No space left on device."

@@ -19,7 +19,7 @@ from bulletin.cli import cli
 from bulletin.config import load_config
 from bulletin.pipeline import build
 from bulletin.sources import SourceSpec, read_source, sniff
-from conftest import AMSTERDAM, OFFLINE, PAGES, decode, ffmpeg, lufs
+from conftest import AMSTERDAM, OFFLINE, PAGES, decode, ffmpeg, lufs, true_peak_dbtp
 
 AT = "2026-11-27T08:15"
 EUROPA = PAGES / "europa.txt"
@@ -328,9 +328,26 @@ def _espeak(tmp_path: Path) -> Path:
 
 
 def test_say_to_a_format_it_cannot_write_says_so(tmp_path):
+    result = run("say", "Hallo", "--voice", "espeak-nl", "-o", tmp_path / "x.ogg")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and ".ogg" in result.stderr
+    assert not (tmp_path / "x.ogg").exists()
+
+
+def test_say_one_short_word_as_broadcast_wav(tmp_path):
+    """A word shorter than a loudness gating block (0.4 s) is still mastered, and -o x.wav writes WAV."""
+    import wave
+
     result = run("say", "Hallo", "--voice", "espeak-nl", "-o", tmp_path / "x.wav")
-    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and ".wav" in result.stderr
-    assert not (tmp_path / "x.wav").exists()
+    assert result.exit_code == 0, result.stderr
+    with wave.open(str(tmp_path / "x.wav")) as audio:
+        assert (audio.getframerate(), audio.getnchannels()) == (48000, 1)
+        seconds = audio.getnframes() / audio.getframerate()
+    assert 0.1 < seconds < 2.0
+    assert true_peak_dbtp(decode(tmp_path / "x.wav")) <= -1.0
+    # Too short to measure: nothing is learnt from it for the next bulletin (it once learnt +54 dB).
+    calibration = tmp_path / "cache" / "bulletin" / "calibration.json"
+    learnt = json.loads(calibration.read_text("utf-8")) if calibration.exists() else {}
+    assert all(abs(v) <= 6.0 for entry in learnt.values() for v in entry.values()), learnt
 
 
 def test_say_with_auto_falls_back_to_the_offline_voice_and_says_so(google, tmp_path):

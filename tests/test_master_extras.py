@@ -17,7 +17,8 @@ from PIL import Image
 
 from bulletin.audio import sounders
 from bulletin.audio.meter import measure_file
-from bulletin.audio.parts import ENCODER_DELAY, SAMPLES_PER_FRAME, Part, count_frames, encode_frames
+from bulletin.audio.mp3 import ENCODER_DELAY, SAMPLES_PER_FRAME, count_frames, encode_frames
+from bulletin.audio.parts import Part
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Rendered
 from bulletin.audio.timeline import chapters, cues
@@ -26,7 +27,7 @@ from bulletin.cover import load_cover, make_cover
 from bulletin.errors import ConfigError
 from bulletin.model import Chapter, Cue, Script, Segment, SegmentKind
 from bulletin.publish.sidecars import chapters_json, srt as to_srt, webvtt as to_vtt
-from bulletin.tts.base import Mark
+from bulletin.model import Mark
 from conftest import PAGES, ffmpeg, lufs
 
 RATE = 44100
@@ -75,8 +76,8 @@ def test_chapters_tile_the_file_and_cues_follow_the_marks():
     frames = [round(4 * RATE / SAMPLES_PER_FRAME), round(6 * RATE / SAMPLES_PER_FRAME)]
     first_length = frames[0] * SAMPLES_PER_FRAME
     # Part one: speech from 1 s to 3 s, "Dit" at 2.2 s. Part two: speech from 0 to 5 s of it, "Het" at 3 s.
-    parts = (Part(b"", frames[0], (RATE, 3 * RATE), (Mark(0, RATE), Mark(13, int(2.2 * RATE))), -16.0),
-             Part(b"", frames[1], (0, 5 * RATE), (Mark(0, 0), Mark(27, 3 * RATE)), -16.0))
+    parts = (Part(b"", first_length, (RATE, 3 * RATE), (Mark(0, RATE), Mark(13, int(2.2 * RATE))), -16.0),
+             Part(b"", frames[1] * SAMPLES_PER_FRAME, (0, 5 * RATE), (Mark(0, 0), Mark(27, 3 * RATE)), -16.0))
     qa = QAReport("podcast", -16, -1, -16, 2, -2, 10.0, 0.5, (), ())
     rendered = Rendered(qa, parts, RATE)
     two = first_length / RATE
@@ -124,7 +125,7 @@ def test_ffmpeg_measures_the_longest_silence(tmp_path):
     x = np.concatenate([tone, np.zeros(int(1.5 * RATE), np.float32), tone, np.zeros(RATE // 2, np.float32), tone])
     path = tmp_path / "stilte.mp3"
     path.write_bytes(encode_frames(x, RATE, "96k"))
-    assert measure_file(path).longest_silence == pytest.approx(1.5, abs=0.06)
+    assert measure_file(path, len(x) / RATE).longest_silence == pytest.approx(1.5, abs=0.06)
 
 
 def test_parts_are_whole_frames_with_the_audio_after_the_encoder_delay(tmp_path):
@@ -207,7 +208,7 @@ def test_inspect_any_mp3(tmp_path):
     assert data["loudness"]["duration"] == pytest.approx(2.0, abs=0.06)
 
 
-@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", "ffmpeg could not")])
+@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", "not an MP3 file")])
 def test_inspect_bad_input_is_one_line(name, says):
     result = runner().invoke(cli, ["inspect", str(PAGES / name)])
     assert result.exit_code == 1 and says in result.stderr and "Traceback" not in result.stderr

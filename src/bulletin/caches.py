@@ -1,15 +1,17 @@
-"""The cache folder: synthesised segments, rendered parts, fetched sources and
-the encoder calibration, each in a place of its own."""
+"""The cache folder: synthesised segments, rendered parts, the measurements of
+files joined from them, fetched sources and the encoder calibration, each in a
+place of its own."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bulletin.audio.parts import PartStore
+from bulletin.audio.render import Verdicts
 from bulletin.blobstore import BlobStore
 from bulletin.tts.cache import SegmentCache
 
-SEGMENTS, PARTS, HTTP, CALIBRATION = "segments", "parts", "http", "calibration.json"
+SEGMENTS, PARTS, HTTP, CALIBRATION, VERDICTS = "segments", "parts", "http", "calibration.json", "verdicts"
 
 
 def default_root() -> Path:
@@ -20,5 +22,6 @@ def default_root() -> Path:
 
 
 def stores(root: Path) -> dict[str, BlobStore]:
-    """The two content-addressed stores under ``root``, by name."""
-    return {SEGMENTS: SegmentCache(root / SEGMENTS).store, PARTS: PartStore(root / PARTS).store}
+    """The content-addressed stores under ``root``, by name."""
+    return {SEGMENTS: SegmentCache(root / SEGMENTS).store, PARTS: PartStore(root / PARTS).store,
+            VERDICTS: Verdicts(root / VERDICTS).store}

@@ -15,6 +15,7 @@ import click
 
 from bulletin import __version__
 from bulletin.errors import BulletinError, EngineError, LockedError, PublishError, QAError, SourceError
+from bulletin.audio.formats import FORMATS as AUDIO_FORMATS
 from bulletin.audio.profiles import PROFILES as PROFILE_NAMES
 from bulletin.tts import engine_names
 
@@ -202,18 +203,20 @@ def cli(ctx: click.Context) -> None:
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment anew; leave the cache alone.")
 @click.option("--profile", type=click.Choice(sorted(PROFILE_NAMES)),
               help="Loudness profile: podcast (default), alexa or broadcast.")
+@click.option("--format", "audio_format", type=click.Choice(sorted(AUDIO_FORMATS)),
+              help="The file: mp3 (default) or wav (Broadcast WAV, 48 kHz, for radio playout).")
 @click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
 @click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
 @base_url_option
 @target_options("--aws-profile")
 @common_options
 def build(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
-          output_dir: Path | None, no_cache: bool, profile: str | None, no_sounders: bool, then_publish: bool,
-          base_url: str | None, target: str | None, aws_profile: str | None, config_path: Path | None,
-          quiet: bool, verbose: int) -> None:
-    """Build a bulletin MP3 from a saved news PAGE (or a script, read as written).
+          output_dir: Path | None, no_cache: bool, profile: str | None, audio_format: str | None,
+          no_sounders: bool, then_publish: bool, base_url: str | None, target: str | None, aws_profile: str | None,
+          config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Build a bulletin MP3 (or Broadcast WAV) from a saved news PAGE (or a script, read as written).
 
-    Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 with the script beside it as .txt and .json.
+    Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 (.wav) with the script beside it as .txt and .json.
     """
     from bulletin import pipeline
 
@@ -221,6 +224,7 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
                      **{"output.dir": str(output_dir) if output_dir else None,
                         "cache.enabled": False if no_cache else None,
                         "audio.profile": profile,
+                        "audio.format": audio_format,
                         "sounders.enabled": False if no_sounders else None},
                      **_publish_overrides(base_url, target, aws_profile))
     with _progress_bar(not quiet) as progress:
@@ -379,17 +383,17 @@ def say(text: str, voice: str | None, engine: str | None, output: Path, raw: boo
 
 
 @cli.command()
-@click.argument("mp3", type=click.Path(path_type=Path))
+@click.argument("audio", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @common_options
-def inspect(mp3: Path, fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
-    """Show any MP3's tags, chapters, duration, loudness and true peak."""
+def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Show any MP3's or WAV's tags (ID3; bext and INFO), chapters or cue points, duration, loudness and true peak."""
     import json
 
-    from bulletin.inspect import inspect_mp3, to_text
+    from bulletin.inspect import inspect_file, to_text
 
     _configure_logging(quiet, verbose)
-    found = inspect_mp3(mp3)
+    found = inspect_file(audio)
     click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else to_text(found),
                nl=fmt == "json")
 

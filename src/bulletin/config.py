@@ -11,7 +11,7 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -20,9 +20,11 @@ from zoneinfo import ZoneInfo
 
 from bulletin import settings as schema
 from bulletin.audio import AudioSettings, Gaps
+from bulletin.audio.formats import WAV, get_format
 from bulletin.audio.profiles import get_profile
 from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.errors import ConfigError
+from bulletin.pcm import MS_PER_S
 from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
 from bulletin.publish.s3 import S3Target, parse_target
@@ -35,7 +37,6 @@ from bulletin.voices import builtin_voices_dir
 CONFIG_NAME = "bulletin.toml"
 DEFAULTS_NAME = "defaults.toml"
 SOURCES = "sources"
-MS_PER_S = 1000
 BYTES_PER_MB = 1_000_000
 COMMAND_LINE = "command line"  # stands in for file:line in messages about options
 
@@ -268,12 +269,19 @@ def cache_location(config: Config) -> Path:
     return Path(configured) if configured else default_root()
 
 
+def audio_rate(config: Config) -> int:
+    """The bulletin's sample rate: WAV has a setting of its own (48 kHz, the broadcast norm)."""
+    audio = config.settings.audio
+    return audio.wav_sample_rate if get_format(audio.format).name == WAV else audio.sample_rate
+
+
 def audio_settings(config: Config) -> AudioSettings:
-    """Settings for the audio stage."""
+    """Settings for the audio stage: the profile written in the configured format."""
     audio = config.settings.audio
     return AudioSettings(
-        sample_rate=audio.sample_rate,
-        profile=get_profile(audio.profile),
+        sample_rate=audio_rate(config),
+        profile=replace(get_profile(audio.profile), format=get_format(audio.format).name),
+        bit_depth=audio.bit_depth,
         gaps=Gaps(between_ms=audio.gap_ms, after_intro_ms=audio.gap_after_intro_ms,
                   before_outro_ms=audio.gap_before_outro_ms),
         sounder_level_lu=config.settings.sounders.level,
@@ -282,7 +290,7 @@ def audio_settings(config: Config) -> AudioSettings:
 
 def sounders(config: Config) -> SounderSet:
     """The sounders to play (the built-in ones unless files are configured), or none."""
-    own, rate = config.settings.sounders, config.settings.audio.sample_rate
+    own, rate = config.settings.sounders, audio_rate(config)
     if not own.enabled:
         return SounderSet.silent(rate)
     return load_sounders(rate, own.intro, own.between, own.outro, own.bed, own.bed_file)

@@ -1,18 +1,22 @@
-"""Look inside any MP3: its tags, chapters, duration, loudness and true peak."""
+"""Look inside any MP3 or WAV: its tags (ID3, or bext and INFO), chapters or cue
+points, duration, loudness and true peak. The format is read from the file's
+first bytes, not its name."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bulletin.audio.formats import MP3, WAV
 from bulletin.audio.meter import FileLoudness, duration_text, measure_file
 from bulletin.errors import InputError
 from bulletin.model import Chapter
+from bulletin.pcm import MS_PER_S
 
 CLOCK_DECIMALS = 3  # chapter times to the millisecond, as ID3 keeps them
-MS_PER_S = 1000
 SHOWN_TEXT_CHARS = 80
+WAV_MAGIC = (b"RIFF", b"RF64")
 
 
 @dataclass(frozen=True)
@@ -22,10 +26,13 @@ class Inspection:
     path: str
     id3_version: str | None
     tags: dict[str, str]
-    chapters: list[Chapter]
+    chapters: list[Chapter]  # for a WAV: its cue points with their labels
     cover: str | None  # "image/jpeg, 112804 bytes"
     transcript_chars: int
     loudness: FileLoudness
+    format: str = MP3
+    audio: str = ""  # "PCM 48000 Hz, 24-bit, mono" for a WAV
+    bext: dict[str, Any] | None = field(default=None)
 
     def to_dict(self) -> dict[str, Any]:
         """For ``--format json``."""
@@ -54,13 +61,43 @@ def _chapters(tags: Any) -> list[Chapter]:
     return out
 
 
+def inspect_file(path: Path) -> Inspection:
+    """An MP3 or a WAV, by what its first bytes say."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    with open(path, "rb") as handle:
+        magic = handle.read(len(WAV_MAGIC[0]))
+    return inspect_wav(path) if magic in WAV_MAGIC else inspect_mp3(path)
+
+
+def inspect_wav(path: Path) -> Inspection:
+    """Read the chunks (format, bext, cue points and labels, INFO) and measure the audio with ffmpeg."""
+    from bulletin.audio.bwf import read_wave
+
+    wave = read_wave(path)
+    loudness = measure_file(path, round(wave.duration, 3))
+    meta, fmt = wave.metadata, wave.format
+    starts = [c.position / fmt.rate for c in meta.cues]
+    chapters = [Chapter(c.label, round(start, CLOCK_DECIMALS), round(end, CLOCK_DECIMALS))
+                for c, start, end in zip(meta.cues, starts, [*starts[1:], wave.duration], strict=True)]
+    bext = None
+    if meta.bext is not None:
+        bext = {**asdict(meta.bext), "origination": meta.bext.origination.isoformat()}
+    channels = "mono" if fmt.channels == 1 else f"{fmt.channels} channels"
+    return Inspection(
+        path=str(path), id3_version=None, tags=dict(meta.info), chapters=chapters, cover=None, transcript_chars=0,
+        loudness=loudness, format=WAV, audio=f"{'RF64' if wave.rf64 else 'PCM'} {fmt.rate} Hz, {fmt.bits}-bit, {channels}",
+        bext=bext,
+    )
+
+
 def inspect_mp3(path: Path) -> Inspection:
     """Read the tags with mutagen and measure the audio with ffmpeg."""
     from mutagen.id3 import ID3, ID3NoHeaderError
 
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    loudness = measure_file(path)
+    from bulletin.audio.mp3 import mp3_duration
+
+    loudness = measure_file(path, mp3_duration(path))
     try:
         tags = ID3(str(path))
     except ID3NoHeaderError:
@@ -84,6 +121,10 @@ def inspect_mp3(path: Path) -> Inspection:
     )
 
 
+def _shown(value: str) -> str:
+    return value if len(value) <= SHOWN_TEXT_CHARS else value[: SHOWN_TEXT_CHARS - 1] + "…"
+
+
 def to_text(found: Inspection) -> str:
     """A report for people."""
     loud = found.loudness
@@ -91,17 +132,22 @@ def to_text(found: Inspection) -> str:
         found.path,
         f"duration {duration_text(loud.duration, CLOCK_DECIMALS)} · {loud.integrated:.1f} LUFS · "
         f"LRA {loud.loudness_range:.1f} LU · true peak {loud.true_peak:.1f} dBTP",
-        f"ID3v{found.id3_version}" if found.id3_version else "no ID3 tag",
     ]
+    if found.format == WAV:
+        lines.append(f"WAV, {found.audio}" + ("" if found.bext else ", no bext chunk"))
+        for key, value in (found.bext or {}).items():
+            if value not in (None, ""):
+                lines.append(f"  {key}: {_shown(str(value).strip())}")
+    else:
+        lines.append(f"ID3v{found.id3_version}" if found.id3_version else "no ID3 tag")
     for key, value in found.tags.items():
-        shown = value if len(value) <= SHOWN_TEXT_CHARS else value[: SHOWN_TEXT_CHARS - 1] + "…"
-        lines.append(f"  {key}: {shown}")
+        lines.append(f"  {key}: {_shown(value)}")
     if found.cover:
         lines.append(f"  cover: {found.cover}")
     if found.transcript_chars:
         lines.append(f"  transcript: {found.transcript_chars} characters")
     if found.chapters:
-        lines.append(f"{len(found.chapters)} chapters:")
+        lines.append(f"{len(found.chapters)} {'cue points' if found.format == WAV else 'chapters'}:")
         lines += [f"  {duration_text(c.start, CLOCK_DECIMALS)} – {duration_text(c.end, CLOCK_DECIMALS)}  {c.title}"
                   for c in found.chapters]
     return "\n".join(lines) + "\n"

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
 
+from bulletin.audio.formats import Format
 from bulletin.publish.episode import MANIFEST_SUFFIX
 
 ALEXA_SUFFIX = ".alexa.mp3"
+SIDECAR_SUFFIXES = {"script_text": ".txt", "script_json": ".json", "webvtt": ".vtt", "srt": ".srt",
+                    "chapters": ".chapters.json", "qa": ".qa.json", "cover": ".jpg", "episode": MANIFEST_SUFFIX,
+                    "alexa": ALEXA_SUFFIX}
 
 
 def slug(text: str) -> str:
@@ -27,9 +32,9 @@ def output_stem(out_dir: Path, at: datetime, section: str | None, show: str) -> 
 
 @dataclass(frozen=True)
 class Outputs:
-    """The files a build writes, all beside the MP3."""
+    """The files a build writes, all beside the bulletin's audio file."""
 
-    mp3: Path
+    audio: Path  # the bulletin, in its format (.mp3, .wav)
     script_text: Path
     script_json: Path
     webvtt: Path
@@ -41,12 +46,15 @@ class Outputs:
     alexa: Path
 
     @classmethod
-    def at(cls, stem: Path) -> Outputs:
-        """The file names for ``stem``."""
-        suffixes = (".mp3", ".txt", ".json", ".vtt", ".srt", ".chapters.json", ".qa.json", ".jpg",
-                    MANIFEST_SUFFIX, ALEXA_SUFFIX)
-        return cls(*(stem.with_name(stem.name + s) for s in suffixes))
+    def at(cls, stem: Path, audio: Format) -> Outputs:
+        """The file names for ``stem``, the bulletin itself in the ``audio`` format."""
+        suffixes = {"audio": audio.suffix, **SIDECAR_SUFFIXES}
+        return cls(**{name: stem.with_name(stem.name + suffix) for name, suffix in suffixes.items()})
 
-    def all(self) -> list[Path]:
-        """Every file, in field order."""
-        return [getattr(self, f.name) for f in fields(self)]
+    def by_name(self) -> dict[str, Path]:
+        """Every file, by its name here."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def moved(self, paths: Mapping[str, Path]) -> Outputs:
+        """The same outputs with the files named in ``paths`` elsewhere (e.g. at their temporary names)."""
+        return replace(self, **paths)

@@ -1,4 +1,4 @@
-"""The stages in order: page -> script -> speech -> parts -> tagged MP3 -> sidecars."""
+"""The stages in order: page -> script -> speech -> parts -> tagged MP3 or WAV -> sidecars."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from datetime import datetime
 from pathlib import Path
 
 from bulletin import __version__, config as cfg
-from bulletin.audio.parts import PartStore, check_rate, plan_parts
+from bulletin.audio.encoder import Encoder, Finished, create_encoder
+from bulletin.audio.parts import PartStore, plan_parts
 from bulletin.audio.profiles import ALEXA, get_profile
 from bulletin.audio.qa import QAReport
-from bulletin.audio.render import Calibrations, Rendered, Renderer
+from bulletin.audio.render import Calibrations, Rendered, Renderer, Verdicts
 from bulletin.audio.timeline import chapters, cues
-from bulletin.caches import CALIBRATION, PARTS, SEGMENTS
+from bulletin.audio.formats import FORMATS
+from bulletin.caches import CALIBRATION, PARTS, SEGMENTS, VERDICTS
 from bulletin.casting import Casting, choose_cast, first_that_works
 from bulletin.config import Config
 from bulletin.errors import ConfigError, EngineError, InputError, QAError
@@ -34,7 +36,7 @@ from bulletin.script.render import description, to_json, to_text, transcript
 from bulletin.sources import News, SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate
 from bulletin.sources.fetch import Fetcher
-from bulletin.tags import TagInfo, write_tags
+from bulletin.tags import TagInfo
 from bulletin.tts import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
 from bulletin.tts.speak import SpeechStats, speak
@@ -62,8 +64,8 @@ class BuildResult:
 
     @property
     def mp3(self) -> Path:
-        """The bulletin itself."""
-        return self.outputs.mp3
+        """The bulletin itself: its audio file, MP3 or WAV."""
+        return self.outputs.audio
 
 
 def resolve_at(at: datetime | None, config: Config) -> datetime:
@@ -165,16 +167,19 @@ class _Workshop:
     def __init__(self, config: Config, progress: Progress | None) -> None:
         self.config, self.progress = config, progress
         self.audio = cfg.audio_settings(config)
-        check_rate(self.audio.sample_rate)
         root = cfg.cache_dir(config)
         self.segments = SegmentCache(root / SEGMENTS if root else None)
-        calibrations = Calibrations(root / CALIBRATION if root else None)
         self.renderer = Renderer(self.audio, cfg.sounders(config), PartStore(root / PARTS if root else None),
-                                 calibrations)
-        main = self.audio.profile
+                                 Calibrations(root / CALIBRATION if root else None),
+                                 Verdicts(root / VERDICTS if root else None))
+        self.main = self.audio.profile
         # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
-        self.profiles = [main] + ([get_profile(ALEXA)] if alexa and main.name != ALEXA else [])
+        self.alexa = get_profile(ALEXA) if alexa and self.main.name != ALEXA else None
+        self.profiles = [self.main] + ([self.alexa] if self.alexa else [])
+        self.encoders: dict[str, Encoder] = {p.name: create_encoder(p, self.audio.bit_depth) for p in self.profiles}
+        for encoder in self.encoders.values():
+            encoder.check_rate(self.audio.sample_rate)
 
     def voice(self, compose: Compose, cast: Cast, engines: dict[str, Engine],
               paths: Mapping[str, Path]) -> _Voiced:
@@ -195,7 +200,8 @@ class _Workshop:
 
             stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
 
-        rendered = self.renderer.render(plans, [p for p in self.profiles if p.name in paths], paths, speech_for)
+        rendered = self.renderer.render(plans, [p for p in self.profiles if p.name in paths], self.encoders, paths,
+                                        speech_for)
         stats.cached = stats.segments - stats.synthesised
         return _Voiced(script, rendered, stats, engines, cast)
 
@@ -239,45 +245,58 @@ def build_script(
 
 def _build(compose: Compose, section: str | None, moment: datetime, config: Config,
            progress: Progress | None) -> BuildResult:
-    """Make one bulletin: MP3 with tags and chapters, script, transcripts, chapters,
-    QA report, cover, Alexa rendition and episode manifest."""
+    """Make one bulletin: the audio (MP3 with tags and chapters, or Broadcast WAV with
+    cue points), script, transcripts, chapters, QA report, cover, Alexa rendition and
+    episode manifest."""
     started = time.perf_counter()
     casting = choose_cast(config)
     workshop = _Workshop(config, progress)
+    encoder = workshop.encoders[workshop.main.name]
     root = Path(config.get("output", "dir"))
-    out = Outputs.at(output_stem(root, moment, section, config.get("show", "title")))
-    with staged(out.all()) as temps:
-        tmp = Outputs(*temps)
-        paths = {profile.name: tmp.mp3 if index == 0 else tmp.alexa for index, profile in enumerate(workshop.profiles)}
+    out = Outputs.at(output_stem(root, moment, section, config.get("show", "title")), encoder.format)
+    files = out.by_name()
+    with staged(list(files.values())) as temps:
+        tmp = out.moved(dict(zip(files, temps, strict=True)))
+        paths = {workshop.main.name: tmp.audio, **({ALEXA: tmp.alexa} if workshop.alexa else {})}
         voiced = first_that_works(casting, config,
                                   lambda cast, engines: workshop.voice(compose, cast, engines, paths))
-        script, main = voiced.script, voiced.rendered[workshop.profiles[0].name]
+        script, main = voiced.script, voiced.rendered[workshop.main.name]
         tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not main.qa.passed:
             raise QAError(f"the bulletin misses the {main.qa.profile} profile: "
                           f"{'; '.join(main.qa.problems)}. Nothing was written.")
-        alexa = _alexa(voiced.rendered.get(ALEXA) if workshop.profiles[0].name != ALEXA else None, tmp.alexa)
+        alexa = _alexa(voiced.rendered.get(ALEXA) if workshop.alexa else None, tmp.alexa)
         if progress:
             progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
         spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in voiced.engines.values()}.values())
         voices = " + ".join(v.name for v in voiced.cast.profiles)
         chapter_list = chapters(script, main)
         cover = _cover(config, script)
-        write_tags(tmp.mp3, TagInfo(
-            title=script.title, artist=config.get("show", "author"), album=config.get("show", "title"),
-            recorded=script.at, genre=config.get("show", "genre"), engine=spoken_by, voice=voices,
-            encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
-            description=description(script), transcript=transcript(script), duration=main.duration,
-            cover_jpeg=cover, chapters=chapter_list,
+        guid = episode_guid(_relative(out.audio, root))
+        encoder.tag(tmp.audio, Finished(
+            tags=TagInfo(
+                title=script.title, artist=config.get("show", "author"), album=config.get("show", "title"),
+                recorded=script.at, genre=config.get("show", "genre"), engine=spoken_by, voice=voices,
+                encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
+                description=description(script), transcript=transcript(script), duration=main.duration,
+                cover_jpeg=cover, chapters=chapter_list,
+            ),
+            headline=next((s.title for s in script.segments if s.kind is SegmentKind.LEAD), ""),
+            reference=guid.rsplit(":", 1)[-1].replace("-", ""), rate=main.sample_rate, part_starts=main.starts,
+            qa=main.qa,
         ))
         timed = cues(script, main)
-        tmp.script_text.write_text(to_text(script), encoding="utf-8")
-        tmp.script_json.write_text(to_json(script), encoding="utf-8")
-        tmp.webvtt.write_text(webvtt(timed), encoding="utf-8")
-        tmp.srt.write_text(srt(timed), encoding="utf-8")
-        tmp.chapters.write_text(chapters_json(chapter_list), encoding="utf-8")
+        sidecars: list[tuple[Path, Callable[[], str]]] = [
+            (tmp.script_text, lambda: to_text(script)),
+            (tmp.script_json, lambda: to_json(script)),
+            (tmp.webvtt, lambda: webvtt(timed)),
+            (tmp.srt, lambda: srt(timed)),
+            (tmp.chapters, lambda: chapters_json(chapter_list)),
+            (tmp.episode, lambda: _episode(out, guid, encoder, root, script, main, alexa, config, spoken_by, voices)),
+        ]
+        for path, render in sidecars:
+            path.write_text(render(), encoding="utf-8")
         tmp.cover.write_bytes(cover)
-        tmp.episode.write_text(_episode(out, root, script, main, alexa, config, spoken_by, voices), encoding="utf-8")
     if alexa is None:
         out.alexa.unlink(missing_ok=True)  # an older build's rendition no longer matches
     log.info("speech: %d segments, %d synthesised; %d parts made", voiced.speech.segments,
@@ -299,11 +318,12 @@ def _alexa(rendered: Rendered | None, path: Path) -> Rendered | None:
     return None
 
 
-def _episode(out: Outputs, root: Path, script: Script, main: Rendered, alexa: Rendered | None, config: Config,
-             engine: str, voice: str) -> str:
+def _episode(out: Outputs, guid: str, encoder: Encoder, root: Path, script: Script, main: Rendered,
+             alexa: Rendered | None, config: Config, engine: str, voice: str) -> str:
     return Episode(
-        guid=episode_guid(_relative(out.mp3, root)), title=script.title, description=description(script),
-        published=script.at, duration=main.duration, mp3=_relative(out.mp3, root),
+        guid=guid, title=script.title, description=description(script),
+        published=script.at, duration=main.duration, mp3=_relative(out.audio, root),
+        media_type=encoder.format.media_type,
         webvtt=_relative(out.webvtt, root), srt=_relative(out.srt, root), chapters=_relative(out.chapters, root),
         cover=_relative(out.cover, root), alexa_mp3=_relative(out.alexa, root) if alexa else None,
         alexa_duration=alexa.duration if alexa else None, language=config.get("show", "language"),
@@ -330,10 +350,6 @@ def publish_folder(config: Config, *, dry_run: bool = False) -> PublishResult:
     return replace(result, upload=upload(root, result, target, delete_old=delete_old, dry_run=dry_run))
 
 
-# What `say` can write: what the renderer writes (MP3; a new output format is added there, then here).
-SAY_SUFFIXES = (".mp3",)
-
-
 @dataclass(frozen=True)
 class Said:
     """What `say` spoke and wrote."""
@@ -349,16 +365,19 @@ def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
     """Speak ``text`` with the newsreader's voice, prepared with its lexicons (unless ``raw``),
     mastered like a bulletin segment (without sounders) into ``path``. With engine ``auto``
     the offline voice speaks when Google cannot, as in a build."""
-    if path.suffix.lower() not in SAY_SUFFIXES:
-        raise InputError(f"{path}: cannot write {path.suffix or 'this kind of'} audio yet; "
-                         f"name a {' or '.join(SAY_SUFFIXES)} file.")
+    by_suffix = {f.suffix: f.name for f in FORMATS.values()}
+    if path.suffix.lower() not in by_suffix:
+        raise InputError(f"{path}: cannot write {path.suffix or 'this kind of'} audio; "
+                         f"name a {' or '.join(by_suffix)} file.")
     if not text.strip():
         raise InputError("nothing to say: give the text to speak.")
     casting = choose_cast(config)
     # The newsreader says it; each fallback's newsreader in turn when it cannot.
     first, *rest = (Cast(c.newsreader, c.newsreader) for c in casting.casts)
     readers = Casting(first, tuple(c for c in rest if c != first))
-    quiet = replace(config, values={**config.values, "sounders": {**config.values["sounders"], "enabled": False}})
+    # No sounders, and the format the file name asks for.
+    quiet = replace(config, values={**config.values, "sounders": {**config.values["sounders"], "enabled": False},
+                                    "audio": {**config.values["audio"], "format": by_suffix[path.suffix.lower()]}})
     return first_that_works(readers, quiet, lambda cast, engines: _say(text, cast, engines, quiet, path, raw))
 
 

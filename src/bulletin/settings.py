@@ -182,9 +182,27 @@ def _profiles() -> Iterable[str]:
 
 
 def _sample_rates() -> Iterable[int]:
-    from bulletin.audio.parts import MPEG1_RATES
+    from bulletin.audio.mp3 import MPEG1_RATES
 
     return sorted(MPEG1_RATES)
+
+
+def _formats() -> Iterable[str]:
+    from bulletin.audio.formats import FORMATS
+
+    return FORMATS
+
+
+def _wav_rates() -> Iterable[int]:
+    from bulletin.audio.wav import PCM_RATES
+
+    return PCM_RATES
+
+
+def _bit_depths() -> Iterable[int]:
+    from bulletin.audio.wav import BIT_DEPTHS
+
+    return BIT_DEPTHS
 
 
 def _engines() -> Iterable[str]:
@@ -312,7 +330,10 @@ class AudioSection:
     """``[audio]``: loudness profile, rate and gaps."""
 
     profile: str = setting(one_of(_profiles))
+    format: str = setting(one_of(_formats))
     sample_rate: int = setting(one_of(_sample_rates))
+    wav_sample_rate: int = setting(one_of(_wav_rates))
+    bit_depth: int = setting(one_of(_bit_depths))
     gap_ms: int = setting(at_least(0), at_most(MAX_GAP_MS))
     gap_after_intro_ms: int = setting(at_least(0), at_most(MAX_GAP_MS))
     gap_before_outro_ms: int = setting(at_least(0), at_most(MAX_GAP_MS))

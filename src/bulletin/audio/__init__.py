@@ -1,4 +1,4 @@
-"""Audio: per-segment clean-up, stitching, loudness mastering and MP3 export."""
+"""Audio: per-segment clean-up, stitching, loudness mastering and export (MP3 or Broadcast WAV)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bulletin.audio.profiles import PROFILES, Profile
 from bulletin.model import SegmentKind
+from bulletin.pcm import SILENCE_THRESHOLD_DB
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class AudioSettings:
     sample_rate: int = 44100
     profile: Profile = PROFILES["podcast"]
     gaps: Gaps = field(default_factory=Gaps)
-    silence_threshold_db: float = -50.0  # quieter than this at a segment's edges is cut
+    bit_depth: int = 24  # of PCM output (WAV)
+    silence_threshold_db: float = SILENCE_THRESHOLD_DB  # quieter than this at a segment's edges is cut
     keep_silence_ms: float = 20.0  # of the cut silence, this much stays for a natural onset
     sounder_level_lu: float = -3.0  # sounders against speech (music sounds louder than it meters)
     bed_level_lu: float = -10.0  # the intro bed against speech, before the voice comes in

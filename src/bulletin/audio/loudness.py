@@ -67,11 +67,6 @@ def db_to_gain(db: float | np.ndarray) -> float | np.ndarray:
     return np.power(10.0, np.asarray(db) / 20) if isinstance(db, np.ndarray) else float(10 ** (db / 20))
 
 
-def gain_to_db(gain: float) -> float:
-    """A linear factor to decibels (-inf for zero)."""
-    return 20 * math.log10(gain) if gain > 0 else -math.inf
-
-
 # --- analysis -----------------------------------------------------------------
 
 
@@ -107,6 +102,16 @@ def block_energies(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
 
 
+def mean_loudness(energies: np.ndarray, rate: int) -> float:
+    """Ungated loudness (LUFS) of the whole, for audio shorter than one gating block;
+    -inf when silent or quieter than the absolute gate."""
+    total = float(np.sum(energies))
+    if total <= 0:
+        return -math.inf
+    loudness = LOUDNESS_OFFSET + 10 * math.log10(total / (len(energies) * CONTROL_BLOCK))
+    return loudness if loudness > ABSOLUTE_GATE_LUFS else -math.inf
+
+
 def gated_loudness(energies: np.ndarray, rate: int) -> float:
     """BS.1770-4 integrated loudness (LUFS) from control-block energies; -inf when silent."""
     per_block = GATE_BLOCK_S * rate / CONTROL_BLOCK
@@ -128,21 +133,9 @@ def gated_loudness(energies: np.ndarray, rate: int) -> float:
     return float(LOUDNESS_OFFSET + 10 * math.log10(gated.mean()))
 
 
-def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness of a signal in LUFS (-inf for silence or under 0.4 s)."""
-    return gated_loudness(block_energies(samples, rate), rate)
-
-
 def peaks_db(samples: np.ndarray) -> np.ndarray:
     """Each control block's true peak in dBTP (silence at SILENT_DB)."""
     return 20 * np.log10(np.maximum(block_peaks(samples), db_to_gain(SILENT_DB)))
-
-
-def true_peak(samples: np.ndarray) -> float:
-    """True peak in dBTP."""
-    if len(samples) == 0:
-        return -math.inf
-    return gain_to_db(float(block_peaks(samples).max()))
 
 
 # --- processing -----------------------------------------------------------------
@@ -217,19 +210,9 @@ class Master:
     gain -> loudness; the limiter always acts last.
     """
 
-    def __init__(self, samples: np.ndarray, rate: int, measure: tuple[int, int] | None = None) -> None:
-        self._setup(samples, rate, block_energies(samples, rate), peaks_db(samples), measure)
-
-    @classmethod
-    def analysed(cls, samples: np.ndarray, rate: int, energies: np.ndarray, peaks: np.ndarray,
-                 measure: tuple[int, int] | None = None) -> Master:
-        """A master for audio whose block energies and true peaks (dB) are known already."""
-        master = cls.__new__(cls)
-        master._setup(samples, rate, energies, peaks, measure)
-        return master
-
-    def _setup(self, samples: np.ndarray, rate: int, energies: np.ndarray, peaks: np.ndarray,
-               measure: tuple[int, int] | None) -> None:
+    def __init__(self, samples: np.ndarray, rate: int, energies: np.ndarray, peaks: np.ndarray,
+                 measure: tuple[int, int] | None = None) -> None:
+        """``energies`` and ``peaks`` (dB) per control block: see block_energies and peaks_db."""
         self.samples, self.rate, self.energies, self.peaks_db = samples, rate, energies, peaks
         first, last = (measure[0] // CONTROL_BLOCK, block_count(measure[1])) if measure else (0, None)
         self.measured = slice(first, last)
@@ -237,8 +220,11 @@ class Master:
         if not math.isfinite(self.loudness):
             self.measured = slice(0, None)  # what is to be measured is silent: the whole counts
             self.loudness = gated_loudness(self.energies, rate)
+        # Shorter than one gating block ("Ja." on its own, `bulletin say Hallo`): its mean loudness counts.
+        self._meter = gated_loudness if math.isfinite(self.loudness) else mean_loudness
+        self.loudness = self._meter(self.energies, rate)
         if not math.isfinite(self.loudness):
-            raise AudioError("the audio is silent or shorter than 0.4 s; nothing to master.")
+            raise AudioError("the audio is silent; nothing to master.")
 
     def _curve(self, gain_db: float, ceiling_db: float) -> np.ndarray:
         """Boundary gains (dB): ``gain_db``, limited under the ceiling."""
@@ -248,11 +234,7 @@ class Master:
         curve = self._curve(gain_db, ceiling_db)
         block_gain = (curve[:-1] + curve[1:]) / 2
         energies = (self.energies * np.power(10.0, block_gain / 10))[self.measured]
-        return gated_loudness(energies, self.rate)
-
-    def render(self, target_lufs: float, ceiling_db: float) -> np.ndarray:
-        """The audio at ``target_lufs`` with its true peak at most ``ceiling_db``."""
-        return self.master(target_lufs, ceiling_db)[0]
+        return self._meter(energies, self.rate)
 
     def master(self, target_lufs: float, ceiling_db: float) -> tuple[np.ndarray, float]:
         """The mastered audio and the loudness it measures (of the measured range)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bulletin.audio.ffmpeg import ffmpeg_exe, run_ffmpeg_stderr
 from bulletin.errors import AudioError
+from bulletin.pcm import SILENCE_THRESHOLD_DB
 
 NUMBER = r"(-?[\d.]+|-inf)"
 SUMMARY = {
@@ -21,7 +22,6 @@ SUMMARY = {
     "loudness_range": re.compile(rf"Loudness range:\s+LRA:\s+{NUMBER} LU"),
     "true_peak": re.compile(rf"True peak:\s+Peak:\s+{NUMBER} dBFS"),
 }
-SILENCE_DB = -50
 SILENCE_MIN_S = 0.1
 SILENCE_START = re.compile(r"silence_start: (-?[\d.]+)")
 SILENCE_DURATION = re.compile(r"silence_duration: ([\d.]+)")
@@ -35,27 +35,28 @@ class FileLoudness:
     loudness_range: float  # LU
     true_peak: float  # dBTP
     duration: float  # seconds
-    longest_silence: float = 0.0  # seconds under -50 dBFS
+    longest_silence: float = 0.0  # seconds under SILENCE_THRESHOLD_DB
 
 
-FILTERS = f"ebur128=peak=true:framelog=quiet,silencedetect=noise={SILENCE_DB}dB:d={SILENCE_MIN_S}"
+FILTERS = f"ebur128=peak=true:framelog=quiet,silencedetect=noise={SILENCE_THRESHOLD_DB:g}dB:d={SILENCE_MIN_S}"
 
 
-def measure_file(path: Path) -> FileLoudness:
-    """Loudness, range, true peak, duration and longest silence of an audio file."""
+def measure_file(path: Path, duration: float) -> FileLoudness:
+    """Loudness, range, true peak and longest silence of an audio file ``duration`` seconds long."""
     log = run_ffmpeg_stderr(["-nostats", "-i", str(path), "-af", FILTERS, "-f", "null", "-"],
                             what=f"measure {path}")
-    return _reading(log, mp3_duration(path), str(path))
+    return _reading(log, duration, str(path))
 
 
 class StreamMeter:
-    """Measures an MP3 while it is still being made: its frames are fed in order as
-    they are ready, so the meter runs alongside the encoders instead of after them."""
+    """Measures a file while it is still being made: its bytes are fed in order as
+    they are ready, so the meter runs alongside the encoders instead of after them.
+    ``input_args`` tell ffmpeg what the bytes are (``-f mp3``, or raw PCM's format)."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, input_args: list[str]) -> None:
         self.label = label
         self.process = subprocess.Popen(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "info", "-nostats", "-f", "mp3", "-i", "pipe:0",
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "info", "-nostats", *input_args, "-i", "pipe:0",
              "-af", FILTERS, "-f", "null", "-"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
@@ -76,9 +77,9 @@ class StreamMeter:
         finally:
             self.process.stdin.close()
 
-    def feed(self, frames: bytes) -> None:
-        """The next stretch of the MP3."""
-        self._chunks.put(frames)
+    def feed(self, data: bytes) -> None:
+        """The next stretch of the file."""
+        self._chunks.put(data)
 
     def finish(self, duration: float) -> FileLoudness:
         """Wait for the meter and read it; ``duration`` is the file's own."""
@@ -118,13 +119,3 @@ def duration_text(seconds: float, decimals: int = 1) -> str:
     """``m:ss.s`` (with ``decimals`` places), as a length is shown to people."""
     minutes, rest = divmod(seconds, 60)
     return f"{int(minutes)}:{rest:0{3 + decimals}.{decimals}f}"
-
-
-def mp3_duration(path: Path) -> float:
-    """Seconds, from the MP3's own header (encoder delay and padding excluded)."""
-    from mutagen.mp3 import MP3, HeaderNotFoundError
-
-    try:
-        return round(float(MP3(str(path)).info.length), 3)
-    except HeaderNotFoundError:
-        raise AudioError(f"{path} is not an MP3 file.") from None

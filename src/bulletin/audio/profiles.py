@@ -18,12 +18,16 @@ LOUDNESS_TOLERANCE_LU = 1.0
 
 @dataclass(frozen=True)
 class Profile:
-    """A loudness target, true-peak ceiling and MP3 format, with duration limits if any."""
+    """A loudness target, true-peak ceiling and file format (with the MP3 bitrate), with duration limits if any.
+
+    Every profile is MP3 unless told otherwise; any profile may be written in
+    any format (``bulletin build --format``, ``[audio] format``).
+    """
 
     name: str
     loudness: float  # integrated, LUFS
     true_peak: float  # ceiling, dBTP
-    bitrate: str  # CBR, e.g. "96k"
+    bitrate: str  # CBR, e.g. "96k", when written as MP3
     description: str
     min_seconds: float | None = None
     max_seconds: float | None = None
@@ -31,6 +35,7 @@ class Profile:
     # (ffmpeg's default, 3, costs 20% more time for nothing audible in speech);
     # 7 is faster still, and at 256 kbps the bits spare what it gives away.
     encoder_quality: int = 5
+    format: str = "mp3"  # a name in bulletin.audio.formats.FORMATS
 
 
 ALEXA = "alexa"

@@ -1,12 +1,16 @@
-"""From synthesised segments to finished, measured MP3s, a part at a time.
+"""From synthesised segments to finished, measured files, a part at a time.
 
 Parts (see :mod:`bulletin.audio.parts`) that are in the store are reused;
 the rest are made in parallel, one task per segment for every rendition at
 once (a podcast file and an Alexa file share the speech's analysis). The
-file is the parts' frames joined; ffmpeg measures it, and what the encoder
-did to its loudness and peaks is learnt as a calibration: a file that misses
-its target by more than the tolerance is made again at once, one that only
-misses the aim makes the next build aim better.
+file is the parts joined by the profile's encoder; ffmpeg measures it, and
+what the encoder did to its loudness and peaks is learnt as a calibration: a
+file that misses its target by more than the tolerance is made again at once,
+one that only misses the aim makes the next build aim better.
+
+ffmpeg's verdict on a file is kept under the exact list of its parts' keys,
+so a rebuild from parts that are all in the store only joins them: the same
+parts make the same bytes, which measure the same.
 """
 
 from __future__ import annotations
@@ -17,18 +21,29 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+from bulletin import __version__
 from bulletin.audio import AudioSettings, Profile
-from bulletin.audio.ffmpeg import run_ffmpeg
-from bulletin.audio.meter import StreamMeter, mp3_duration
-from bulletin.audio.parts import (Calibration, Part, PartPlan, PartStore, Rendition, Sounds, offsets, part_key,
-                                  render_part)
+from bulletin.audio.encoder import Calibration, Encoder
+from bulletin.audio.meter import FileLoudness, StreamMeter
+from bulletin.audio.mixing import Sounds
+from bulletin.audio.parts import (
+    Part,
+    PartPlan,
+    PartStore,
+    Rendition,
+    offsets,
+    part_key,
+    render_part,
+)
 from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
+from bulletin.blobstore import BlobStore, content_key
 from bulletin.fsutil import write_text
 from bulletin.model import Mark, Speech
 
@@ -37,16 +52,16 @@ log = logging.getLogger(__name__)
 # speech_for(indexes, ready): get the speech of those segments, calling ready(index, speech) for each.
 SpeechFor = Callable[[Sequence[int], Callable[[int, Speech], None]], None]
 
-# How much quieter the finished file measures than its parts were mastered:
-# LAME's quantisation at lower bitrates (no bit reservoir), plus the gating
-# blocks that straddle the pauses between parts (about 0.3 LU). Measured on
-# this project's bulletins at each bitrate (kbps; a lower one takes the next
-# one up); each build's measurement then corrects it.
-OFFSET_PRIOR_DB = {96: 0.7, 128: 0.7, 160: 0.6, 192: 0.5, 256: 0.35, 320: 0.35}
-HEADROOM_PRIOR_DB = 0.5  # true peaks rise a little in encoding
 OVERSHOOT_MARGIN_DB = 0.1
 LOUDNESS_AIM_LU = 0.25  # learn from a miss larger than this
+# What the encoder does to loudness and peaks is a fraction of a decibel; a learnt
+# correction beyond this is a broken measurement, never a lesson.
+MAX_CORRECTION_DB = 6.0
+# A file this short is measured too coarsely (one gating block or none) to learn from or retry.
+MIN_LEARNING_S = 3.0
 ATTEMPTS = 3
+VERDICT_MAGIC = b"BLTNVRD1"
+VERDICT_SUFFIX = ".verdict"
 
 
 @dataclass(frozen=True)
@@ -79,59 +94,105 @@ class Rendered:
                      for s, p in zip(self.starts, self.parts, strict=True))
 
 
-def join(parts: Sequence[Part], path: Path) -> None:
-    """The parts' frames one after another, given an Info header (frame count, CBR) by ffmpeg."""
-    run_ffmpeg(["-f", "mp3", "-i", "pipe:0", "-c", "copy", "-write_xing", "1", "-id3v2_version", "0",
-                "-f", "mp3", "-y", str(path)], what=f"write {path}", data=b"".join(p.mp3 for p in parts))
+def _bounded(db: float) -> float:
+    return round(max(-MAX_CORRECTION_DB, min(MAX_CORRECTION_DB, db)), 2)
+
+
+def _calibration(value: Any) -> Calibration | None:
+    """A stored calibration, or None when it is not two finite numbers."""
+    if not isinstance(value, dict):
+        return None
+    numbers = [value.get(name) for name in ("offset_db", "headroom_db")]
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n)
+               and abs(n) <= MAX_CORRECTION_DB for n in numbers):
+        return None
+    return Calibration(float(numbers[0]), float(numbers[1]))  # type: ignore[arg-type]
 
 
 class Calibrations:
-    """Learnt encoder corrections per bitrate, kept beside the parts (or for this run)."""
+    """Learnt encoder corrections per calibration key, kept beside the parts (or for this run).
+
+    A damaged file (not JSON, the wrong shapes, NaN) is set aside with a
+    warning and made again from the priors: it only ever holds what the next
+    build can learn anew.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.values: dict[str, dict[str, float]] = {}
+        self.values: dict[str, Calibration] = {}
         if path and path.is_file():
             try:
-                self.values = json.loads(path.read_text("utf-8"))
-            except ValueError:
-                log.warning("ignoring a damaged %s", path)
+                stored = json.loads(path.read_text("utf-8"))
+            except (ValueError, UnicodeDecodeError, OSError):
+                stored = None
+            entries = stored.items() if isinstance(stored, dict) else ()
+            self.values = {key: c for key, value in entries if (c := _calibration(value)) is not None}
+            if not isinstance(stored, dict) or len(self.values) != len(stored):
+                log.warning("ignoring a damaged %s; the encoder corrections are learnt again.", path)
+                self._save()
 
-    def get(self, profile: Profile) -> Calibration:
-        known = self.values.get(profile.bitrate)
-        if known:
-            return Calibration(known["offset_db"], known["headroom_db"])
-        kbps = int(profile.bitrate.rstrip("k"))
-        prior = next((v for k, v in sorted(OFFSET_PRIOR_DB.items()) if kbps <= k), 0.0)
-        return Calibration(prior, HEADROOM_PRIOR_DB)
-
-    def set(self, profile: Profile, calibration: Calibration) -> None:
-        self.values[profile.bitrate] = calibration.to_dict()
+    def _save(self) -> None:
         if self.path:
-            write_text(self.path, json.dumps(self.values, indent=2) + "\n")
+            write_text(self.path, json.dumps({k: c.to_dict() for k, c in self.values.items()}, indent=2) + "\n")
+
+    def get(self, profile: Profile, encoder: Encoder) -> Calibration:
+        """The corrections for ``profile`` written by ``encoder``."""
+        return self.values.get(encoder.calibration_key(profile)) or encoder.prior(profile)
+
+    def set(self, profile: Profile, encoder: Encoder, calibration: Calibration) -> None:
+        """Learn ``calibration`` (and keep it, if there is a file)."""
+        self.values[encoder.calibration_key(profile)] = calibration
+        self._save()
+
+
+class Verdicts:
+    """ffmpeg's measurements of joined files, by the keys of the parts they were joined from."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.store = BlobStore(root, VERDICT_MAGIC, VERDICT_SUFFIX)
+
+    @staticmethod
+    def key(part_keys: Sequence[str], profile: Profile, encoder: Encoder) -> str:
+        """The name of the file these parts make."""
+        return content_key({"bulletin": __version__, "parts": list(part_keys), "profile": asdict(profile),
+                            "format": encoder.format.name, "encoder": encoder.identity()})
+
+    def get(self, key: str) -> FileLoudness | None:
+        """The measurement, if this file was measured before."""
+        found = self.store.get(key)
+        if found is None:
+            return None
+        try:
+            return FileLoudness(**found[0])
+        except TypeError:  # written by another version
+            return None
+
+    def put(self, key: str, measured: FileLoudness) -> None:
+        """Keep a measurement."""
+        self.store.put(key, asdict(measured), b"")
 
 
 class Renderer:
     """Makes the files of one bulletin from its parts."""
 
     def __init__(self, settings: AudioSettings, sounders: SounderSet, store: PartStore,
-                 calibrations: Calibrations) -> None:
-        self.settings, self.sounders, self.store, self.calibrations = settings, sounders, store, calibrations
+                 calibrations: Calibrations, verdicts: Verdicts) -> None:
+        self.settings, self.sounders, self.store = settings, sounders, store
+        self.calibrations, self.verdicts = calibrations, verdicts
         self.sounds = Sounds(sounders, settings)
         self.made = 0  # parts rendered this run (not found in the store)
 
-    def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition], speech_for: SpeechFor,
+    def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition],
+               keys: Mapping[str, list[str]], found: dict[str, list[Part | None]], speech_for: SpeechFor,
                meters: Mapping[str, StreamMeter]) -> dict[str, list[Part]]:
         """Every rendition's parts, from the store or made; each meter is fed its file in order."""
-        keys = {name: [part_key(p, r, self.settings, self.sounders) for p in plans]
-                for name, r in renditions.items()}
-        found = {name: [self.store.get(k) for k in ks] for name, ks in keys.items()}
-        fed = dict.fromkeys(renditions, 0)
+        fed = dict.fromkeys(meters, 0)
 
         def feed() -> None:  # as far as the parts are there, in order
-            for name, parts in found.items():
-                while fed[name] < len(parts) and parts[fed[name]] is not None:
-                    meters[name].feed(parts[fed[name]].mp3)  # type: ignore[union-attr]
+            for name, meter in meters.items():
+                parts = found[name]
+                while fed[name] < len(parts) and (part := parts[fed[name]]) is not None:
+                    meter.feed(part.data)
                     fed[name] += 1
 
         feed()
@@ -156,36 +217,50 @@ class Renderer:
                     feed()
         return {name: [p for p in parts if p is not None] for name, parts in found.items()}
 
-    def render(self, plans: Sequence[PartPlan], profiles: Sequence[Profile], paths: Mapping[str, Path],
-               speech_for: SpeechFor) -> dict[str, Rendered]:
-        """Write one file per profile to ``paths[profile.name]``; measure, correct, review."""
+    def render(self, plans: Sequence[PartPlan], profiles: Sequence[Profile], encoders: Mapping[str, Encoder],
+               paths: Mapping[str, Path], speech_for: SpeechFor) -> dict[str, Rendered]:
+        """Write one file per profile to ``paths[profile.name]`` with ``encoders[profile.name]``;
+        measure (or recall the measurement of the same parts), correct, review."""
         rate = self.settings.sample_rate
         pending = {p.name: p for p in profiles}
         done: dict[str, Rendered] = {}
         for attempt in range(1, ATTEMPTS + 1):
-            renditions = {name: Rendition(p, self.calibrations.get(p)) for name, p in pending.items()}
-            meters = {name: StreamMeter(str(paths[name])) for name in pending}
+            renditions = {name: Rendition(p, self.calibrations.get(p, encoders[name]), encoders[name])
+                          for name, p in pending.items()}
+            keys = {name: [part_key(plan, r, self.settings, self.sounders) for plan in plans]
+                    for name, r in renditions.items()}
+            found: dict[str, list[Part | None]] = {name: [self.store.get(k) for k in ks] for name, ks in keys.items()}
+            verdict_keys = {name: Verdicts.key(keys[name], p, encoders[name]) for name, p in pending.items()}
+            known = {name: v for name in pending
+                     if None not in found[name] and (v := self.verdicts.get(verdict_keys[name])) is not None}
+            meters = {name: encoders[name].meter(str(paths[name]), rate) for name in pending if name not in known}
             try:
-                parts = self._parts(plans, renditions, speech_for, meters)
-                measured = {}
+                parts = self._parts(plans, renditions, keys, found, speech_for, meters)
+                measured = dict(known)
                 for name in pending:
-                    join(parts[name], paths[name])
-                    measured[name] = meters[name].finish(mp3_duration(paths[name]))
+                    encoder = encoders[name]
+                    encoder.join([p.data for p in parts[name]], paths[name], rate)
+                    if name in meters:
+                        length = encoder.duration(paths[name], sum(p.samples for p in parts[name]), rate)
+                        measured[name] = meters[name].finish(length)
+                        self.verdicts.put(verdict_keys[name], measured[name])
             except BaseException:  # e.g. Google failed partway: the build goes on with another voice
                 for meter in meters.values():
                     meter.abort()
                 raise
             for name, profile in list(pending.items()):
-                result = measured[name]
+                result, encoder = measured[name], encoders[name]
                 calibration = renditions[name].calibration
                 miss = profile.loudness - result.integrated
                 overshoot = result.true_peak - profile.true_peak
-                log.info("%s: %.1f LUFS, %.1f dBTP (attempt %d)", name, result.integrated, result.true_peak, attempt)
-                if abs(miss) > LOUDNESS_AIM_LU or overshoot > 0:
-                    self.calibrations.set(profile, Calibration(
-                        round(calibration.offset_db + miss, 2),
-                        round(calibration.headroom_db + max(overshoot + OVERSHOOT_MARGIN_DB, 0), 2)))
-                retry = abs(miss) > LOUDNESS_TOLERANCE_LU or overshoot > 0
+                log.info("%s: %.1f LUFS, %.1f dBTP (attempt %d%s)", name, result.integrated, result.true_peak,
+                         attempt, ", measured before" if name in known else "")
+                learnable = result.duration >= MIN_LEARNING_S and math.isfinite(miss)
+                if learnable and (abs(miss) > LOUDNESS_AIM_LU or overshoot > 0):
+                    self.calibrations.set(profile, encoder, Calibration(
+                        _bounded(calibration.offset_db + miss),
+                        _bounded(calibration.headroom_db + max(overshoot + OVERSHOOT_MARGIN_DB, 0))))
+                retry = learnable and (abs(miss) > LOUDNESS_TOLERANCE_LU or overshoot > 0)
                 if retry and attempt < ATTEMPTS:
                     continue
                 segment_loudness = [p.loudness if math.isfinite(p.loudness) else None for p in parts[name]]
@@ -194,4 +269,3 @@ class Renderer:
             if not pending:
                 break
         return done
-

@@ -8,8 +8,7 @@ import numpy as np
 
 from bulletin.audio.dsp import resample
 from bulletin.model import Mark, Speech
-
-INT16_FULL_SCALE = 32768.0
+from bulletin.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,9 @@ def to_clip(speech: Speech, rate: int) -> Clip:
 
 def trim_silence(clip: Clip, rate: int, threshold_db: float, keep_ms: float) -> Clip:
     """Cut leading and trailing silence below ``threshold_db`` dBFS, keeping ``keep_ms`` of it."""
-    loud = np.flatnonzero(np.abs(clip.samples) > 10 ** (threshold_db / 20))
-    if len(loud) == 0:
+    first, last = loud_span(clip.samples, threshold_db, int(rate * keep_ms / MS_PER_S))
+    if last == 0:
         return Clip(clip.samples[:0])
-    keep = int(rate * keep_ms / 1000)
-    first, last = max(0, int(loud[0]) - keep), int(loud[-1]) + 1 + keep
     kept = clip.samples[first:last]
     marks = tuple(Mark(m.char, min(max(m.sample - first, 0), len(kept))) for m in clip.marks)
     return Clip(kept, marks)

@@ -20,12 +20,12 @@ import numpy as np
 from bulletin.audio.render import Rendered
 from bulletin.model import Chapter, Cue, Script, Segment
 from bulletin.model import Mark
+from bulletin.pcm import MS_PER_S
 from bulletin.script.sentences import spans, wrap
 
 # Two lines of 42 characters: the usual limit for a readable caption.
 CUE_MAX_CHARS = 84
 MIN_CUE_S = 0.2
-MS_PER_S = 1000
 
 
 def chapters(script: Script, rendered: Rendered) -> list[Chapter]:

@@ -36,7 +36,7 @@ class Episode:
     description: str
     published: datetime
     duration: float  # seconds
-    mp3: str
+    mp3: str  # the bulletin's audio file, in whatever format (the name is kept for older manifests)
     webvtt: str | None = None
     srt: str | None = None
     chapters: str | None = None
@@ -46,6 +46,7 @@ class Episode:
     language: str = "nl"
     engine: str = ""
     voice: str = ""
+    media_type: str = "audio/mpeg"  # of the audio file, for the feed's enclosure
 
     def to_json(self) -> str:
         """The manifest's text."""

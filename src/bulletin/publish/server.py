@@ -16,11 +16,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
+from bulletin.audio.formats import FORMATS
 
 log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
-    ".mp3": "audio/mpeg",
+    **{audio.suffix: audio.media_type for audio in FORMATS.values()},  # .mp3, .wav: as the formats say
     ".xml": "application/rss+xml; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",

@@ -1,0 +1,273 @@
+"""Broadcast WAV output, read back with a RIFF parser written here (struct only,
+none of bulletin's code), Python's own `wave` module, pyloudnorm and ffmpeg."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import struct
+import subprocess
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from bulletin.cli import cli
+from conftest import PAGES, ffmpeg, lufs
+
+AT = ["--at", "2026-11-27T08:15"]
+BEXT_FIXED = 602
+UNKNOWN = 0x7FFF
+
+
+def run(*args: str):
+    try:  # click < 8.2 mixes stderr into output unless told not to
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(cli, list(args))
+
+
+@dataclass
+class Riff:
+    """A WAV file's chunks, as this test reads them."""
+
+    kind: bytes
+    chunks: list[tuple[bytes, bytes]] = field(default_factory=list)  # (id, body), in file order
+    ended_exactly: bool = False
+
+    def one(self, chunk_id: bytes) -> bytes:
+        found = [body for cid, body in self.chunks if cid == chunk_id]
+        assert len(found) == 1, f"{chunk_id!r}: {len(found)} chunks"
+        return found[0]
+
+    def lists(self, kind: bytes) -> list[tuple[bytes, bytes]]:
+        (body,) = [body for cid, body in self.chunks if cid == b"LIST" and body[:4] == kind]
+        out, at = [], 4
+        while at < len(body):
+            sub_id, size = struct.unpack_from("<4sI", body, at)
+            out.append((sub_id, body[at + 8: at + 8 + size]))
+            at += 8 + size + size % 2
+        assert at == len(body)
+        return out
+
+
+def parse(data: bytes) -> Riff:
+    kind, size, form = struct.unpack_from("<4sI4s", data)
+    assert form == b"WAVE"
+    riff = Riff(kind)
+    at, ds64_data = 12, None
+    while at + 8 <= len(data):
+        chunk_id, size = struct.unpack_from("<4sI", data, at)
+        if chunk_id == b"data" and size == 0xFFFFFFFF:
+            size = ds64_data
+        if chunk_id == b"ds64":
+            ds64_data = struct.unpack_from("<QQQI", data, at + 8)[1]
+        riff.chunks.append((chunk_id, data[at + 8: at + 8 + size]))
+        at += 8 + size + size % 2  # every chunk padded to an even length
+    riff.ended_exactly = at == len(data)
+    if kind == b"RIFF":
+        assert size is not None and struct.unpack_from("<I", data, 4)[0] == len(data) - 8
+    return riff
+
+
+def text(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode()
+
+
+def build(tmp_path: Path, *extra: str, page: str = "regio.txt", config: str = "") -> tuple[Path, Path]:
+    out = tmp_path / "out"
+    args = ["build", str(PAGES / page), "--engine", "espeak", *AT, "-o", str(out), *extra]
+    if config:
+        (tmp_path / "bulletin.toml").write_text(config, encoding="utf-8")
+        args += ["--config", str(tmp_path / "bulletin.toml")]
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    path = Path(result.stdout.splitlines()[0])
+    return path, out
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    log = subprocess.run([ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
+                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", log.rsplit("Summary:", 1)[1]).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", log.rsplit("Summary:", 1)[1]).group(1))
+    return integrated, peak
+
+
+@pytest.fixture(scope="module")
+def broadcast(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("bwf")
+    return build(tmp_path, "--profile", "broadcast", "--format", "wav")
+
+
+def test_broadcast_wav_is_48k_mono_24bit_with_every_chunk_padded(broadcast):
+    path, _ = broadcast
+    assert path.suffix == ".wav"
+    riff = parse(path.read_bytes())
+    assert riff.kind == b"RIFF" and riff.ended_exactly
+    tag, channels, rate, per_second, align, bits = struct.unpack("<HHIIHH", riff.one(b"fmt ")[:16])
+    assert (tag, channels, rate, bits, align, per_second) == (1, 1, 48000, 24, 3, 144000)
+    with wave.open(str(path)) as reader:  # the standard library agrees
+        assert (reader.getframerate(), reader.getnchannels(), reader.getsampwidth()) == (48000, 1, 3)
+        assert reader.getnframes() == len(riff.one(b"data")) // 3
+
+
+def samples_24(data: bytes) -> np.ndarray:
+    raw = np.frombuffer(data, np.uint8).reshape(-1, 3)
+    ints = (raw[:, 0].astype(np.int32) | raw[:, 1].astype(np.int32) << 8 | raw[:, 2].astype(np.int32) << 16)
+    return np.where(ints >= 1 << 23, ints - (1 << 24), ints) / float(1 << 23)
+
+
+def test_broadcast_wav_meets_ebu_r128_by_pyloudnorm_and_ffmpeg(broadcast):
+    path, _ = broadcast
+    samples = samples_24(parse(path.read_bytes()).one(b"data"))
+    assert lufs(samples, 48000) == pytest.approx(-23.0, abs=0.5)
+    integrated, peak = ebur128(path)
+    assert integrated == pytest.approx(-23.0, abs=0.5) and peak <= -1.0
+
+
+def test_bext_is_filled_and_sized_per_tech_3285(broadcast):
+    path, _ = broadcast
+    body = parse(path.read_bytes()).one(b"bext")
+    assert len(body) >= BEXT_FIXED
+    (description, originator, reference, date, clock, low, high, version) = struct.unpack_from(
+        "<256s32s32s10s8sIIH", body)
+    loudness, loudness_range, true_peak, momentary, short_term = struct.unpack_from("<5h", body, 256 + 32 + 32 + 10 + 8 + 8 + 2 + 64)
+    description = text(description)
+    assert description.isascii()
+    assert "Nieuwsbulletin" in description and "27 november 2026" in description
+    assert "Cafe in Zwolle wint prijs" in description  # the headline, accents folded to ASCII
+    assert text(originator) == "Nieuwsbulletin"
+    assert re.fullmatch(r"[0-9a-f]{32}", text(reference))
+    assert (date.decode(), clock.decode()) == ("2026-11-27", "08:15:00")  # Europe/Amsterdam, as --at says
+    assert low + (high << 32) == (8 * 3600 + 15 * 60) * 48000
+    assert version == 2
+    qa = json.loads(path.with_name(path.name.replace(".wav", ".qa.json")).read_text())
+    assert loudness / 100 == pytest.approx(qa["integrated"], abs=0.01)
+    assert loudness_range / 100 == pytest.approx(qa["loudness_range"], abs=0.01)
+    assert true_peak / 100 == pytest.approx(qa["true_peak"], abs=0.01) and true_peak <= -100
+    assert (momentary, short_term) == (UNKNOWN, UNKNOWN)  # not measured, as the spec asks to say
+    history = body[BEXT_FIXED:].decode("ascii")
+    assert history.startswith("A=PCM,F=48000,W=24,M=mono,T=bulletin") and history.endswith("\r\n")
+
+
+def test_one_cue_point_per_segment_labelled_with_the_chapter_titles(broadcast):
+    path, _ = broadcast
+    riff = parse(path.read_bytes())
+    cue = riff.one(b"cue ")
+    (count,) = struct.unpack_from("<I", cue)
+    assert len(cue) == 4 + 24 * count
+    points = [struct.unpack_from("<II4sIII", cue, 4 + 24 * i) for i in range(count)]
+    script = json.loads(path.with_name(path.name.replace(".wav", ".json")).read_text())
+    chapters = json.loads(path.with_name(path.name.replace(".wav", ".chapters.json")).read_text())["chapters"]
+    assert count == len(script["segments"]) == len(chapters)
+    labels = {struct.unpack_from("<I", body)[0]: text(body[4:]) for sub, body in riff.lists(b"adtl") if sub == b"labl"}
+    by_time = sorted(points, key=lambda p: p[5])
+    assert [labels[p[0]] for p in by_time] == [c["title"] for c in chapters]
+    assert all(chunk == b"data" and start == 0 and block == 0 and position == offset
+               for _, position, chunk, start, block, offset in points)
+    assert [p[5] / 48000 for p in by_time] == pytest.approx([c["startTime"] for c in chapters], abs=0.001)
+    info = dict(riff.lists(b"INFO"))
+    assert text(info[b"INAM"]) == script["title"] and text(info[b"IART"]) == "bulletin"
+
+
+def test_sidecars_are_written_as_for_mp3(broadcast):
+    path, _ = broadcast
+    names = sorted(p.name.removeprefix(path.stem + ".") for p in path.parent.iterdir())
+    assert names == ["chapters.json", "episode.json", "jpg", "json", "qa.json", "srt", "txt", "vtt", "wav"]
+    episode = json.loads(path.with_name(path.stem + ".episode.json").read_text())
+    assert episode["mp3"].endswith(".wav") and episode["media_type"] == "audio/wav"
+
+
+def test_inspect_reads_the_wav(broadcast):
+    path, _ = broadcast
+    result = run("inspect", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["format"] == "wav" and "48000 Hz, 24-bit" in found["audio"]
+    assert found["loudness"]["integrated"] == pytest.approx(-23, abs=0.5) and found["loudness"]["true_peak"] <= -1
+    assert found["bext"]["originator"] == "Nieuwsbulletin" and found["bext"]["loudness_value"] is not None
+    chapters = json.loads(path.with_name(path.stem + ".chapters.json").read_text())["chapters"]
+    assert [c["title"] for c in found["chapters"]] == [c["title"] for c in chapters]
+    with wave.open(str(path)) as reader:
+        assert found["loudness"]["duration"] == pytest.approx(reader.getnframes() / 48000, abs=0.001)
+    people = run("inspect", str(path)).stdout
+    assert "WAV, PCM 48000 Hz, 24-bit, mono" in people and f"{len(chapters)} cue points:" in people
+
+
+def test_any_profile_may_write_16_bit_wav(tmp_path):
+    path, _ = build(tmp_path, "--format", "wav", config="[audio]\nbit_depth = 16\n")
+    with wave.open(str(path)) as reader:
+        assert (reader.getframerate(), reader.getsampwidth()) == (48000, 2)
+        samples = np.frombuffer(reader.readframes(reader.getnframes()), "<i2") / 32768.0
+    assert lufs(samples, 48000) == pytest.approx(-16.0, abs=1.0)  # the podcast profile's target
+    assert "W=16" in parse(path.read_bytes()).one(b"bext")[BEXT_FIXED:].decode()
+
+
+def test_rf64_when_the_riff_size_would_not_fit(tmp_path):
+    from bulletin.audio.bwf import CuePoint, PcmFormat, WavMetadata, write_wave
+
+    pcm = np.arange(-1000, 1000, dtype="<i2").tobytes()
+    path = tmp_path / "groot.wav"
+    write_wave(path, PcmFormat(48000, 16), [pcm[:1000], pcm[1000:]], WavMetadata(cues=[CuePoint(10, "Eén")]),
+               limit=1000)  # as if the file were over 4 GB
+    data = path.read_bytes()
+    riff = parse(data)
+    assert riff.kind == b"RF64" and riff.ended_exactly and struct.unpack_from("<I", data, 4)[0] == 0xFFFFFFFF
+    assert riff.chunks[0][0] == b"ds64"
+    riff_size, data_size, sample_count, table = struct.unpack("<QQQI", riff.chunks[0][1])
+    assert (riff_size, data_size, sample_count, table) == (len(data) - 8, len(pcm), len(pcm) // 2, 0)
+    assert riff.one(b"data") == pcm
+    decoded = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-f", "s16le", "-"],
+                             capture_output=True, check=True).stdout
+    assert decoded == pcm  # ffmpeg reads RF64 too
+
+
+def test_wav_feed_enclosure_and_served_type(tmp_path):
+    import feedparser
+
+    path, out = build(tmp_path, "--format", "wav", "--publish", "--base-url", "https://example.org/nieuws/")
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    (enclosure,) = feed.entries[0].enclosures
+    assert enclosure.type == "audio/wav" and enclosure.href.endswith(".wav")
+    assert int(enclosure.length) == path.stat().st_size
+    from bulletin.publish.server import CONTENT_TYPES
+
+    assert CONTENT_TYPES[".wav"] == "audio/wav" and CONTENT_TYPES[".mp3"] == "audio/mpeg"
+    alexa = json.loads((out / "flash-briefing.json").read_text())
+    assert alexa[0]["streamUrl"].endswith(".alexa.mp3")  # Alexa plays MP3 whatever the main format
+
+
+def test_warm_rebuild_recalls_the_measurement_and_writes_the_same_file(tmp_path, monkeypatch):
+    first, _ = build(tmp_path, "--format", "wav", "--profile", "broadcast")
+    before = first.read_bytes()
+    qa_before = json.loads(first.with_name(first.stem + ".qa.json").read_text())
+    from bulletin.audio import meter
+
+    def no_meter(*_args, **_kwargs):
+        raise AssertionError("a warm rebuild measured the file again")
+
+    monkeypatch.setattr(meter.StreamMeter, "__init__", no_meter)
+    again, _ = build(tmp_path, "--format", "wav", "--profile", "broadcast")
+    assert again.read_bytes() == before
+    assert json.loads(again.with_name(again.stem + ".qa.json").read_text()) == qa_before
+
+
+@pytest.mark.parametrize("damage", ["[]", '"kapot"', '{"96k": {"offset_db": NaN, "headroom_db": 0.5}}',
+                                    '{"96k": [0.7, 0.5]}', '{"96k": {"offset_db": "veel"}}', "{niet json"])
+def test_a_damaged_calibration_file_is_remade(tmp_path, damage):
+    calibration = tmp_path / "cache" / "bulletin" / "calibration.json"
+    calibration.parent.mkdir(parents=True)
+    calibration.write_text(damage, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", str(PAGES / "kort.txt"), "--engine", "espeak", *AT, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "damaged" in result.stderr and "calibration.json" in result.stderr
+    remade = json.loads(calibration.read_text("utf-8"))
+    assert isinstance(remade, dict)
+    assert all(math.isfinite(v) for entry in remade.values() for v in entry.values())
