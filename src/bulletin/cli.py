@@ -253,8 +253,15 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
     click.echo(str(result.mp3))
-    if quiet:
-        return
+    if not quiet:
+        _report_build(result)
+    if then_publish:
+        published = pipeline.publish_folder(config)
+        if not quiet:
+            _report_publish(published)
+
+
+def _report_build(result: Any) -> None:
     from bulletin.audio.meter import duration_text
 
     qa = result.qa
@@ -270,8 +277,6 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
     )
     for item in result.script.dropped:
         click.echo(f"left out ({item.kind}, ~{item.estimated_seconds:.0f} s): {item.title}")
-    if then_publish:
-        _report_publish(pipeline.publish_folder(config))
 
 
 def _report_publish(result: Any) -> None:
