@@ -289,9 +289,14 @@ def fetch_settings(config: Config) -> FetchSettings:
     root = cache_dir(config)
     return FetchSettings(
         timeout=table["timeout"], connect_timeout=table["connect_timeout"], tries=table["tries"],
-        backoff=table["backoff"], max_bytes=int(table["max_mb"] * 1e6),
+        backoff=table["backoff"], max_bytes=int(table["max_mb"] * 1e6), deadline=table["deadline"],
         cache_dir=root / HTTP if root else None,
     )
+
+
+def input_max_bytes(config: Config) -> int:
+    """The largest file accepted as a page or a source ([input] max_mb)."""
+    return int(config.values["input"]["max_mb"] * 1e6)
 
 
 def sources(config: Config) -> list[SourceSpec]:

@@ -108,7 +108,7 @@ def gather(config: Config, at: datetime) -> tuple[Page, list[SourceReport]]:
     pages, reports = [], []
     for spec in specs:
         try:
-            page = read_source(spec, at, fetcher)
+            page = read_source(spec, at, fetcher, cfg.input_max_bytes(config))
         except BulletinError as exc:  # one bad source must not stop the bulletin
             log.warning("source %r failed: %s", spec.name, exc)
             reports.append(SourceReport(spec.name, False, str(exc)))

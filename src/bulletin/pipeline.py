@@ -83,7 +83,8 @@ def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds:
 def read_news(location: Path | str, config: Config, at: datetime) -> Page:
     """A page, feed or JSON bulletin from a file or an http(s) URL."""
     spec = SourceSpec(name=str(location), location=str(location))
-    return read_source(spec, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None)
+    return read_source(spec, at, Fetcher(cfg.fetch_settings(config)) if spec.remote else None,
+                       cfg.input_max_bytes(config))
 
 
 def make_script(

@@ -55,14 +55,16 @@ def _kind(spec: SourceSpec, data: bytes) -> str:
     return "page"
 
 
-def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None) -> Page:
-    """Fetch (or read) and parse one source; SourceError or InputError says why not."""
+def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None,
+                max_file_bytes: int | None = None) -> Page:
+    """Fetch (or read, up to ``max_file_bytes``) and parse one source; SourceError or
+    InputError says why not."""
     if spec.remote:
         if fetcher is None:
             raise SourceError(f"source {spec.name!r} is a URL but fetching is not set up.")
         data = fetcher.get(spec.location).data
     else:
-        data = read_bytes(spec.location)
+        data = read_bytes(spec.location, max_file_bytes)
     kind = _kind(spec, data)
     if kind == "rss":
         return parse_feed(data, at, spec.name)
