@@ -30,19 +30,21 @@ def _timestamp(seconds: float, separator: str) -> str:
 
 
 def _lines(text: str) -> str:
-    """Cue text wrapped for the screen: printable, never an arrow, never an empty line
-    (an empty line would end the cue)."""
-    clean = printable(text).replace(CUE_ARROW, SAFE_ARROW)
-    while CUE_ARROW in clean:  # "--->" leaves "-->" behind once
-        clean = clean.replace(CUE_ARROW, SAFE_ARROW)
-    return "\n".join(textwrap.wrap(clean, CAPTION_LINE_CHARS)) or clean.strip()
+    """Cue text wrapped for the screen, never an empty line (that would end the cue)."""
+    return "\n".join(textwrap.wrap(text, CAPTION_LINE_CHARS)) or text.strip()
+
+
+def _without_arrow(text: str) -> str:
+    while CUE_ARROW in text:  # "--->" leaves "-->" behind once
+        text = text.replace(CUE_ARROW, SAFE_ARROW)
+    return text
 
 
 def webvtt(cues: Sequence[Cue], language: str = "nl") -> str:
     """A WebVTT transcript."""
     blocks = [f"WEBVTT\nLanguage: {language}\n"]
     for number, cue in enumerate(cues, 1):
-        text = _lines(cue.text).translate(VTT_ESCAPES)
+        text = _lines(_without_arrow(printable(cue.text))).translate(VTT_ESCAPES)
         blocks.append(f"{number}\n{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}\n{text}\n")
     return "\n".join(blocks)
 
@@ -51,7 +53,7 @@ def srt(cues: Sequence[Cue]) -> str:
     """A SubRip transcript."""
     return "\n".join(
         f"{number}\n{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}\n"
-        f"{_lines(cue.text).translate(SRT_BRACKETS)}\n"
+        f"{_lines(printable(cue.text).translate(SRT_BRACKETS))}\n"  # no ">", so no arrow
         for number, cue in enumerate(cues, 1)
     )
 

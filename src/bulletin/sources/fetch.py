@@ -80,9 +80,12 @@ class Fetcher:
         validators = {name: headers[name] for name in VALIDATORS if name in headers}  # case-insensitive
         if paths is None or not validators:
             return
-        with staged(list(paths)) as (body, meta):
-            body.write_bytes(data)
-            meta.write_text(json.dumps(validators), encoding="utf-8")
+        try:
+            with staged(list(paths)) as (body, meta):
+                body.write_bytes(data)
+                meta.write_text(json.dumps(validators), encoding="utf-8")
+        except OSError as exc:  # a full or read-only cache: the next fetch is simply unconditional
+            log.warning("cannot keep %s in the cache at %s (%s).", url, paths[0].parent, exc.strerror or exc)
 
     def get(self, url: str) -> Fetched:
         """The body at ``url``; raises SourceError saying what went wrong."""
