@@ -10,7 +10,6 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 import srt as srt_parser
 import webvtt
 from click.testing import CliRunner

@@ -81,7 +81,7 @@ class BlobStore:
         except FileNotFoundError:
             return None
         except OSError as exc:  # unreadable: as good as absent
-            self._report(path, exc)
+            self._report(exc)
             return None
         entry, problem = self._decode(raw, key)
         if entry is None:
@@ -108,10 +108,10 @@ class BlobStore:
             with staged([self._path(key)]) as (temp,):
                 temp.write_bytes(header + encoded + data)
         except OSError as exc:  # a full disk or a read-only folder: build on, without this cache
-            self._report(self._path(key), exc)
+            self._report(exc)
             self._memory[key] = (meta, data)
 
-    def _report(self, path: Path, exc: OSError) -> None:
+    def _report(self, exc: OSError) -> None:
         assert self.root is not None
         if self.root.parent not in _reported:
             log.warning("cannot use the cache at %s (%s); building without caching.",
@@ -122,7 +122,7 @@ class BlobStore:
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            self._report(path, exc)
+            self._report(exc)
 
     def _decode(self, raw: bytes, key: str) -> tuple[tuple[dict[str, Any], bytes] | None, str]:
         """The entry, or None and what is wrong with it ("" for an entry of the old layout)."""
