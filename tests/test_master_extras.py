@@ -52,7 +52,7 @@ def test_vtt_and_srt_round_trip_through_real_parsers(tmp_path):
     assert [(c.start, c.end) for c in captions] == [("00:00:00.000", "00:00:01.250"), ("00:00:01.250", "01:02:03.500")]
     assert "-->" not in captions[1].text
     parsed = list(srt.parse(to_srt(timed)))
-    assert [p.content for p in parsed] == ["Goedemorgen.", "Een lange zin --> met een pijl erin."]
+    assert [p.content for p in parsed] == ["Goedemorgen.", "Een lange zin --› met een pijl erin."]
     assert parsed[1].end.total_seconds() == 3723.5
 
 

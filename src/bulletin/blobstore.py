@@ -1,9 +1,12 @@
 """A content-addressed store of blobs with metadata, on disk or in memory.
 
-Each entry is one file: a header, the metadata as JSON and the data, with a
-SHA-256 of both, so a truncated or corrupted entry is detected, removed and
-reported as missing, never returned. Writes are atomic; reads touch the
-file's time, so pruning removes what was used least recently.
+Each entry is one file: a header naming the key it answers, the metadata as
+JSON and the data, with a SHA-256 of key, metadata and data, so a truncated,
+corrupted, copied or swapped entry is detected, removed and reported as
+missing, never returned. Writes are atomic; reads touch the file's time, so
+pruning removes what was used least recently. A folder that cannot be written
+(full, read-only) is reported once and the store goes on in memory: a build
+never fails for its cache.
 """
 
 from __future__ import annotations
@@ -24,13 +27,20 @@ from bulletin.fsutil import staged
 log = logging.getLogger(__name__)
 
 MAGIC_BYTES = 8
-HEADER = struct.Struct(f"<{MAGIC_BYTES}sII32s")  # magic, metadata length, reserved, sha256 of metadata + data
+# magic, metadata length, layout, sha256 of the key, sha256 of key + metadata + data
+HEADER = struct.Struct(f"<{MAGIC_BYTES}sII32s32s")
+LAYOUT = 1  # 0: before entries named their key (read as absent, and replaced)
 SECONDS_PER_DAY = 86400
+_reported: set[Path] = set()  # cache folders already reported unwritable: one warning per folder
 
 
 def content_key(identity: Mapping[str, Any]) -> str:
     """The key of whatever ``identity`` (JSON-ready) describes: a SHA-256 of its canonical JSON."""
     return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _key_digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
 
 
 @dataclass(frozen=True)
@@ -59,50 +69,80 @@ class BlobStore:
         return self.root / key[:2] / f"{key}{self.suffix}"
 
     def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
-        """(metadata, data) for ``key``; None when absent or damaged."""
-        if self.root is None:
-            found = self._memory.get(key)
-            self.hits, self.misses = self.hits + (found is not None), self.misses + (found is None)
-            return found
+        """(metadata, data) for ``key``; None when absent, damaged or another key's."""
+        found = self._memory.get(key) if self.root is None or key in self._memory else self._read(key)
+        self.hits, self.misses = self.hits + (found is not None), self.misses + (found is None)
+        return found
+
+    def _read(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         path = self._path(key)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            self.misses += 1
             return None
-        entry = self._decode(raw)
+        except OSError as exc:  # unreadable: as good as absent
+            self._report(exc)
+            return None
+        entry, problem = self._decode(raw, key)
         if entry is None:
-            log.warning("cache entry %s was damaged; it will be made again.", path.name)
-            path.unlink(missing_ok=True)
-            self.repaired += 1
-            self.misses += 1
+            if problem:
+                log.warning("cache entry %s %s; it will be made again.", path.name, problem)
+                self.repaired += 1
+            self._remove(path)
             return None
-        os.utime(path)
-        self.hits += 1
+        try:
+            os.utime(path)
+        except OSError:
+            pass  # a read-only cache still answers; only pruning order suffers
         return entry
 
     def put(self, key: str, meta: dict[str, Any], data: bytes) -> None:
-        """Store ``data`` with ``meta`` under ``key``."""
-        if self.root is None:
+        """Store ``data`` with ``meta`` under ``key`` (in memory if the folder cannot take it)."""
+        if self.root is None or self.root in _reported:
             self._memory[key] = (meta, data)
             return
         encoded = json.dumps(meta, separators=(",", ":")).encode()
-        header = HEADER.pack(self.magic, len(encoded), 0, hashlib.sha256(encoded + data).digest())
-        with staged([self._path(key)]) as (temp,):
-            temp.write_bytes(header + encoded + data)
+        header = HEADER.pack(self.magic, len(encoded), LAYOUT, _key_digest(key),
+                             hashlib.sha256(key.encode() + encoded + data).digest())
+        try:
+            with staged([self._path(key)]) as (temp,):
+                temp.write_bytes(header + encoded + data)
+        except OSError as exc:  # a full disk or a read-only folder: build on, without this cache
+            self._report(exc)
+            self._memory[key] = (meta, data)
 
-    def _decode(self, raw: bytes) -> tuple[dict[str, Any], bytes] | None:
+    def _report(self, exc: OSError) -> None:
+        assert self.root is not None
+        if self.root.parent not in _reported:
+            log.warning("cannot use the cache at %s (%s); building without caching.",
+                        self.root.parent, exc.strerror or exc)
+        _reported.update((self.root, self.root.parent))
+
+    def _remove(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            self._report(exc)
+
+    def _decode(self, raw: bytes, key: str) -> tuple[tuple[dict[str, Any], bytes] | None, str]:
+        """The entry, or None and what is wrong with it ("" for an entry of the old layout)."""
         if len(raw) < HEADER.size:
-            return None
-        magic, meta_length, _, digest = HEADER.unpack_from(raw)
+            return None, "was damaged"
+        magic, meta_length, layout, key_digest, digest = HEADER.unpack_from(raw)
+        if magic == self.magic and layout != LAYOUT:
+            return None, ""
         body = raw[HEADER.size:]
-        if magic != self.magic or meta_length > len(body) or hashlib.sha256(body).digest() != digest:
-            return None
+        if magic != self.magic or meta_length > len(body):
+            return None, "was damaged"
+        if key_digest != _key_digest(key):
+            return None, "holds another entry (copied or swapped)"
+        if hashlib.sha256(key.encode() + body).digest() != digest:
+            return None, "was damaged"
         try:
             meta = json.loads(body[:meta_length])
         except ValueError:
-            return None
-        return meta, body[meta_length:]
+            return None, "was damaged"
+        return (meta, body[meta_length:]), ""
 
     def _entries(self) -> list[Path]:
         if self.root is None or not self.root.is_dir():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,10 @@ EXIT_CODES: dict[type[BulletinError], int] = {
     PublishError: EXIT_PUBLISH, BulletinError: EXIT_ERROR,
 }
 DEBUG_ENV = "BULLETIN_DEBUG"
+# A shell reports a process stopped by signal N as 128 + N: 130 for Ctrl-C, 143 for SIGTERM.
+EXIT_SIGNAL_BASE = 128
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_stopped_by: int | None = None  # the signal that is stopping this run, once one came
 log = logging.getLogger("bulletin")
 
 
@@ -56,6 +61,25 @@ class _Formatter(logging.Formatter):
         return f"{record.levelname.lower()}: {record.getMessage()}"
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: unwind (temporary files go, nothing is cached) and exit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    global _stopped_by
+    _stopped_by = signum
+    for each in STOP_SIGNALS:  # a second Ctrl-C must not cut the clean-up short
+        signal.signal(each, signal.SIG_IGN)
+    ffmpeg = sys.modules.get("bulletin.audio.ffmpeg")
+    if ffmpeg is not None:  # ffmpeg children stop now, not when their part is done
+        ffmpeg.stop_all()
+    raise Interrupted(signum)
+
+
 def _exit_code(exc: BulletinError) -> int:
     return next(code for cls, code in EXIT_CODES.items() if isinstance(exc, cls))
 
@@ -69,21 +93,41 @@ class BulletinGroup(click.Group):
         except BulletinError as exc:
             if _debugging(ctx):
                 raise
+            _exit_if_stopping(ctx)
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(_exit_code(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt as exc:
+            if _debugging(ctx):
+                raise
+            _exit_interrupted(ctx, exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
         except OSError as exc:  # the machine said no: a full disk, a read-only folder
             if _debugging(ctx):
                 raise
+            _exit_if_stopping(ctx)
             where = f" ({exc.filename})" if exc.filename else ""
             click.echo(f"Error: {exc.strerror or exc}{where}.", err=True)
             ctx.exit(EXIT_ERROR)
         except Exception as exc:
             if _debugging(ctx):
                 raise
+            _exit_if_stopping(ctx)
             click.echo(f"Internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _exit_if_stopping(ctx: click.Context) -> None:
+    """Whatever stopping broke on its way out (an ffmpeg killed under a part), a run that
+    was told to stop ends as interrupted."""
+    if _stopped_by is not None:
+        _exit_interrupted(ctx, _stopped_by)
+
+
+def _exit_interrupted(ctx: click.Context, signum: int) -> None:
+    click.echo(f"Error: interrupted ({signal.Signals(signum).name}); stopped without writing "
+               "or caching anything unfinished.", err=True)
+    ctx.exit(EXIT_SIGNAL_BASE + signum)
 
 
 def _debugging(ctx: click.Context) -> bool:
@@ -230,8 +274,15 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
     click.echo(str(result.mp3))
-    if quiet:
-        return
+    if not quiet:
+        _report_build(result)
+    if then_publish:
+        published = pipeline.publish_folder(config)
+        if not quiet:
+            _report_publish(published)
+
+
+def _report_build(result: Any) -> None:
     from bulletin.audio.meter import duration_text
 
     qa = result.qa
@@ -247,8 +298,6 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
     )
     for item in result.script.dropped:
         click.echo(f"left out ({item.kind}, ~{item.estimated_seconds:.0f} s): {item.title}")
-    if then_publish:
-        _report_publish(pipeline.publish_folder(config))
 
 
 def _report_publish(result: Any) -> None:
@@ -522,4 +571,6 @@ def cache_prune(older_than: float, max_size: float | None, everything: bool,
 
 def main() -> None:
     """Console-script entry point."""
+    for each in STOP_SIGNALS:
+        signal.signal(each, _stop)
     cli(prog_name="bulletin")

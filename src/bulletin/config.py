@@ -335,7 +335,7 @@ def fetch_settings(config: Config) -> FetchSettings:
     root = cache_dir(config)
     return FetchSettings(
         timeout=fetch.timeout, connect_timeout=fetch.connect_timeout, tries=fetch.tries,
-        backoff=fetch.backoff, max_bytes=int(fetch.max_mb * BYTES_PER_MB),
+        backoff=fetch.backoff, max_bytes=int(fetch.max_mb * BYTES_PER_MB), deadline=fetch.deadline,
         cache_dir=root / HTTP if root else None,
     )
 
@@ -345,6 +345,11 @@ def boilerplate(config: Config, spec: SourceSpec) -> Boilerplate:
     lists, the user's ([boilerplate] words), then the source's own ``drop`` patterns."""
     words = config.settings.boilerplate.words
     return load_boilerplate(Path(words) if words else None).with_drop(spec.drop)
+
+
+def input_max_bytes(config: Config) -> int:
+    """The largest file accepted as a page or a source ([input] max_mb)."""
+    return int(config.settings.input.max_mb * BYTES_PER_MB)
 
 
 def sources(config: Config) -> list[SourceSpec]:

@@ -96,7 +96,7 @@ def _fit(script: Script, cast: Cast, config: Config, max_seconds: float | None) 
 
 def read_spec(spec: SourceSpec, config: Config, at: datetime, fetcher: Fetcher | None) -> News:
     """One source's news without web boilerplate (a script is taken as written)."""
-    news = read_source(spec, at, fetcher)
+    news = read_source(spec, at, fetcher, cfg.input_max_bytes(config))
     if isinstance(news, Script):
         return news
     return drop_boilerplate(news, cfg.boilerplate(config, spec), spec.name)

@@ -307,6 +307,14 @@ class FetchSection:
     tries: int = setting(at_least(1), at_most(MAX_TRIES))
     backoff: float = setting(at_least(0), at_most(MAX_SECONDS))
     max_mb: float = setting(above(0), at_most(MAX_SOURCE_MB))
+    deadline: float = setting(above(0), at_most(MAX_SECONDS))
+
+
+@dataclass(frozen=True)
+class InputSection:
+    """``[input]``: files given as a page or a source."""
+
+    max_mb: float = setting(above(0), at_most(MAX_SOURCE_MB))
 
 
 @dataclass(frozen=True)
@@ -378,6 +386,7 @@ class Settings:
     edge: EdgeSection
     piper: PiperSection
     fetch: FetchSection
+    input: InputSection
     boilerplate: BoilerplateSection
     daily: DailySection
     cache: CacheSection

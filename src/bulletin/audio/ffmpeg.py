@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import threading
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -13,6 +15,11 @@ from bulletin.codec import ffmpeg_exe
 from bulletin.errors import AudioError
 
 FLOAT_FORMAT = "f32le"
+# The ffmpeg processes running now, so an interrupted build can stop them at once
+# (re-entrant: the signal handler runs on the thread that may hold it).
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.RLock()
+_stopped = threading.Event()
 
 
 @cache
@@ -23,16 +30,43 @@ def ffmpeg_identity() -> str:
     return f"{binary.name}:{stat.st_size}:{int(stat.st_mtime)}"
 
 
+def stop_all() -> None:
+    """Kill every ffmpeg still running and start no more: the process is being interrupted."""
+    with _running_lock:
+        _stopped.set()
+        for process in _running:
+            process.kill()
+
+
+def _call(command: list[str], stdin: int | IO[bytes]) -> subprocess.CompletedProcess[bytes]:
+    with _running_lock:
+        if _stopped.is_set():
+            raise AudioError("ffmpeg was not started: the build is being interrupted.")
+        process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _running.add(process)
+    try:
+        with process:
+            try:
+                stdout, stderr = process.communicate()
+            except BaseException:  # interrupted while waiting: ffmpeg goes too
+                process.kill()
+                raise
+    finally:
+        with _running_lock:
+            _running.discard(process)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
 def _run(args: list[str], what: str, loglevel: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", loglevel, *(["-nostdin"] if data is None else []), *args]
     if data is None:
-        result = subprocess.run(command, capture_output=True, check=False)
+        result = _call(command, subprocess.DEVNULL)
     else:
         # From a file, not through communicate(): it feeds a pipe 512 bytes at a time.
         with tempfile.TemporaryFile() as feed:
             feed.write(data)
             feed.seek(0)
-            result = subprocess.run(command, stdin=feed, capture_output=True, check=False)
+            result = _call(command, feed)
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()
         raise AudioError(f"ffmpeg could not {what}: {detail[-1] if detail else 'no message'}.")

@@ -77,6 +77,9 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
             temp[ALEXA_FEED].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         temp[INDEX].write_text(index_html(show.title, kept), encoding="utf-8")
         temp[FEED].write_bytes(feed)
+    if not briefing:
+        # An Alexa feed from an earlier publish would still list bulletins this one retired.
+        (root / ALEXA_FEED).unlink(missing_ok=True)
     if delete_old:
         for episode in gone:  # only now: the new feed no longer points at them
             _remove_episode(root, episode)

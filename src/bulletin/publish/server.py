@@ -1,14 +1,16 @@
 """``bulletin serve``: the output folder over HTTP, the way a podcast host serves it.
 
 GET and HEAD, single byte ranges (206, Content-Range, Accept-Ranges: podcast
-apps and Apple need them), ETag and Last-Modified with conditional GET, the
-right Content-Type for every file we write, and nothing outside the folder.
+apps and Apple need them) with If-Range, ETag and Last-Modified with
+conditional GET, the right Content-Type for every file we write, nothing
+outside the folder, and idle connections closed.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +39,10 @@ DEFAULT_TYPE = "application/octet-stream"
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 COPY_CHUNK = 64 * 1024
+LISTEN_BACKLOG = 64  # connections waiting to be accepted (socketserver's default is 5)
+IDLE_TIMEOUT_S = 30.0  # a connection that sends nothing for this long is closed
+WEAK_PREFIX = "W/"
+DATE_STRONG_AFTER_S = 1.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -58,12 +64,15 @@ class _Handler(BaseHTTPRequestHandler):
         relative = unquote(urlsplit(self.path).path).lstrip("/")
         if "\x00" in relative or any(part.startswith(".") for part in Path(relative).parts):
             return None  # no "..", no hidden or temporary files
-        candidate = (self.root / relative).resolve()
-        if candidate != self.root and self.root not in candidate.parents:
+        try:
+            candidate = (self.root / relative).resolve()
+            if candidate != self.root and self.root not in candidate.parents:
+                return None
+            if candidate.is_dir():
+                candidate = candidate / "index.html"
+            return candidate if candidate.is_file() else None
+        except OSError:  # a name too long for the file system, say: no such file here
             return None
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
 
     def _error(self, status: HTTPStatus, extra: dict[str, str] | None = None) -> None:
         body = f"{status.value} {status.phrase}\n".encode()
@@ -92,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         start, end, status = 0, size - 1, HTTPStatus.OK
         wanted = self.headers.get("Range")
-        if wanted:
+        if wanted and self._range_still_valid(etag, modified, stat.st_mtime):
             parsed = RANGE.match(wanted.replace(" ", ""))
             if parsed is None or not any(parsed.groups()):
                 pass  # several ranges or a unit we do not know: the whole file, as HTTP allows
@@ -126,6 +135,19 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
                     remaining -= len(chunk)
 
+    def _range_still_valid(self, etag: str, modified: str, mtime: float) -> bool:
+        """If-Range (RFC 9110 13.1.5): the range only for the representation the client
+        has, named by a strong ETag or its exact Last-Modified date (a strong validator
+        only once a second has passed since: a change within that second keeps the date);
+        else the whole file."""
+        validator = self.headers.get("If-Range")
+        if validator is None:
+            return True
+        validator = validator.strip()
+        if validator.startswith(WEAK_PREFIX):
+            return False  # weak validators never match here
+        return validator == etag or (validator == modified and time.time() - mtime >= DATE_STRONG_AFTER_S)
+
     def _not_modified(self, etag: str, mtime: float) -> bool:
         match = self.headers.get("If-None-Match")
         if match is not None:
@@ -139,10 +161,15 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+class _Server(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+
+
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000,
+                idle_timeout: float = IDLE_TIMEOUT_S) -> ThreadingHTTPServer:
     """A server for ``root`` (not started); port 0 picks a free port."""
-    handler = type("Handler", (_Handler,), {"root": root.resolve()})
-    server = ThreadingHTTPServer((host, port), handler)
+    handler = type("Handler", (_Handler,), {"root": root.resolve(), "timeout": idle_timeout})
+    server = _Server((host, port), handler)
     server.daemon_threads = True
     if host not in LOOPBACK:
         log.warning("serving %s to the network on %s:%d; this is a preview server, not a web host.",

@@ -8,10 +8,17 @@ import textwrap
 from collections.abc import Sequence
 
 from bulletin.model import Chapter, Cue
+from bulletin.plaintext import printable
 
 CHAPTERS_VERSION = "1.2.0"
 CAPTION_LINE_CHARS = 42
 MS_PER_S = 1000
+CUE_ARROW, SAFE_ARROW = "-->", "->"  # the arrow ends a cue's timing line: never in its text
+# WebVTT cue text is markup: these three must be escaped to be read as text.
+VTT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# SubRip has no escapes, and players read <b>, <i>, <font> in it: angle brackets become
+# look-alike quotation marks so news text never turns into markup.
+SRT_BRACKETS = str.maketrans({"<": "‹", ">": "›"})
 
 
 def _timestamp(seconds: float, separator: str) -> str:
@@ -23,15 +30,21 @@ def _timestamp(seconds: float, separator: str) -> str:
 
 
 def _lines(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, CAPTION_LINE_CHARS)) or text
+    """Cue text wrapped for the screen, never an empty line (that would end the cue)."""
+    return "\n".join(textwrap.wrap(text, CAPTION_LINE_CHARS)) or text.strip()
+
+
+def _without_arrow(text: str) -> str:
+    while CUE_ARROW in text:  # "--->" leaves "-->" behind once
+        text = text.replace(CUE_ARROW, SAFE_ARROW)
+    return text
 
 
 def webvtt(cues: Sequence[Cue], language: str = "nl") -> str:
     """A WebVTT transcript."""
     blocks = [f"WEBVTT\nLanguage: {language}\n"]
     for number, cue in enumerate(cues, 1):
-        # "-->" may not appear in cue text; an arrow-free spelling keeps the meaning.
-        text = _lines(cue.text).replace("-->", "->")
+        text = _lines(_without_arrow(printable(cue.text))).translate(VTT_ESCAPES)
         blocks.append(f"{number}\n{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}\n{text}\n")
     return "\n".join(blocks)
 
@@ -39,7 +52,8 @@ def webvtt(cues: Sequence[Cue], language: str = "nl") -> str:
 def srt(cues: Sequence[Cue]) -> str:
     """A SubRip transcript."""
     return "\n".join(
-        f"{number}\n{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}\n{_lines(cue.text)}\n"
+        f"{number}\n{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}\n"
+        f"{_lines(printable(cue.text).translate(SRT_BRACKETS))}\n"  # no ">", so no arrow
         for number, cue in enumerate(cues, 1)
     )
 
@@ -48,6 +62,6 @@ def chapters_json(chapters: Sequence[Chapter]) -> str:
     """Podcast Index JSON chapters: ``{"version": "1.2.0", "chapters": [{"startTime", "title"}]}``."""
     data = {
         "version": CHAPTERS_VERSION,
-        "chapters": [{"startTime": c.start, "endTime": c.end, "title": c.title} for c in chapters],
+        "chapters": [{"startTime": c.start, "endTime": c.end, "title": printable(c.title)} for c in chapters],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as html_escape
 
+from bulletin.plaintext import printable
 from bulletin.publish.episode import Episode
+
+
+def escape(text: str) -> str:
+    """Text for HTML: markup escaped, control characters out."""
+    return html_escape(printable(text))
 
 
 def index_html(title: str, episodes: Sequence[Episode]) -> str:

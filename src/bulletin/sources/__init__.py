@@ -67,14 +67,16 @@ def sniff(data: bytes, location: str) -> str:
     return next(kind for kind in READERS if reader(kind).sniff(data, location))
 
 
-def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None) -> News:
-    """Fetch (or read) and parse one source; SourceError or InputError says why not."""
+def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None,
+                max_file_bytes: int | None = None) -> News:
+    """Fetch (or read, up to ``max_file_bytes``) and parse one source; SourceError or
+    InputError says why not."""
     if spec.remote:
         if fetcher is None:
             raise SourceError(f"source {spec.name!r} is a URL but fetching is not set up.")
         data = fetcher.get(spec.location).data
     else:
-        data = read_bytes(spec.location)
+        data = read_bytes(spec.location, max_file_bytes)
     kind = sniff(data, spec.location) if spec.kind == AUTO else spec.kind
     news: News = reader(kind).read(data, at, spec.location)  # messages name the file or URL
     return news

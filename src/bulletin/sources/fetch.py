@@ -1,13 +1,16 @@
 """Fetching sources over HTTP the way a well-behaved daily client should:
-timeouts, bounded retries with backoff, conditional requests (ETag and
-Last-Modified, with the last answer kept on disk), a descriptive
-User-Agent and a cap on size."""
+timeouts, bounded retries with backoff, a deadline for the whole fetch,
+conditional requests (ETag and Last-Modified, with the last answer kept on
+disk), a descriptive User-Agent and a cap on size. Whatever goes wrong is a
+SourceError naming the URL, so one bad source never stops the others."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,7 @@ USER_AGENT = f"bulletin/{__version__} (Dutch radio news bulletins; +https://exam
 HTTP_OK, HTTP_NOT_MODIFIED = 200, 304
 HTTP_RETRY = frozenset({429, 500, 502, 503, 504})
 READ_CHUNK = 64 * 1024
+VALIDATORS = ("ETag", "Last-Modified")  # the names we store them under; servers may spell them in any case
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class FetchSettings:
     tries: int = 3
     backoff: float = 1.0
     max_bytes: int = 5_000_000
+    deadline: float = 60.0  # seconds for the whole fetch, every try and wait included
     cache_dir: Path | None = None  # where the last answers are kept for conditional requests
 
 
@@ -70,14 +75,17 @@ class Fetcher:
         except (OSError, ValueError):
             return None  # a damaged cache entry is simply not used
 
-    def _remember(self, url: str, data: bytes, headers: dict[str, str]) -> None:
+    def _remember(self, url: str, data: bytes, headers: Mapping[str, str]) -> None:
         paths = self._cache_paths(url)
-        validators = {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}
+        validators = {name: headers[name] for name in VALIDATORS if name in headers}  # case-insensitive
         if paths is None or not validators:
             return
-        with staged(list(paths)) as (body, meta):
-            body.write_bytes(data)
-            meta.write_text(json.dumps(validators), encoding="utf-8")
+        try:
+            with staged(list(paths)) as (body, meta):
+                body.write_bytes(data)
+                meta.write_text(json.dumps(validators), encoding="utf-8")
+        except OSError as exc:  # a full or read-only cache: the next fetch is simply unconditional
+            log.warning("cannot keep %s in the cache at %s (%s).", url, paths[0].parent, exc.strerror or exc)
 
     def get(self, url: str) -> Fetched:
         """The body at ``url``; raises SourceError saying what went wrong."""
@@ -88,15 +96,27 @@ class Fetcher:
                 headers["If-None-Match"] = cached[1]["ETag"]
             if "Last-Modified" in cached[1]:
                 headers["If-Modified-Since"] = cached[1]["Last-Modified"]
+        deadline = time.monotonic() + self.settings.deadline
         try:
-            return self.backoff.run(lambda: self._attempt(url, headers, cached))
+            return self.backoff.run(lambda: self._attempt(url, headers, cached, deadline))
         except Retryable as exc:
+            if time.monotonic() >= deadline:
+                raise self._late(url) from None
             raise SourceError(f"{url}: {exc} (after {self.settings.tries} tries)") from None
 
-    def _attempt(self, url: str, headers: dict[str, str], cached: tuple[bytes, dict[str, str]] | None) -> Fetched:
-        import requests
+    def _late(self, url: str) -> SourceError:
+        return SourceError(f"{url}: no complete answer within the {self.settings.deadline:g} s deadline "
+                           "([fetch] deadline); the server is too slow.")
 
-        timeouts = (self.settings.connect_timeout, self.settings.timeout)
+    def _attempt(self, url: str, headers: dict[str, str], cached: tuple[bytes, dict[str, str]] | None,
+                 deadline: float) -> Fetched:
+        import requests
+        import urllib3
+
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._late(url)
+        timeouts = (min(self.settings.connect_timeout, remaining), min(self.settings.timeout, remaining))
         try:
             with self.session.get(url, headers=headers, timeout=timeouts, stream=True) as response:
                 if response.status_code == HTTP_NOT_MODIFIED and cached:
@@ -106,21 +126,32 @@ class Fetcher:
                     raise Retryable(f"HTTP {response.status_code}")
                 if response.status_code != HTTP_OK:
                     raise SourceError(f"{url}: HTTP {response.status_code} {response.reason}")
-                data = self._read_capped(url, response)
-                self._remember(url, data, dict(response.headers))
+                data = self._read_capped(url, response, deadline)
+                self._remember(url, data, response.headers)
                 return Fetched(data)
-        except requests.Timeout:
+        except (requests.Timeout, urllib3.exceptions.TimeoutError):
+            if time.monotonic() >= deadline:
+                raise self._late(url) from None
             raise Retryable(f"no answer within {self.settings.timeout:g} s") from None
+        except requests.TooManyRedirects:
+            raise SourceError(f"{url}: redirects that go round in a loop; check the address.") from None
         except requests.ConnectionError as exc:
             raise SourceError(f"{url}: cannot connect ({type(exc).__name__}).") from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            # A body cut short (fewer bytes than Content-Length), a broken chunk, a bad header.
+            raise SourceError(f"{url}: the answer broke off ({type(exc).__name__}); try again later.") from None
 
-    def _read_capped(self, url: str, response: object) -> bytes:
+    def _read_capped(self, url: str, response: object, deadline: float) -> bytes:
         limit = self.settings.max_bytes
         declared = getattr(response, "headers", {}).get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise SourceError(f"{url}: {int(declared) / 1e6:.1f} MB is over the {limit / 1e6:g} MB limit.")
+        raw = response.raw  # type: ignore[attr-defined]
         chunks, total = [], 0
-        for chunk in response.iter_content(READ_CHUNK):  # type: ignore[attr-defined]
+        # read1: whatever has arrived, so a server sending a byte at a time meets the deadline.
+        while chunk := raw.read1(READ_CHUNK, decode_content=True):
+            if time.monotonic() >= deadline:
+                raise self._late(url)
             total += len(chunk)
             if total > limit:
                 raise SourceError(f"{url}: more than the {limit / 1e6:g} MB limit.")

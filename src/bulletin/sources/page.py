@@ -32,7 +32,9 @@ DATELINE = re.compile(
         \s+[-–—]\s+""",
     re.VERBOSE,
 )
-SECTION_MARKER = re.compile(r"^Meer uit\s+(?P<section>\S.*?)\s*$")
+# Greedy to the end of the (stripped) line: a lazy ".*?" before "\s*$" retries the whole
+# rest of the line at every space of a long run, and a scraped page can hold a million.
+SECTION_MARKER = re.compile(r"^Meer uit\s+(?P<section>\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def parse_page(text: str, at: datetime, name: str = "page") -> Page:
             continue
         marker = SECTION_MARKER.match(line)
         if marker is not None:
-            section, in_briefs = marker.group("section"), True
+            section, in_briefs = marker.group("section").rstrip(), True
             continue
         if not drafts:
             lead = _Draft()

@@ -26,7 +26,7 @@ PARAM_RATE = 1
 PARAM_PITCH = 3
 MIN_RATE, MAX_RATE = 80, 450  # words per minute espeak-ng accepts
 MIN_PITCH, MAX_PITCH = 0, 100
-CALLBACK_CONTINUE = 0
+CALLBACK_CONTINUE, CALLBACK_ABORT = 0, 1  # what the synth callback tells espeak-ng
 
 EVENT_LIST_TERMINATED = 0
 EVENT_WORD = 1
@@ -84,11 +84,24 @@ class _Library:
         self.lock = threading.Lock()
         self._chunks: list[np.ndarray] = []
         self._marks: list[Mark] = []
+        self._raised: Exception | None = None
+        self._abort = threading.Event()
         # Keep a reference: ctypes callbacks die with their Python object.
         self._callback = _SYNTH_CALLBACK(self._collect)
         lib.espeak_SetSynthCallback(self._callback)
 
     def _collect(self, wav: Any, count: int, events: Any) -> int:
+        # ctypes prints and drops whatever a callback raises, so keep it and stop espeak.
+        if self._abort.is_set():
+            return CALLBACK_ABORT
+        try:
+            self._take(wav, count, events)
+        except Exception as exc:
+            self._raised = exc
+            return CALLBACK_ABORT
+        return CALLBACK_CONTINUE
+
+    def _take(self, wav: Any, count: int, events: Any) -> None:
         if count > 0:
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         index = 0
@@ -97,7 +110,23 @@ class _Library:
             if event.type == EVENT_WORD:  # every word: where it starts, in text and audio
                 self._marks.append(Mark(event.text_position - 1, event.sample))
             index += 1
-        return CALLBACK_CONTINUE
+
+    def _speak(self, data: bytes) -> int:
+        """espeak_Synth on a thread of its own: Python runs signal handlers on the main
+        thread, and one raising inside the callback (a Ctrl-C) would be swallowed by
+        ctypes. Here the main thread receives it while waiting, and stops espeak."""
+        status: list[int] = []
+        self._abort.clear()
+        worker = threading.Thread(target=lambda: status.append(self.lib.espeak_Synth(
+            data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)), name="espeak")
+        worker.start()
+        try:
+            worker.join()
+        except BaseException:
+            self._abort.set()
+            worker.join()
+            raise
+        return status[0]
 
     def synth(self, text: str, voice: str, rate: int, pitch: int) -> tuple[np.ndarray, tuple[Mark, ...]]:
         data = text.encode("utf-8")
@@ -109,10 +138,12 @@ class _Library:
                 )
             self.lib.espeak_SetParameter(PARAM_RATE, rate, 0)
             self.lib.espeak_SetParameter(PARAM_PITCH, pitch, 0)
-            self._chunks, self._marks = [], []
-            status = self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
-            chunks, marks = self._chunks, tuple(self._marks)
-            self._chunks, self._marks = [], []
+            self._chunks, self._marks, self._raised = [], [], None
+            status = self._speak(data)
+            chunks, marks, raised = self._chunks, tuple(self._marks), self._raised
+            self._chunks, self._marks, self._raised = [], [], None
+        if raised is not None:
+            raise raised
         if status != EE_OK:
             raise EngineError(f"espeak-ng failed to speak a segment (status {status}).")
         return (np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)), marks

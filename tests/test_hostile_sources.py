@@ -1,0 +1,192 @@
+"""Sources that misbehave, served for real on 127.0.0.1: bodies cut short, redirect loops,
+servers that trickle, lowercase validators, oversized local files, and pages big enough
+to show whether parsing is linear."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from bulletin.cli import cli
+from bulletin.errors import InputError, SourceError
+from bulletin.sources.encoding import read_bytes
+from bulletin.sources.fetch import Fetcher, FetchSettings
+from conftest import AMSTERDAM, PAGES
+
+PAGE = (PAGES / "kort.txt").read_bytes()
+TRICKLE_EVERY_S = 0.5  # one byte per half second, as a hostile server would
+TRICKLE_BYTES = 30
+DEADLINE_S = 1.0
+
+
+class Hostile:
+    """A loopback server whose routes misbehave on purpose."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.stop = threading.Event()
+        hostile = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                hostile.requests.append((self.path, dict(self.headers)))
+                getattr(self, "route_" + self.path.strip("/").replace("-", "_"))()
+
+            def route_page(self) -> None:
+                self._send(200, PAGE)
+
+            def route_truncated(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(PAGE) * 2))
+                self.end_headers()
+                self.wfile.write(PAGE)  # and then the connection ends
+                self.close_connection = True
+
+            def route_loop(self) -> None:
+                self.send_response(302)
+                self.send_header("Location", "/loop")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def route_trickle(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(TRICKLE_BYTES))
+                self.end_headers()
+                for _ in range(TRICKLE_BYTES):
+                    try:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the client gave up, as it should
+                    if hostile.stop.wait(TRICKLE_EVERY_S):
+                        return
+
+            def route_lower_etag(self) -> None:
+                if self.headers.get("If-None-Match") == '"v1"':
+                    self.send_response(304)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self._send(200, PAGE, {"etag": '"v1"', "last-modified": "Fri, 27 Nov 2026 07:00:00 GMT"})
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def hostile():
+    served = Hostile()
+    yield served
+    served.close()
+
+
+def fetcher(tmp_path, **settings) -> Fetcher:
+    return Fetcher(FetchSettings(**{"timeout": 5.0, "tries": 2, "backoff": 0.01, "cache_dir": tmp_path / "http",
+                                    **settings}))
+
+
+@pytest.mark.parametrize("route", ["/truncated", "/loop"])
+def test_broken_answers_are_source_errors_naming_the_url(tmp_path, hostile, route):
+    with pytest.raises(SourceError) as caught:
+        fetcher(tmp_path).get(hostile.url + route)
+    assert hostile.url + route in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path, hostile):
+    with pytest.raises(SourceError) as caught:
+        fetcher(tmp_path, deadline=DEADLINE_S).get(hostile.url + "/trickle")
+    assert hostile.url + "/trickle" in str(caught.value) and "deadline" in str(caught.value)
+    assert len([p for p, _ in hostile.requests if p == "/trickle"]) == 1  # not tried again
+
+
+def test_lowercase_validators_are_sent_back(tmp_path, hostile):
+    client = fetcher(tmp_path)
+    first = client.get(hostile.url + "/lower-etag")
+    second = client.get(hostile.url + "/lower-etag")
+    assert first.data == PAGE and not first.not_modified
+    assert second.data == PAGE and second.not_modified
+    headers = hostile.requests[-1][1]
+    assert headers["If-None-Match"] == '"v1"'
+    assert headers["If-Modified-Since"] == "Fri, 27 Nov 2026 07:00:00 GMT"
+
+
+def test_daily_reports_the_broken_source_and_builds_from_the_rest(tmp_path, hostile):
+    config = tmp_path / "bulletin.toml"
+    config.write_text("\n".join([
+        '[output]\ndir = "out"', '[voice]\nengine = "espeak"', '[sounders]\nenabled = false',
+        '[publish]\nbase_url = "https://nieuws.example.org/bulletin/"',
+        '[fetch]\ntimeout = 2.0\ntries = 1\ndeadline = 1.0', '[daily]\nlog_file = "runs.jsonl"',
+        *(f'[[sources]]\nname = "{name}"\nlocation = "{hostile.url}/{name}"'
+          for name in ("page", "truncated", "loop", "trickle")),
+    ]) + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["daily", "--config", str(config), "--at", "2026-11-27T08:00"])
+    assert result.exit_code == 0, result.output
+    (line,) = (tmp_path / "runs.jsonl").read_text("utf-8").splitlines()
+    run = json.loads(line)
+    assert run["status"] == "built"
+    failed = {s["name"]: s["error"] for s in run["sources"] if not s["ok"]}
+    assert set(failed) == {"truncated", "loop", "trickle"}
+    for name, error in failed.items():
+        assert f"{hostile.url}/{name}" in error
+
+
+def test_local_files_over_the_cap_are_refused_in_one_line(tmp_path):
+    big = tmp_path / "groot.txt"
+    big.write_bytes(PAGE * 40)
+    with pytest.raises(InputError) as caught:
+        read_bytes(big, max_bytes=len(PAGE) * 10)
+    assert str(big) in str(caught.value) and "max_mb" in str(caught.value) and "\n" not in str(caught.value)
+    assert read_bytes(big, max_bytes=len(PAGE) * 40) == PAGE * 40
+
+    (tmp_path / "bulletin.toml").write_text("[input]\nmax_mb = 0.001\n", "utf-8")
+    result = CliRunner().invoke(cli, ["script", str(big), "--config", str(tmp_path / "bulletin.toml")])
+    assert result.exit_code == 1 and "max_mb" in result.output
+
+
+RUN = 2_000_000  # spaces in one line; a quadratic parser never gets through this
+
+
+def test_long_runs_of_whitespace_parse_in_one_pass():
+    from bulletin.sources.page import parse_page
+
+    text = ("Kop van het verhaal\nDEN HAAG (ANP) - Het verhaal zelf." + " " * RUN + "Einde.\n"
+            "Meer uit Binnenland" + " " * RUN + "en Buitenland\n"
+            "2 uur" + " " * RUN + "geledenZWOLLE (ANP) - Een bericht." + "\t" * RUN + "Nog een zin.\n")
+    page = parse_page(text, datetime(2026, 11, 27, 8, 15, tzinfo=AMSTERDAM))
+    (section,) = page.sections
+    assert section.name.startswith("Binnenland") and section.name.endswith("en Buitenland")
+    assert [b.place for b in section.briefs] == ["Zwolle"]
+    assert page.lead.paragraphs[0].endswith("Einde.")
+
+
+def test_stray_control_characters_are_dropped_from_page_text():
+    from bulletin.sources.encoding import decode
+
+    story = "Een verhaal dat lang genoeg is om als nieuwsbericht door te gaan. " * 3
+    text = decode(f"Kop\x07\r\nDEN HAAG (ANP) - Tekst\x1b[0m met\tbel\x7f. {story}\r\n".encode(), "pagina")
+    assert text == f"Kop\nDEN HAAG (ANP) - Tekst[0m met bel. {story}\n"

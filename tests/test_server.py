@@ -1,0 +1,104 @@
+"""`bulletin serve` against hostile and careful clients, over raw sockets and http.client:
+over-long paths, If-Range, a full accept queue, idle connections."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import threading
+
+import pytest
+
+from bulletin.publish.server import make_server
+
+BODY = bytes(range(256)) * 40
+IDLE_S = 0.3
+CLIENT_GUARD_S = 30  # only so a broken server fails the test instead of hanging it
+
+
+@pytest.fixture
+def served(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "a.mp3").write_bytes(BODY)
+    os.utime(root / "a.mp3", (1_700_000_000, 1_700_000_000))  # a file from earlier: its date is a strong validator
+    httpd = make_server(root, "127.0.0.1", 0, idle_timeout=IDLE_S)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1], root / "a.mp3"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_GUARD_S)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 300, "/" + "b" * 300 + ".mp3", "/x/" * 2000])
+def test_overlong_paths_get_an_answer(served, path, caplog):
+    port, _ = served
+    status, _, _ = get(port, path)
+    assert status in (404, 414)
+    assert get(port, "/a.mp3")[0] == 200  # and the server is still there
+    assert "Traceback" not in caplog.text
+
+
+def test_if_range_with_the_current_etag_gets_the_range(served):
+    port, _ = served
+    _, headers, _ = get(port, "/a.mp3")
+    status, _, body = get(port, "/a.mp3", {"Range": "bytes=10-19", "If-Range": headers["ETag"]})
+    assert status == 206 and body == BODY[10:20]
+    status, _, body = get(port, "/a.mp3", {"Range": "bytes=10-19", "If-Range": headers["Last-Modified"]})
+    assert status == 206 and body == BODY[10:20]
+
+
+@pytest.mark.parametrize("validator", ['"0-0"', 'W/"weak"', "Thu, 01 Jan 1998 00:00:00 GMT", "not a date"])
+def test_if_range_that_does_not_match_gets_the_whole_file(served, validator):
+    port, _ = served
+    status, headers, body = get(port, "/a.mp3", {"Range": "bytes=10-19", "If-Range": validator})
+    assert status == 200 and body == BODY and "Content-Range" not in headers
+
+
+def test_if_range_with_a_weak_etag_of_the_file_gets_the_whole_file(served):
+    port, _ = served
+    etag = get(port, "/a.mp3")[1]["ETag"]
+    status, _, body = get(port, "/a.mp3", {"Range": "bytes=0-0", "If-Range": f"W/{etag}"})
+    assert status == 200 and body == BODY
+
+
+def test_more_waiting_connections_than_five_are_queued(tmp_path):
+    (tmp_path / "a.mp3").write_bytes(BODY)
+    httpd = make_server(tmp_path, "127.0.0.1", 0)  # not serving yet: connections wait in the queue
+    try:
+        waiting = []
+        for _ in range(20):
+            client = socket.create_connection(httpd.server_address, timeout=CLIENT_GUARD_S)
+            client.sendall(b"GET /a.mp3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            waiting.append(client)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        for client in waiting:
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(BODY)
+            client.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_idle_connections_are_closed(served):
+    port, _ = served
+    with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_GUARD_S) as idle:
+        assert idle.recv(1) == b""  # the server hung up on a client that said nothing
+    with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_GUARD_S) as slow:
+        slow.sendall(b"GET /a.mp3 HTTP/1.1\r\n")  # and on one that stops halfway
+        assert slow.recv(1) == b""
