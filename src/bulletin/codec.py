@@ -9,10 +9,12 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from functools import cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bulletin.errors import AudioError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @cache
@@ -31,6 +33,8 @@ def ffmpeg_exe() -> str:
 
 def decode_bytes(data: bytes, sample_rate: int) -> np.ndarray:
     """Encoded audio (MP3, say) in memory to mono int16 samples at ``sample_rate``."""
+    import numpy as np
+
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0", "-ac", "1",
                "-ar", str(sample_rate), "-f", "s16le", "pipe:1"]
     # From a file, not through communicate(): it feeds a pipe 512 bytes at a time.

@@ -1,6 +1,8 @@
 """Cover art: drawn by us (show name and date on a square), or the user's own, checked.
 
 Apple Podcasts wants a square JPEG or PNG in RGB, 1400 to 3000 pixels a side.
+A drawn cover is kept in the cache by what it shows, so a rebuild neither draws
+it again nor loads Pillow's drawing code.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import math
 import textwrap
 from pathlib import Path
 
+from bulletin.blobstore import BlobStore, content_key
 from bulletin.errors import ConfigError
 
 SIZE = 1400
@@ -21,6 +24,9 @@ ACCENT = (255, 196, 61)
 TITLE_PX, DATE_PX, LABEL_PX = 150, 64, 56
 TITLE_WRAP = 14  # characters per line of the show's name
 BARS = 29  # the sound-wave motif
+COVER_VERSION = 1  # bump when the drawing changes
+MAGIC = b"BLTNCOV1"
+SUFFIX = ".cover"
 
 
 def _font(size: int):  # type: ignore[no-untyped-def]
@@ -53,6 +59,26 @@ def make_cover(show: str, date_line: str, label: str = "NIEUWS") -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue()
+
+
+class Covers:
+    """Drawn covers by what they show, on disk or (with ``root`` None) for this run only."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.store = BlobStore(root, MAGIC, SUFFIX)
+
+    def get(self, show: str, date_line: str, label: str) -> bytes:
+        """The cover :func:`make_cover` draws for these, drawn only the first time."""
+        from PIL import __version__ as pillow  # the package's version only, not its drawing code
+
+        key = content_key({"cover": COVER_VERSION, "show": show, "date": date_line, "label": label,
+                           "pillow": pillow, "size": SIZE, "quality": JPEG_QUALITY})
+        found = self.store.get(key)
+        if found is not None:
+            return found[1]
+        drawn = make_cover(show, date_line, label)
+        self.store.put(key, {}, drawn)
+        return drawn
 
 
 def load_cover(path: Path) -> bytes:

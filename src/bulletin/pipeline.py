@@ -18,9 +18,10 @@ from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Calibrations, Rendered, Renderer, Verdicts
 from bulletin.audio.timeline import chapters, cues
 from bulletin.audio.formats import FORMATS
-from bulletin.caches import CALIBRATION, PARTS, SEGMENTS, VERDICTS
+from bulletin.caches import CALIBRATION, COVERS, PARTS, SEGMENTS, VERDICTS
 from bulletin.casting import Casting, choose_cast, first_that_works
 from bulletin.config import Config
+from bulletin.cover import Covers
 from bulletin.errors import ConfigError, EngineError, InputError, QAError
 from bulletin.fsutil import staged
 from bulletin.model import Page, Script, Segment, SegmentKind
@@ -172,6 +173,7 @@ class _Workshop:
         self.renderer = Renderer(self.audio, cfg.sounders(config), PartStore(root / PARTS if root else None),
                                  Calibrations(root / CALIBRATION if root else None),
                                  Verdicts(root / VERDICTS if root else None))
+        self.covers = Covers(root / COVERS if root else None)
         self.main = self.audio.profile
         # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
         alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
@@ -206,14 +208,14 @@ class _Workshop:
         return _Voiced(script, rendered, stats, engines, cast)
 
 
-def _cover(config: Config, script: Script) -> bytes:
-    from bulletin.cover import load_cover, make_cover
+def _cover(config: Config, script: Script, covers: Covers) -> bytes:
+    from bulletin.cover import load_cover
 
     own = config.get("show", "cover")
     if own:
         return load_cover(Path(own))
     label = (script.section or "Nieuws").upper()
-    return make_cover(config.get("show", "title"), f"{written_date(script.at.date())} · {script.at:%H:%M}", label)
+    return covers.get(config.get("show", "title"), f"{written_date(script.at.date())} · {script.at:%H:%M}", label)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -271,7 +273,7 @@ def _build(compose: Compose, section: str | None, moment: datetime, config: Conf
         spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in voiced.engines.values()}.values())
         voices = " + ".join(v.name for v in voiced.cast.profiles)
         chapter_list = chapters(script, main)
-        cover = _cover(config, script)
+        cover = _cover(config, script, workshop.covers)
         guid = episode_guid(_relative(out.audio, root))
         encoder.tag(tmp.audio, Finished(
             tags=TagInfo(

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from bulletin.audio.formats import WAV, Format, get_format
 from bulletin.audio.meter import StreamMeter
 from bulletin.audio.profiles import Profile
 from bulletin.audio.qa import QAReport
 from bulletin.tags import TagInfo
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)

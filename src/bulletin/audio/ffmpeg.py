@@ -7,12 +7,13 @@ import tempfile
 import threading
 from functools import cache
 from pathlib import Path
-from typing import IO
-
-import numpy as np
+from typing import IO, TYPE_CHECKING
 
 from bulletin.codec import ffmpeg_exe
 from bulletin.errors import AudioError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FLOAT_FORMAT = "f32le"
 # The ffmpeg processes running now, so an interrupted build can stop them at once
@@ -85,6 +86,8 @@ def run_ffmpeg_stderr(args: list[str], *, what: str) -> str:
 
 def decode(path: str | Path, sample_rate: int) -> np.ndarray:
     """Any audio file as mono float32 samples at ``sample_rate``."""
+    import numpy as np
+
     raw = run_ffmpeg(
         ["-i", str(path), "-ac", "1", "-ar", str(sample_rate), "-f", FLOAT_FORMAT, "-"],
         what=f"decode {path}",

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bulletin.audio.encoder import Calibration, Finished
 from bulletin.audio.ffmpeg import ffmpeg_identity, run_ffmpeg
@@ -23,6 +22,9 @@ from bulletin.audio.profiles import Profile
 from bulletin.errors import AudioError, ConfigError
 from bulletin.pcm import INT16_MAX, INT16_MIN
 from bulletin.tags import write_tags
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SAMPLES_PER_FRAME = 1152  # MPEG-1 Layer III
 # LAME's encoder delay (576) plus the MP3 decoder's (529): silence before each part's audio.
@@ -67,6 +69,8 @@ def encode_frames(samples: np.ndarray, rate: int, bitrate: str, quality: int = 5
     No dither: 16-bit rounding noise lies some 80 dB under speech at -16 LUFS,
     far below what the encoder keeps.
     """
+    import numpy as np
+
     pcm = np.clip(np.round(samples * INT16_MAX), INT16_MIN, INT16_MAX).astype("<i2")
     return run_ffmpeg(
         ["-f", "s16le", "-ar", str(rate), "-ac", str(MONO), "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", bitrate,

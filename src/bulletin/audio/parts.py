@@ -16,19 +16,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.audio import AudioSettings
 from bulletin.audio.encoder import Calibration, Encoder
-from bulletin.audio.loudness import Master
-from bulletin.audio.mixing import REFERENCE_LUFS, Piece, Sounds, levelled
 from bulletin.audio.profiles import Profile
 from bulletin.audio.sounders import SounderSet
-from bulletin.audio.stitch import to_clip, trim_silence
 from bulletin.blobstore import BlobStore, content_key
 from bulletin.model import SegmentKind
 from bulletin.model import Mark, Speech
 from bulletin.pcm import MS_PER_S
+
+if TYPE_CHECKING:
+    from bulletin.audio.mixing import Piece, Sounds
 
 PART_FORMAT = 2
 MAGIC = b"BLTNPRT2"
@@ -131,6 +132,8 @@ class PartStore:
 
 def _assemble(plan: PartPlan, voice: Piece, sounds: Sounds, rate: int) -> tuple[Piece, int]:
     """The part before mastering (analysed: the pieces' analyses joined), and where its speech starts."""
+    from bulletin.audio.mixing import Piece
+
     def pieces(elements: tuple[Element, ...]) -> list[Piece]:
         return [sounds.get(e.sounder) if e.sounder else Piece.silence(rate * e.ms // MS_PER_S) for e in elements]
 
@@ -145,6 +148,11 @@ def _assemble(plan: PartPlan, voice: Piece, sounds: Sounds, rate: int) -> tuple[
 def render_part(plan: PartPlan, speech: Speech, renditions: Sequence[Rendition], settings: AudioSettings,
                 sounds: Sounds) -> list[Part]:
     """The part for each rendition: cleaned, levelled and analysed once, mastered per profile."""
+    # The signal processing (numpy) loads only when a part is made: a rebuild from stored parts needs none.
+    from bulletin.audio.loudness import Master
+    from bulletin.audio.mixing import REFERENCE_LUFS, levelled
+    from bulletin.audio.stitch import to_clip, trim_silence
+
     rate = settings.sample_rate
     clip = trim_silence(to_clip(speech, rate), rate, settings.silence_threshold_db, settings.keep_silence_ms)
     voice, measurable = levelled(clip.samples, rate, REFERENCE_LUFS, rotate=True)

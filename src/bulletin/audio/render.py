@@ -22,14 +22,14 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bulletin import __version__
 from bulletin.audio import AudioSettings, Profile
 from bulletin.audio.encoder import Calibration, Encoder
 from bulletin.audio.meter import FileLoudness, StreamMeter
-from bulletin.audio.mixing import Sounds
 from bulletin.audio.parts import (
     Part,
     PartPlan,
@@ -46,6 +46,9 @@ from bulletin.audio.stitch import Span
 from bulletin.blobstore import BlobStore, content_key
 from bulletin.fsutil import write_text
 from bulletin.model import Mark, Speech
+
+if TYPE_CHECKING:
+    from bulletin.audio.mixing import Sounds
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +182,14 @@ class Renderer:
                  calibrations: Calibrations, verdicts: Verdicts) -> None:
         self.settings, self.sounders, self.store = settings, sounders, store
         self.calibrations, self.verdicts = calibrations, verdicts
-        self.sounds = Sounds(sounders, settings)
         self.made = 0  # parts rendered this run (not found in the store)
+
+    @cached_property
+    def sounds(self) -> Sounds:
+        """The sounders, levelled; loaded with the signal processing (numpy) when a part is first made."""
+        from bulletin.audio.mixing import Sounds
+
+        return Sounds(self.sounders, self.settings)
 
     def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition],
                keys: Mapping[str, list[str]], found: dict[str, list[Part | None]], speech_for: SpeechFor,
@@ -198,10 +207,12 @@ class Renderer:
         feed()
         todo = sorted({i for parts in found.values() for i, p in enumerate(parts) if p is None})
         if todo:
+            sounds = self.sounds  # made here, once, not by the workers
+
             def make(index: int, speech: Speech) -> tuple[int, list[str], list[Part]]:
                 names = [n for n in renditions if found[n][index] is None]
                 return index, names, render_part(plans[index], speech, [renditions[n] for n in names],
-                                                 self.settings, self.sounds)
+                                                 self.settings, sounds)
 
             workers = max(1, min(len(todo), os.cpu_count() or 1))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="part") as pool:

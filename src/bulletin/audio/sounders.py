@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bulletin.audio.ffmpeg import decode
 from bulletin.errors import ConfigError
+
+if TYPE_CHECKING:  # numpy loads when a sound is made: configuration and keys need none
+    import numpy as np
 
 A4_HZ = 440.0
 # Notes as semitones from A4: C5 = 3, E5 = 7, G5 = 10, C6 = 15 ...
@@ -28,6 +30,8 @@ def _hz(semitones: float) -> float:
 
 
 def _bell(rate: int, semitones: float, seconds: float, decay: float) -> np.ndarray:
+    import numpy as np
+
     t = np.arange(int(rate * seconds)) / rate
     tone = sum(amp * np.sin(2 * np.pi * _hz(semitones) * ratio * t) * np.exp(-t * decay * ratio)
                for ratio, amp in BELL_PARTIALS)
@@ -37,6 +41,8 @@ def _bell(rate: int, semitones: float, seconds: float, decay: float) -> np.ndarr
 
 def _place(rate: int, notes: list[tuple[float, float, float, float]], seconds: float) -> np.ndarray:
     """Mix (start s, semitones, length s, decay) bells into one clip with a short fade-out."""
+    import numpy as np
+
     out = np.zeros(int(rate * seconds), dtype=np.float32)
     for start, semitones, length, decay in notes:
         bell = _bell(rate, semitones, length, decay)
@@ -69,6 +75,8 @@ def outro_sting(rate: int) -> np.ndarray:
 
 def music_bed(rate: int, samples: int) -> np.ndarray:
     """A soft Cmaj7 pad with a slow pulse, ``samples`` long, faded in and out."""
+    import numpy as np
+
     seconds = samples / rate
     t = np.arange(samples) / rate
     pad = sum(np.sin(2 * np.pi * _hz(n) * t) * (0.5 if n < C5 else 0.3) for n in (C5 - 12, E5 - 12, G5 - 12, B5 - 12))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from bulletin.audio.dsp import resample
 from bulletin.model import Mark, Speech
 from bulletin.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
+
+if TYPE_CHECKING:  # numpy loads when speech is stitched: a rebuild from stored parts needs none
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,10 @@ class Clip:
 
 def to_clip(speech: Speech, rate: int) -> Clip:
     """Speech as float32 samples in [-1, 1) at ``rate`` (band-limited resampling)."""
+    import numpy as np
+
+    from bulletin.audio.dsp import resample
+
     samples = speech.samples.astype(np.float32) / INT16_FULL_SCALE
     if speech.sample_rate == rate or len(samples) == 0:
         return Clip(samples, speech.marks)

@@ -13,9 +13,9 @@ interpolating between marks. Every cue stays inside its segment's speech.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
-
-import numpy as np
+from itertools import accumulate
 
 from bulletin.audio.render import Rendered
 from bulletin.model import Chapter, Cue, Script, Segment
@@ -37,14 +37,27 @@ def chapters(script: Script, rendered: Rendered) -> list[Chapter]:
             for seg, s, e in zip(script.segments, starts, ends, strict=True)]
 
 
-def _clock(marks: Sequence[Mark], text_length: int, start: int, end: int) -> np.ndarray:
-    """Sample position for every character offset of a segment's spoken text."""
-    chars = [0] + [m.char for m in marks] + [text_length]
-    samples = [start] + [m.sample for m in marks] + [end]
-    order = np.argsort(chars, kind="stable")
-    xs = np.asarray(chars, dtype=np.float64)[order]
-    ys = np.maximum.accumulate(np.clip(np.asarray(samples, dtype=np.float64)[order], start, end))
-    return np.interp(np.arange(text_length + 1), xs, ys)
+def _clock(marks: Sequence[Mark], text_length: int, start: int, end: int) -> list[float]:
+    """Sample position for every character offset of a segment's spoken text: linear between
+    the marks (the last of several at one offset counts), never going back, within [start, end].
+
+    Plain Python (numpy's interp, step for step), so that a rebuild from stored parts loads no numpy.
+    """
+    points = sorted(zip([0, *(m.char for m in marks), text_length], [start, *(m.sample for m in marks), end]),
+                    key=lambda point: point[0])
+    xs = [float(char) for char, _ in points]
+    ys = list(accumulate((float(min(max(sample, start), end)) for _, sample in points), max))
+    clock = []
+    for char in range(text_length + 1):
+        j = bisect_right(xs, char) - 1  # xs[j] <= char < xs[j + 1]
+        if j < 0:
+            clock.append(ys[0])
+        elif j + 1 == len(xs) or xs[j] == char:
+            clock.append(ys[j])
+        else:
+            slope = (ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j])
+            clock.append(slope * (char - xs[j]) + ys[j])
+    return clock
 
 
 def _segment_cues(segment: Segment, marks: Sequence[Mark], start: int, end: int, rate: int) -> list[Cue]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.audio.bwf import Bext, CuePoint, PcmFormat, WavMetadata, set_metadata, write_wave
@@ -19,6 +18,9 @@ from bulletin.audio.formats import FORMATS, WAV
 from bulletin.audio.meter import StreamMeter
 from bulletin.audio.profiles import Profile
 from bulletin.errors import ConfigError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BIT_DEPTHS = (16, 24)
 BITS_PER_BYTE = 8
@@ -55,6 +57,8 @@ def metadata(finished: Finished, bits: int) -> WavMetadata:
 
 def to_pcm(samples: np.ndarray, bits: int) -> bytes:
     """Float samples in [-1, 1) as little-endian signed PCM of ``bits`` bits (rounded, clipped)."""
+    import numpy as np
+
     full = 1 << (bits - 1)
     ints = np.clip(np.round(samples.astype(np.float64) * full), -full, full - 1).astype("<i4")
     width = bits // BITS_PER_BYTE

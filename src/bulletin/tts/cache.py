@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from bulletin.blobstore import BlobStore, StoreInfo, content_key
 from bulletin.tts.base import Engine, Mark, Speech
 
@@ -52,12 +50,16 @@ class SegmentCache:
         found = self.store.get(key)
         if found is None:
             return None
+        import numpy as np
+
         meta, data = found
         samples = np.frombuffer(data, dtype="<i2").astype(np.int16)
         return Speech(samples, int(meta["rate"]), Mark.unpack(meta["marks"]))
 
     def put(self, key: str, speech: Speech) -> None:
         """Store ``speech`` under ``key``."""
+        import numpy as np
+
         meta = {"rate": speech.sample_rate, "marks": Mark.pack(speech.marks)}
         self.store.put(key, meta, np.ascontiguousarray(speech.samples, dtype="<i2").tobytes())
 

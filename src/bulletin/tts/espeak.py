@@ -10,13 +10,14 @@ import ctypes
 import threading
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bulletin.errors import EngineError
 from bulletin.model import Mark, Speech
 from bulletin.tts.base import Engine, OptionError
+
+if TYPE_CHECKING:  # numpy loads when something is spoken: a rebuild from stored parts needs none
+    import numpy as np
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
@@ -82,7 +83,7 @@ class _Library:
             raise EngineError(f"espeak-ng failed to start with its data at {data}.")
         self.version = lib.espeak_Info(None).decode()
         self.lock = threading.Lock()
-        self._chunks: list[np.ndarray] = []
+        self._chunks: list[bytes] = []  # 16-bit samples in the machine's byte order
         self._marks: list[Mark] = []
         self._raised: Exception | None = None
         self._abort = threading.Event()
@@ -103,7 +104,7 @@ class _Library:
 
     def _take(self, wav: Any, count: int, events: Any) -> None:
         if count > 0:
-            self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+            self._chunks.append(ctypes.string_at(wav, count * ctypes.sizeof(ctypes.c_short)))
         index = 0
         while events[index].type != EVENT_LIST_TERMINATED:
             event = events[index]
@@ -129,6 +130,8 @@ class _Library:
         return status[0]
 
     def synth(self, text: str, voice: str, rate: int, pitch: int) -> tuple[np.ndarray, tuple[Mark, ...]]:
+        import numpy as np
+
         data = text.encode("utf-8")
         with self.lock:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != EE_OK:
@@ -146,7 +149,7 @@ class _Library:
             raise raised
         if status != EE_OK:
             raise EngineError(f"espeak-ng failed to speak a segment (status {status}).")
-        return (np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)), marks
+        return np.frombuffer(b"".join(chunks), dtype=np.int16).copy(), marks
 
 
 @cache
