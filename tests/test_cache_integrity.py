@@ -11,23 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from bulletin.cli import cli
 from bulletin.tts.base import Mark, Speech
 from bulletin.tts.cache import SegmentCache
-from conftest import PAGES
+from conftest import PAGES, run
 
 BUILD = ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "--no-sounders", "--at", "2026-11-27T08:00"]
 
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 def chapter_lengths(mp3: Path) -> list[float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import threading
+from dataclasses import replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,30 +14,24 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from click.testing import CliRunner
 
 from bulletin.cli import cli
+from bulletin.config import fetch_settings, load_config
 from bulletin.errors import InputError, SourceError
 from bulletin.model import Page, Section, Story
 from bulletin.sources import SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.bulletinjson import parse_bulletin_json
 from bulletin.sources.combine import combine
-from bulletin.sources.fetch import USER_AGENT, Fetcher, FetchSettings
+from bulletin.sources.fetch import USER_AGENT, Fetcher
 from bulletin.sources.rss import html_paragraphs, parse_feed
-from conftest import FIXTURES, PAGES
+from conftest import FIXTURES, PAGES, cli_runner
 
 AT = datetime(2026, 11, 27, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 FEED = (FIXTURES / "feeds/buitenland.xml").read_bytes()
 PAGE = (PAGES / "kort.txt").read_bytes()
 SLOW_S = 2.0  # the slow route answers after this; the client gives up well before
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
 
 
 class Site:
@@ -119,7 +114,7 @@ def write_config(tmp_path: Path, site: Site, sources: list[tuple[str, str, str]]
 
 
 def daily(config: Path, *args: str):
-    return runner().invoke(cli, ["daily", "--config", str(config), "--at", "2026-11-27T08:00", *args])
+    return cli_runner().invoke(cli, ["daily", "--config", str(config), "--at", "2026-11-27T08:00", *args])
 
 
 TWO_SOURCES = [("binnenland", "/binnenland.txt", "Het binnenland."),
@@ -235,13 +230,13 @@ def test_bad_source_config_names_the_line(tmp_path, site):
 
 def test_size_cap(site, tmp_path):
     site.routes["/groot.txt"] = {"body": b"x" * 3000}
-    fetcher = Fetcher(FetchSettings(max_bytes=1000, cache_dir=tmp_path))
+    fetcher = Fetcher(replace(fetch_settings(load_config()), max_bytes=1000, cache_dir=tmp_path))
     with pytest.raises(SourceError, match="over the 0.001 MB limit"):
         fetcher.get(f"{site.url}/groot.txt")
 
 
 def test_conditional_request_serves_the_kept_copy(site, tmp_path):
-    fetcher = Fetcher(FetchSettings(cache_dir=tmp_path))
+    fetcher = Fetcher(replace(fetch_settings(load_config()), cache_dir=tmp_path))
     first = fetcher.get(f"{site.url}/buitenland.xml")
     second = fetcher.get(f"{site.url}/buitenland.xml")
     assert (first.not_modified, second.not_modified) == (False, True)
@@ -250,13 +245,13 @@ def test_conditional_request_serves_the_kept_copy(site, tmp_path):
 
 
 def test_build_takes_a_url(site, tmp_path):
-    result = runner().invoke(cli, ["build", f"{site.url}/binnenland.txt", "--engine", "espeak", "-q",
+    result = cli_runner().invoke(cli, ["build", f"{site.url}/binnenland.txt", "--engine", "espeak", "-q",
                                    "--no-sounders", "-o", str(tmp_path), "--at", "2026-11-27T08:00"])
     assert result.exit_code == 0 and Path(result.stdout.strip()).is_file()
 
 
 def test_build_with_an_unreachable_url_exits_4(tmp_path):
-    result = runner().invoke(cli, ["build", "http://127.0.0.1:9/weg.txt", "--engine", "espeak",
+    result = cli_runner().invoke(cli, ["build", "http://127.0.0.1:9/weg.txt", "--engine", "espeak",
                                    "-o", str(tmp_path)])
     assert result.exit_code == 4 and "cannot connect" in result.stderr
 

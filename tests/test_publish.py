@@ -19,26 +19,17 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
-from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
-from bulletin.cli import cli
 from bulletin.publish.feed import podcast_guid
 from bulletin.publish.server import make_server
-from conftest import PAGES, decode, lufs, true_peak_dbtp
+from conftest import PAGES, decode, lufs, run, true_peak_dbtp
 
 BASE = "https://nieuws.example.org/bulletin/"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
 POLL_S = 0.05
 
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 def build(out: Path, when: str, page: Path = PAGES / "kort.txt", *extra: str) -> Path:
