@@ -18,7 +18,7 @@ from bulletin.cli import cli
 from bulletin.config import load_config
 from bulletin.errors import EngineError
 from bulletin.pipeline import build
-from conftest import PAGES, cli_runner, decode, lufs, run
+from conftest import PAGES, decode, lufs, run
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
 FAST = {"gtts.backoff": 0.01, "gtts.requests_per_second": 1000.0}
@@ -128,9 +128,8 @@ def test_auto_never_mixes_voices_when_google_fails_partway(google, tmp_path):
 def test_strict_gtts_exits_3_and_writes_nothing(google, tmp_path):
     google.fail_always(requests.exceptions.ConnectionError("offline"))
     out = tmp_path / "out"
-    runner = cli_runner()
-    result = runner.invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "gtts", "-o", str(out),
-                                 "--at", "2026-11-27T08:15", "--config", str(_fast_config(tmp_path))])
+    result = run("build", PAGES / "kort.txt", "--engine", "gtts", "-o", out, "--at", "2026-11-27T08:15",
+                 "--config", _fast_config(tmp_path))
     assert result.exit_code == 3
     assert result.stderr.strip().splitlines() == [
         "Error: cannot reach translate.google.com. Probable cause: this machine is offline or the "
@@ -152,8 +151,7 @@ def _fast_config(tmp_path: Path) -> Path:
 
 
 def test_voices_lists_profiles_and_engine_status():
-    runner = cli_runner()
-    result = runner.invoke(cli, ["voices"])
+    result = run("voices")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert any(line.startswith("espeak-nl [fallback]") and line.endswith("(espeak, nl, offline) - ready")
@@ -165,9 +163,8 @@ def test_voices_lists_profiles_and_engine_status():
                for line in lines)
 
 
-def test_cache_info_and_prune(google, tmp_path):
+def test_cache_info_and_prune(google, tmp_path, runner):
     build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
-    runner = cli_runner()
     info = runner.invoke(cli, ["cache", "info"])
     assert info.exit_code == 0 and "segments: 5 entries" in info.output and "parts: " in info.output
     pruned = runner.invoke(cli, ["cache", "prune", "--all"])
