@@ -33,6 +33,37 @@ def page() -> callable:
     return lambda name: PAGES / name
 
 
+def cli_runner():
+    """click's CliRunner with stderr kept apart from stdout, as a user's terminal shows them."""
+    from click.testing import CliRunner
+
+    try:  # click < 8.2 mixes stderr into output unless told not to
+        return CliRunner(mix_stderr=False)
+    except TypeError:
+        return CliRunner()
+
+
+def run(*args):
+    """``bulletin ARGS...`` through click, in the test's folder; the click ``Result``."""
+    from bulletin.cli import cli
+
+    return cli_runner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def runner():
+    """A fresh :func:`cli_runner` for tests that invoke several commands."""
+    return cli_runner()
+
+
+def built_engine(name: str, options: dict):
+    """An engine as a build makes it: a voice's ``options`` over the engine's section of the defaults."""
+    from bulletin.config import engine_options, load_config
+    from bulletin.tts import create_engine
+
+    return create_engine(name, options, engine_options(load_config(), name))
+
+
 def ffmpeg() -> str:
     import imageio_ffmpeg
 

@@ -14,7 +14,6 @@ import html
 import json
 import re
 import threading
-import uuid
 
 from websockets.asyncio.server import serve
 from websockets.datastructures import Headers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from bulletin.config import load_config, script_settings
 from bulletin.errors import ConfigError, ScriptError
 from bulletin.model import Page, Section, SegmentKind, Story
 from bulletin.pipeline import make_script
-from bulletin.script import Pacing, Reader, ScriptSettings, Voicing, assemble
+from bulletin.script import Pacing, Reader, Voicing, assemble
 from bulletin.script.assemble import editorial_order, headline_repeated
 from bulletin.script.render import to_dict
 from conftest import OFFLINE
@@ -103,7 +104,7 @@ def test_max_duration_drops_oldest_briefs_first(page, at):
 
 
 def test_dropping_the_first_of_a_group_moves_its_dateline_on(at):
-    settings = ScriptSettings(show="Test", intro="Intro.", outro="Outro.")
+    settings = replace(script_settings(load_config()), show="Test", intro="Intro.", outro="Outro.")
     old, new = datetime(2026, 11, 27, 6, tzinfo=at.tzinfo), datetime(2026, 11, 27, 8, tzinfo=at.tzinfo)
     page = Page(
         lead=Story(("Lead.",), headline="Kop"),
@@ -161,7 +162,7 @@ def test_settings_come_from_config(tmp_path, page, at):
 
 
 def test_sections_are_announced_and_keep_their_own_datelines(at):
-    settings = ScriptSettings(show="Test", intro="Intro.", outro="Outro.")
+    settings = replace(script_settings(load_config()), show="Test", intro="Intro.", outro="Outro.")
     zwolle = Story(("Een bericht uit Zwolle.",), place="Zwolle")
     page = Page(
         lead=Story(("Lead.",), headline="Kop"),

@@ -14,9 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bulletin.cli import cli
 from bulletin.config import boilerplate, load_config
 from bulletin.daily import gather
 from bulletin.errors import ConfigError, SourceError
@@ -26,6 +24,7 @@ from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.rss import html_blocks
 from conftest import AMSTERDAM, FIXTURES, OFFLINE
+from conftest import run as run_cli
 
 WEB = FIXTURES / "feeds" / "web"
 AT = datetime(2026, 11, 27, 8, 0, tzinfo=AMSTERDAM)
@@ -154,11 +153,7 @@ def test_a_lead_of_only_boilerplate_gives_its_place_to_the_first_brief():
 
 
 def run(*args: str):
-    try:  # click < 8.2 mixes stderr into output unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, [*args, "--engine", "espeak"])
+    return run_cli(*args, "--engine", "espeak")
 
 
 def test_script_verbose_lists_each_dropped_piece_with_its_rule_and_json_carries_them():

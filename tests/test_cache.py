@@ -8,15 +8,9 @@ import time
 import numpy as np
 import pytest
 
-from bulletin.config import engine_options, load_config
 from bulletin.model import Mark, Speech
-from bulletin.tts import create_engine as make
 from bulletin.tts.cache import SegmentCache, segment_key
-
-
-def create_engine(name, options):
-    """An engine as a build makes it: the voice's options over the engine's defaults."""
-    return make(name, options, engine_options(load_config(), name))
+from conftest import built_engine
 
 
 @pytest.fixture
@@ -41,23 +35,23 @@ def test_round_trip_with_marks(tmp_path, on_disk):
 
 
 def test_key_covers_engine_version_settings_and_text():
-    base = create_engine("espeak", {"rate": 165})
+    base = built_engine("espeak", {"rate": 165})
     keys = {
         segment_key(base, "Goedemorgen."),
         segment_key(base, "Goedemiddag."),
-        segment_key(create_engine("espeak", {"rate": 170}), "Goedemorgen."),
-        segment_key(create_engine("espeak", {"rate": 165, "pitch": 60}), "Goedemorgen."),
-        segment_key(create_engine("gtts", {}), "Goedemorgen."),
-        segment_key(create_engine("gtts", {"tld": "nl"}), "Goedemorgen."),
-        segment_key(create_engine("gtts", {"slow": True}), "Goedemorgen."),
+        segment_key(built_engine("espeak", {"rate": 170}), "Goedemorgen."),
+        segment_key(built_engine("espeak", {"rate": 165, "pitch": 60}), "Goedemorgen."),
+        segment_key(built_engine("gtts", {}), "Goedemorgen."),
+        segment_key(built_engine("gtts", {"tld": "nl"}), "Goedemorgen."),
+        segment_key(built_engine("gtts", {"slow": True}), "Goedemorgen."),
     }
     assert len(keys) == 7
-    assert segment_key(base, "Goedemorgen.") == segment_key(create_engine("espeak", {"rate": 165}), "Goedemorgen.")
+    assert segment_key(base, "Goedemorgen.") == segment_key(built_engine("espeak", {"rate": 165}), "Goedemorgen.")
 
 
 def test_network_settings_do_not_change_the_key():
-    plain = create_engine("gtts", {})
-    patient = create_engine("gtts", {"timeout": 60.0, "tries": 9, "concurrent": 2})
+    plain = built_engine("gtts", {})
+    patient = built_engine("gtts", {"timeout": 60.0, "tries": 9, "concurrent": 2})
     assert segment_key(plain, "Hallo.") == segment_key(patient, "Hallo.")
 
 

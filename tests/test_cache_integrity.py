@@ -11,23 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from bulletin.cli import cli
 from bulletin.tts.base import Mark, Speech
 from bulletin.tts.cache import SegmentCache
-from conftest import PAGES
+from conftest import PAGES, run
 
+SAME_LENGTH = 0.01  # relative
 BUILD = ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "--no-sounders", "--at", "2026-11-27T08:00"]
-
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 def chapter_lengths(mp3: Path) -> list[float]:
@@ -66,7 +57,8 @@ def test_a_build_never_plays_a_swapped_segment(tmp_path):
 
     second = run(*BUILD, "-o", str(tmp_path / "b"), "-q")
     assert second.exit_code == 0, second.stderr
-    assert chapter_lengths(Path(second.stdout.strip())) == pytest.approx(expected, abs=0.002)
+    # espeak varies by a few milliseconds from run to run; a swapped segment is seconds off.
+    assert chapter_lengths(Path(second.stdout.strip())) == pytest.approx(expected, rel=SAME_LENGTH)
 
 
 def test_a_cache_folder_that_cannot_exist_costs_only_caching(tmp_path):

@@ -6,21 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bulletin.cli import cli
-from conftest import PAGES
+from conftest import PAGES, run
 
 AT = ["--at", "2026-11-27T08:15"]
 ESPEAK = ["--engine", "espeak"]
 
-
-def run(*args: str):
-    try:  # click < 8.2 mixes stderr into output unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 def test_script_text_names_places_properly_cased():

@@ -8,14 +8,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bulletin import config as cfg
 from bulletin import settings as schema
-from bulletin.cli import cli
 from bulletin.config import load_config, starter_text
 from bulletin.errors import ConfigError
-from conftest import PAGES
+from conftest import PAGES, run
 
 PREAMBLE = '# mijn omroep\n[show]\ntitle = "Dorpsradio"\n\n'  # four lines: the key under test is on line 6
 PLACEHOLDER_LIST = "{greeting} {clock} {date} {show} {section}"
@@ -177,13 +175,6 @@ def test_an_option_overrides_the_file_and_is_typed(tmp_path):
 
 # --- through the CLI ----------------------------------------------------------------------------
 
-
-def run(*args: str):
-    try:  # click < 8.2 mixes stderr into output unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 @pytest.mark.parametrize("engine", [[], ["--engine", "auto"], ["--engine", "gtts"]])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import threading
+from dataclasses import replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,30 +14,25 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from click.testing import CliRunner
 
 from bulletin.cli import cli
+from bulletin.config import fetch_settings, load_config
 from bulletin.errors import InputError, SourceError
 from bulletin.model import Page, Section, Story
 from bulletin.sources import SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.bulletinjson import parse_bulletin_json
 from bulletin.sources.combine import combine
-from bulletin.sources.fetch import USER_AGENT, Fetcher, FetchSettings
+from bulletin.sources.fetch import USER_AGENT, Fetcher
 from bulletin.sources.rss import html_paragraphs, parse_feed
-from conftest import FIXTURES, PAGES
+from conftest import FIXTURES, PAGES, cli_runner
 
 AT = datetime(2026, 11, 27, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 FEED = (FIXTURES / "feeds/buitenland.xml").read_bytes()
 PAGE = (PAGES / "kort.txt").read_bytes()
-SLOW_S = 2.0  # the slow route answers after this; the client gives up well before
+SLOW_TIMEOUT_S = 0.5  # the client's timeout where a slow source is the subject
+TIMEOUT_S = 30.0  # elsewhere only a guard: a loopback answer under any load comes well before
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
 
 
 class Site:
@@ -61,7 +57,7 @@ class Site:
                     self.end_headers()
                     return
                 if route.get("slow"):
-                    site.release.wait(SLOW_S)
+                    site.release.wait()  # until the test is over: the client must give up first
                 status = route.get("status", 200)
                 etag = route.get("etag")
                 if status == 200 and etag and self.headers.get("If-None-Match") == etag:
@@ -101,11 +97,12 @@ def site():
     served.close()
 
 
-def write_config(tmp_path: Path, site: Site, sources: list[tuple[str, str, str]], **extra: str) -> Path:
+def write_config(tmp_path: Path, site: Site, sources: list[tuple[str, str, str]], timeout: float = TIMEOUT_S,
+                 **extra: str) -> Path:
     lines = [
         '[output]\ndir = "out"', '[voice]\nengine = "espeak"', '[sounders]\nenabled = false',
-        '[publish]\nbase_url = "https://nieuws.example.org/bulletin/"',
-        '[fetch]\ntimeout = 0.5\ntries = 2\nbackoff = 0.01',
+        '[publish]\nbase_url = "https://nieuws.example.org/bulletin/"\nalexa = false',  # one rendition
+        f'[fetch]\ntimeout = {timeout}\ntries = 2\nbackoff = 0.01',
         '[daily]\nlog_file = "runs.jsonl"',
     ]
     for name, path, announce in sources:
@@ -119,7 +116,7 @@ def write_config(tmp_path: Path, site: Site, sources: list[tuple[str, str, str]]
 
 
 def daily(config: Path, *args: str):
-    return runner().invoke(cli, ["daily", "--config", str(config), "--at", "2026-11-27T08:00", *args])
+    return cli_runner().invoke(cli, ["daily", "--config", str(config), "--at", "2026-11-27T08:00", *args])
 
 
 TWO_SOURCES = [("binnenland", "/binnenland.txt", "Het binnenland."),
@@ -186,10 +183,10 @@ def test_a_failing_source_is_reported_and_the_rest_is_built(tmp_path, site):
 
 def test_a_slow_source_hits_the_timeout(tmp_path, site):
     site.routes["/buitenland.xml"] = {"body": FEED, "slow": True}
-    config = write_config(tmp_path, site, TWO_SOURCES)
+    config = write_config(tmp_path, site, TWO_SOURCES, timeout=SLOW_TIMEOUT_S)
     result = daily(config)
     assert result.exit_code == 0
-    assert "no answer within 0.5 s" in result.stderr and "sources 1/2" in result.stdout
+    assert f"no answer within {SLOW_TIMEOUT_S:g} s" in result.stderr and "sources 1/2" in result.stdout
 
 
 def test_no_source_left_exits_4(tmp_path, site):
@@ -235,13 +232,13 @@ def test_bad_source_config_names_the_line(tmp_path, site):
 
 def test_size_cap(site, tmp_path):
     site.routes["/groot.txt"] = {"body": b"x" * 3000}
-    fetcher = Fetcher(FetchSettings(max_bytes=1000, cache_dir=tmp_path))
+    fetcher = Fetcher(replace(fetch_settings(load_config()), max_bytes=1000, cache_dir=tmp_path))
     with pytest.raises(SourceError, match="over the 0.001 MB limit"):
         fetcher.get(f"{site.url}/groot.txt")
 
 
 def test_conditional_request_serves_the_kept_copy(site, tmp_path):
-    fetcher = Fetcher(FetchSettings(cache_dir=tmp_path))
+    fetcher = Fetcher(replace(fetch_settings(load_config()), cache_dir=tmp_path))
     first = fetcher.get(f"{site.url}/buitenland.xml")
     second = fetcher.get(f"{site.url}/buitenland.xml")
     assert (first.not_modified, second.not_modified) == (False, True)
@@ -250,13 +247,13 @@ def test_conditional_request_serves_the_kept_copy(site, tmp_path):
 
 
 def test_build_takes_a_url(site, tmp_path):
-    result = runner().invoke(cli, ["build", f"{site.url}/binnenland.txt", "--engine", "espeak", "-q",
+    result = cli_runner().invoke(cli, ["build", f"{site.url}/binnenland.txt", "--engine", "espeak", "-q",
                                    "--no-sounders", "-o", str(tmp_path), "--at", "2026-11-27T08:00"])
     assert result.exit_code == 0 and Path(result.stdout.strip()).is_file()
 
 
 def test_build_with_an_unreachable_url_exits_4(tmp_path):
-    result = runner().invoke(cli, ["build", "http://127.0.0.1:9/weg.txt", "--engine", "espeak",
+    result = cli_runner().invoke(cli, ["build", "http://127.0.0.1:9/weg.txt", "--engine", "espeak",
                                    "-o", str(tmp_path)])
     assert result.exit_code == 4 and "cannot connect" in result.stderr
 

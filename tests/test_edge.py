@@ -8,14 +8,13 @@ import logging
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from bulletin.cli import cli
 from bulletin.config import engine_options, load_config
 from bulletin.errors import ConfigError, EngineError
 from bulletin.tts import create_engine
-from conftest import PAGES, decode, lufs
+from conftest import PAGES, cli_runner, decode, lufs
 from fake_edge import SECONDS_PER_WORD, FakeEdge
 
 FAST = {"backoff": 0.01, "requests_per_second": 1000.0}
@@ -38,12 +37,6 @@ def engine(**options):
     section = {**engine_options(load_config(), "edge"), **FAST}
     return create_engine("edge", options, section)
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
 
 
 def test_speaks_with_the_profile_voice_and_prosody(edge):
@@ -96,7 +89,7 @@ def test_impossible_options_are_config_errors(option):
 
 
 def test_a_build_with_edge_times_the_cues_word_by_word(edge, tmp_path):
-    got = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "edge", "--voice", "edge-nl-maarten",
+    got = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "edge", "--voice", "edge-nl-maarten",
                                 "-o", str(tmp_path / "out"), "--at", "2026-11-27T08:15", "--no-sounders"])
     assert got.exit_code == 0, got.stderr
     mp3 = Path(got.stdout.splitlines()[0])
@@ -112,7 +105,7 @@ def test_a_build_with_edge_times_the_cues_word_by_word(edge, tmp_path):
 
 def test_strict_edge_offline_exits_3_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    got = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "edge", "-o", str(out),
+    got = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "edge", "-o", str(out),
                                 "--at", "2026-11-27T08:15"])
     assert got.exit_code == 3
     assert got.stderr.strip().splitlines() == [
@@ -126,7 +119,7 @@ def test_edge_voices_with_auto_offline_build_with_the_fallback_and_say_so(tmp_pa
     config = tmp_path / "bulletin.toml"
     config.write_text('[voice]\nanchor = "edge-nl-fenna"\nnewsreader = "edge-be-arnaud"\nengine = "auto"\n'
                       '[edge]\nbackoff = 0.01\n', "utf-8")
-    got = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config),
+    got = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config),
                                 "-o", str(tmp_path / "out"), "--at", "2026-11-27T08:15"])
     assert got.exit_code == 0, got.stderr
     assert got.stderr.strip().splitlines() == [
@@ -143,7 +136,7 @@ def test_a_config_mistake_is_never_a_fallback(tmp_path, caplog):
                       "utf-8")
     out = tmp_path / "out"
     with caplog.at_level(logging.WARNING, logger="bulletin"):
-        got = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config), "-o", str(out)])
+        got = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config), "-o", str(out)])
     assert got.exit_code == 1
     assert got.stderr.strip().splitlines() == [
         f"Error: {config}:6: [edge] concurrent must be at least 1, got 0."

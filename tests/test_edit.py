@@ -12,14 +12,22 @@ from pathlib import Path
 import pytest
 import requests
 import webvtt
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from bulletin.cli import cli
 from bulletin.config import load_config
 from bulletin.pipeline import build
 from bulletin.sources import SourceSpec, read_source, sniff
-from conftest import AMSTERDAM, OFFLINE, PAGES, decode, ffmpeg, lufs, true_peak_dbtp
+from conftest import (
+    AMSTERDAM,
+    OFFLINE,
+    PAGES,
+    cli_runner,
+    decode,
+    ffmpeg,
+    lufs,
+    run,
+    true_peak_dbtp,
+)
 
 AT = "2026-11-27T08:15"
 EUROPA = PAGES / "europa.txt"
@@ -28,13 +36,6 @@ RATE = 44100
 WARSCHAU = ("[3] BRIEF: Warschau: Polen verlengt de controles aan de grens…\nWarschau.\n"
             "Polen verlengt de controles aan de grens met Duitsland met een half jaar.")
 
-
-def run(*args: str):
-    try:  # click < 8.2 mixes stderr into output unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, [str(a) for a in args])
 
 
 def printed_script(fmt: str) -> str:
@@ -140,7 +141,7 @@ def test_edited_text_script_is_built_as_written_from_the_cache(cache, tmp_path):
 def test_script_round_trips_between_forms():
     document = json.loads(printed_script("json"))
     text = printed_script("text")
-    with CliRunner().isolated_filesystem():
+    with cli_runner().isolated_filesystem():
         Path("s.txt").write_text(text, "utf-8")
         again = run("script", "s.txt", "--engine", "espeak", "--format", "json")
         Path("s.json").write_text(printed_script("json"), "utf-8")

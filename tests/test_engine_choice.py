@@ -12,14 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from bulletin.cli import cli
 from bulletin.config import load_config
 from bulletin.errors import EngineError
 from bulletin.pipeline import build
-from conftest import PAGES, decode, lufs
+from conftest import PAGES, decode, lufs, run
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
 FAST = {"gtts.backoff": 0.01, "gtts.requests_per_second": 1000.0}
@@ -129,12 +128,8 @@ def test_auto_never_mixes_voices_when_google_fails_partway(google, tmp_path):
 def test_strict_gtts_exits_3_and_writes_nothing(google, tmp_path):
     google.fail_always(requests.exceptions.ConnectionError("offline"))
     out = tmp_path / "out"
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    result = runner.invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "gtts", "-o", str(out),
-                                 "--at", "2026-11-27T08:15", "--config", str(_fast_config(tmp_path))])
+    result = run("build", PAGES / "kort.txt", "--engine", "gtts", "-o", out, "--at", "2026-11-27T08:15",
+                 "--config", _fast_config(tmp_path))
     assert result.exit_code == 3
     assert result.stderr.strip().splitlines() == [
         "Error: cannot reach translate.google.com. Probable cause: this machine is offline or the "
@@ -156,11 +151,7 @@ def _fast_config(tmp_path: Path) -> Path:
 
 
 def test_voices_lists_profiles_and_engine_status():
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    result = runner.invoke(cli, ["voices"])
+    result = run("voices")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert any(line.startswith("espeak-nl [fallback]") and line.endswith("(espeak, nl, offline) - ready")
@@ -172,9 +163,8 @@ def test_voices_lists_profiles_and_engine_status():
                for line in lines)
 
 
-def test_cache_info_and_prune(google, tmp_path):
+def test_cache_info_and_prune(google, tmp_path, runner):
     build_with(PAGES / "kort.txt", tmp_path, **{"voice.engine": "gtts"})
-    runner = CliRunner()
     info = runner.invoke(cli, ["cache", "info"])
     assert info.exit_code == 0 and "segments: 5 entries" in info.output and "parts: " in info.output
     pruned = runner.invoke(cli, ["cache", "prune", "--all"])
@@ -187,9 +177,9 @@ def test_an_impossible_gtts_setting_is_a_config_error_with_file_and_line_not_a_f
     config = tmp_path / "bulletin.toml"
     config.write_text("[gtts]\nbackoff = 0.01\nconcurrent = 0\n", "utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config), "-o", str(out)])
+    result = run("build", PAGES / "kort.txt", "--config", config, "-o", out)
     assert result.exit_code == 1  # engine "auto": still no fallback to espeak
-    assert f"{config}:3: [gtts] concurrent must be at least 1, got 0." in result.output
+    assert f"{config}:3: [gtts] concurrent must be at least 1, got 0." in result.stderr
     assert google.texts == [] and not out.exists()  # found before anything was spoken
 
 
@@ -201,8 +191,7 @@ def test_an_impossible_voice_option_names_the_profile_file_and_line(tmp_path):
     line = 1 + profile.splitlines().index(next(x for x in profile.splitlines() if x.startswith("rate = 165")))
     config = tmp_path / "bulletin.toml"
     config.write_text(f'[voice]\nvoices_dir = "{voices}"\n', "utf-8")
-    result = CliRunner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "--config", str(config),
-                                      "-o", str(tmp_path / "out")])
+    result = run("build", PAGES / "kort.txt", "--engine", "espeak", "--config", config, "-o", tmp_path / "out")
     assert result.exit_code == 1
-    assert f"{voices / 'espeak-nl.toml'}:{line}: espeak rate 5 is out of range" in result.output
+    assert f"{voices / 'espeak-nl.toml'}:{line}: espeak rate 5 is out of range" in result.stderr
     assert not (tmp_path / "out").exists()

@@ -11,21 +11,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from bulletin.cli import cli
 from bulletin.config import load_config
 from bulletin.pipeline import build
 from bulletin.tts.chunking import GOOGLE_MAX_CHARS, phrase_words
-from conftest import PAGES
+from conftest import PAGES, run
 
 PAGE = PAGES / "lastig.txt"
 AT = "2026-11-27T08:15"
 
 
 def spoken(*options: str) -> list[str]:
-    result = CliRunner().invoke(cli, ["script", str(PAGE), "--at", AT, "--format", "json", *options])
-    assert result.exit_code == 0, result.output
+    result = run("script", PAGE, "--at", AT, "--format", "json", *options)
+    assert result.exit_code == 0, result.stderr
     return [segment["text"] for segment in json.loads(result.stdout)["segments"]]
 
 

@@ -5,18 +5,22 @@ to show whether parsing is linear."""
 from __future__ import annotations
 
 import json
+import re
 import threading
+from dataclasses import replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from click.testing import CliRunner
 
-from bulletin.cli import cli
+from bulletin.config import fetch_settings, load_config
 from bulletin.errors import InputError, SourceError
+from bulletin.pipeline import make_script
+from bulletin.script.render import to_text
 from bulletin.sources.encoding import read_bytes
-from bulletin.sources.fetch import Fetcher, FetchSettings
-from conftest import AMSTERDAM, PAGES
+from bulletin.sources.fetch import Fetcher
+from conftest import AMSTERDAM, FIXTURES, OFFLINE, PAGES
+from conftest import run as run_cli
 
 PAGE = (PAGES / "kort.txt").read_bytes()
 TRICKLE_EVERY_S = 0.5  # one byte per half second, as a hostile server would
@@ -106,8 +110,9 @@ def hostile():
 
 
 def fetcher(tmp_path, **settings) -> Fetcher:
-    return Fetcher(FetchSettings(**{"timeout": 5.0, "tries": 2, "backoff": 0.01, "cache_dir": tmp_path / "http",
-                                    **settings}))
+    defaults = fetch_settings(load_config())
+    return Fetcher(replace(defaults, **{"timeout": 5.0, "tries": 2, "backoff": 0.01, "cache_dir": tmp_path / "http",
+                                        **settings}))
 
 
 @pytest.mark.parametrize("route", ["/truncated", "/loop"])
@@ -144,8 +149,8 @@ def test_daily_reports_the_broken_source_and_builds_from_the_rest(tmp_path, host
         *(f'[[sources]]\nname = "{name}"\nlocation = "{hostile.url}/{name}"'
           for name in ("page", "truncated", "loop", "trickle")),
     ]) + "\n", "utf-8")
-    result = CliRunner().invoke(cli, ["daily", "--config", str(config), "--at", "2026-11-27T08:00"])
-    assert result.exit_code == 0, result.output
+    result = run_cli("daily", "--config", config, "--at", "2026-11-27T08:00")
+    assert result.exit_code == 0, result.stderr
     (line,) = (tmp_path / "runs.jsonl").read_text("utf-8").splitlines()
     run = json.loads(line)
     assert run["status"] == "built"
@@ -164,8 +169,8 @@ def test_local_files_over_the_cap_are_refused_in_one_line(tmp_path):
     assert read_bytes(big, max_bytes=len(PAGE) * 40) == PAGE * 40
 
     (tmp_path / "bulletin.toml").write_text("[input]\nmax_mb = 0.001\n", "utf-8")
-    result = CliRunner().invoke(cli, ["script", str(big), "--config", str(tmp_path / "bulletin.toml")])
-    assert result.exit_code == 1 and "max_mb" in result.output
+    result = run_cli("script", big, "--config", tmp_path / "bulletin.toml")
+    assert result.exit_code == 1 and "max_mb" in result.stderr
 
 
 RUN = 2_000_000  # spaces in one line; a quadratic parser never gets through this
@@ -190,3 +195,24 @@ def test_stray_control_characters_are_dropped_from_page_text():
     story = "Een verhaal dat lang genoeg is om als nieuwsbericht door te gaan. " * 3
     text = decode(f"Kop\x07\r\nDEN HAAG (ANP) - Tekst\x1b[0m met\tbel\x7f. {story}\r\n".encode(), "pagina")
     assert text == f"Kop\nDEN HAAG (ANP) - Tekst[0m met bel. {story}\n"
+
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("bulletin.json", (FIXTURES / "bulletin.json").read_text("utf-8")
+     .replace("geopend", "ge\\u0007opend").replace("verplaatst", "ver\\u001bplaatst\\t")),
+    ("buitenland.xml", (FIXTURES / "feeds" / "buitenland.xml").read_text("utf-8")
+     .replace("windpark", "wind&#7;park").replace("uitgesteld", "uit&#x1b;gesteld")),
+])
+def test_control_characters_from_json_and_feeds_reach_no_script(tmp_path, at, name, text):
+    """JSON escapes and feed entities decode to control characters after the page decoder ran:
+    neither the .txt script nor the text sent to the voice may carry them."""
+    source = tmp_path / name
+    source.write_text(text, "utf-8")
+    script = make_script(source, load_config(overrides=OFFLINE), at=at)
+    written = to_text(script)
+    assert CONTROLS.search(written) is None
+    assert [s.text for s in script.segments if CONTROLS.search(s.text)] == []
+    assert ("geopend" in written) if name.endswith(".json") else ("windpark" in written)

@@ -21,13 +21,16 @@ from conftest import AMSTERDAM
 AT = "2026-11-27T08:15"
 POLL_S = 0.02
 SAME_LENGTH = 0.01  # relative
+# About 200 s of speech: espeak needs a second or more for it even on an idle machine, so
+# the signal, sent 20 ms after the intro is cached, lands while the lead is spoken.
+LEAD_PARAGRAPHS = 2
 SENTENCE = ("Het kabinet trekt de komende vijf jaar extra geld uit voor de versterking van dijken "
             "langs de grote rivieren, bovenop de bestaande afspraken met de waterschappen.")
 
 
 def _page(path: Path) -> Path:
     """A page whose lead takes espeak seconds to speak, so a signal lands mid-synthesis."""
-    lead = "\n".join(" ".join([SENTENCE] * 10) for _ in range(6))
+    lead = "\n".join(" ".join([SENTENCE] * 10) for _ in range(LEAD_PARAGRAPHS))
     briefs = "\n".join(f"{city} (ANP) - De gemeente opent vandaag een nieuwe brug over de rivier."
                        for city in ("ZWOLLE", "DEVENTER", "ARNHEM"))
     path.write_text(f"Kabinet versterkt dijken\nDEN HAAG (ANP) - {lead}\nMeer uit Binnenland\n{briefs}\n",

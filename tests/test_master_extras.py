@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 import srt
 import webvtt
-from click.testing import CliRunner
 from PIL import Image
 
 from bulletin.audio import sounders
@@ -28,17 +27,11 @@ from bulletin.errors import ConfigError
 from bulletin.model import Chapter, Cue, Script, Segment, SegmentKind
 from bulletin.publish.sidecars import chapters_json, srt as to_srt, webvtt as to_vtt
 from bulletin.model import Mark
-from conftest import PAGES, ffmpeg, lufs
+from conftest import PAGES, cli_runner, ffmpeg, lufs
 
 RATE = 44100
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
 
 
 # --- sidecars -----------------------------------------------------------------
@@ -47,7 +40,8 @@ def runner() -> CliRunner:
 def test_vtt_and_srt_round_trip_through_real_parsers(tmp_path):
     timed = [Cue(0.0, 1.25, "Goedemorgen."), Cue(1.25, 3723.5, "Een lange zin --> met een pijl erin.")]
     vtt_file = tmp_path / "t.vtt"
-    vtt_file.write_text(to_vtt(timed), "utf-8")
+    vtt_file.write_text(to_vtt(timed, "nl-BE"), "utf-8")
+    assert vtt_file.read_text("utf-8").startswith("WEBVTT\nLanguage: nl-BE\n")  # the show's, not a fixed "nl"
     captions = webvtt.read(str(vtt_file)).captions
     assert [(c.start, c.end) for c in captions] == [("00:00:00.000", "00:00:01.250"), ("00:00:01.250", "01:02:03.500")]
     assert "-->" not in captions[1].text
@@ -114,7 +108,7 @@ def test_music_bed_is_exactly_as_long_as_asked(samples):
 def test_users_own_sounder_file_is_used(tmp_path):
     own = tmp_path / "ping.wav"
     subprocess.run([ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=880:d=0.7", str(own)], check=True)
-    chosen = sounders.load_sounders(RATE, between=str(own))
+    chosen = sounders.load_sounders(RATE, intro="", between=str(own), outro="", bed=False, bed_file="")
     assert len(chosen.between) == pytest.approx(0.7 * RATE, abs=100)
     assert len(chosen.intro) == len(sounders.intro_sting(RATE))
 
@@ -178,7 +172,7 @@ def test_a_build_that_misses_its_profile_fails_and_writes_nothing(tmp_path):
     page = tmp_path / "mini.txt"
     page.write_text("Kop\nZWOLLE (ANP) - Kort bericht.\n", "utf-8")
     out = tmp_path / "out"
-    result = runner().invoke(cli, ["build", str(page), "--engine", "espeak", "--profile", "alexa", "-o", str(out),
+    result = cli_runner().invoke(cli, ["build", str(page), "--engine", "espeak", "--profile", "alexa", "-o", str(out),
                                    "--at", "2026-11-27T08:15", "--config", str(config)])
     assert result.exit_code == 5
     assert "misses the alexa profile: duration" in result.stderr and "minimum of 10 s" in result.stderr
@@ -187,13 +181,13 @@ def test_a_build_that_misses_its_profile_fails_and_writes_nothing(tmp_path):
 
 def test_inspect_our_bulletin(tmp_path):
     out = tmp_path / "out"
-    built = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(out), "-q",
+    built = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(out), "-q",
                                   "--at", "2026-11-27T08:15"])
     mp3 = built.stdout.strip()
-    text = runner().invoke(cli, ["inspect", mp3])
+    text = cli_runner().invoke(cli, ["inspect", mp3])
     assert text.exit_code == 0
     assert "ID3v2.3.0" in text.stdout and "5 chapters:" in text.stdout and "Utrecht: In Utrecht" in text.stdout
-    data = json.loads(runner().invoke(cli, ["inspect", mp3, "--format", "json"]).stdout)
+    data = json.loads(cli_runner().invoke(cli, ["inspect", mp3, "--format", "json"]).stdout)
     assert data["id3_version"] == "2.3.0" and len(data["chapters"]) == 5
     assert data["loudness"]["integrated"] == pytest.approx(-16, abs=1) and data["loudness"]["true_peak"] <= -1
     assert data["cover"].startswith("image/jpeg") and data["transcript_chars"] > 100
@@ -203,12 +197,12 @@ def test_inspect_any_mp3(tmp_path):
     other = tmp_path / "other.mp3"
     subprocess.run([ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=2", "-metadata", "title=Iets anders",
                     str(other)], check=True)
-    data = json.loads(runner().invoke(cli, ["inspect", str(other), "--format", "json"]).stdout)
+    data = json.loads(cli_runner().invoke(cli, ["inspect", str(other), "--format", "json"]).stdout)
     assert data["tags"]["TIT2"] == "Iets anders" and data["chapters"] == []
     assert data["loudness"]["duration"] == pytest.approx(2.0, abs=0.06)
 
 
 @pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", "not an MP3 file")])
 def test_inspect_bad_input_is_one_line(name, says):
-    result = runner().invoke(cli, ["inspect", str(PAGES / name)])
+    result = cli_runner().invoke(cli, ["inspect", str(PAGES / name)])
     assert result.exit_code == 1 and says in result.stderr and "Traceback" not in result.stderr

@@ -49,7 +49,7 @@ def test_retries_until_success_with_growing_jittered_delays():
 def test_gives_up_after_the_tries():
     attempt, calls = flaky(10)
     with pytest.raises(Retryable):
-        Backoff(tries=3, base=0.01, rng=random.Random(2)).run(attempt, Stopwatch())
+        Backoff(tries=3, base=0.01, budget=30.0, rng=random.Random(2)).run(attempt, Stopwatch())
     assert calls["n"] == 3
 
 
@@ -64,7 +64,7 @@ def test_gives_up_when_the_waiting_budget_is_spent():
             raise Retryable(str(exc), retry_after=4.0) from exc  # the server asks for 4 s each time
 
     with pytest.raises(Retryable):
-        Backoff(tries=10, budget=10.0).run(slow_server, watch)
+        Backoff(tries=10, base=0.5, budget=10.0).run(slow_server, watch)
     assert watch.delays == [4.0, 4.0]  # a third wait would pass the 10 s budget
 
 
@@ -73,7 +73,7 @@ def test_a_stop_ends_the_retries_at_once():
     watch.set()
     attempt, calls = flaky(10)
     with pytest.raises(Retryable):
-        Backoff(tries=10, base=0.01).run(attempt, watch)
+        Backoff(tries=10, base=0.01, budget=30.0).run(attempt, watch)
     assert calls["n"] == 1
 
 

@@ -12,27 +12,18 @@ from pathlib import Path
 
 import srt as srt_parser
 import webvtt
-from click.testing import CliRunner
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
-from bulletin.cli import cli
 from bulletin.model import Chapter, Cue
 from bulletin.publish.episode import Episode
 from bulletin.publish.sidecars import chapters_json, srt, webvtt as write_webvtt
 from bulletin.publish.site import index_html
 from bulletin.tags import TagInfo, _chapters_in_time_order, write_tags
-from conftest import AMSTERDAM, PAGES, ffmpeg
+from conftest import AMSTERDAM, PAGES, ffmpeg, run
 
 HOSTILE = "A <b>vet</b> & <script>x</script> --> pijl\x07bel\x1b[31m\ttab\x00nul\x7f"
 C0 = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 def silent_mp3(path: Path, seconds: float) -> Path:
@@ -131,7 +122,7 @@ def test_chapter_titles_in_the_tag_carry_no_control_characters(tmp_path):
 
 
 def test_webvtt_cue_text_is_escaped_and_clean(tmp_path):
-    text = write_webvtt([Cue(0, 2, HOSTILE), Cue(2, 4, "Gewoon & eerlijk")])
+    text = write_webvtt([Cue(0, 2, HOSTILE), Cue(2, 4, "Gewoon & eerlijk")], "nl")
     path = tmp_path / "t.vtt"
     path.write_text(text, encoding="utf-8")
     cues = webvtt.read(str(path))

@@ -8,14 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from bulletin.cli import cli
 from bulletin.errors import ConfigError, EngineError
-from bulletin.tts import create_engine
 from bulletin.tts.cache import segment_key
-from conftest import PAGES, decode, lufs
+from conftest import PAGES, built_engine, cli_runner, decode, lufs
 from fake_catalogue import Catalogue
 from tiny_piper import SAMPLE_RATE, SAMPLES_PER_ID, make_voice
 
@@ -35,12 +33,6 @@ def catalogue(tmp_path):
     served.stop()
 
 
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:
-        return CliRunner()
-
 
 def installed_dir(tmp_path: Path) -> Path:
     return tmp_path / "data" / "bulletin" / "piper"  # XDG_DATA_HOME is tmp_path/data (conftest)
@@ -49,7 +41,7 @@ def installed_dir(tmp_path: Path) -> Path:
 def test_piper_speaks_every_phoneme_and_marks_every_word(model):
     from piper import PiperVoice
 
-    speech = create_engine("piper", {"model": str(model)}).synthesize(TEXT)
+    speech = built_engine("piper", {"model": str(model)}).synthesize(TEXT)
     reference = PiperVoice.load(model)  # piper's own phonemizer: how many ids the model was given
     sentences = ["Goedemorgen, het is acht uur.", "Het kabinet trekt extra geld uit voor dijken."]
     ids = sum(len(reference.phonemes_to_ids(p)) for s in sentences for p in reference.phonemize(s))
@@ -63,14 +55,14 @@ def test_piper_speaks_every_phoneme_and_marks_every_word(model):
 
 
 def test_audio_is_a_function_of_the_text(model):
-    engine = create_engine("piper", {"model": str(model)})
+    engine = built_engine("piper", {"model": str(model)})
     once, again, other = (engine.synthesize(t).samples for t in ("Het nieuws.", "Het nieuws.", "Het weer."))
     assert (once == again).all()
     assert len(once) != len(other) or (once != other).any()
 
 
 def test_segments_are_spoken_concurrently_in_order(model):
-    engine = create_engine("piper", {"model": str(model), "workers": 2})
+    engine = built_engine("piper", {"model": str(model), "workers": 2})
     texts = ["Eén.", "Twee zinnen hier. En nog een.", "Drie."]
     done = []
     speeches = engine.synthesize_many(texts, lambda index, _speech: done.append(index))
@@ -79,54 +71,54 @@ def test_segments_are_spoken_concurrently_in_order(model):
 
 
 def test_cache_key_follows_the_model_bytes(model, tmp_path):
-    same = create_engine("piper", {"model": str(model)})
-    other = create_engine("piper", {"model": str(make_voice(tmp_path / "other", NAME, variant=0.01))})
-    assert segment_key(same, "Hallo.") == segment_key(create_engine("piper", {"model": str(model)}), "Hallo.")
+    same = built_engine("piper", {"model": str(model)})
+    other = built_engine("piper", {"model": str(make_voice(tmp_path / "other", NAME, variant=0.01))})
+    assert segment_key(same, "Hallo.") == segment_key(built_engine("piper", {"model": str(model)}), "Hallo.")
     assert segment_key(same, "Hallo.") != segment_key(other, "Hallo.")
 
 
 def test_missing_model_cannot_run_and_bad_options_are_config_errors(tmp_path):
     with pytest.raises(EngineError, match="not found"):
-        create_engine("piper", {"model": str(tmp_path / "nope.onnx")}).check()
+        built_engine("piper", {"model": str(tmp_path / "nope.onnx")}).check()
     with pytest.raises(ConfigError, match="options.model"):
-        create_engine("piper", {})
+        built_engine("piper", {})
     with pytest.raises(ConfigError, match="length_scale"):
-        create_engine("piper", {"model": "x.onnx", "length_scale": 9.0})
+        built_engine("piper", {"model": "x.onnx", "length_scale": 9.0})
 
 
 def test_download_verifies_and_installs_then_builds_and_inspects(model, catalogue, tmp_path):
     catalogue.add_voice(model)
     base = catalogue.start()
-    got = runner().invoke(cli, ["voices", "download", NAME, "--from", base])
+    got = cli_runner().invoke(cli, ["voices", "download", NAME, "--from", base])
     assert got.exit_code == 0, got.output
     folder = installed_dir(tmp_path) / NAME
     assert (folder / f"{NAME}.onnx").read_bytes() == model.read_bytes()
     assert json.loads((folder / f"{NAME}.onnx.json").read_text())["audio"]["sample_rate"] == SAMPLE_RATE
     assert sorted(p.name for p in installed_dir(tmp_path).iterdir()) == [NAME]  # no partials left
 
-    listed = runner().invoke(cli, ["voices"]).stdout.splitlines()
+    listed = cli_runner().invoke(cli, ["voices"]).stdout.splitlines()
     assert any(line.startswith(f"piper-{NAME}:") and line.endswith("(piper, nl, offline) - ready") for line in listed)
 
     out = tmp_path / "out"
-    built = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "piper", "--voice", f"piper-{NAME}",
+    built = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "piper", "--voice", f"piper-{NAME}",
                                   "-o", str(out), "--at", "2026-11-27T08:15", "--no-sounders"])
     assert built.exit_code == 0, built.output + built.stderr
     mp3 = Path(built.stdout.splitlines()[0])
     assert "piper" in str(ID3(str(mp3))["TENC"])
     assert lufs(decode(mp3)) == pytest.approx(-16, abs=1)
-    inspected = runner().invoke(cli, ["inspect", str(mp3), "--format", "json"])
+    inspected = cli_runner().invoke(cli, ["inspect", str(mp3), "--format", "json"])
     assert "piper" in json.dumps(json.loads(inspected.stdout), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("tampered", [".onnx", ".onnx.json"])
 def test_a_tampered_file_is_refused_and_nothing_installed(model, catalogue, tmp_path, tampered):
     catalogue.add_voice(model, tamper=tampered)
-    got = runner().invoke(cli, ["voices", "download", NAME, "--from", catalogue.start()])
+    got = cli_runner().invoke(cli, ["voices", "download", NAME, "--from", catalogue.start()])
     assert got.exit_code == 1
     lines = got.stderr.strip().splitlines()
     assert len(lines) == 1 and "does not match voices.json" in lines[0] and "nothing was installed" in lines[0]
     assert not (installed_dir(tmp_path) / NAME).exists()
-    assert f"piper-{NAME}" not in runner().invoke(cli, ["voices"]).stdout
+    assert f"piper-{NAME}" not in cli_runner().invoke(cli, ["voices"]).stdout
 
 
 def test_an_interrupted_download_resumes(model, catalogue, tmp_path):
@@ -136,7 +128,7 @@ def test_an_interrupted_download_resumes(model, catalogue, tmp_path):
     partial = installed_dir(tmp_path) / ".partial" / NAME / model.name
     partial.parent.mkdir(parents=True)
     partial.write_bytes(model.read_bytes()[: size // 2])  # what an interrupted run left
-    assert runner().invoke(cli, ["voices", "download", NAME, "--from", base]).exit_code == 0
+    assert cli_runner().invoke(cli, ["voices", "download", NAME, "--from", base]).exit_code == 0
     ranges = [r for path, r in catalogue.requests if path.endswith(".onnx")]
     assert ranges == [f"bytes={size // 2}-"]
     config_size = model.with_name(model.name + ".json").stat().st_size
@@ -147,32 +139,32 @@ def test_an_interrupted_download_resumes(model, catalogue, tmp_path):
 def test_unknown_voice_and_unreachable_catalogue_are_one_line_errors(model, catalogue):
     catalogue.add_voice(model)
     base = catalogue.start()
-    missing = runner().invoke(cli, ["voices", "download", "nl_NL-nope-low", "--from", base])
+    missing = cli_runner().invoke(cli, ["voices", "download", "nl_NL-nope-low", "--from", base])
     assert missing.exit_code == 1 and "not in" in missing.stderr and NAME in missing.stderr
     catalogue.stop()
-    gone = runner().invoke(cli, ["voices", "download", NAME, "--from", base])
+    gone = cli_runner().invoke(cli, ["voices", "download", NAME, "--from", base])
     assert gone.exit_code == 1 and len(gone.stderr.strip().splitlines()) == 1 and "cannot download" in gone.stderr
     catalogue.start()  # the fixture stops it again
 
 
 def test_add_installs_a_model_under_a_name(model, tmp_path):
-    got = runner().invoke(cli, ["voices", "add", str(model), "--name", "nl_NL-eigen-low"])
+    got = cli_runner().invoke(cli, ["voices", "add", str(model), "--name", "nl_NL-eigen-low"])
     assert got.exit_code == 0, got.output
     assert (installed_dir(tmp_path) / "nl_NL-eigen-low" / "nl_NL-eigen-low.onnx").read_bytes() == model.read_bytes()
-    assert "piper-nl_NL-eigen-low" in runner().invoke(cli, ["voices"]).stdout
+    assert "piper-nl_NL-eigen-low" in cli_runner().invoke(cli, ["voices"]).stdout
     os.remove(model.with_name(model.name + ".json"))
-    lonely = runner().invoke(cli, ["voices", "add", str(model)])
+    lonely = cli_runner().invoke(cli, ["voices", "add", str(model)])
     assert lonely.exit_code == 1 and "onnx.json" in lonely.stderr
 
 
 def test_fallback_list_reads_the_whole_bulletin_with_the_first_voice_that_works(model, tmp_path, google):
     import requests
 
-    runner().invoke(cli, ["voices", "add", str(model)])
+    cli_runner().invoke(cli, ["voices", "add", str(model)])
     google.fail_always(requests.exceptions.ConnectionError("offline"))
     config = tmp_path / "bulletin.toml"
     config.write_text('[voice]\nfallback = ["piper-nl_NL-test-low", "espeak-nl"]\n[gtts]\nbackoff = 0.01\n', "utf-8")
-    got = runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config), "-o", str(tmp_path / "o"),
+    got = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--config", str(config), "-o", str(tmp_path / "o"),
                                 "--at", "2026-11-27T08:15", "--no-sounders"])
     assert got.exit_code == 0, got.stderr
     assert "read by piper-nl_NL-test-low instead" in got.stderr

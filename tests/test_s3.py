@@ -17,11 +17,9 @@ import feedparser
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
-from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
-from bulletin.cli import cli
-from conftest import AMSTERDAM, PAGES
+from conftest import AMSTERDAM, PAGES, run
 
 BASE = "https://nieuws.example.org/bulletin/"
 TIMES = ("2026-11-27T07:00", "2026-11-27T08:00")  # the second is the newest
@@ -30,13 +28,6 @@ LONG_MAX_AGE = 86400  # "long": at least a day
 SITE_ORDER = ("latest.mp3", "latest.json", "latest.m3u", "flash-briefing.json", "index.html", "feed.xml")
 EXIT_PUBLISH = 6
 
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 @pytest.fixture(scope="module")

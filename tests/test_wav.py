@@ -14,22 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from bulletin.cli import cli
-from conftest import PAGES, ffmpeg, lufs
+from conftest import PAGES, ffmpeg, lufs, run
 
 AT = ["--at", "2026-11-27T08:15"]
 BEXT_FIXED = 602
 UNKNOWN = 0x7FFF
 
-
-def run(*args: str):
-    try:  # click < 8.2 mixes stderr into output unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args))
 
 
 @dataclass

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
 from bulletin import config as cfg
@@ -69,19 +68,12 @@ def choose_cast(config: Config) -> Casting:
 def _where(key: str, profile: VoiceProfile, config: Config) -> str:
     """The file (and line) an engine option comes from."""
     if key in profile.options and profile.path.suffix == ".toml":
-        return f"{profile.path}:{_line(profile.path, 'options', key)}"
+        return cfg.key_location(profile.path, "options", key) or str(profile.path)
     if config.source is not None:
-        line = _line(config.source, profile.engine, key)
-        if line != "?":
-            return f"{config.source}:{line}"
+        found = cfg.key_location(config.source, profile.engine, key)
+        if found:
+            return found
     return f"voice {profile.name}"
-
-
-def _line(path: Path, section: str, key: str) -> str:
-    try:
-        return str(cfg._line_of(path.read_text("utf-8"), section, key) or "?")
-    except OSError:
-        return "?"
 
 
 def make_engines(cast: Cast, config: Config) -> dict[str, Engine]:

@@ -127,6 +127,16 @@ def _where(path: Path, line: int | None) -> str:
     return f"{path}:{line or '?'}"
 
 
+def key_location(path: Path, section: str, key: str) -> str | None:
+    """``FILE:LINE`` where ``key`` of ``[section]`` is set in the TOML file ``path`` (or the
+    section, when the key is not there), for messages; ``None`` when neither is found."""
+    try:
+        line = _line_of(path.read_text("utf-8"), section, key)
+    except OSError:
+        return None
+    return _where(path, line) if line else None
+
+
 # --- checking ---------------------------------------------------------------------------------
 
 

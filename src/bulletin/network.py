@@ -73,10 +73,10 @@ class Retryable(Exception):
 class Backoff:
     """Exponential backoff with full jitter, bounded in tries and in total time."""
 
-    tries: int = 5
-    base: float = 0.5
+    tries: int
+    base: float  # seconds: the first wait is at most this, doubling after each try
+    budget: float  # seconds of waiting, summed over retries
     cap: float = 8.0
-    budget: float = 30.0  # seconds of waiting, summed over retries
     rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def run(self, attempt: Callable[[], T], stop: threading.Event | None = None) -> T:

@@ -27,6 +27,7 @@ from bulletin.fsutil import staged
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
 from bulletin.publish import PublishResult, publish, upload
+from bulletin.publish.alexa import plays as alexa_plays
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
@@ -176,7 +177,7 @@ class _Workshop:
         self.covers = Covers(root / COVERS if root else None)
         self.main = self.audio.profile
         # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
-        alexa = config.get("publish", "alexa") and config.get("publish", "base_url").lower().startswith("https://")
+        alexa = config.get("publish", "alexa") and alexa_plays(config.get("publish", "base_url"))
         self.alexa = get_profile(ALEXA) if alexa and self.main.name != ALEXA else None
         self.profiles = [self.main] + ([self.alexa] if self.alexa else [])
         self.encoders: dict[str, Encoder] = {p.name: create_encoder(p, self.audio.bit_depth) for p in self.profiles}
@@ -291,7 +292,7 @@ def _build(compose: Compose, section: str | None, moment: datetime, config: Conf
         sidecars: list[tuple[Path, Callable[[], str]]] = [
             (tmp.script_text, lambda: to_text(script)),
             (tmp.script_json, lambda: to_json(script)),
-            (tmp.webvtt, lambda: webvtt(timed)),
+            (tmp.webvtt, lambda: webvtt(timed, config.settings.show.language)),
             (tmp.srt, lambda: srt(timed)),
             (tmp.chapters, lambda: chapters_json(chapter_list)),
             (tmp.episode, lambda: _episode(out, guid, encoder, root, script, main, alexa, config, spoken_by, voices)),

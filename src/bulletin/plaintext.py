@@ -4,6 +4,11 @@ scraped pages), whichever file format carries it."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass, replace
+from enum import Enum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # C0 controls and DEL, but newline: a tab becomes a space, the rest go.
 _TAB = "\t"
@@ -13,3 +18,20 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 def printable(text: str) -> str:
     """``text`` without control characters; newlines kept, tabs as spaces."""
     return _CONTROLS.sub("", text.replace(_TAB, " "))
+
+
+def printable_fields(value: T) -> T:
+    """``value`` with every string in it :func:`printable`: through dataclasses and tuples,
+    so a source's news (a page or a script) carries no control character to any output."""
+    cleaned: Any
+    if isinstance(value, Enum):  # a kind or a role, not text (StrEnum is a str too)
+        cleaned = value
+    elif isinstance(value, str):
+        cleaned = printable(value)
+    elif isinstance(value, tuple):
+        cleaned = tuple(printable_fields(item) for item in value)
+    elif is_dataclass(value) and not isinstance(value, type):
+        cleaned = replace(value, **{f.name: printable_fields(getattr(value, f.name)) for f in fields(value) if f.init})
+    else:
+        cleaned = value
+    return cleaned  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ from typing import Any
 
 from bulletin.errors import AudioError
 from bulletin.model import Chapter
+from bulletin.pcm import MS_PER_S
 from bulletin.plaintext import printable
 
 ID3_VERSION = 3
@@ -24,7 +25,6 @@ TOC_ID = "toc"
 TOC_TITLE = "Hoofdstukken"
 MAX_TOC_CHILDREN = 255  # a CTOC counts its children in one byte
 MAX_CHAPTERS = MAX_TOC_CHILDREN * MAX_TOC_CHILDREN  # one level of sub-tables
-MS_PER_S = 1000
 ID3_HEADER_BYTES = FRAME_HEADER_BYTES = 10
 SYNCSAFE_BITS = 7  # the tag's size: 4 bytes of 7 bits each (frame sizes in v2.3 are plain 32-bit)
 SIZE_AT = slice(6, 10)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bulletin.audio.profiles import PROFILES, Profile
+from bulletin.audio.profiles import Profile
 from bulletin.model import SegmentKind
 from bulletin.pcm import SILENCE_THRESHOLD_DB
 
 
 @dataclass(frozen=True)
 class Gaps:
-    """Silence between segments, in milliseconds."""
+    """Silence between segments, in milliseconds (the first three from ``[audio]``)."""
 
-    between_ms: int = 400
-    after_intro_ms: int = 800
-    before_outro_ms: int = 600
+    between_ms: int
+    after_intro_ms: int
+    before_outro_ms: int
     after_sting_ms: int = 300  # between a sting and the voice
     around_sounder_ms: int = 250  # on each side of the sounder between stories
 
@@ -30,15 +30,15 @@ class Gaps:
 
 @dataclass(frozen=True)
 class AudioSettings:
-    """What the audio stage needs from the configuration."""
+    """What the audio stage needs from the configuration (``config.audio_settings``)."""
 
-    sample_rate: int = 44100
-    profile: Profile = PROFILES["podcast"]
-    gaps: Gaps = field(default_factory=Gaps)
-    bit_depth: int = 24  # of PCM output (WAV)
+    sample_rate: int
+    profile: Profile
+    gaps: Gaps
+    bit_depth: int  # of PCM output (WAV)
+    sounder_level_lu: float  # sounders against speech (music sounds louder than it meters)
     silence_threshold_db: float = SILENCE_THRESHOLD_DB  # quieter than this at a segment's edges is cut
     keep_silence_ms: float = 20.0  # of the cut silence, this much stays for a natural onset
-    sounder_level_lu: float = -3.0  # sounders against speech (music sounds louder than it meters)
     bed_level_lu: float = -10.0  # the intro bed against speech, before the voice comes in
     bed_duck_lu: float = -14.0  # and how much further down it goes under the voice
 

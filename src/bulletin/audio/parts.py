@@ -50,9 +50,9 @@ class PartPlan:
 
     index: int
     speech_key: str  # the segment cache key of its speech
-    before: tuple[Element, ...] = ()
-    after: tuple[Element, ...] = ()
-    bed: bool = False
+    before: tuple[Element, ...]
+    after: tuple[Element, ...]
+    bed: bool
 
 
 @dataclass(frozen=True)

@@ -92,19 +92,18 @@ BUILT_IN = {"intro": intro_sting, "between": between_sounder, "outro": outro_sti
 class SounderSet:
     """Which sounders to play: built-in or the user's files; decoded when first needed."""
 
-    def __init__(self, rate: int, files: dict[str, str] | None = None, enabled: bool = True,
-                 bed: bool = False, bed_file: str = "") -> None:
+    def __init__(self, rate: int, files: dict[str, str], enabled: bool, bed: bool, bed_file: str) -> None:
         self.rate, self.enabled = rate, enabled
-        self.files = {name: Path(path) for name, path in (files or {}).items() if path}
+        self.files = {name: Path(path) for name, path in files.items() if path}
         self.bed_file = Path(bed_file) if bed_file else None
         self.has_bed = enabled and (bed or self.bed_file is not None)
         self._clips: dict[str, np.ndarray] = {}
         self._identities: dict[str, str] = {}
 
     @classmethod
-    def silent(cls, rate: int = 44100) -> SounderSet:
+    def silent(cls, rate: int) -> SounderSet:
         """No sounders at all (``--no-sounders``)."""
-        return cls(rate, enabled=False)
+        return cls(rate, {}, enabled=False, bed=False, bed_file="")
 
     def _clip(self, name: str) -> np.ndarray | None:
         if not self.enabled:
@@ -140,7 +139,6 @@ class SounderSet:
         return self._identities[name]
 
 
-def load_sounders(rate: int, intro: str = "", between: str = "", outro: str = "",
-                  bed: bool = False, bed_file: str = "") -> SounderSet:
+def load_sounders(rate: int, intro: str, between: str, outro: str, bed: bool, bed_file: str) -> SounderSet:
     """The built-in sounders, or the user's files where given (any format ffmpeg reads)."""
     return SounderSet(rate, {"intro": intro, "between": between, "outro": outro}, True, bed, bed_file)

@@ -16,9 +16,14 @@ MAX_ITEMS = 5
 ALEXA = PROFILES["alexa"]
 
 
+def plays(base_url: str) -> bool:
+    """True if Alexa can play audio served from ``base_url``: Alexa plays HTTPS audio only."""
+    return base_url.lower().startswith("https://")
+
+
 def flash_briefing(episodes: Sequence[Episode], base_url: str, link: str) -> list[dict[str, str]]:
     """The feed's items, newest first; none when no episode may be in it (Alexa needs HTTPS)."""
-    if not base_url.lower().startswith("https://"):
+    if not plays(base_url):
         log.warning("no Alexa feed: Alexa plays only HTTPS audio and base_url is %s.", base_url or "not set")
         return []
     items = []

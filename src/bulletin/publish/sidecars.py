@@ -8,11 +8,11 @@ import textwrap
 from collections.abc import Sequence
 
 from bulletin.model import Chapter, Cue
+from bulletin.pcm import MS_PER_S
 from bulletin.plaintext import printable
 
 CHAPTERS_VERSION = "1.2.0"
 CAPTION_LINE_CHARS = 42
-MS_PER_S = 1000
 CUE_ARROW, SAFE_ARROW = "-->", "->"  # the arrow ends a cue's timing line: never in its text
 # WebVTT cue text is markup: these three must be escaped to be read as text.
 VTT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -40,7 +40,7 @@ def _without_arrow(text: str) -> str:
     return text
 
 
-def webvtt(cues: Sequence[Cue], language: str = "nl") -> str:
+def webvtt(cues: Sequence[Cue], language: str) -> str:
     """A WebVTT transcript."""
     blocks = [f"WEBVTT\nLanguage: {language}\n"]
     for number, cue in enumerate(cues, 1):

@@ -47,7 +47,7 @@ class ScriptSettings:
     show: str
     intro: str  # template; placeholders: {greeting} {clock} {date} {show} {section}
     outro: str
-    gap_seconds: float = 0.4  # between segments, for the length estimate
+    gap_seconds: float  # between segments, for the length estimate
 
 
 @dataclass(frozen=True)

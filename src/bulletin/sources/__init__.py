@@ -20,6 +20,7 @@ from types import ModuleType
 
 from bulletin.errors import ConfigError, SourceError
 from bulletin.model import Page, Script
+from bulletin.plaintext import printable_fields
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
 
@@ -79,7 +80,9 @@ def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None,
         data = read_bytes(spec.location, max_file_bytes)
     kind = sniff(data, spec.location) if spec.kind == AUTO else spec.kind
     news: News = reader(kind).read(data, at, spec.location)  # messages name the file or URL
-    return news
+    # Decoding a page drops control characters; JSON escapes (\u0007) and feed entities
+    # (&#7;) bring them back, so every kind is cleaned here, once, before any output.
+    return printable_fields(news)
 
 
 __all__ = ["KINDS", "READERS", "News", "SourceSpec", "read_source", "sniff"]

@@ -30,15 +30,15 @@ VALIDATORS = ("ETag", "Last-Modified")  # the names we store them under; servers
 
 @dataclass(frozen=True)
 class FetchSettings:
-    """How to fetch; from the configuration's [fetch] section."""
+    """How to fetch; from the configuration's [fetch] section (``config.fetch_settings``)."""
 
-    timeout: float = 15.0  # seconds for an answer
-    connect_timeout: float = 5.0
-    tries: int = 3
-    backoff: float = 1.0
-    max_bytes: int = 5_000_000
-    deadline: float = 60.0  # seconds for the whole fetch, every try and wait included
-    cache_dir: Path | None = None  # where the last answers are kept for conditional requests
+    timeout: float  # seconds for an answer
+    connect_timeout: float
+    tries: int
+    backoff: float
+    max_bytes: int
+    deadline: float  # seconds for the whole fetch, every try and wait included
+    cache_dir: Path | None  # where the last answers are kept for conditional requests
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bulletin.codec import decode_bytes
 from bulletin.errors import EngineError
 from bulletin.model import Mark, Speech
 from bulletin.network import Retryable
+from bulletin.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
 from bulletin.tts.chunking import Chunk, Cut, pack, tokenizer
 from bulletin.tts.online import CONNECT_TIMEOUT_S, OnlineEngine, http_failure, retry_after, unreachable
 
@@ -24,10 +25,7 @@ GOOGLE_RATE = 24000  # Google answers with 24 kHz mono MP3
 HTTP_OK = 200
 # Google starts and ends every answer with silence; it is cut off and the
 # pieces are joined with the pause a reader would make at that kind of cut.
-EDGE_SILENCE_DB = -50.0
 PAUSE_MS = {Cut.SENTENCE: 320, Cut.CLAUSE: 160, Cut.CONJUNCTION: 60, Cut.WORD: 40, Cut.NONE: 40}
-INT16_FULL_SCALE = 32768
-MS_PER_S = 1000
 ENDPOINT_CHANGED = "Probable cause: the endpoint changed; a newer gTTS may fix it (pip install -U gTTS)."
 
 
@@ -83,8 +81,8 @@ class GttsEngine(OnlineEngine[Chunk, np.ndarray]):
         if not buffer.getvalue():
             raise EngineError(f"Google answered without audio. {ENDPOINT_CHANGED}", self.offline_hint)
         samples = decode_bytes(buffer.getvalue(), GOOGLE_RATE)
-        loud = np.flatnonzero(np.abs(samples) > INT16_FULL_SCALE * 10 ** (EDGE_SILENCE_DB / 20))
-        return samples[loud[0]: loud[-1] + 1] if len(loud) else samples[:0]
+        first, end = loud_span(samples, full_scale=INT16_FULL_SCALE)
+        return samples[first:end]
 
     def _classify(self, exc: Exception) -> Exception:
         """Turn gTTS's error into a retry or a clear, final EngineError."""

@@ -64,7 +64,7 @@ class PiperEngine(Engine):
     description: ClassVar[str] = "Piper neural voices (offline, ONNX)"
 
     def __init__(self, *, model: str = "", length_scale: float = 1.0, speaker: int = 0,
-                 workers: int = 0) -> None:
+                 workers: int) -> None:
         if not model:
             raise OptionError("model", "a piper voice needs options.model: the path of its .onnx file "
                               "(`bulletin voices download NAME` installs one as profile piper-NAME).")
