@@ -348,6 +348,21 @@ def _espeak(tmp_path: Path) -> Path:
     return config
 
 
+@pytest.mark.parametrize("text", ["...", "…", "\x01\x02", " ?! "])
+def test_say_with_nothing_speakable_is_one_line_and_no_file(tmp_path, text):
+    result = run("say", text, "--engine", "espeak", "-o", tmp_path / "x.mp3")
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("Error: nothing to say") and result.stderr.count("\n") == 1, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_say_a_short_raw_word_is_not_silence(tmp_path):
+    """ "{show}" with --raw is under 0.4 s: ffmpeg's integrated reading is -70 LUFS, but the word is there."""
+    result = run("say", "{show}", "--raw", "--engine", "espeak", "-o", tmp_path / "s.mp3")
+    assert result.exit_code == 0, result.stderr
+    assert true_peak_dbtp(decode(tmp_path / "s.mp3")) > -10.0
+
+
 def test_say_to_a_format_it_cannot_write_says_so(tmp_path):
     result = run("say", "Hallo", "--voice", "espeak-nl", "-o", tmp_path / "x.ogg")
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and ".ogg" in result.stderr

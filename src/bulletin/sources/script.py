@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from bulletin.errors import InputError
+from bulletin.plaintext import speakable
 from bulletin.model import Dropped, Script, Segment, SegmentKind
 from bulletin.script.assemble import first_words
 from bulletin.script.render import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
@@ -127,7 +128,7 @@ def _segment(draft: _Draft, at: datetime) -> Segment:
     text = "\n".join(line for line in lines if line)
     if not text:
         raise _Problem(f"{draft.where('text')}: empty; write what is to be read, or delete the segment.")
-    if not any(char.isalnum() for char in text):  # punctuation or control characters alone give no audio
+    if not speakable(text):
         raise _Problem(f"{draft.where('text')}: nothing to speak (no letter or digit); write what is to be read, "
                        "or delete the segment.")
     agencies = draft.agencies if draft.agencies is not None else []
