@@ -15,7 +15,7 @@ from bulletin.fsutil import TEMP_SUFFIX, staged
 from bulletin.publish.alexa import flash_briefing
 from bulletin.publish.episode import Episode, read_episodes
 from bulletin.publish.feed import Show, render_feed
-from bulletin.publish.latest import fill_latest, latest_names
+from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
 from bulletin.publish.s3 import S3Target, UploadReport, plan, upload_site
 from bulletin.publish.site import index_html
 
@@ -77,6 +77,8 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
             temp[ALEXA_FEED].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         temp[INDEX].write_text(index_html(show.title, kept), encoding="utf-8")
         temp[FEED].write_bytes(feed)
+    for name in stale_audio_names(newest):  # an older bulletin's format must not pass for the newest
+        (root / name).unlink(missing_ok=True)
     if not briefing:
         # An Alexa feed from an earlier publish would still list bulletins this one retired.
         (root / ALEXA_FEED).unlink(missing_ok=True)
