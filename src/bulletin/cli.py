@@ -317,6 +317,8 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
                         "audio.format": audio_format,
                         "sounders.enabled": False if no_sounders else None},
                      **_publish_overrides(base_url, target, aws_profile))
+    if then_publish:
+        pipeline.check_publishable(config)
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
     click.echo(str(result.mp3))

@@ -27,7 +27,7 @@ from bulletin.fsutil import staged
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
 from bulletin.plaintext import speakable
-from bulletin.publish import PublishResult, publish, upload
+from bulletin.publish import PublishResult, publish, require_base_url, upload
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
@@ -331,6 +331,13 @@ def _episode(out: Outputs, guid: str, encoder: Encoder, root: Path, script: Scri
         alexa_duration=alexa.duration if alexa else None, language=config.get("show", "language"),
         engine=engine, voice=voice,
     ).to_json()
+
+
+def check_publishable(config: Config) -> None:
+    """What publishing needs from the configuration (the address, a target that parses), checked
+    before a build that is to be published, so that a mistake costs no build."""
+    require_base_url(config.get("publish", "base_url"))
+    cfg.publish_target(config)
 
 
 def publish_folder(config: Config, *, dry_run: bool = False) -> PublishResult:

@@ -47,12 +47,17 @@ def _clean_stale_temps(root: Path) -> None:
             temp.unlink(missing_ok=True)
 
 
+def require_base_url(base_url: str) -> None:
+    """Publishing writes absolute addresses: without the folder's, it cannot start."""
+    if not base_url:
+        raise ConfigError("publishing needs the address the output folder is served from: set [publish] "
+                          "base_url in bulletin.toml or pass --base-url https://...")
+
+
 def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, delete_old: bool) -> PublishResult:
     """Write ``feed.xml``, ``flash-briefing.json``, ``index.html``, the channel cover and
     ``latest.*`` for the bulletins under ``root``; each file appears whole or not at all."""
-    if not show.base_url:
-        raise ConfigError("publishing needs the address the output folder is served from: set [publish] "
-                          "base_url in bulletin.toml or pass --base-url https://...")
+    require_base_url(show.base_url)
     if not root.is_dir():
         raise InputError(f"nothing to publish: {root} does not exist; build a bulletin first.")
     _clean_stale_temps(root)
