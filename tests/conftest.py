@@ -47,7 +47,7 @@ def run(*args):
     """``bulletin ARGS...`` through click, in the test's folder; the click ``Result``."""
     from bulletin.cli import cli
 
-    return cli_runner().invoke(cli, [str(a) for a in args])
+    return cli_runner().invoke(cli, [str(a) for a in args], prog_name="bulletin")
 
 
 @pytest.fixture

@@ -308,6 +308,15 @@ def test_json_bulletin():
     (b'{"briefs": []}', 'needs a "lead"'),
     (b'{"lead": {"headline": "x"}}', 'lead needs "text"'),
     (b'{"lead": {"text": "x"}, "briefs": [{"text": "y", "published": "gisteren"}]}', "briefs\\[0\\].published"),
+    # Every field of the wrong type is named, not a crash.
+    (b'{"lead": {"headline": 5, "text": "Tekst."}}', "lead.headline must be text"),
+    (b'{"lead": {"place": ["X"], "text": "Tekst."}}', "lead.place must be text"),
+    (b'{"lead": {"text": "x"}, "briefs": [{"text": "y", "place": 5}]}', "briefs\\[0\\].place must be text"),
+    (b'{"lead": {"text": 5}}', "lead.text must be text"),
+    (b'{"lead": {"paragraphs": ["a", 5]}}', "lead.paragraphs\\[1\\] must be text"),
+    (b'{"lead": {"text": "x", "agencies": [1]}}', "lead.agencies must be a list of names"),
+    (b'{"lead": {"text": "x", "published": 5}}', "lead.published must be text"),
+    (b'{"lead": {"text": "x"}, "section": ["Regio"]}', "section must be text"),
 ])
 def test_json_bulletin_errors(document, says):
     with pytest.raises(InputError, match=says) as raised:

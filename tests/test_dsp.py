@@ -62,3 +62,19 @@ def test_true_peak_phases_match_scipys_4x_resampling():
 def test_trailing_min():
     values = np.array([5.0, 1.0, 4.0, 3.0, 6.0, 2.0])
     assert list(dsp.trailing_min(values, 3)) == [5.0, 1.0, 1.0, 1.0, 3.0, 2.0]
+
+
+@pytest.mark.parametrize("factor", [2, 4])
+def test_no_samples_upsample_to_no_samples(factor):
+    phases = dsp.upsample_phases(np.zeros(0, np.float32), factor)
+    assert [len(p) for p in phases] == [0] * factor
+
+
+def test_a_segment_of_no_samples_is_an_audio_error_not_a_crash():
+    """What an engine returns for text it cannot voice ("…"): no samples at all."""
+    from bulletin.audio.loudness import Master, block_energies, peaks_db
+    from bulletin.errors import AudioError
+
+    empty = np.zeros(0, np.float32)
+    with pytest.raises(AudioError, match="silent"):
+        Master(empty, 44100, block_energies(empty, 44100), peaks_db(empty))

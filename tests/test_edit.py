@@ -186,6 +186,12 @@ def _stories_only_anchors(document: dict) -> None:
     (_set("version", 2), "s.json: version: 2 is not one this bulletin reads (1)"),
     (_set("format", "iets-anders"), "s.json: format: 'iets-anders', expected 'bulletin-script'"),
     (_stories_only_anchors, "s.json: segments: no lead or brief"),
+    # Text that gives no audio is refused before anything is synthesised.
+    (_set("segments.3.text", "…"), "s.json: segments[3].text: nothing to speak"),
+    (_set("segments.3.text", "\x01\x02 ?!"), "s.json: segments[3].text: nothing to speak"),
+    # Unknown keys are refused at the top as in a segment; JSON's true is not version 1.
+    (_set("titel", "Nieuws"), "s.json: titel: unknown key; a script has at, dropped"),
+    (_set("version", True), "s.json: version: True is not one this bulletin reads (1)"),
 ])
 def test_broken_json_script_is_one_line_naming_the_segment(tmp_path, mistake, says):
     document = json.loads(printed_script("json"))
@@ -200,6 +206,9 @@ def test_broken_json_script_is_one_line_naming_the_segment(tmp_path, mistake, sa
 @pytest.mark.parametrize(("mistake", "says"), [
     (("[3] BRIEF:", "[3] NIEUWS:"), r"s.txt: line \d+ \(\[3\] NIEUWS\) kind: 'NIEUWS' is not a kind"),
     ((WARSCHAU, "[3] BRIEF: Warschau"), r"s.txt: line \d+ \(\[3\] BRIEF\) text: empty"),
+    ((WARSCHAU, "[3] BRIEF: Warschau\n…"), r"s.txt: line \d+ \(\[3\] BRIEF\) text: nothing to speak"),
+    # A header without its colon is named, not read as a line of the segment before.
+    (("[3] BRIEF:", "[3] BRIEF"), r"s.txt: line \d+: '\[3\] BRIEF .*' is not a segment header"),
 ])
 def test_broken_text_script_names_the_line_and_segment(tmp_path, mistake, says):
     text = printed_script("text")
@@ -208,6 +217,18 @@ def test_broken_text_script_names_the_line_and_segment(tmp_path, mistake, says):
     result = run("build", tmp_path / "s.txt", "--engine", "espeak", "-o", tmp_path / "out")
     assert result.exit_code == 1 and re.match(f"Error: {re.escape(str(tmp_path))}/{says}", result.stderr), result.stderr
     assert result.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_script_whose_every_header_lost_its_colon_is_still_a_script(tmp_path):
+    """Not read as a news page: its title and at: lines say it is a script."""
+    text = re.sub(r"^(\[\d+\] [A-Z]+):", r"\1", printed_script("text"), flags=re.MULTILINE)
+    (tmp_path / "s.txt").write_text(text, "utf-8")
+    result = run("build", tmp_path / "s.txt", "--engine", "espeak", "-o", tmp_path / "out")
+    line = next(n for n, each in enumerate(text.splitlines(), 1) if each.startswith("[1] INTRO"))
+    assert result.exit_code == 1, result.stderr
+    assert re.match(rf"Error: {re.escape(str(tmp_path))}/s.txt: line {line}: '\[1\] INTRO .*' is not a segment header",
+                    result.stderr) and result.stderr.count("\n") == 1, result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_script_without_intro_and_outro_is_read_with_a_warning(tmp_path):
@@ -326,6 +347,21 @@ def _espeak(tmp_path: Path) -> Path:
     config = tmp_path / "bulletin.toml"
     config.write_text('[voice]\nengine = "espeak"\n', "utf-8")
     return config
+
+
+@pytest.mark.parametrize("text", ["...", "…", "\x01\x02", " ?! "])
+def test_say_with_nothing_speakable_is_one_line_and_no_file(tmp_path, text):
+    result = run("say", text, "--engine", "espeak", "-o", tmp_path / "x.mp3")
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("Error: nothing to say") and result.stderr.count("\n") == 1, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_say_a_short_raw_word_is_not_silence(tmp_path):
+    """ "{show}" with --raw is under 0.4 s: ffmpeg's integrated reading is -70 LUFS, but the word is there."""
+    result = run("say", "{show}", "--raw", "--engine", "espeak", "-o", tmp_path / "s.mp3")
+    assert result.exit_code == 0, result.stderr
+    assert true_peak_dbtp(decode(tmp_path / "s.mp3")) > -10.0
 
 
 def test_say_to_a_format_it_cannot_write_says_so(tmp_path):

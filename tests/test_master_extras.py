@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import wave
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -202,7 +203,66 @@ def test_inspect_any_mp3(tmp_path):
     assert data["loudness"]["duration"] == pytest.approx(2.0, abs=0.06)
 
 
-@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", "not an MP3 file")])
+@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", "not a valid MP3/WAV file")])
 def test_inspect_bad_input_is_one_line(name, says):
     result = cli_runner().invoke(cli, ["inspect", str(PAGES / name)])
     assert result.exit_code == 1 and says in result.stderr and "Traceback" not in result.stderr
+
+
+def _sine_mp3(path):
+    subprocess.run([ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=2", str(path)], check=True)
+    return path
+
+
+def _plain_wav(path):
+    """A WAV as Python's wave module writes it: fmt and data, no cue points, no bext."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
+        out.writeframes((np.sin(np.arange(16000) / 10) * 8000).astype("<i2").tobytes())
+    return path
+
+
+def _cut(make, size):
+    def cut(path):
+        whole = make(path.with_name("whole" + path.suffix)).read_bytes()
+        path.write_bytes(whole[:size])
+        return path
+    return cut
+
+
+def _folder(path):
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(("name", "make", "says"), [
+    ("cut.wav", _cut(_plain_wav, 30), "not a valid MP3/WAV file"),
+    ("cut.mp3", _cut(_sine_mp3, 100), "not a valid MP3/WAV file"),  # `head -c 100 x.mp3`
+    ("bulletins.mp3", _folder, "is a folder"),
+])
+def test_inspect_broken_or_odd_input_is_one_line(tmp_path, name, make, says):
+    result = cli_runner().invoke(cli, ["inspect", str(make(tmp_path / name))])
+    assert result.exit_code == 1 and says in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "Internal error" not in result.stderr
+
+
+def test_inspect_a_plain_wav_without_cue_points(tmp_path):
+    result = cli_runner().invoke(cli, ["inspect", str(_plain_wav(tmp_path / "plain.wav")), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["chapters"] == [] and data["audio"] == "PCM 16000 Hz, 16-bit, mono"
+    assert data["loudness"]["duration"] == pytest.approx(1.0)
+
+
+def test_inspect_shows_the_v23_date_frames_the_file_holds(tmp_path):
+    from mutagen.id3 import ID3, TDAT, TIME, TIT2, TYER
+
+    mp3 = _sine_mp3(tmp_path / "v23.mp3")
+    tags = ID3()
+    for frame in (TIT2(text=["Oud"]), TYER(text=["2026"]), TDAT(text=["2711"]), TIME(text=["0805"])):
+        tags.add(frame)
+    tags.save(str(mp3), v2_version=3)
+    data = json.loads(cli_runner().invoke(cli, ["inspect", str(mp3), "--format", "json"]).stdout)
+    assert data["id3_version"] == "2.3.0"
+    assert (data["tags"]["TYER"], data["tags"]["TDAT"], data["tags"]["TIME"]) == ("2026", "2711", "0805")
+    assert "TDRC" not in data["tags"]

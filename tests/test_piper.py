@@ -170,3 +170,74 @@ def test_fallback_list_reads_the_whole_bulletin_with_the_first_voice_that_works(
     assert "read by piper-nl_NL-test-low instead" in got.stderr
     tags = str(ID3(got.stdout.splitlines()[0])["TENC"])
     assert "piper" in tags and "espeak" not in tags and "gtts" not in tags
+
+
+def _junk_model(model: Path) -> Path:
+    """Bytes no runtime can load, beside a good config."""
+    fake = model.with_name("fake.onnx")
+    fake.write_bytes(b"junk\n")
+    fake.with_name("fake.onnx.json").write_bytes(model.with_name(model.name + ".json").read_bytes())
+    return fake
+
+
+def _empty_config(model: Path) -> Path:
+    fake = model.with_name("fake.onnx")
+    fake.write_bytes(model.read_bytes())
+    fake.with_name("fake.onnx.json").write_text("{}", "utf-8")
+    return fake
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (_junk_model, "fake.onnx is not a model onnxruntime can load"),
+    (_empty_config, "fake.onnx.json is not a Piper voice config: it has no num_symbols, num_speakers, "
+                    "audio.sample_rate, espeak.voice, phoneme_id_map"),
+    (lambda model: model.with_name("nowhere.onnx"), "nowhere.onnx does not exist"),
+])
+def test_add_refuses_what_piper_cannot_use_and_installs_nothing(model, tmp_path, make, says):
+    got = cli_runner().invoke(cli, ["voices", "add", str(make(model))])
+    assert got.exit_code == 1, got.output
+    line, = got.stderr.splitlines()
+    assert line.startswith("Error: ") and says in line, line
+    assert not installed_dir(tmp_path).exists() or not any(installed_dir(tmp_path).iterdir())
+
+
+def test_download_refuses_a_model_that_does_not_load(model, catalogue, tmp_path):
+    model.write_bytes(b"junk\n")  # the catalogue's sizes and digests match the junk: only loading finds it
+    catalogue.add_voice(model)
+    got = cli_runner().invoke(cli, ["voices", "download", NAME, "--from", catalogue.start()])
+    assert got.exit_code == 1 and "is not a model onnxruntime can load" in got.stderr, got.output
+    assert not (installed_dir(tmp_path) / NAME).exists()
+
+
+def _install_behind_its_back(model: Path, tmp_path: Path) -> None:
+    """A voice whose model was damaged after it was installed."""
+    folder = installed_dir(tmp_path) / "nl_NL-stuk-low"
+    folder.mkdir(parents=True)
+    (folder / "nl_NL-stuk-low.onnx").write_bytes(b"junk\n")
+    (folder / "nl_NL-stuk-low.onnx.json").write_bytes(model.with_name(model.name + ".json").read_bytes())
+
+
+@pytest.mark.parametrize(("engine", "exit_code"), [("piper", 3), ("auto", 0)])
+def test_a_model_that_fails_to_load_is_an_engine_error(model, tmp_path, engine, exit_code):
+    _install_behind_its_back(model, tmp_path)
+    config = tmp_path / "bulletin.toml"
+    config.write_text('[voice]\nfallback = "espeak-nl"\n', "utf-8")
+    got = cli_runner().invoke(cli, ["say", "hallo", "--voice", "piper-nl_NL-stuk-low", "--engine", engine,
+                                "--config", str(config), "-o", str(tmp_path / "x.mp3")])
+    assert got.exit_code == exit_code, got.output
+    assert "piper could not load" in got.stderr and "Traceback" not in got.stderr
+    assert (tmp_path / "x.mp3").exists() is (exit_code == 0)  # auto: espeak read it instead
+
+
+def test_strict_piper_without_a_voice_cannot_be_used_and_says_how_to_get_one(tmp_path):
+    got = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "piper", "-o", str(tmp_path / "o")])
+    assert got.exit_code == 3, got.output
+    assert "bulletin voices download nl_NL-mls-medium" in got.stderr and not (tmp_path / "o").exists()
+
+
+def test_strict_piper_uses_the_named_voice(model, tmp_path):
+    assert cli_runner().invoke(cli, ["voices", "add", str(model), "--name", "nl_NL-eigen-low"]).exit_code == 0
+    got = cli_runner().invoke(cli, ["say", "hallo", "--voice", "piper-nl_NL-eigen-low", "--engine", "piper",
+                                "-o", str(tmp_path / "x.mp3")])
+    assert got.exit_code == 0, got.output
+    assert got.stdout.splitlines()[1].endswith("(piper-nl_NL-eigen-low)")

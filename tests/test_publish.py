@@ -211,6 +211,16 @@ def test_publishing_needs_a_base_url(tmp_path):
     assert result.exit_code == 1 and "base_url" in result.stderr
 
 
+def test_build_publish_without_a_base_url_says_so_before_building(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(out), "--publish")
+    assert result.exit_code == 1, result.stderr
+    line, = result.stderr.splitlines()
+    assert line.startswith("Error: publishing needs the address the output folder is served from")
+    assert result.stdout == ""
+    assert not out.exists()  # nothing was built
+
+
 def test_nothing_to_publish(tmp_path):
     result = run("publish", "-o", str(tmp_path / "leeg"), "--base-url", BASE)
     assert result.exit_code == 1 and "nothing to publish" in result.stderr

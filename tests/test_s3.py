@@ -186,6 +186,25 @@ def test_latest_is_the_newest_bulletin_in_the_folder_and_the_bucket(folder, aws)
     assert record["title"] in playlist[1]
 
 
+def test_latest_of_an_older_format_goes_from_the_folder_and_the_bucket(folder, aws):
+    """After MP3 bulletins, a WAV one is the newest: latest.mp3 (an older bulletin) must not stay."""
+    out, _ = folder
+    client, bucket = aws
+    assert publish(out, bucket).exit_code == 0
+    assert "nieuws/latest.mp3" in keys(client, bucket)
+    built = run("build", str(PAGES / "kort.txt"), "--engine", "espeak", "--no-sounders", "-o", str(out), "-q",
+                "--at", "2026-11-27T09:00", "--format", "wav", "--base-url", BASE)
+    assert built.exit_code == 0, built.stderr
+    wav = Path(built.stdout.strip())
+    result = publish(out, bucket)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "latest.wav").read_bytes() == wav.read_bytes() and not (out / "latest.mp3").exists()
+    latest = {k for k in keys(client, bucket) if k.startswith("nieuws/latest.")}
+    assert latest == {"nieuws/latest.wav", "nieuws/latest.json", "nieuws/latest.m3u"}
+    assert body(client, bucket, "nieuws/latest.wav") == wav.read_bytes()
+    assert "delete 1" in result.stdout  # said, though old bulletins are kept (no delete_old_audio)
+
+
 def test_retention_one_with_delete_old_audio_leaves_one_bulletin(folder, aws, tmp_path):
     out, mp3s = folder
     client, bucket = aws

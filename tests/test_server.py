@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from bulletin.publish.server import make_server
+from conftest import run
 
 BODY = bytes(range(256)) * 40
 IDLE_S = 0.3
@@ -102,3 +103,44 @@ def test_idle_connections_are_closed(served):
     with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_GUARD_S) as slow:
         slow.sendall(b"GET /a.mp3 HTTP/1.1\r\n")  # and on one that stops halfway
         assert slow.recv(1) == b""
+
+
+@pytest.mark.parametrize(("error", "shown"), [
+    (ConnectionResetError(104, "Connection reset by peer"), False),
+    (BrokenPipeError(32, "Broken pipe"), False),
+    (ConnectionAbortedError(103, "Software caused connection abort"), False),
+    (ValueError("a real bug"), True),  # anything else is still reported
+])
+def test_a_client_that_hangs_up_is_no_traceback(tmp_path, capsys, error, shown):
+    server = make_server(tmp_path, "127.0.0.1", 0)
+    try:
+        raise error
+    except Exception:  # where socketserver calls handle_error: while the handler's exception is handled
+        server.handle_error(None, ("127.0.0.1", 50000))
+    finally:
+        server.server_close()
+    assert ("Traceback" in capsys.readouterr().err) is shown
+
+
+def _busy_port(tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return ["serve", str(tmp_path), "--port", str(taken.getsockname()[1])], taken, f"127.0.0.1:{taken.getsockname()[1]}"
+
+
+def _no_such_host(tmp_path):
+    return ["serve", str(tmp_path), "--host", "999.1.1.1", "--port", "8123"], None, "999.1.1.1:8123"
+
+
+@pytest.mark.parametrize("make", [_busy_port, _no_such_host])
+def test_serve_where_it_cannot_listen_names_host_and_port(tmp_path, make):
+    args, held, where = make(tmp_path)
+    try:
+        result = run(*args)
+    finally:
+        if held is not None:
+            held.close()
+    assert result.exit_code == 1, result.stderr
+    line, = result.stderr.splitlines()
+    assert line.startswith(f"Error: cannot serve on {where}: "), line

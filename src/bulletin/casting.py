@@ -53,7 +53,7 @@ def choose_cast(config: Config) -> Casting:
     anchor = load_voice(config.get("voice", "anchor"), dirs)
     newsreader = load_voice(config.get("voice", "newsreader"), dirs)
     if engine != AUTO:  # strict: every voice from that engine, no fallback
-        anchor, newsreader = (v if v.engine == engine else profile_for_engine(engine, v.language, dirs)
+        anchor, newsreader = (v if v.engine == engine else _engine_voice(engine, v.language, dirs)
                               for v in (anchor, newsreader))
         return Casting(Cast(anchor, newsreader))
     cast = Cast(anchor, newsreader)
@@ -63,6 +63,14 @@ def choose_cast(config: Config) -> Casting:
                           "can always be read.")
     fallbacks = tuple(Cast(v, v) for v in others if Cast(v, v) != cast)
     return Casting(cast, fallbacks)
+
+
+def _engine_voice(engine: str, language: str, dirs: list[Path]) -> VoiceProfile:
+    """The engine's voice for ``language``; an engine without one cannot be used here (EngineError)."""
+    try:
+        return profile_for_engine(engine, language, dirs)
+    except ConfigError as exc:  # the message says how to install one
+        raise EngineError(f"the {engine} engine cannot be used here: {exc}") from None
 
 
 def _where(key: str, profile: VoiceProfile, config: Config) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import sys
@@ -15,7 +16,8 @@ from typing import Any, TypeVar
 import click
 
 from bulletin import __version__
-from bulletin.errors import BulletinError, EngineError, LockedError, PublishError, QAError, SourceError
+from bulletin.errors import (BulletinError, EngineError, InputError, LockedError, PublishError, QAError,
+                             SourceError)
 from bulletin.audio.formats import FORMATS as AUDIO_FORMATS
 from bulletin.audio.profiles import PROFILES as PROFILE_NAMES
 from bulletin.tts import engine_names
@@ -40,6 +42,7 @@ EXIT_SIGNAL_BASE = 128
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _stopped_by: int | None = None  # the signal that is stopping this run, once one came
 log = logging.getLogger("bulletin")
+AT_YEARS = (1970, 2999)  # --at: the bulletin's year, within what dates, feeds and tags handle
 
 
 class IsoDateTime(click.ParamType):
@@ -51,9 +54,22 @@ class IsoDateTime(click.ParamType):
         if isinstance(value, datetime):
             return value
         try:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is not an ISO-8601 time such as 2026-11-27T08:15", param, ctx)
+        if not AT_YEARS[0] <= moment.year <= AT_YEARS[1]:  # dates far out overflow date arithmetic
+            self.fail(f"{value!r} is outside the years {AT_YEARS[0]} to {AT_YEARS[1]}", param, ctx)
+        return moment
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A FloatRange without nan and inf, which would compare as no limit at all."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 class _Formatter(logging.Formatter):
@@ -84,12 +100,32 @@ def _exit_code(exc: BulletinError) -> int:
     return next(code for cls, code in EXIT_CODES.items() if isinstance(exc, cls))
 
 
+class OneLineUsageError(click.UsageError):
+    """A command-line mistake as one line, like every other error, pointing at the help."""
+
+    def __init__(self, original: click.UsageError) -> None:
+        super().__init__(original.format_message(), original.ctx)
+
+    def show(self, file: Any = None) -> None:
+        where = f" (see {self.ctx.command_path} --help)" if self.ctx is not None else ""
+        click.echo(f"Error: {self.format_message().rstrip('.')}{where}", err=True)
+
+
 class BulletinGroup(click.Group):
     """Turns our exceptions into one-line errors; tracebacks only with --debug."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # an unknown option before the command's name
+            raise OneLineUsageError(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise OneLineUsageError(exc) from None
         except BulletinError as exc:
             if _debugging(ctx):
                 raise
@@ -106,8 +142,7 @@ class BulletinGroup(click.Group):
             if _debugging(ctx):
                 raise
             _exit_if_stopping(ctx)
-            where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"Error: {exc.strerror or exc}{where}.", err=True)
+            click.echo(f"Error: {_os_error_text(exc)}", err=True)
             ctx.exit(EXIT_ERROR)
         except Exception as exc:
             if _debugging(ctx):
@@ -115,6 +150,17 @@ class BulletinGroup(click.Group):
             _exit_if_stopping(ctx)
             click.echo(f"Internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _os_error_text(exc: OSError) -> str:
+    """What the machine said, in a sentence; a file standing where a folder must be made is named."""
+    if isinstance(exc, FileExistsError | NotADirectoryError) and exc.filename:
+        wanted = Path(exc.filename)
+        blocker = next((p for p in [*reversed(wanted.parents), wanted] if p.is_file()), None)
+        if blocker is not None:
+            return f"cannot make the folder for {wanted}: {blocker} is a file, not a folder."
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}."
 
 
 def _exit_if_stopping(ctx: click.Context) -> None:
@@ -157,7 +203,7 @@ def common_options(func: F) -> F:
                         help="Show tracebacks for errors.")(func)
     func = click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")(func)
     func = click.option("-q", "--quiet", is_flag=True, help="Only errors; build prints just the MP3 path.")(func)
-    func = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    func = click.option("--config", "config_path", type=click.Path(readable=False, path_type=Path),
                         help="Configuration file (default: ./bulletin.toml if present).")(func)
     return func
 
@@ -168,7 +214,7 @@ def script_options(func: F) -> F:
                         help="Voice profile for anchor and newsreader (see `bulletin voices`).")(func)
     func = click.option("--engine", type=click.Choice(["auto", *engine_names()]),
                         help="auto (default): the configured voices, else the fallback; or one engine, strictly.")(func)
-    func = click.option("--max-duration", type=click.FloatRange(min=1), metavar="SECONDS",
+    func = click.option("--max-duration", type=FiniteFloatRange(min=1), metavar="SECONDS",
                         help="Drop the oldest briefs until the estimated length fits.")(func)
     func = click.option("--at", type=IsoDateTime(), metavar="ISO-8601",
                         help="The bulletin's time (default: now, in the show's time zone).")(func)
@@ -271,6 +317,8 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
                         "audio.format": audio_format,
                         "sounders.enabled": False if no_sounders else None},
                      **_publish_overrides(base_url, target, aws_profile))
+    if then_publish:
+        pipeline.check_publishable(config)
     with _progress_bar(not quiet) as progress:
         result = pipeline.build(page, config, at=at, max_seconds=max_duration, progress=progress)
     click.echo(str(result.mp3))
@@ -364,7 +412,7 @@ def serve(folder: Path | None, host: str, port: int, config_path: Path | None, q
     config = _config(config_path, quiet, verbose)
     root = folder or Path(config.get("output", "dir"))
     if not root.is_dir():
-        raise click.UsageError(f"{root} is not a folder; build a bulletin first or name the folder.")
+        raise InputError(f"{root} is not a folder; build a bulletin first or name the folder.")
     server = make_server(root, host, port)
     click.echo(f"serving {root} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     try:
@@ -384,7 +432,7 @@ def init(path: Path, force: bool) -> None:
     from bulletin.fsutil import write_text
 
     if path.exists() and not force:
-        raise click.UsageError(f"{path} exists; use --force to overwrite it.")
+        raise InputError(f"{path} exists; use --force to overwrite it.")
     write_text(path, starter_text())
     click.echo(f"wrote {path}: set [show] and [publish] base_url, then `bulletin build PAGE --publish`.")
 
@@ -432,7 +480,7 @@ def say(text: str, voice: str | None, engine: str | None, output: Path, raw: boo
 
 
 @cli.command()
-@click.argument("audio", type=click.Path(path_type=Path))
+@click.argument("audio", type=click.Path(readable=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @common_options
 def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:

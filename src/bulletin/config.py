@@ -192,6 +192,8 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
         raise ConfigError(f"config file {path} not found.") from None
     except IsADirectoryError:
         raise ConfigError(f"config file {path} is a folder, not a file.") from None
+    except PermissionError:
+        raise ConfigError(f"config file {path} cannot be read (permission denied).") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save the file as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:

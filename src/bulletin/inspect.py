@@ -4,19 +4,21 @@ first bytes, not its name."""
 
 from __future__ import annotations
 
+import struct
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bulletin.audio.formats import MP3, WAV
 from bulletin.audio.meter import FileLoudness, duration_text, measure_file
-from bulletin.errors import InputError
+from bulletin.errors import AudioError, InputError
 from bulletin.model import Chapter
 from bulletin.pcm import MS_PER_S
 
 CLOCK_DECIMALS = 3  # chapter times to the millisecond, as ID3 keeps them
 SHOWN_TEXT_CHARS = 80
 WAV_MAGIC = (b"RIFF", b"RF64")
+NOT_AUDIO = "not a valid MP3/WAV file."
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,25 @@ def _chapters(tags: Any) -> list[Chapter]:
     return out
 
 
+def _measured(path: Path, duration: float) -> FileLoudness:
+    """ffmpeg's measurement; a file it cannot decode is not audio we can inspect."""
+    try:
+        return measure_file(path, duration)
+    except AudioError:
+        raise InputError(f"{path}: {NOT_AUDIO}") from None
+
+
 def inspect_file(path: Path) -> Inspection:
     """An MP3 or a WAV, by what its first bytes say."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    with open(path, "rb") as handle:
-        magic = handle.read(len(WAV_MAGIC[0]))
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; name an MP3 or WAV file in it.")
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(len(WAV_MAGIC[0]))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror}.") from None
     return inspect_wav(path) if magic in WAV_MAGIC else inspect_mp3(path)
 
 
@@ -74,12 +89,16 @@ def inspect_wav(path: Path) -> Inspection:
     """Read the chunks (format, bext, cue points and labels, INFO) and measure the audio with ffmpeg."""
     from bulletin.audio.bwf import read_wave
 
-    wave = read_wave(path)
-    loudness = measure_file(path, round(wave.duration, 3))
+    try:
+        wave = read_wave(path)
+    except struct.error:  # a chunk cut short: the file ends inside its header
+        raise InputError(f"{path}: {NOT_AUDIO}") from None
+    loudness = _measured(path, round(wave.duration, 3))
     meta, fmt = wave.metadata, wave.format
     starts = [c.position / fmt.rate for c in meta.cues]
+    ends = [*starts[1:], wave.duration] if starts else []  # a cue point lasts until the next one
     chapters = [Chapter(c.label, round(start, CLOCK_DECIMALS), round(end, CLOCK_DECIMALS))
-                for c, start, end in zip(meta.cues, starts, [*starts[1:], wave.duration], strict=True)]
+                for c, start, end in zip(meta.cues, starts, ends, strict=True)]
     bext = None
     if meta.bext is not None:
         bext = {**asdict(meta.bext), "origination": meta.bext.origination.isoformat()}
@@ -93,15 +112,19 @@ def inspect_wav(path: Path) -> Inspection:
 
 def inspect_mp3(path: Path) -> Inspection:
     """Read the tags with mutagen and measure the audio with ffmpeg."""
+    from mutagen import MutagenError
     from mutagen.id3 import ID3, ID3NoHeaderError
 
     from bulletin.audio.mp3 import mp3_duration
 
-    loudness = measure_file(path, mp3_duration(path))
     try:
-        tags = ID3(str(path))
+        loudness = _measured(path, mp3_duration(path))
+        # As written: mutagen would otherwise show ID3v2.3's TYER/TDAT/TIME as the v2.4 TDRC.
+        tags = ID3(str(path), translate=False)
     except ID3NoHeaderError:
         return Inspection(str(path), None, {}, [], None, 0, loudness)
+    except (MutagenError, AudioError):
+        raise InputError(f"{path}: {NOT_AUDIO}") from None
     plain: dict[str, str] = {}
     for key, frame in sorted(tags.items()):
         if frame.FrameID in ("CHAP", "CTOC", "APIC", "USLT"):

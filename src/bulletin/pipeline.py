@@ -26,7 +26,8 @@ from bulletin.errors import ConfigError, EngineError, InputError, QAError
 from bulletin.fsutil import staged
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
-from bulletin.publish import PublishResult, publish, upload
+from bulletin.plaintext import speakable
+from bulletin.publish import PublishResult, publish, require_base_url, upload
 from bulletin.publish.alexa import plays as alexa_plays
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
@@ -334,6 +335,13 @@ def _episode(out: Outputs, guid: str, encoder: Encoder, root: Path, script: Scri
     ).to_json()
 
 
+def check_publishable(config: Config) -> None:
+    """What publishing needs from the configuration (the address, a target that parses), checked
+    before a build that is to be published, so that a mistake costs no build."""
+    require_base_url(config.get("publish", "base_url"))
+    cfg.publish_target(config)
+
+
 def publish_folder(config: Config, *, dry_run: bool = False) -> PublishResult:
     """Publish every bulletin in the configured output folder, then copy the folder to the
     [publish] target if one is set (``dry_run``: only report what the bucket would get)."""
@@ -372,8 +380,8 @@ def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
     if path.suffix.lower() not in by_suffix:
         raise InputError(f"{path}: cannot write {path.suffix or 'this kind of'} audio; "
                          f"name a {' or '.join(by_suffix)} file.")
-    if not text.strip():
-        raise InputError("nothing to say: give the text to speak.")
+    if not speakable(text):
+        raise InputError("nothing to say: give the text to speak (a word or a number).")
     casting = choose_cast(config)
     # The newsreader says it; each fallback's newsreader in turn when it cannot.
     first, *rest = (Cast(c.newsreader, c.newsreader) for c in casting.casts)
@@ -387,6 +395,9 @@ def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
 def _say(text: str, cast: Cast, engines: dict[str, Engine], config: Config, path: Path, raw: bool) -> Said:
     voice = cast.newsreader
     spoken = text.strip() if raw else _reader(voice).prepare(text.strip())
+    if not speakable(spoken):
+        raise InputError(f"nothing to say: {text.strip()!r} has no word or number left once prepared for "
+                         f"{voice.name}.")
     segment = Segment(SegmentKind.BRIEF, first_words(spoken), spoken, spoken)
     workshop = _Workshop(config, None)
     main = workshop.profiles[0]
@@ -395,6 +406,11 @@ def _say(text: str, cast: Cast, engines: dict[str, Engine], config: Config, path
         voiced = workshop.voice(lambda _cast: script, cast, engines, {main.name: temp})
     rendered = voiced.rendered[main.name]
     if not rendered.qa.passed:
-        log.warning("%s misses the %s profile: %s.", path, main.name, "; ".join(rendered.qa.problems))
+        from bulletin.audio.loudness import GATE_BLOCK_S  # (numpy: only once there is audio)
+
+        # Under one 400 ms gating block ffmpeg reads -70 LUFS however loud the word is.
+        short = (f" (shorter than {GATE_BLOCK_S} s, too short for an integrated loudness reading; "
+                 f"levelled by its mean loudness)" if rendered.qa.duration < GATE_BLOCK_S else "")
+        log.warning("%s misses the %s profile: %s%s.", path, main.name, "; ".join(rendered.qa.problems), short)
     engine = next(iter(voiced.engines.values()))
     return Said(spoken, path, rendered.qa, f"{engine.name} {engine.version}", voice.name)

@@ -1,5 +1,5 @@
 """Text fit for every output: no C0 control characters (bells, escapes, NULs from
-scraped pages), whichever file format carries it."""
+scraped pages), whichever file format carries it; and whether text has anything to speak."""
 
 from __future__ import annotations
 
@@ -35,3 +35,8 @@ def printable_fields(value: T) -> T:
     else:
         cleaned = value
     return cleaned  # type: ignore[no-any-return]
+
+
+def speakable(text: str) -> bool:
+    """True if ``text`` has a letter or a digit: punctuation and controls alone give no speech."""
+    return any(char.isalnum() for char in text)

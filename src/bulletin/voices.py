@@ -133,7 +133,7 @@ def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> Voic
     ``<engine>-<language>-*`` (``edge-nl-colette`` before ``edge-be-arnaud``), else the first."""
     candidates = [v for v in list_voices(dirs) if v.engine == engine and v.language == language]
     if not candidates:
-        hint = " Install one with `bulletin voices download NAME`." if engine == "piper" else ""
+        hint = " Install one with `bulletin voices download nl_NL-mls-medium`." if engine == "piper" else ""
         raise ConfigError(f"no voice profile for engine {engine!r} and language {language!r} in "
                           f"{', '.join(map(str, dirs))}.{hint}")
     exact = [v for v in candidates if v.name == f"{engine}-{language}"]

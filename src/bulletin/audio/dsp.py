@@ -112,9 +112,11 @@ def upsample_phases(samples: np.ndarray, factor: int) -> list[np.ndarray]:
     and its centre sits ``half`` upsampled samples (``half // factor`` input
     samples) in.
     """
+    signal = samples.astype(np.float32)
+    if len(signal) == 0:  # no samples, no phases between them (np.convolve refuses an empty input)
+        return [signal] * factor
     taps = _interpolator(factor)
     lag = (len(taps) // 2) // factor
-    signal = samples.astype(np.float32)
     phases = [signal]
     for phase in range(1, factor):
         kernel = taps[phase::factor].astype(np.float32)

@@ -15,7 +15,7 @@ from bulletin.fsutil import TEMP_SUFFIX, staged
 from bulletin.publish.alexa import flash_briefing
 from bulletin.publish.episode import Episode, read_episodes
 from bulletin.publish.feed import Show, render_feed
-from bulletin.publish.latest import fill_latest, latest_names
+from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
 from bulletin.publish.s3 import S3Target, UploadReport, plan, upload_site
 from bulletin.publish.site import index_html
 
@@ -47,12 +47,17 @@ def _clean_stale_temps(root: Path) -> None:
             temp.unlink(missing_ok=True)
 
 
+def require_base_url(base_url: str) -> None:
+    """Publishing writes absolute addresses: without the folder's, it cannot start."""
+    if not base_url:
+        raise ConfigError("publishing needs the address the output folder is served from: set [publish] "
+                          "base_url in bulletin.toml or pass --base-url https://...")
+
+
 def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, delete_old: bool) -> PublishResult:
     """Write ``feed.xml``, ``flash-briefing.json``, ``index.html``, the channel cover and
     ``latest.*`` for the bulletins under ``root``; each file appears whole or not at all."""
-    if not show.base_url:
-        raise ConfigError("publishing needs the address the output folder is served from: set [publish] "
-                          "base_url in bulletin.toml or pass --base-url https://...")
+    require_base_url(show.base_url)
     if not root.is_dir():
         raise InputError(f"nothing to publish: {root} does not exist; build a bulletin first.")
     _clean_stale_temps(root)
@@ -77,6 +82,8 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
             temp[ALEXA_FEED].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         temp[INDEX].write_text(index_html(show.title, kept), encoding="utf-8")
         temp[FEED].write_bytes(feed)
+    for name in stale_audio_names(newest):  # an older bulletin's format must not pass for the newest
+        (root / name).unlink(missing_ok=True)
     if not briefing:
         # An Alexa feed from an earlier publish would still list bulletins this one retired.
         (root / ALEXA_FEED).unlink(missing_ok=True)

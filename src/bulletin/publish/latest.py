@@ -3,7 +3,9 @@ and ``latest.m3u`` at the top of the output folder.
 
 Smart speakers, home-automation systems and playlist players keep one URL;
 it always plays the newest bulletin. The audio is a real copy, not a link:
-static hosts and buckets do not follow symlinks.
+static hosts and buckets do not follow symlinks. Only the newest bulletin's
+format has one: a ``latest.mp3`` left beside a newer ``latest.wav`` would be an
+older bulletin under the name that promises the newest, so it goes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from bulletin.audio.formats import FORMATS
 from bulletin.publish.episode import Episode
 from bulletin.publish.feed import absolute
 
@@ -25,6 +28,11 @@ LATEST_M3U = f"{LATEST}.m3u"
 def audio_name(episode: Episode) -> str:
     """``latest`` with the suffix of the episode's own audio file (``latest.mp3`` for an MP3)."""
     return LATEST + PurePosixPath(episode.mp3).suffix
+
+
+def stale_audio_names(episode: Episode) -> list[str]:
+    """``latest.<suffix>`` of every other audio format: left from an older bulletin, to be removed."""
+    return [LATEST + f.suffix for f in FORMATS.values() if LATEST + f.suffix != audio_name(episode)]
 
 
 def latest_names(episode: Episode) -> list[str]:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bulletin.audio.formats import FORMATS
 from bulletin.errors import ConfigError, PublishError
+from bulletin.publish.latest import LATEST
 from bulletin.publish.server import CONTENT_TYPES, DEFAULT_TYPE
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ SCHEME = "s3://"
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # The dated folders a build writes (outputs.output_stem): the only place objects are ever deleted.
 DATED_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}/")
+LATEST_AUDIO = frozenset(LATEST + audio.suffix for audio in FORMATS.values())  # latest.mp3, latest.wav
 SHORT_MAX_AGE_S = 300  # feeds, latest.* and the index: a CDN shows a new bulletin within 5 minutes
 LONG_MAX_AGE_S = 365 * 24 * 3600  # a dated bulletin's files never change
 SHORT_CACHE = f"public, max-age={SHORT_MAX_AGE_S}"
@@ -172,14 +175,16 @@ def _put(client: Any, target: S3Target, item: Upload, data: bytes) -> None:
 
 
 def _stale(listing: dict[str, tuple[int, str]], uploads: Sequence[Upload], delete_old: bool) -> list[str]:
-    """Objects to delete: bulletins past retention (only with ``delete_old``) and nothing else.
+    """Objects to delete: a ``latest.<suffix>`` the folder no longer has (an older bulletin's format),
+    bulletins past retention (only with ``delete_old``) and nothing else.
 
-    Only keys in dated folders are candidates, so other files under the prefix stay.
+    Only those names and keys in dated folders are candidates, so other files under the prefix stay.
     """
-    if not delete_old:
-        return []
     current = {item.relative for item in uploads}
-    return sorted(key for key in listing if DATED_FOLDER.match(key) and key not in current)
+    stale_latest = [key for key in listing if key in LATEST_AUDIO and key not in current]
+    if not delete_old:
+        return sorted(stale_latest)
+    return sorted([*stale_latest, *(key for key in listing if DATED_FOLDER.match(key) and key not in current)])
 
 
 def upload_site(target: S3Target, uploads: Sequence[Upload], *, delete_old: bool,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -19,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
 from bulletin.audio.formats import FORMATS
+from bulletin.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -164,12 +166,24 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     request_queue_size = LISTEN_BACKLOG
 
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A player that hangs up mid-file (skipping, seeking, ``head -c``) is normal: one debug line,
+        not a traceback; anything else is still reported."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset, broken pipe, aborted
+            log.debug("%s:%d hung up before the answer was sent", *client_address[:2])
+            return
+        super().handle_error(request, client_address)
+
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000,
                 idle_timeout: float = IDLE_TIMEOUT_S) -> ThreadingHTTPServer:
     """A server for ``root`` (not started); port 0 picks a free port."""
     handler = type("Handler", (_Handler,), {"root": root.resolve(), "timeout": idle_timeout})
-    server = _Server((host, port), handler)
+    try:
+        server = _Server((host, port), handler)
+    except OSError as exc:  # a busy port, an address not on this machine, a name that does not resolve
+        raise InputError(f"cannot serve on {host}:{port}: {exc.strerror or exc}; pick another --port, or a --host "
+                         "address of this machine.") from None
     server.daemon_threads = True
     if host not in LOOPBACK:
         log.warning("serving %s to the network on %s:%d; this is a preview server, not a web host.",

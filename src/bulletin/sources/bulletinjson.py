@@ -24,28 +24,46 @@ from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.places import case_place
 
 
+def _text_field(data: dict[str, Any], key: str, where: str, name: str) -> str | None:
+    """An optional string field; anything else is a mistake to name."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{name}: {where}.{key} must be text, got {value!r}.")
+    return value.strip() or None
+
+
 def _story(data: Any, where: str, name: str, zone: Any) -> Story:
     if not isinstance(data, dict):
         raise InputError(f"{name}: {where} must be an object with text.")
     paragraphs = data.get("paragraphs")
     if paragraphs is None:
-        text = data.get("text")
-        paragraphs = [p.strip() for p in str(text).split("\n") if p.strip()] if text else []
-    if not isinstance(paragraphs, list) or not paragraphs or not all(isinstance(p, str) for p in paragraphs):
+        text = _text_field(data, "text", where, name)
+        paragraphs = [p.strip() for p in text.split("\n") if p.strip()] if text else []
+    if not isinstance(paragraphs, list) or not paragraphs:
         raise InputError(f"{name}: {where} needs \"text\" or a list of \"paragraphs\".")
-    published = data.get("published")
+    for index, paragraph in enumerate(paragraphs):
+        if not isinstance(paragraph, str):
+            raise InputError(f"{name}: {where}.paragraphs[{index}] must be text, got {paragraph!r}.")
+    published = _text_field(data, "published", where, name)
     try:
         moment = datetime.fromisoformat(published) if published else None
-    except (TypeError, ValueError):
+    except ValueError:
         raise InputError(f"{name}: {where}.published {published!r} is not an ISO-8601 time.") from None
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     agencies = data.get("agencies", [])
+    if isinstance(agencies, str):
+        agencies = [agencies]
+    if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
+        raise InputError(f"{name}: {where}.agencies must be a list of names, got {agencies!r}.")
+    place = _text_field(data, "place", where, name)
     return Story(
         paragraphs=tuple(paragraphs),
-        headline=data.get("headline") or None,
-        place=case_place(data["place"]) if data.get("place") else None,
-        agencies=tuple(agencies) if isinstance(agencies, list) else (str(agencies),),
+        headline=_text_field(data, "headline", where, name),
+        place=case_place(place) if place else None,
+        agencies=tuple(agencies),
         published=moment,
     )
 
@@ -63,7 +81,10 @@ def parse_bulletin_json(data: bytes, at: datetime, name: str) -> Page:
     if not isinstance(briefs, list):
         raise InputError(f"{name}: \"briefs\" must be a list.")
     stories = tuple(_story(b, f"briefs[{i}]", name, at.tzinfo) for i, b in enumerate(briefs))
-    section = document.get("section") or None
+    section = document.get("section")
+    if section is not None and not isinstance(section, str):
+        raise InputError(f"{name}: section must be text, got {section!r}.")
+    section = (section or "").strip() or None
     return Page(lead=lead, sections=(Section(stories, section),) if stories or section else ())
 
 

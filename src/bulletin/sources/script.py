@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from bulletin.errors import InputError
+from bulletin.plaintext import speakable
 from bulletin.model import Dropped, Script, Segment, SegmentKind
 from bulletin.script.assemble import first_words
 from bulletin.script.render import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
@@ -40,8 +41,14 @@ HEADER = re.compile(r"^\[(?P<number>\d+)\]\s*(?P<kind>[^\s:\]]+)\s*:\s*(?P<title
 DROPPED_LINE = re.compile(r"^- (?P<kind>\w+): (?P<title>.*) \(~(?P<seconds>\d+(?:\.\d+)?) s\)$")
 FIELD_LINE = re.compile(r"^(?P<field>\w+):\s*(?P<value>.*)$")
 SNIFF_BYTES = 4096  # a text script's first segment header comes within this
-TEXT_HEADER_BYTES = re.compile(rb"^\[\d+\] ?[A-Za-z]+ ?:", re.MULTILINE)
+# A line that starts like a segment header, colon or not: a file with one is a script, and a
+# malformed one is an error, not a news page or a line of the segment before.
+HEADER_START = re.compile(r"^\[\d+\]\s*[A-Za-z]+\b")
+TEXT_HEADER_BYTES = re.compile(HEADER_START.pattern.encode(), re.MULTILINE)
+AT_LINE_BYTES = re.compile(rb"\A\s*[^\n]+\n\s*at:\s*\d{4}-\d{2}-\d{2}")  # the title, then its at: line
 SEGMENT_KEYS = frozenset({"kind", "title", "place", "agencies", "published", "text"})
+# The document's own keys, as `bulletin script --format json` writes them; any other is a typo.
+DOCUMENT_KEYS = frozenset({"format", "version", "title", "at", "section", "segments", "dropped", "dropped_text"})
 KINDS = ", ".join(k.value for k in SegmentKind)
 
 
@@ -75,7 +82,8 @@ def sniff(data: bytes, location: str) -> bool:
         document = _json_document(data)
         return isinstance(document, dict) and (
             document.get("format") == SCRIPT_FORMAT or ("segments" in document and "lead" not in document))
-    return TEXT_HEADER_BYTES.search(data.lstrip(b"\xef\xbb\xbf")[:SNIFF_BYTES]) is not None
+    head = data.lstrip(b"\xef\xbb\xbf")[:SNIFF_BYTES]
+    return TEXT_HEADER_BYTES.search(head) is not None or AT_LINE_BYTES.match(head) is not None
 
 
 def read(data: bytes, at: datetime, name: str) -> Script:
@@ -120,6 +128,9 @@ def _segment(draft: _Draft, at: datetime) -> Segment:
     text = "\n".join(line for line in lines if line)
     if not text:
         raise _Problem(f"{draft.where('text')}: empty; write what is to be read, or delete the segment.")
+    if not speakable(text):
+        raise _Problem(f"{draft.where('text')}: nothing to speak (no letter or digit); write what is to be read, "
+                       "or delete the segment.")
     agencies = draft.agencies if draft.agencies is not None else []
     if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
         raise _Problem(f"{draft.where('agencies')}: must be a list of names, got {agencies!r}.")
@@ -195,8 +206,12 @@ def _from_json(data: bytes, at: datetime, name: str) -> Script:
     if document.get("format") != SCRIPT_FORMAT:
         raise _Problem(f"format: {document.get('format')!r}, expected {SCRIPT_FORMAT!r} (as `bulletin script "
                        f"--format json` writes it).")
-    if document.get("version") != SCRIPT_VERSION:
-        raise _Problem(f"version: {document.get('version')!r} is not one this bulletin reads ({SCRIPT_VERSION}); "
+    unknown = sorted(set(document) - DOCUMENT_KEYS)
+    if unknown:
+        raise _Problem(f"{unknown[0]}: unknown key; a script has {', '.join(sorted(DOCUMENT_KEYS))}.")
+    version = document.get("version")
+    if isinstance(version, bool) or version != SCRIPT_VERSION:  # true == 1 in Python, not in the format
+        raise _Problem(f"version: {version!r} is not one this bulletin reads ({SCRIPT_VERSION}); "
                        f"make the script again with `bulletin script --format json`.")
     title = _optional_text(document.get("title"), "title")
     if not title:
@@ -226,6 +241,10 @@ def _from_text(text: str, at: datetime, name: str) -> Script:
     lines = [line.strip() for line in text.split("\n")]
     rule = lines.index(RULE) if RULE in lines else len(lines)
     body, tail = lines[:rule], lines[rule + 1:]
+    for number, line in enumerate(body):
+        if HEADER_START.match(line) and not HEADER.match(line):
+            raise _Problem(f"line {number + 1}: {line!r} is not a segment header; write [n] KIND: title "
+                           "(with the colon).")
     headers = [(number, m) for number, line in enumerate(body) if (m := HEADER.match(line))]
     preamble = [line for line in body[:headers[0][0] if headers else len(body)] if line]
     if not preamble:

@@ -27,6 +27,9 @@ UNITS = {
     "week": timedelta(weeks=1),
     "weken": timedelta(weeks=1),
 }
+# "N dagen geleden" further back than this is read as this far back: no page means more,
+# and a huge N must not overflow the date.
+LONGEST_AGO = timedelta(days=10 * 366)
 DAYS_BACK = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
 JUST_NOW = {"zojuist", "net"}
 
@@ -40,11 +43,19 @@ def resolve_label(label: str, at: datetime) -> datetime:
     """The moment a label refers to, seen from ``at`` (a timezone-aware time).
 
     Day words ("gisteren") resolve to the start of that day, so they sort
-    before every "N uur geleden" of the same page.
+    before every "N uur geleden" of the same page. A moment before the year 1
+    (``at`` at the very start of the calendar) is the earliest one there is.
     """
     m = LABEL.fullmatch(label.strip())
     if m is None:
         raise ValueError(f"not a time label: {label!r}")
+    try:
+        return _resolve(m, at)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=at.tzinfo)
+
+
+def _resolve(m: re.Match[str], at: datetime) -> datetime:
     word = m.group(0).lower()
     if word in JUST_NOW:
         return at
@@ -54,7 +65,8 @@ def resolve_label(label: str, at: datetime) -> datetime:
     if m.group("unit"):
         count_text = m.group("count").lower()
         count = 1 if count_text in ("een", "één") else int(count_text)
-        return at - count * UNITS[m.group("unit").lower()]
+        unit = UNITS[m.group("unit").lower()]
+        return at - min(count, LONGEST_AGO // unit) * unit
     clock = time(int(m.group("hour")), int(m.group("minute")))
     stamp = datetime.combine(at.date(), clock, tzinfo=at.tzinfo)
     # A clock time later than now was yesterday's.

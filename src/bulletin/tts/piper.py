@@ -118,8 +118,9 @@ class PiperEngine(Engine):
                     alignments = False
                 try:
                     self._voice = PiperVoice.load(self.model, include_alignments=alignments)
-                except (OSError, ValueError, KeyError, RuntimeError) as exc:
-                    raise EngineError(f"piper could not load {self.model} ({type(exc).__name__}: {exc}). "
+                except Exception as exc:  # onnx, protobuf and onnxruntime each raise their own types
+                    first_line = next(iter(str(exc).splitlines()), "")  # their messages run to many lines
+                    raise EngineError(f"piper could not load {self.model} ({type(exc).__name__}: {first_line}). "
                                       "Probable cause: a damaged model; download it again.") from None
             return self._voice
 

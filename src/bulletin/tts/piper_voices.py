@@ -31,6 +31,8 @@ READ_BLOCK = 1 << 16
 DOWNLOAD_TIMEOUT_S = 30.0
 HTTP_PARTIAL_CONTENT = 206
 HTTP_RANGE_NOT_SATISFIABLE = 416
+# What piper's PiperConfig.from_dict reads without a default: a config without one cannot speak.
+PIPER_CONFIG_KEYS = ("num_symbols", "num_speakers", "audio.sample_rate", "espeak.voice", "phoneme_id_map")
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -68,15 +70,45 @@ def installed(root: Path | None = None) -> list[InstalledVoice]:
     return found
 
 
-def _language(config: Path) -> str:
-    """The language family a Piper config names ("nl" for nl_NL and nl_BE)."""
+def _config_data(config: Path) -> Any:
     try:
-        data = json.loads(config.read_text("utf-8"))
+        return json.loads(config.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{config}: not a Piper voice config ({exc}).") from None
+
+
+def _language(config: Path) -> str:
+    """The language family a Piper config names ("nl" for nl_NL and nl_BE)."""
+    data = _config_data(config)
     language = data.get("language", {}) if isinstance(data, dict) else {}
     voice = data.get("espeak", {}).get("voice", "") if isinstance(data, dict) else ""
     return str(language.get("family") or str(voice).split("-")[0] or "und")
+
+
+def _has(data: Any, dotted: str) -> bool:
+    for key in dotted.split("."):
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
+def check_voice(model: Path, config: Path) -> None:
+    """A config with what Piper reads and a model onnxruntime loads; InputError says which is not."""
+    data = _config_data(config)
+    missing = [key for key in PIPER_CONFIG_KEYS if not _has(data, key)]
+    if missing:
+        raise InputError(f"{config} is not a Piper voice config: it has no {', '.join(missing)}; nothing was "
+                         "installed.")
+    try:
+        import onnxruntime
+    except ImportError:  # without the engine installed, the model is checked when the engine first loads it
+        return
+    try:
+        onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own types (InvalidProtobuf, Fail, ...), none shared
+        raise InputError(f"{model} is not a model onnxruntime can load ({type(exc).__name__}); nothing was "
+                         "installed.") from None
 
 
 def md5_of(path: Path) -> str:
@@ -111,6 +143,8 @@ def _install(name: str, files: dict[str, Path], root: Path) -> Path:
 def add(model: Path, name: str | None = None, root: Path | None = None) -> InstalledVoice:
     """Install a model the user already has (its ``.onnx.json`` must lie beside it)."""
     config = model.with_name(model.name + ".json")
+    if not model.exists():
+        raise InputError(f"{model} does not exist.")
     if model.suffix != MODEL_SUFFIX or not model.is_file():
         raise InputError(f"{model} is not a Piper model file (NAME.onnx).")
     if not config.is_file():
@@ -118,6 +152,7 @@ def add(model: Path, name: str | None = None, root: Path | None = None) -> Insta
     name = name or model.stem
     if not name or "/" in name or name.startswith("."):
         raise InputError(f"{name!r} cannot be a voice name; use letters, digits, '_' and '-'.")
+    check_voice(model, config)
     language = _language(config)
     path = _install(name, {f"{name}{MODEL_SUFFIX}": model, f"{name}{CONFIG_SUFFIX}": config}, root or voices_dir())
     return InstalledVoice(name, path, language)
@@ -198,6 +233,7 @@ def download(name: str, base: str, root: Path | None = None, progress: Progress 
                              "nothing was installed. Probable cause: a damaged or tampered mirror.")
         fetched[Path(path).name] = partial
         done += size
+    check_voice(fetched[f"{name}{MODEL_SUFFIX}"], fetched[f"{name}{CONFIG_SUFFIX}"])
     model = _install(name, fetched, root)
     shutil.rmtree(partial_dir, ignore_errors=True)
     with contextlib.suppress(OSError):  # other voices' partial downloads may still be there
