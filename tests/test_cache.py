@@ -10,7 +10,7 @@ import pytest
 
 from bulletin.model import Mark, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
-from conftest import built_engine
+from conftest import built_engine, run
 
 
 @pytest.fixture
@@ -87,3 +87,18 @@ def test_info_and_prune(store):
     assert not old.exists() and store.info().entries == 3
     removed, _ = store.prune(max_bytes=int(info.total_bytes / 4 * 1.5))
     assert removed == 2 and store.info().entries == 1
+
+
+@pytest.mark.parametrize(("config", "left"), [("", 2), ("[daily]\nkeep_cache_days = 5\n", 1)])
+def test_cache_prune_defaults_to_the_configured_days(tmp_path, config, left):
+    """`bulletin cache prune` without --older-than keeps what [daily] keep_cache_days keeps."""
+    (tmp_path / "bulletin.toml").write_text(config, "utf-8")
+    store = SegmentCache(tmp_path / "cache" / "bulletin" / "segments")  # where XDG_CACHE_HOME puts it
+    for i, days in enumerate((0, 10)):
+        store.put(f"{i:02d}" * 32, speech())
+        path = next(store.root.glob(f"{i:02d}/*.seg"))
+        then = time.time() - days * 86400
+        os.utime(path, (then, then))
+    result = run("cache", "prune")
+    assert result.exit_code == 0, result.stderr
+    assert store.info().entries == left

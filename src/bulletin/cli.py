@@ -601,16 +601,18 @@ def cache_info(config_path: Path | None, quiet: bool, verbose: int) -> None:
 
 
 @cache.command("prune")
-@click.option("--older-than", "older_than", type=click.FloatRange(min=0), metavar="DAYS", default=30.0,
-              show_default=True, help="Remove segments not used for this many days.")
+@click.option("--older-than", "older_than", type=click.FloatRange(min=0), metavar="DAYS",
+              help="Remove segments not used for this many days (default: [daily] keep_cache_days).")
 @click.option("--max-size", type=click.FloatRange(min=0), metavar="MB",
               help="Then remove the least recently used until the cache fits.")
 @click.option("--all", "everything", is_flag=True, help="Empty the cache.")
 @common_options
-def cache_prune(older_than: float, max_size: float | None, everything: bool,
+def cache_prune(older_than: float | None, max_size: float | None, everything: bool,
                 config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Remove what has not been used for a while from the cache."""
     _, found = _cache_stores(config_path, quiet, verbose)
+    if older_than is None:
+        older_than = _config(config_path, quiet, verbose).settings.daily.keep_cache_days
     for name, store in found.items():
         removed, freed = store.prune(older_than_days=0 if everything else older_than,
                                      max_bytes=None if max_size is None else int(max_size * 1e6))
