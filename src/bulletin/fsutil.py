@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from bulletin.errors import LockedError
@@ -137,7 +137,11 @@ def _put_in_place(temp: Path, target: Path) -> None:
     # back if a kill lands there.
     aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=_prefix(target), suffix=RETIRED_SUFFIX))
     os.rename(target, aside)
-    os.rename(temp, target)
+    try:
+        os.rename(temp, target)
+    except BaseException:
+        os.rename(aside, target)  # the old one back
+        raise
     shutil.rmtree(aside)
 
 
@@ -169,13 +173,12 @@ def name_lock(target: Path, busy: str) -> Iterator[None]:
     try:
         yield
     finally:
-        path.unlink(missing_ok=True)  # while still held, so nobody locks a file about to go
+        with suppress(OSError):  # a lock file left here is swept by a later run
+            path.unlink(missing_ok=True)  # while still held, so nobody locks a file about to go
         os.close(fd)
         for folder in created:  # deepest first; a failed build leaves no empty folders
-            try:
+            with suppress(OSError):  # not empty: a bulletin (or another build's lock) lives there now
                 folder.rmdir()
-            except OSError:
-                pass  # not empty: a bulletin (or another build's lock) lives there now
 
 
 def _lock(fd: int) -> bool:
