@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bulletin import __version__, config as cfg
 from bulletin.audio.encoder import Encoder, Finished, create_encoder
-from bulletin.audio.parts import PartStore, plan_parts
+from bulletin.audio.parts import MAX_PIECE_CHARS, PartStore, plan_parts
 from bulletin.audio.profiles import ALEXA, get_profile
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Calibrations, Rendered, Renderer, Verdicts
@@ -21,7 +21,7 @@ from bulletin.audio.formats import FORMATS
 from bulletin.caches import CALIBRATION, PARTS, SEGMENTS, VERDICTS
 from bulletin.casting import Casting, choose_cast, first_that_works
 from bulletin.config import Config
-from bulletin.errors import ConfigError, EngineError, InputError, QAError
+from bulletin.errors import ConfigError, EngineError, InputError, QAError, ScriptError
 from bulletin.fsutil import name_lock, staged, staged_folder, sweep
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
@@ -39,6 +39,7 @@ from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo
 from bulletin.tts import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
+from bulletin.tts.chunking import Chunk, Cut, pack
 from bulletin.tts.speak import SpeechStats, speak
 from bulletin.voices import Cast, VoiceProfile
 
@@ -188,9 +189,16 @@ class _Workshop:
         """Compose the script for ``cast``, then render the file of every profile in ``paths``
         from parts, synthesising only the speech of parts that are not made yet."""
         script = compose(cast)
-        jobs = [(engines[cast.voice(s.kind).name], s.text) for s in script.segments]
+        cap = self.config.get("script", "max_segments")
+        if len(script.segments) > cap:
+            raise ScriptError(f"the bulletin would have {len(script.segments)} segments, more than [script] "
+                              f"max_segments = {cap}; shorten it with --max-duration, or raise the cap.")
+        pieces = [_pieces(s.text) for s in script.segments]
+        jobs = [(engines[cast.voice(s.kind).name], chunk.text)
+                for s, chunks in zip(script.segments, pieces, strict=True) for chunk in chunks]
+        owner = [index for index, chunks in enumerate(pieces) for _ in chunks]  # the segment of each job
         plans = plan_parts([s.kind for s in script.segments], [segment_key(e, t) for e, t in jobs],
-                           self.audio, self.renderer.sounders)
+                           self.audio, self.renderer.sounders, [len(chunks) for chunks in pieces])
         stats = SpeechStats(segments=len(jobs))
         total = len(jobs) + 1
 
@@ -198,14 +206,19 @@ class _Workshop:
             def segment_done(position: int, speech: Speech) -> None:
                 ready(indexes[position], speech)
                 if self.progress:
-                    self.progress(position + 1, total, script.segments[indexes[position]].title)
+                    self.progress(position + 1, total, script.segments[owner[indexes[position]]].title)
 
             stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
 
         rendered = self.renderer.render(plans, [p for p in self.profiles if p.name in paths], self.encoders, paths,
-                                        speech_for)
+                                        speech_for, [[chunk.start for chunk in chunks] for chunks in pieces])
         stats.cached = stats.segments - stats.synthesised
         return _Voiced(script, rendered, stats, engines, cast)
+
+
+def _pieces(text: str) -> list[Chunk]:
+    """A segment's text as it is spoken: whole, or in pieces cut between sentences if it is long."""
+    return pack(text, MAX_PIECE_CHARS) if len(text) > MAX_PIECE_CHARS else [Chunk(text, Cut.SENTENCE)]
 
 
 def _cover(config: Config, script: Script) -> bytes:
