@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3

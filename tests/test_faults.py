@@ -86,8 +86,9 @@ def _bulletin_folders(out: Path) -> list[Path]:
     return sorted(p for p in out.glob("*/*") if p.is_dir() and not p.name.startswith("."))
 
 
-def _check_whole(folder: Path) -> float:
-    """Every file of one visible bulletin belongs to the same build; its duration."""
+def _check_whole(folder: Path, ours: bool = True) -> float:
+    """Every file of one visible bulletin belongs to the same build (``ours``: from one
+    variant of :func:`_page`); its duration."""
     stem = folder.name
     mp3 = folder / f"{stem}.mp3"
     episode = json.loads((folder / f"{stem}.episode.json").read_text("utf-8"))
@@ -97,11 +98,12 @@ def _check_whole(folder: Path) -> float:
     assert abs(chapters[-1].end_time / 1000 - length) < DURATION_TOLERANCE_S, folder
     spoken = json.loads((folder / f"{stem}.json").read_text("utf-8"))
     assert len(spoken["segments"]) == len(chapters)
-    words = {w for w in DAYS if w in (folder / f"{stem}.txt").read_text("utf-8")}
-    assert len(words) == 1, f"a mixed script in {folder}"
-    word = words.pop()
-    for sidecar in (f"{stem}.vtt", f"{stem}.srt"):
-        assert word in (folder / sidecar).read_text("utf-8"), f"{sidecar} from another build than {stem}.txt"
+    if ours:
+        words = {w for w in DAYS if w in (folder / f"{stem}.txt").read_text("utf-8")}
+        assert len(words) == 1, f"a mixed script in {folder}"
+        word = words.pop()
+        for sidecar in (f"{stem}.vtt", f"{stem}.srt"):
+            assert word in (folder / sidecar).read_text("utf-8"), f"{sidecar} from another build than {stem}.txt"
     assert json.loads((folder / f"{stem}.qa.json").read_text("utf-8"))["duration"] == pytest.approx(length, abs=0.1)
     return length
 
@@ -284,10 +286,10 @@ def test_a_full_disk_fails_in_one_line_and_leaves_the_old_bulletin(tmp_path):
 
 @pytest.mark.parametrize(("name", "text"), [
     ("page.txt", "\x00\x07" * 200 + "\nZWOLLE (ANP) - Een bericht.\n"),
-    ("page.txt", "Kop\n" + "A" * 100_000 + "\n"),
+    ("page.txt", "Kop\n" + "A" * 3_000 + "\n"),  # longer than a piece: cut inside the word
     ("feed.xml", "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><rss><channel>"
                  "<item><title>&b;</title></item></channel></rss>"),
-    ("page.txt", "Meer uit \n" * 5_000),
+    ("page.txt", "Meer uit \n" * 500),
     ("page.txt", ""),
 ], ids=["control-characters", "one-huge-word", "entity-expansion", "only-markers", "empty"])
 def test_hostile_pages_get_a_result_or_one_line(tmp_path, name, text):
@@ -298,7 +300,7 @@ def test_hostile_pages_get_a_result_or_one_line(tmp_path, name, text):
     if done.returncode:
         assert _one_line(done.stderr), done.stderr
     else:
-        _check_whole(_bulletin_folders(tmp_path / "out")[0])
+        _check_whole(_bulletin_folders(tmp_path / "out")[0], ours=False)
     assert not _hidden(tmp_path / "out")
 
 

@@ -25,7 +25,7 @@ from bulletin.errors import ConfigError, EngineError, InputError, QAError, Scrip
 from bulletin.fsutil import name_lock, staged, staged_folder, sweep
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
-from bulletin.publish import PublishResult, publish, upload
+from bulletin.publish import OUTPUT_DEPTH, PublishResult, publish, upload
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import Pacing, Preparer, Reader, Voicing, assemble, load_lexicon
@@ -46,7 +46,6 @@ from bulletin.voices import Cast, VoiceProfile
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
-OUTPUT_DEPTH = 2  # DIR/YYYY-MM-DD/<bulletin>/: where a killed build can leave temporary files
 CACHE_DEPTH = 2  # CACHE/<store>/<fan-out>/
 Compose = Callable[[Cast], Script]  # the script as a cast reads it (their lexicons, their pace)
 

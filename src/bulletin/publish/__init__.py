@@ -24,7 +24,7 @@ FEED = "feed.xml"
 ALEXA_FEED = "flash-briefing.json"
 INDEX = "index.html"
 CHANNEL_COVER = "cover.jpg"
-SWEEP_DEPTH = 2  # DIR/YYYY-MM-DD/<bulletin>/: where killed builds and publishes leave temporary files
+OUTPUT_DEPTH = 2  # DIR/YYYY-MM-DD/<bulletin>/: where killed builds and publishes leave temporary files
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
                           "base_url in bulletin.toml or pass --base-url https://...")
     if not root.is_dir():
         raise InputError(f"nothing to publish: {root} does not exist; build a bulletin first.")
-    for left in sweep(root, SWEEP_DEPTH):
+    for left in sweep(root, OUTPUT_DEPTH):
         log.info("removed %s, left by an interrupted run", left)
     episodes = read_episodes(root)
     if not episodes:
