@@ -68,9 +68,10 @@ def seconds(stamp: str) -> float:
 
 
 def test_files_land_where_the_issue_says(built):
-    folder = built.mp3.parent
+    folder = built.mp3.parent  # the bulletin's own folder, in its day's folder
     assert built.mp3 == folder / "nieuwsbulletin-buitenland-0815.mp3"
-    assert folder.parent.name != "" and folder.name == "2026-11-27"
+    assert folder.name == "nieuwsbulletin-buitenland-0815" and folder.parent.name == "2026-11-27"
+    assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no temporary files or locks
     assert sorted(p.name.split(".", 1)[1] for p in folder.iterdir()) == EXPECTED_FILES  # no temporary files
 
 

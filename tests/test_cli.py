@@ -50,7 +50,7 @@ def test_build_prints_path_duration_and_loudness(tmp_path):
     result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
     path, summary = result.stdout.splitlines()[:2]
-    assert path == str(tmp_path / "out/2026-11-27/nieuwsbulletin-binnenland-0815.mp3")
+    assert path == str(tmp_path / "out/2026-11-27/nieuwsbulletin-binnenland-0815/nieuwsbulletin-binnenland-0815.mp3")
     assert Path(path).is_file()
     assert "LUFS" in summary and "dBTP" in summary and "espeak" in summary
 
@@ -166,7 +166,7 @@ def test_crash_while_encoding_leaves_no_files(tmp_path, monkeypatch):
 def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out)).exit_code == 0
-    mp3 = out / "2026-11-27/nieuwsbulletin-binnenland-0815.mp3"
+    mp3 = out / "2026-11-27/nieuwsbulletin-binnenland-0815/nieuwsbulletin-binnenland-0815.mp3"
     before = mp3.read_bytes()
 
     from bulletin.audio.mp3 import Mp3Encoder

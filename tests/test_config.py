@@ -48,6 +48,7 @@ BAD_CONFIGS = [
     ("[audio]\nbit_depth = 32\n", 6, "[audio] bit_depth must be one of 16, 24, got 32."),
     ("[fetch]\ndeadline = 0\n", 6, "[fetch] deadline must be more than 0, got 0."),
     ("[input]\nmax_mb = -1\n", 6, "[input] max_mb must be more than 0, got -1."),
+    ("[script]\nmax_segments = 2\n", 6, "[script] max_segments must be at least 3, got 2."),
     ("[publish]\nretention = 0\n", 6, "[publish] retention must be at least 1, got 0."),
     ("[publish]\nretention = -5\n", 6, "[publish] retention must be at least 1, got -5."),
     ("[publish]\nbase_url = \"example.org/nieuws/\"\n", 6,

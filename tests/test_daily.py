@@ -133,7 +133,7 @@ def test_daily_builds_and_publishes_both_sections(tmp_path, site):
     (line,) = result.stdout.splitlines()
     assert line.startswith("built ") and "sources 2/2" in line and "published" in line
     out = tmp_path / "out"
-    script = json.loads(next(out.glob("*/*-0800.json")).read_text("utf-8"))
+    script = json.loads(next(out.glob("*/*/*-0800.json")).read_text("utf-8"))
     texts = [s["text"] for s in script["segments"]]
     assert any(t.startswith("Het binnenland.\nUtrecht.") for t in texts)
     assert any(t.startswith("En dan het buitenland.\nBergen.") for t in texts)

@@ -112,7 +112,7 @@ def test_edited_json_script_with_an_added_brief_is_built_as_written_from_the_cac
 
     result = build(path, load_config(overrides=overrides(cache, tmp_path / "out")))
 
-    assert result.mp3 == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815.mp3"  # the script's moment
+    assert result.mp3 == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815/nieuwsbulletin-buitenland-0815.mp3"  # the script's moment
     # Spoken anew: the changed brief, the added brief and the new outro; the other six from the cache.
     assert (result.speech.segments, result.speech.synthesised) == (9, 3)
     check_built(result.mp3, [(s["kind"], s["title"], s["text"]) for s in document["segments"]])
@@ -312,7 +312,7 @@ def test_daily_builds_a_script_source_as_written(tmp_path):
     config = daily_config(tmp_path, tmp_path / "s.json")
     result = run("daily", "--config", config)
     assert result.exit_code == 0, result.stderr
-    built = json.loads(next((tmp_path / "out").glob("2026-11-27/*-0815.json")).read_text("utf-8"))
+    built = json.loads(next((tmp_path / "out").glob("2026-11-27/*/*-0815.json")).read_text("utf-8"))
     assert [s["text"] for s in built["segments"]] == [s["text"] for s in document["segments"]]
     assert run("daily", "--config", config).stdout.startswith("nothing new")
 

@@ -186,8 +186,8 @@ def test_retention_keeps_the_newest_and_can_delete_old_audio(tmp_path):
     result = run("publish", "-o", str(tmp_path), "--base-url", BASE, "--config", str(config))
     assert result.exit_code == 0 and "1 removed" in result.stdout
     feed = feedparser.parse(str(tmp_path / "feed.xml"))
-    assert [e.enclosures[0].href.rsplit("/", 2)[1] for e in feed.entries] == ["2026-11-26", "2026-11-25"]
-    assert not mp3s[0].exists() and not mp3s[0].parent.exists()  # every file of it, and its folder
+    assert [e.enclosures[0].href.rsplit("/", 3)[1] for e in feed.entries] == ["2026-11-26", "2026-11-25"]
+    assert not mp3s[0].exists() and not mp3s[0].parent.parent.exists()  # every file of it, and its folders
     assert mp3s[1].exists() and mp3s[2].exists()
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,14 +24,17 @@ def slug(text: str) -> str:
 
 
 def output_stem(out_dir: Path, at: datetime, section: str | None, show: str) -> Path:
-    """``DIR/YYYY-MM-DD/<show>-<section>-HHMM`` (without suffix)."""
+    """``DIR/YYYY-MM-DD/<stem>/<stem>`` (without suffix), ``<stem>`` being
+    ``<show>-<section>-HHMM``: each bulletin has a folder of its own, so that all its
+    files appear (and are replaced) in one step."""
     name = slug(f"{show} {section or ''}")
-    return out_dir / f"{at:%Y-%m-%d}" / f"{name}-{at:%H%M}"
+    stem = f"{name}-{at:%H%M}"
+    return out_dir / f"{at:%Y-%m-%d}" / stem / stem
 
 
 @dataclass(frozen=True)
 class Outputs:
-    """The files a build writes, all beside the bulletin's audio file."""
+    """The files a build writes, all in the bulletin's folder."""
 
     audio: Path  # the bulletin, in its format (.mp3, .wav)
     script_text: Path
@@ -51,10 +53,7 @@ class Outputs:
         suffixes = {"audio": audio.suffix, **SIDECAR_SUFFIXES}
         return cls(**{name: stem.with_name(stem.name + suffix) for name, suffix in suffixes.items()})
 
-    def by_name(self) -> dict[str, Path]:
-        """Every file, by its name here."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def moved(self, paths: Mapping[str, Path]) -> Outputs:
-        """The same outputs with the files named in ``paths`` elsewhere (e.g. at their temporary names)."""
-        return replace(self, **paths)
+    @property
+    def folder(self) -> Path:
+        """The bulletin's own folder: it holds these files and nothing else."""
+        return self.audio.parent

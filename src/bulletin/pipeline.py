@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bulletin import __version__, config as cfg
 from bulletin.audio.encoder import Encoder, Finished, create_encoder
-from bulletin.audio.parts import PartStore, plan_parts
+from bulletin.audio.parts import MAX_PIECE_CHARS, PartStore, plan_parts
 from bulletin.audio.profiles import ALEXA, get_profile
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Calibrations, Rendered, Renderer, Verdicts
@@ -22,12 +22,12 @@ from bulletin.caches import CALIBRATION, COVERS, PARTS, SEGMENTS, VERDICTS
 from bulletin.casting import Casting, choose_cast, first_that_works
 from bulletin.config import Config
 from bulletin.cover import Covers
-from bulletin.errors import ConfigError, EngineError, InputError, QAError
-from bulletin.fsutil import staged
+from bulletin.errors import ConfigError, EngineError, InputError, QAError, ScriptError
+from bulletin.fsutil import name_lock, staged, staged_folder, sweep
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
 from bulletin.plaintext import speakable
-from bulletin.publish import PublishResult, publish, require_base_url, upload
+from bulletin.publish import OUTPUT_DEPTH, PublishResult, publish, require_base_url, upload
 from bulletin.publish.alexa import plays as alexa_plays
 from bulletin.publish.episode import Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
@@ -42,12 +42,14 @@ from bulletin.sources.fetch import Fetcher
 from bulletin.tags import TagInfo
 from bulletin.tts import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
+from bulletin.tts.chunking import Chunk, Cut, pack
 from bulletin.tts.speak import SpeechStats, speak
 from bulletin.voices import Cast, VoiceProfile
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
+CACHE_DEPTH = 2  # CACHE/<store>/<fan-out>/
 Compose = Callable[[Cast], Script]  # the script as a cast reads it (their lexicons, their pace)
 
 
@@ -190,9 +192,16 @@ class _Workshop:
         """Compose the script for ``cast``, then render the file of every profile in ``paths``
         from parts, synthesising only the speech of parts that are not made yet."""
         script = compose(cast)
-        jobs = [(engines[cast.voice(s.kind).name], s.text) for s in script.segments]
+        cap = self.config.get("script", "max_segments")
+        if len(script.segments) > cap:
+            raise ScriptError(f"the bulletin would have {len(script.segments)} segments, more than [script] "
+                              f"max_segments = {cap}; shorten it with --max-duration, or raise the cap.")
+        pieces = [_pieces(s.text) for s in script.segments]
+        jobs = [(engines[cast.voice(s.kind).name], chunk.text)
+                for s, chunks in zip(script.segments, pieces, strict=True) for chunk in chunks]
+        owner = [index for index, chunks in enumerate(pieces) for _ in chunks]  # the segment of each job
         plans = plan_parts([s.kind for s in script.segments], [segment_key(e, t) for e, t in jobs],
-                           self.audio, self.renderer.sounders)
+                           self.audio, self.renderer.sounders, [len(chunks) for chunks in pieces])
         stats = SpeechStats(segments=len(jobs))
         total = len(jobs) + 1
 
@@ -200,14 +209,19 @@ class _Workshop:
             def segment_done(position: int, speech: Speech) -> None:
                 ready(indexes[position], speech)
                 if self.progress:
-                    self.progress(position + 1, total, script.segments[indexes[position]].title)
+                    self.progress(position + 1, total, script.segments[owner[indexes[position]]].title)
 
             stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
 
         rendered = self.renderer.render(plans, [p for p in self.profiles if p.name in paths], self.encoders, paths,
-                                        speech_for)
+                                        speech_for, [[chunk.start for chunk in chunks] for chunks in pieces])
         stats.cached = stats.segments - stats.synthesised
         return _Voiced(script, rendered, stats, engines, cast)
+
+
+def _pieces(text: str) -> list[Chunk]:
+    """A segment's text as it is spoken: whole, or in pieces cut between sentences if it is long."""
+    return pack(text, MAX_PIECE_CHARS) if len(text) > MAX_PIECE_CHARS else [Chunk(text, Cut.SENTENCE)]
 
 
 def _cover(config: Config, script: Script, covers: Covers) -> bytes:
@@ -257,59 +271,74 @@ def _build(compose: Compose, section: str | None, moment: datetime, config: Conf
     workshop = _Workshop(config, progress)
     encoder = workshop.encoders[workshop.main.name]
     root = Path(config.get("output", "dir"))
+    cache = cfg.cache_dir(config)
+    for folder, depth in [(root, OUTPUT_DEPTH), *([(cache, CACHE_DEPTH)] if cache else [])]:
+        for left in sweep(folder, depth):
+            log.info("removed %s, left by an interrupted run", left)
     out = Outputs.at(output_stem(root, moment, section, config.get("show", "title")), encoder.format)
-    files = out.by_name()
-    with staged(list(files.values())) as temps:
-        tmp = out.moved(dict(zip(files, temps, strict=True)))
-        paths = {workshop.main.name: tmp.audio, **({ALEXA: tmp.alexa} if workshop.alexa else {})}
-        voiced = first_that_works(casting, config,
-                                  lambda cast, engines: workshop.voice(compose, cast, engines, paths))
-        script, main = voiced.script, voiced.rendered[workshop.main.name]
-        tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
-        if not main.qa.passed:
-            raise QAError(f"the bulletin misses the {main.qa.profile} profile: "
-                          f"{'; '.join(main.qa.problems)}. Nothing was written.")
-        alexa = _alexa(voiced.rendered.get(ALEXA) if workshop.alexa else None, tmp.alexa)
-        if progress:
-            progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
-        spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in voiced.engines.values()}.values())
-        voices = " + ".join(v.name for v in voiced.cast.profiles)
-        chapter_list = chapters(script, main)
-        cover = _cover(config, script, workshop.covers)
-        guid = episode_guid(_relative(out.audio, root))
-        encoder.tag(tmp.audio, Finished(
-            tags=TagInfo(
-                title=script.title, artist=config.get("show", "author"), album=config.get("show", "title"),
-                recorded=script.at, genre=config.get("show", "genre"), engine=spoken_by, voice=voices,
-                encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
-                description=description(script), transcript=transcript(script), duration=main.duration,
-                cover_jpeg=cover, chapters=chapter_list,
-            ),
-            headline=next((s.title for s in script.segments if s.kind is SegmentKind.LEAD), ""),
-            reference=guid.rsplit(":", 1)[-1].replace("-", ""), rate=main.sample_rate, part_starts=main.starts,
-            qa=main.qa,
-        ))
-        timed = cues(script, main)
-        sidecars: list[tuple[Path, Callable[[], str]]] = [
-            (tmp.script_text, lambda: to_text(script)),
-            (tmp.script_json, lambda: to_json(script)),
-            (tmp.webvtt, lambda: webvtt(timed, config.settings.show.language)),
-            (tmp.srt, lambda: srt(timed)),
-            (tmp.chapters, lambda: chapters_json(chapter_list)),
-            (tmp.episode, lambda: _episode(out, guid, encoder, root, script, main, alexa, config, spoken_by, voices)),
-        ]
-        for path, render in sidecars:
-            path.write_text(render(), encoding="utf-8")
-        tmp.cover.write_bytes(cover)
-    if alexa is None:
-        out.alexa.unlink(missing_ok=True)  # an older build's rendition no longer matches
+    with name_lock(out.folder, f"another build of {out.folder} is running; this one stops (try again when it "
+                               "is done, or build for another --at)."):
+        earlier = out.folder.exists()
+        with staged_folder(out.folder) as temp:
+            tmp = Outputs.at(temp / out.folder.name, encoder.format)
+            voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress)
+    if earlier:
+        log.warning("replaced the earlier bulletin %s with this build.", out.audio)
     log.info("speech: %d segments, %d synthesised; %d parts made", voiced.speech.segments,
              voiced.speech.synthesised, workshop.renderer.made)
+    main = voiced.rendered[workshop.main.name]
     return BuildResult(
-        outputs=out, script=script, qa=main.qa, engine=spoken_by, voice=voices, speech=voiced.speech,
-        parts_made=workshop.renderer.made, fell_back=voiced.cast != casting.cast,
+        outputs=out, script=voiced.script, qa=main.qa, engine=spoken_by, voice=voices,
+        speech=voiced.speech, parts_made=workshop.renderer.made, fell_back=voiced.cast != casting.cast,
         seconds_taken=time.perf_counter() - started,
     )
+
+
+def _make(compose: Compose, casting: Casting, workshop: _Workshop, config: Config, root: Path, out: Outputs,
+          tmp: Outputs, progress: Progress | None) -> tuple[_Voiced, str, str]:
+    """Write every file of the bulletin ``out`` at its place in ``tmp`` (a private folder)."""
+    encoder = workshop.encoders[workshop.main.name]
+    paths = {workshop.main.name: tmp.audio, **({ALEXA: tmp.alexa} if workshop.alexa else {})}
+    voiced = first_that_works(casting, config,
+                              lambda cast, engines: workshop.voice(compose, cast, engines, paths))
+    script, main = voiced.script, voiced.rendered[workshop.main.name]
+    tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if not main.qa.passed:
+        raise QAError(f"the bulletin misses the {main.qa.profile} profile: "
+                      f"{'; '.join(main.qa.problems)}. Nothing was written.")
+    alexa = _alexa(voiced.rendered.get(ALEXA) if workshop.alexa else None, tmp.alexa)
+    if progress:
+        progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
+    spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in voiced.engines.values()}.values())
+    voices = " + ".join(v.name for v in voiced.cast.profiles)
+    chapter_list = chapters(script, main)
+    cover = _cover(config, script, workshop.covers)
+    guid = episode_guid(_relative(out.audio, root))
+    encoder.tag(tmp.audio, Finished(
+        tags=TagInfo(
+            title=script.title, artist=config.get("show", "author"), album=config.get("show", "title"),
+            recorded=script.at, genre=config.get("show", "genre"), engine=spoken_by, voice=voices,
+            encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
+            description=description(script), transcript=transcript(script), duration=main.duration,
+            cover_jpeg=cover, chapters=chapter_list,
+        ),
+        headline=next((s.title for s in script.segments if s.kind is SegmentKind.LEAD), ""),
+        reference=guid.rsplit(":", 1)[-1].replace("-", ""), rate=main.sample_rate, part_starts=main.starts,
+        qa=main.qa,
+    ))
+    timed = cues(script, main)
+    sidecars: list[tuple[Path, Callable[[], str]]] = [
+        (tmp.script_text, lambda: to_text(script)),
+        (tmp.script_json, lambda: to_json(script)),
+        (tmp.webvtt, lambda: webvtt(timed, config.settings.show.language)),
+        (tmp.srt, lambda: srt(timed)),
+        (tmp.chapters, lambda: chapters_json(chapter_list)),
+        (tmp.episode, lambda: _episode(out, guid, encoder, root, script, main, alexa, config, spoken_by, voices)),
+    ]
+    for path, render in sidecars:
+        path.write_text(render(), encoding="utf-8")
+    tmp.cover.write_bytes(cover)
+    return voiced, spoken_by, voices
 
 
 def _alexa(rendered: Rendered | None, path: Path) -> Rendered | None:

@@ -38,6 +38,8 @@ MAX_RETENTION = 100_000  # bulletins in a feed
 MAX_GAP_MS = 10_000
 MAX_SOURCE_MB = 1000.0
 MAX_CACHE_DAYS = 100 * 365
+MIN_SEGMENTS = 3  # the intro, the lead and the outro
+MAX_SEGMENTS = 65_025  # the chapters one top-level table of tables can list (255 x 255)
 SOUNDER_LEVEL_LU = (-40.0, 10.0)  # against the speech
 
 
@@ -259,6 +261,7 @@ class ScriptSection:
 
     intro: str = setting(template)
     outro: str = setting(template)
+    max_segments: int = setting(at_least(MIN_SEGMENTS), at_most(MAX_SEGMENTS))
 
 
 @dataclass(frozen=True)

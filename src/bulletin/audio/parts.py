@@ -13,6 +13,7 @@ intro with its new time check. Sounders and the bed come from
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 PART_FORMAT = 2
 MAGIC = b"BLTNPRT2"
 SUFFIX = ".part"
+# A segment longer than this (characters of spoken text) is spoken and mastered in pieces,
+# about half a minute each, cut between sentences: memory stays flat in a segment's length.
+MAX_PIECE_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,17 @@ class Part:
 
 
 def plan_parts(kinds: Sequence[SegmentKind], speech_keys: Sequence[str], settings: AudioSettings,
-               sounders: SounderSet) -> list[PartPlan]:
-    """The parts of a bulletin: one per segment, with the sounders and gaps that follow it."""
+               sounders: SounderSet, pieces: Sequence[int] | None = None) -> list[PartPlan]:
+    """The parts of a bulletin: one per segment, with the sounders and gaps that follow it.
+
+    A segment spoken in ``pieces[i]`` pieces (a long one, see ``MAX_PIECE_CHARS``) is that
+    many parts, one per piece's speech in ``speech_keys``: what comes before the segment
+    goes before its first, what follows it after its last.
+    """
     gaps, plans = settings.gaps, []
-    for index, (kind, key) in enumerate(zip(kinds, speech_keys, strict=True)):
+    counts = pieces if pieces is not None else [1] * len(kinds)
+    keys = iter(speech_keys)
+    for index, (kind, count) in enumerate(zip(kinds, counts, strict=True)):
         following = kinds[index + 1] if index + 1 < len(kinds) else None
         before: tuple[Element, ...] = ()
         if index == 0 and sounders.enabled:
@@ -90,8 +101,28 @@ def plan_parts(kinds: Sequence[SegmentKind], speech_keys: Sequence[str], setting
             after = (Element(ms=gaps.around_sounder_ms), Element(sounder="between"), Element(ms=gaps.around_sounder_ms))
         else:
             after = (Element(ms=gaps.after(kind, following)),)
-        plans.append(PartPlan(index, key, before, after, bed=index == 0 and sounders.has_bed))
+        for piece in range(count):
+            plans.append(PartPlan(len(plans), next(keys), before if piece == 0 else (),
+                                  after if piece == count - 1 else (), bed=index == 0 and piece == 0 and sounders.has_bed))
     return plans
+
+
+def segment_part(pieces: Sequence[Part], char_starts: Sequence[int]) -> Part:
+    """The parts of one segment spoken in pieces as one part (for its chapter, cues and
+    loudness); ``char_starts``: where each piece's text starts in the segment's text."""
+    if len(pieces) == 1:
+        return pieces[0]
+    starts = offsets(pieces)
+    marks = tuple(Mark(m.char + chars, start + m.sample)
+                  for part, start, chars in zip(pieces, starts, char_starts, strict=True) for m in part.marks)
+    # The speech's loudness over all pieces: their mean power, weighted by length.
+    weighed = [(p.speech[1] - p.speech[0], p.loudness) for p in pieces if math.isfinite(p.loudness)]
+    total = sum(w for w, _ in weighed)
+    loudness = (10 * math.log10(sum(w * 10 ** (lufs / 10) for w, lufs in weighed) / total) if total > 0
+                else math.nan)
+    return Part(data=b"".join(p.data for p in pieces), samples=sum(p.samples for p in pieces),
+                speech=(pieces[0].speech[0], starts[-1] + pieces[-1].speech[1]), marks=marks,
+                loudness=round(loudness, 2))
 
 
 def part_key(plan: PartPlan, rendition: Rendition, settings: AudioSettings, sounders: SounderSet) -> str:

@@ -19,9 +19,11 @@ import json
 import logging
 import math
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,7 @@ from bulletin.audio.parts import (
     offsets,
     part_key,
     render_part,
+    segment_part,
 )
 from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU
 from bulletin.audio.qa import QAReport, review
@@ -63,6 +66,7 @@ MAX_CORRECTION_DB = 6.0
 # A file this short is measured too coarsely (one gating block or none) to learn from or retry.
 MIN_LEARNING_S = 3.0
 ATTEMPTS = 3
+IN_FLIGHT_PER_WORKER = 2  # segments' speech waiting for, or in, mastering
 VERDICT_MAGIC = b"BLTNVRD1"
 VERDICT_SUFFIX = ".verdict"
 
@@ -214,24 +218,41 @@ class Renderer:
                 return index, names, render_part(plans[index], speech, [renditions[n] for n in names],
                                                  self.settings, sounds)
 
-            workers = max(1, min(len(todo), os.cpu_count() or 1))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="part") as pool:
-                # Each part is mastered as soon as its speech is there, while the rest is spoken.
-                futures: list[Future[tuple[int, list[str], list[Part]]]] = []
-                speech_for(todo, lambda index, speech: futures.append(pool.submit(make, index, speech)))
-                for future in futures:
-                    index, names, parts = future.result()
+            def collect(wait: bool) -> None:  # finished parts, in order, into the store and the meters
+                while running and (wait or running[0].done()):
+                    index, names, parts = running.popleft().result()
                     for name, part in zip(names, parts, strict=True):
                         found[name][index] = part
                         self.store.put(keys[name][index], part)
                         self.made += 1
                     feed()
+
+            workers = max(1, min(len(todo), os.cpu_count() or 1))
+            # Speech waits for a free slot: synthesis runs ahead of mastering by a few parts, not
+            # by the whole bulletin, so memory stays flat in the bulletin's length.
+            slots = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)
+            running: deque[Future[tuple[int, list[str], list[Part]]]] = deque()
+
+            def submit(index: int, speech: Speech) -> None:
+                slots.acquire()
+                future = pool.submit(make, index, speech)
+                future.add_done_callback(lambda _done: slots.release())
+                running.append(future)
+                collect(wait=False)
+
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="part") as pool:
+                # Each part is mastered as soon as its speech is there, while the rest is spoken.
+                speech_for(todo, submit)
+                collect(wait=True)
         return {name: [p for p in parts if p is not None] for name, parts in found.items()}
 
     def render(self, plans: Sequence[PartPlan], profiles: Sequence[Profile], encoders: Mapping[str, Encoder],
-               paths: Mapping[str, Path], speech_for: SpeechFor) -> dict[str, Rendered]:
+               paths: Mapping[str, Path], speech_for: SpeechFor,
+               pieces: Sequence[Sequence[int]] | None = None) -> dict[str, Rendered]:
         """Write one file per profile to ``paths[profile.name]`` with ``encoders[profile.name]``;
-        measure (or recall the measurement of the same parts), correct, review."""
+        measure (or recall the measurement of the same parts), correct, review. With
+        ``pieces`` (per segment, where each of its pieces' text starts: see
+        :func:`~bulletin.audio.parts.plan_parts`), the result has one part per segment."""
         rate = self.settings.sample_rate
         pending = {p.name: p for p in profiles}
         done: dict[str, Rendered] = {}
@@ -251,6 +272,7 @@ class Renderer:
                 for name in pending:
                     encoder = encoders[name]
                     encoder.join([p.data for p in parts[name]], paths[name], rate)
+                    parts[name] = [replace(p, data=b"") for p in parts[name]]  # in the file: keep only timings
                     if name in meters:
                         length = encoder.duration(paths[name], sum(p.samples for p in parts[name]), rate)
                         measured[name] = meters[name].finish(length)
@@ -274,9 +296,21 @@ class Renderer:
                 retry = learnable and (abs(miss) > LOUDNESS_TOLERANCE_LU or overshoot > 0)
                 if retry and attempt < ATTEMPTS:
                     continue
-                segment_loudness = [p.loudness if math.isfinite(p.loudness) else None for p in parts[name]]
-                done[name] = Rendered(review(result, profile, segment_loudness), tuple(parts[name]), rate)
+                segments = _by_segment(parts[name], pieces)
+                segment_loudness = [p.loudness if math.isfinite(p.loudness) else None for p in segments]
+                done[name] = Rendered(review(result, profile, segment_loudness), tuple(segments), rate)
                 del pending[name]
             if not pending:
                 break
         return done
+
+
+def _by_segment(parts: Sequence[Part], pieces: Sequence[Sequence[int]] | None) -> list[Part]:
+    """One part per segment from the parts of its pieces."""
+    if pieces is None:
+        return list(parts)
+    out, position = [], 0
+    for starts in pieces:
+        out.append(segment_part(parts[position:position + len(starts)], starts))
+        position += len(starts)
+    return out

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import ConfigError, InputError
-from bulletin.fsutil import TEMP_SUFFIX, staged
+from bulletin.fsutil import remove_folder, staged, sweep
 from bulletin.publish.alexa import flash_briefing
-from bulletin.publish.episode import Episode, read_episodes
+from bulletin.publish.episode import Episode, own_folder, read_episodes
 from bulletin.publish.feed import Show, render_feed
 from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
 from bulletin.publish.s3 import S3Target, UploadReport, plan, upload_site
@@ -25,7 +24,7 @@ FEED = "feed.xml"
 ALEXA_FEED = "flash-briefing.json"
 INDEX = "index.html"
 CHANNEL_COVER = "cover.jpg"
-STALE_TEMP_S = 3600  # a temporary file this old is left from a crashed run
+OUTPUT_DEPTH = 2  # DIR/YYYY-MM-DD/<bulletin>/: where killed builds and publishes leave temporary files
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,6 @@ class PublishResult:
     removed: list[Episode]
     site: list[Path]  # the files at the top of the folder, in the order they must reach readers
     upload: UploadReport | None = None  # what went to the bucket, when there is one
-
-
-def _clean_stale_temps(root: Path) -> None:
-    cutoff = time.time() - STALE_TEMP_S
-    for temp in [*root.glob(f".*{TEMP_SUFFIX}"), *root.glob(f"*/.*{TEMP_SUFFIX}")]:
-        if temp.stat().st_mtime < cutoff:
-            temp.unlink(missing_ok=True)
 
 
 def require_base_url(base_url: str) -> None:
@@ -60,7 +52,8 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
     require_base_url(show.base_url)
     if not root.is_dir():
         raise InputError(f"nothing to publish: {root} does not exist; build a bulletin first.")
-    _clean_stale_temps(root)
+    for left in sweep(root, OUTPUT_DEPTH):
+        log.info("removed %s, left by an interrupted run", left)
     episodes = read_episodes(root)
     if not episodes:
         raise InputError(f"nothing to publish: no bulletins in {root}; build one first.")
@@ -110,9 +103,15 @@ def episode_files(root: Path, episode: Episode) -> list[Path]:
 
 
 def _remove_episode(root: Path, episode: Episode) -> None:
-    """Every file of one bulletin, then its folder if empty."""
-    for path in episode_files(root, episode):
-        path.unlink(missing_ok=True)
-    folder = (root / episode.mp3).parent
-    if not any(folder.iterdir()):
-        folder.rmdir()
+    """Every file of one bulletin in one step (its own folder), then its day's folder if empty."""
+    audio = root / episode.mp3
+    if own_folder(episode):
+        remove_folder(audio.parent)
+    else:  # a bulletin from before bulletins had folders of their own
+        for path in episode_files(root, episode):
+            path.unlink(missing_ok=True)
+    day = audio.parent.parent if own_folder(episode) else audio.parent
+    try:
+        day.rmdir()
+    except OSError:
+        pass  # other bulletins of that day are still there

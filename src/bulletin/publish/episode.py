@@ -1,8 +1,10 @@
 """The episode manifest: what a build leaves for the publish step.
 
-Each build writes ``<stem>.episode.json`` beside its MP3. Publishing reads
-every manifest under the output folder, so the folder itself is the
-database: copy it anywhere and the feeds can be rebuilt from it.
+Each build writes ``<stem>.episode.json`` beside its MP3, in the bulletin's own
+folder (``YYYY-MM-DD/<stem>/``), which appears whole in one step. Publishing reads
+every manifest under the output folder, so the folder itself is the database: copy
+it anywhere and the feeds can be rebuilt from it. Hidden folders are builds in
+progress (or left by killed ones) and are never read.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bulletin.errors import InputError
 
 MANIFEST_SUFFIX = ".episode.json"
+OWN_FOLDER_DEPTH = 3  # YYYY-MM-DD/<stem>/<stem>.mp3
 # Fixed, so that an episode's guid follows from where it lives in the output
 # folder alone: re-publishing, or rebuilding the same bulletin, keeps it.
 GUID_NAMESPACE = uuid.UUID("5b3c3a4e-5d6f-4b9a-9a40-0f2d1b6c8e11")
@@ -66,10 +69,17 @@ class Episode:
             raise InputError(f"{source} is not a valid episode manifest ({exc}); rebuild that bulletin.") from None
 
 
+def own_folder(episode: Episode) -> bool:
+    """Whether the bulletin lives in a folder of its own (``YYYY-MM-DD/<stem>/<stem>.mp3``);
+    bulletins built before that lie directly in their day's folder."""
+    return len(PurePosixPath(episode.mp3).parts) == OWN_FOLDER_DEPTH
+
+
 def read_episodes(root: Path) -> list[Episode]:
     """Every episode under ``root`` whose MP3 is still there, newest first."""
     episodes = []
-    for path in sorted(root.glob(f"*/*{MANIFEST_SUFFIX}")):
+    manifests = [*root.glob(f"*/*/*{MANIFEST_SUFFIX}"), *root.glob(f"*/*{MANIFEST_SUFFIX}")]
+    for path in sorted(p for p in manifests if not any(part.startswith(".") for part in p.relative_to(root).parts)):
         episode = Episode.from_json(path.read_text("utf-8"), path)
         if (root / episode.mp3).is_file():
             episodes.append(episode)

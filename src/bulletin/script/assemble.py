@@ -109,16 +109,18 @@ def first_words(text: str, count: int = TITLE_WORDS) -> str:
 
 def editorial_order(briefs: Sequence[Story]) -> list[Story]:
     """The page's order, with same-place briefs that tie on time pulled together."""
-    remaining = list(briefs)
+    mates: dict[tuple[str, datetime | None], list[Story]] = {}
+    for brief in briefs:
+        if brief.place is not None:
+            mates.setdefault((brief.place, brief.published), []).append(brief)
     ordered: list[Story] = []
-    while remaining:
-        head = remaining.pop(0)
-        ordered.append(head)
-        if head.place is None:
+    placed: set[int] = set()  # ids: stories are compared by identity, not by value
+    for brief in briefs:
+        if id(brief) in placed:
             continue
-        mates = [b for b in remaining if b.place == head.place and b.published == head.published]
-        ordered.extend(mates)
-        remaining = [b for b in remaining if all(b is not m for m in mates)]
+        group = [brief] if brief.place is None else mates[(brief.place, brief.published)]
+        ordered.extend(group)
+        placed.update(id(story) for story in group)
     return ordered
 
 
@@ -180,8 +182,9 @@ class _Builder:
                  kept: Sequence[Story]) -> list[Segment]:
         """Intro, lead, the kept briefs section by section, outro."""
         out = [self.intro, self.lead(lead_paragraphs)]
+        kept_ids = {id(story) for story in kept}
         for section in sections:
-            briefs = [b for b in section.briefs if any(b is k for k in kept)]
+            briefs = [b for b in section.briefs if id(b) in kept_ids]
             previous_place: str | None = None
             for index, story in enumerate(briefs):
                 announce = section.announcement if index == 0 else None

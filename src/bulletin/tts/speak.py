@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from bulletin.tts.base import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
 
+BATCH = 16  # segments handed to an engine at once
+
 
 @dataclass
 class SpeechStats:
@@ -42,13 +44,18 @@ def speak(
             engines[id(engine)] = engine
 
     for engine_id, indexes in todo.items():
-        def store(position: int, speech: Speech, indexes: list[int] = indexes) -> None:
-            index = indexes[position]
-            stats.synthesised += 1
-            if cache:
-                cache.put(keys[index], speech)
-            if on_done:
-                on_done(index, speech)
+        # An engine keeps every speech of one call until it returns: calls of a few segments
+        # keep memory flat in the bulletin's length (and still let the engine overlap its work).
+        for start in range(0, len(indexes), BATCH):
+            batch = indexes[start:start + BATCH]
 
-        engines[engine_id].synthesize_many([jobs[i][1] for i in indexes], store)
+            def store(position: int, speech: Speech, batch: list[int] = batch) -> None:
+                index = batch[position]
+                stats.synthesised += 1
+                if cache:
+                    cache.put(keys[index], speech)
+                if on_done:
+                    on_done(index, speech)
+
+            engines[engine_id].synthesize_many([jobs[i][1] for i in batch], store)
     return stats
