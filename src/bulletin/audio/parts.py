@@ -36,8 +36,11 @@ PART_FORMAT = 2
 MAGIC = b"BLTNPRT2"
 SUFFIX = ".part"
 # A segment longer than this (characters of spoken text) is spoken and mastered in pieces,
-# about half a minute each, cut between sentences: memory stays flat in a segment's length.
-MAX_PIECE_CHARS = 500
+# under a minute each, cut between sentences: memory stays flat in a segment's length.
+# Briefs and most leads of a normal bulletin stay whole.
+MAX_PIECE_CHARS = 800
+# Between two pieces of one segment: the pause a reader makes between sentences.
+PIECE_PAUSE_MS = 300
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ def plan_parts(kinds: Sequence[SegmentKind], speech_keys: Sequence[str], setting
             after = (Element(ms=gaps.after(kind, following)),)
         for piece in range(count):
             plans.append(PartPlan(len(plans), next(keys), before if piece == 0 else (),
-                                  after if piece == count - 1 else (), bed=index == 0 and piece == 0 and sounders.has_bed))
+                                  after if piece == count - 1 else (Element(ms=PIECE_PAUSE_MS),),
+                                  bed=index == 0 and piece == 0 and sounders.has_bed))
     return plans
 
 
