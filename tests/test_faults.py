@@ -61,9 +61,18 @@ def _start(*args: str, cwd: Path) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _holds(condition: Callable[[], bool]) -> bool:
+    """``condition()``, where a folder that moves while it is looked at (the build renaming its
+    private folder into place) means "not now"."""
+    try:
+        return condition()
+    except FileNotFoundError:
+        return False
+
+
 def _kill_when(process: subprocess.Popen[str], condition: Callable[[], bool], signum: int = signal.SIGKILL) -> bool:
     """Send ``signum`` once ``condition`` holds; False if the process ended first."""
-    while not condition():
+    while not _holds(condition):
         if process.poll() is not None:
             process.communicate()
             return False
