@@ -25,7 +25,7 @@ from bulletin import config as cfg, pipeline
 from bulletin.config import Config
 from bulletin.errors import BulletinError, ConfigError, LockedError, SourceError
 from bulletin.fsutil import write_text
-from bulletin.model import Page, Script
+from bulletin.model import Script
 from bulletin.publish.s3 import UploadReport
 from bulletin.sources import News
 from bulletin.sources.combine import combine

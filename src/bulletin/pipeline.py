@@ -22,7 +22,7 @@ from bulletin.caches import CALIBRATION, COVERS, PARTS, SEGMENTS, VERDICTS
 from bulletin.casting import Casting, choose_cast, first_that_works
 from bulletin.config import Config
 from bulletin.cover import Covers
-from bulletin.errors import ConfigError, EngineError, InputError, QAError, ScriptError
+from bulletin.errors import ConfigError, InputError, QAError, ScriptError
 from bulletin.fsutil import name_lock, staged, staged_folder, sweep
 from bulletin.model import Page, Script, Segment, SegmentKind
 from bulletin.outputs import Outputs, output_stem
