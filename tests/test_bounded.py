@@ -111,3 +111,20 @@ def _calls(briefs: int) -> int:
 
 def test_assembling_is_linear_in_the_number_of_briefs():
     assert _calls(1200) / _calls(300) < LINEAR
+
+
+def test_a_segment_spoken_in_pieces_counts_once_in_the_summary(tmp_path):
+    """The build's counts are of the script's segments, however many pieces one is spoken in."""
+    from bulletin.pipeline import build
+
+    page = tmp_path / "page.txt"
+    paragraph = " ".join([SENTENCE] * 12 + [LAST])  # some 1,900 characters: three pieces
+    page.write_text(f"Dijken worden hoger\nDEN HAAG (ANP) - {paragraph}\nMeer uit Binnenland\n"
+                    "ZWOLLE (ANP) - De gemeente opent vandaag een nieuwe brug over de IJssel.\n", "utf-8")
+    config = load_config(overrides={**OFFLINE, "output.dir": str(tmp_path / "out"), "sounders.enabled": False})
+    at = datetime(2026, 11, 27, 8, 15, tzinfo=AMSTERDAM)
+    first = build(page, config, at=at)
+    segments = len(first.script.segments)
+    assert (first.speech.segments, first.speech.synthesised, first.speech.cached) == (segments, segments, 0)
+    again = build(page, config, at=at)
+    assert (again.speech.segments, again.speech.synthesised, again.speech.cached) == (segments, 0, segments)

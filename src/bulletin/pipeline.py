@@ -202,7 +202,9 @@ class _Workshop:
         owner = [index for index, chunks in enumerate(pieces) for _ in chunks]  # the segment of each job
         plans = plan_parts([s.kind for s in script.segments], [segment_key(e, t) for e, t in jobs],
                            self.audio, self.renderer.sounders, [len(chunks) for chunks in pieces])
-        stats = SpeechStats(segments=len(jobs))
+        # Counted per segment: one spoken in pieces is synthesised if any piece was.
+        stats = SpeechStats(segments=len(script.segments))
+        spoken: set[int] = set()
         total = len(jobs) + 1
 
         def speech_for(indexes: Sequence[int], ready: Callable[[int, Speech], None]) -> None:
@@ -211,7 +213,9 @@ class _Workshop:
                 if self.progress:
                     self.progress(position + 1, total, script.segments[owner[indexes[position]]].title)
 
-            stats.synthesised += speak([jobs[i] for i in indexes], self.segments, segment_done).synthesised
+            done = speak([jobs[i] for i in indexes], self.segments, segment_done)
+            spoken.update(owner[indexes[position]] for position in done.spoken)
+            stats.synthesised = len(spoken)
 
         rendered = self.renderer.render(plans, [p for p in self.profiles if p.name in paths], self.encoders, paths,
                                         speech_for, [[chunk.start for chunk in chunks] for chunks in pieces])

@@ -4,7 +4,7 @@ segment's engine (concurrently where the engine allows), in order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bulletin.tts.base import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
@@ -19,6 +19,7 @@ class SpeechStats:
     segments: int = 0
     cached: int = 0
     synthesised: int = 0
+    spoken: list[int] = field(default_factory=list)  # the indexes of the jobs synthesised, not cached
 
 
 def speak(
@@ -52,6 +53,7 @@ def speak(
             def store(position: int, speech: Speech, batch: list[int] = batch) -> None:
                 index = batch[position]
                 stats.synthesised += 1
+                stats.spoken.append(index)
                 if cache:
                     cache.put(keys[index], speech)
                 if on_done:
