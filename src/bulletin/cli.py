@@ -306,7 +306,7 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
           config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Build a bulletin MP3 (or Broadcast WAV) from a saved news PAGE (or a script, read as written).
 
-    Writes DIR/YYYY-MM-DD/<name>-HHMM.mp3 (.wav) with the script beside it as .txt and .json.
+    Writes DIR/YYYY-MM-DD/<name>-HHMM/<name>-HHMM.mp3 (.wav) with the script beside it as .txt and .json.
     """
     from bulletin import pipeline
 
