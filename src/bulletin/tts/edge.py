@@ -44,6 +44,8 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
     name: ClassVar[str] = "edge"
     description: ClassVar[str] = "Microsoft Edge neural voices via edge-tts (online, natural voice)"
     service: ClassVar[str] = "Microsoft Edge TTS"
+    client: ClassVar[str] = "edge_tts"
+    client_install: ClassVar[str] = "pip install 'bulletin[edge]'"
 
     def __init__(self, *, voice: str = "nl-NL-FennaNeural", rate: str = "+0%", pitch: str = "+0Hz",
                  volume: str = "+0%", **network: Any) -> None:
@@ -55,19 +57,6 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
                 raise OptionError(key, f"edge {key} {value!r} must look like \"{example}\".")
         self.voice, self.rate, self.pitch, self.volume = voice, rate, pitch, volume
         super().__init__(**network)
-
-    def check(self) -> None:
-        """edge-tts must be installed; whether Microsoft answers shows at the first request."""
-        try:
-            import edge_tts  # noqa: F401
-        except ImportError:
-            raise EngineError("the edge engine needs the edge-tts package: pip install 'bulletin[edge]'") from None
-
-    @property
-    def version(self) -> str:
-        import edge_tts
-
-        return str(edge_tts.__version__)
 
     @property
     def settings(self) -> Mapping[str, Any]:

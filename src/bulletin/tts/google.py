@@ -35,23 +35,12 @@ class GttsEngine(OnlineEngine[Chunk, np.ndarray]):
     name: ClassVar[str] = "gtts"
     description: ClassVar[str] = "Google Translate TTS via gTTS (online, natural voice)"
     service: ClassVar[str] = "Google TTS"
+    client: ClassVar[str] = "gtts"
+    client_install: ClassVar[str] = "pip install gTTS"
 
     def __init__(self, *, lang: str = "nl", tld: str = "com", slow: bool = False, **network: Any) -> None:
         self.lang, self.tld, self.slow = lang, tld, slow
         super().__init__(**network)
-
-    def check(self) -> None:
-        """gTTS must be installed; whether Google answers shows at the first request."""
-        try:
-            import gtts  # noqa: F401
-        except ImportError:
-            raise EngineError("the gtts engine needs the gTTS package: pip install gTTS") from None
-
-    @property
-    def version(self) -> str:
-        import gtts
-
-        return str(gtts.__version__)
 
     @property
     def settings(self) -> Mapping[str, Any]:

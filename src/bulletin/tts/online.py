@@ -5,6 +5,8 @@ make one request and how to join the answers; this module does the rest."""
 
 from __future__ import annotations
 
+import importlib
+
 import logging
 import socket
 import threading
@@ -81,6 +83,8 @@ class OnlineEngine(Engine, Generic[Piece, Answer]):
     online: ClassVar[bool] = True
     service: ClassVar[str]  # named in errors: "Google TTS", "Microsoft Edge TTS"
     offline_hint: ClassVar[str] = "Try --engine espeak."
+    client: ClassVar[str]  # the client library's import name, e.g. "gtts"
+    client_install: ClassVar[str]  # how to install it, for the error when it is missing
 
     def __init__(self, *, timeout: float, tries: int, backoff: float, max_wait: float,
                  requests_per_second: float, concurrent: int, burst: int) -> None:
@@ -93,6 +97,17 @@ class OnlineEngine(Engine, Generic[Piece, Answer]):
         self.timeout, self.concurrent = timeout, concurrent
         self.throttle = shared_throttle(self.host, requests_per_second, concurrent, burst)
         self.backoff = Backoff(tries=tries, base=backoff, budget=max_wait)
+
+    def check(self) -> None:
+        """The client library must be installed; whether the service answers shows at the first request."""
+        try:
+            importlib.import_module(self.client)
+        except ImportError:
+            raise EngineError(f"the {self.name} engine needs the {self.client} package: {self.client_install}") from None
+
+    @property
+    def version(self) -> str:
+        return str(importlib.import_module(self.client).__version__)
 
     @property
     @abstractmethod
