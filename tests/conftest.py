@@ -4,8 +4,10 @@ pyloudnorm for loudness, scipy for true peak, ffmpeg for decoding, mutagen for t
 from __future__ import annotations
 
 import socket
+import threading
 import subprocess
 from datetime import datetime
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -122,3 +124,11 @@ def google():
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield FakeGoogle(mock)
+
+
+def serve_loopback(handler: type) -> tuple[ThreadingHTTPServer, str]:
+    """A real HTTP server for ``handler`` on 127.0.0.1 (a free port), serving in a thread; and its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"

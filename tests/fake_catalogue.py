@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from conftest import serve_loopback
 
 
 class Catalogue:
@@ -64,9 +65,8 @@ class Catalogue:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server, url = serve_loopback(Handler)
+        return url
 
     def stop(self) -> None:
         self.server.shutdown()

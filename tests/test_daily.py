@@ -8,7 +8,7 @@ import json
 import threading
 from dataclasses import replace
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from bulletin.sources.bulletinjson import parse_bulletin_json
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import USER_AGENT, Fetcher
 from bulletin.sources.rss import html_paragraphs, parse_feed
-from conftest import FIXTURES, PAGES, cli_runner
+from conftest import FIXTURES, PAGES, cli_runner, serve_loopback
 
 AT = datetime(2026, 11, 27, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 FEED = (FIXTURES / "feeds/buitenland.xml").read_bytes()
@@ -74,10 +74,7 @@ class Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = serve_loopback(Handler)
 
     def hits(self, path: str) -> list[dict[str, str]]:
         return [headers for p, headers in self.requests if p == path]

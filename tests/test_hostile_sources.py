@@ -9,7 +9,7 @@ import re
 import threading
 from dataclasses import replace
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -19,7 +19,7 @@ from bulletin.pipeline import make_script
 from bulletin.script.render import to_text
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
-from conftest import AMSTERDAM, FIXTURES, OFFLINE, PAGES
+from conftest import AMSTERDAM, FIXTURES, OFFLINE, PAGES, serve_loopback
 from conftest import run as run_cli
 
 PAGE = (PAGES / "kort.txt").read_bytes()
@@ -91,10 +91,7 @@ class Hostile:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = serve_loopback(Handler)
 
     def close(self) -> None:
         self.stop.set()
