@@ -261,7 +261,7 @@ def gtts(work: Path, page: Path) -> dict[str, float]:
 
     os.environ["XDG_CACHE_HOME"] = str(work / "gtts-cache")
     from bulletin.config import load_config
-    from bulletin.pipeline import build as build_bulletin
+    from bulletin.build.pipeline import build as build_bulletin
 
     results: dict[str, float] = {}
     for label, options in (("ours", {}), ("sequential", {"gtts.concurrent": 1, "gtts.requests_per_second": 1000.0})):
@@ -283,7 +283,7 @@ def gtts(work: Path, page: Path) -> dict[str, float]:
 def _piper_voice(work: Path) -> tuple[str, dict[str, str], bool]:
     """An installed Piper voice (profile name, environment, is it a test model?): the user's
     first if there is one, else the tests' tiny generated model installed in a folder of our own."""
-    from bulletin.tts.piper_voices import add, installed
+    from bulletin.tts.piper_store import add, installed
 
     mine = installed()
     if mine:
@@ -306,7 +306,7 @@ def _edge_in_process(work: Path, page: Path) -> dict[str, float]:
     import edge_tts.communicate
 
     from bulletin.config import load_config
-    from bulletin.pipeline import build as build_bulletin
+    from bulletin.build.pipeline import build as build_bulletin
     from fake_edge import FakeEdge
 
     fake = FakeEdge()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bulletin.script import Preparer, load_lexicon
-from bulletin.script.addresses import speak_addresses
-from bulletin.voices import builtin_voices_dir
+from bulletin.text.addresses import speak_addresses
+from bulletin.core.paths import builtin_voices_dir
 
 
 @pytest.mark.parametrize(("text", "spoken"), [

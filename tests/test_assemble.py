@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bulletin.config import load_config, script_settings
-from bulletin.errors import ConfigError, ScriptError
-from bulletin.model import Page, Section, SegmentKind, Story
-from bulletin.pipeline import make_script
+from bulletin.core.errors import ConfigError, ScriptError
+from bulletin.core.model import Page, Section, SegmentKind, Story
+from bulletin.build.pipeline import make_script
 from bulletin.script import Pacing, Reader, Voicing, assemble
 from bulletin.script.assemble import editorial_order, headline_repeated
 from bulletin.script.render import to_dict

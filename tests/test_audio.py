@@ -9,8 +9,8 @@ from bulletin.audio.loudness import (Master, apply_gain, block_energies, block_p
                                      peaks_db)
 from bulletin.audio import Gaps
 from bulletin.audio.stitch import Clip, to_clip, trim_silence
-from bulletin.model import SegmentKind
-from bulletin.model import Mark, Speech
+from bulletin.core.model import SegmentKind
+from bulletin.core.model import Mark, Speech
 from conftest import RATE, lufs, true_peak_dbtp
 
 
@@ -114,7 +114,7 @@ def test_master_meets_target_and_ceiling(target, ceiling):
 
 
 def test_silence_cannot_be_mastered():
-    from bulletin.errors import AudioError
+    from bulletin.core.errors import AudioError
 
     with pytest.raises(AudioError, match="silent"):
         analysed_master(np.zeros(RATE, np.float32))

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bulletin.config import boilerplate, load_config
-from bulletin.daily import gather
-from bulletin.errors import ConfigError, SourceError
-from bulletin.model import Page, Section, Story
-from bulletin.pipeline import make_script
+from bulletin.build.daily import gather
+from bulletin.core.errors import ConfigError, SourceError
+from bulletin.core.model import Page, Section, Story
+from bulletin.build.pipeline import make_script
 from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.rss import html_blocks

@@ -12,10 +12,10 @@ from datetime import datetime
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from bulletin.casting import choose_cast
+from bulletin.casting.cast import choose_cast
 from bulletin.config import load_config, script_settings
-from bulletin.model import Page, Section, Story
-from bulletin.pipeline import _voicing
+from bulletin.core.model import Page, Section, Story
+from bulletin.build.pipeline import _voicing
 from bulletin.script import assemble
 from conftest import AMSTERDAM, OFFLINE
 
@@ -115,7 +115,7 @@ def test_assembling_is_linear_in_the_number_of_briefs():
 
 def test_a_segment_spoken_in_pieces_counts_once_in_the_summary(tmp_path):
     """The build's counts are of the script's segments, however many pieces one is spoken in."""
-    from bulletin.pipeline import build
+    from bulletin.build.pipeline import build
 
     page = tmp_path / "page.txt"
     paragraph = " ".join([SENTENCE] * 12 + [LAST])  # some 1,900 characters: three pieces

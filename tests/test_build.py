@@ -20,7 +20,7 @@ from mutagen.mp3 import MP3, BitrateMode
 from PIL import Image
 
 from bulletin.config import load_config
-from bulletin.pipeline import build
+from bulletin.build.pipeline import build
 from conftest import OFFLINE, PAGES, decode, ffmpeg, lufs, true_peak_dbtp
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from bulletin.model import Mark, Speech
+from bulletin.core.model import Mark, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
 from conftest import built_engine, run
 

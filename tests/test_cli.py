@@ -149,7 +149,7 @@ def test_config_error_names_the_line(tmp_path):
 
 
 def test_crash_while_encoding_leaves_no_files(tmp_path, monkeypatch):
-    from bulletin.audio.mp3 import Mp3Encoder
+    from bulletin.formats.mp3 import Mp3Encoder
 
     def broken_writer(self, parts, path, rate):
         Path(path).write_bytes(b"\xff\xfb half an mp3")
@@ -169,7 +169,7 @@ def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
     mp3 = out / "2026-11-27/nieuwsbulletin-binnenland-0815/nieuwsbulletin-binnenland-0815.mp3"
     before = mp3.read_bytes()
 
-    from bulletin.audio.mp3 import Mp3Encoder
+    from bulletin.formats.mp3 import Mp3Encoder
 
     def full_disk(*_args):
         raise OSError(28, "No space left on device")

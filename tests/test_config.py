@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bulletin import config as cfg
-from bulletin import settings as schema
+from bulletin.config import schema as schema
 from bulletin.config import load_config, starter_text
-from bulletin.errors import ConfigError
+from bulletin.core.errors import ConfigError
 from conftest import PAGES, run
 
 PREAMBLE = '# mijn omroep\n[show]\ntitle = "Dorpsradio"\n\n'  # four lines: the key under test is on line 6

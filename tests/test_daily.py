@@ -17,8 +17,8 @@ import pytest
 
 from bulletin.cli import cli
 from bulletin.config import fetch_settings, load_config
-from bulletin.errors import InputError, SourceError
-from bulletin.model import Page, Section, Story
+from bulletin.core.errors import InputError, SourceError
+from bulletin.core.model import Page, Section, Story
 from bulletin.sources import SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.bulletinjson import parse_bulletin_json

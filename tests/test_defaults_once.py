@@ -21,13 +21,13 @@ import pytest
 import bulletin
 from bulletin import config as cfg
 
-DEFAULTS = tomllib.loads(files("bulletin").joinpath("defaults.toml").read_text("utf-8"))
+DEFAULTS = tomllib.loads(files("bulletin.config").joinpath("defaults.toml").read_text("utf-8"))
 KEYS = {(key, type(value), value) for table in DEFAULTS.values() for key, value in table.items()}
 NOT_IMPORTED = {"bulletin.__main__"}  # runs the command line when imported
 # Named like a key and equal to its default, yet not a setting: what each holds instead.
 NOT_SETTINGS = {
     "bulletin.audio.profiles.Profile: format = 'mp3'": "a profile's own format; Alexa's is MP3 whatever [audio] says",
-    "bulletin.inspect.Inspection: format = 'mp3'": "what a file read back turned out to be",
+    "bulletin.formats.inspection.Inspection: format = 'mp3'": "what a file read back turned out to be",
     "bulletin.publish.episode.Episode: language = 'nl'": "the language of manifests written before it was kept",
 }
 

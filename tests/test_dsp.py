@@ -73,7 +73,7 @@ def test_no_samples_upsample_to_no_samples(factor):
 def test_a_segment_of_no_samples_is_an_audio_error_not_a_crash():
     """What an engine returns for text it cannot voice ("…"): no samples at all."""
     from bulletin.audio.loudness import Master, block_energies, peaks_db
-    from bulletin.errors import AudioError
+    from bulletin.core.errors import AudioError
 
     empty = np.zeros(0, np.float32)
     with pytest.raises(AudioError, match="silent"):

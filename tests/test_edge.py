@@ -12,7 +12,7 @@ from mutagen.id3 import ID3
 
 from bulletin.cli import cli
 from bulletin.config import engine_options, load_config
-from bulletin.errors import ConfigError, EngineError
+from bulletin.core.errors import ConfigError, EngineError
 from bulletin.tts import create_engine
 from conftest import PAGES, cli_runner, decode, lufs
 from fake_edge import SECONDS_PER_WORD, FakeEdge

@@ -15,7 +15,7 @@ import webvtt
 from mutagen.id3 import ID3
 
 from bulletin.config import load_config
-from bulletin.pipeline import build
+from bulletin.build.pipeline import build
 from bulletin.sources import SourceSpec, read_source, sniff
 from conftest import (
     AMSTERDAM,

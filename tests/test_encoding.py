@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bulletin.errors import InputError
+from bulletin.core.errors import InputError
 from bulletin.sources.encoding import decode, read_text
 
 

@@ -16,8 +16,8 @@ from mutagen.id3 import ID3
 
 from bulletin.cli import cli
 from bulletin.config import load_config
-from bulletin.errors import EngineError
-from bulletin.pipeline import build
+from bulletin.core.errors import EngineError
+from bulletin.build.pipeline import build
 from conftest import PAGES, decode, lufs, run
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))

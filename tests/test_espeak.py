@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bulletin.errors import ConfigError, EngineError
+from bulletin.core.errors import ConfigError, EngineError
 from bulletin.tts import create_engine, engine_class, engine_names
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bulletin.errors import EngineError
+from bulletin.core.errors import EngineError
 from bulletin.config import engine_options, load_config
 from bulletin.tts import create_engine
 from fake_google import make_mp3

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bulletin.config import load_config
-from bulletin.pipeline import build
+from bulletin.build.pipeline import build
 from bulletin.tts.chunking import GOOGLE_MAX_CHARS, phrase_words
 from conftest import PAGES, run
 

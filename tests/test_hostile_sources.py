@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from bulletin.config import fetch_settings, load_config
-from bulletin.errors import InputError, SourceError
-from bulletin.pipeline import make_script
+from bulletin.core.errors import InputError, SourceError
+from bulletin.build.pipeline import make_script
 from bulletin.script.render import to_text
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher

@@ -66,9 +66,9 @@ def _processes_with(marker: str) -> list[int]:
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_during_synthesis_stops_cleanly(tmp_path, signum, code):
     from bulletin import config as cfg
-    from bulletin.casting import choose_cast
+    from bulletin.casting.cast import choose_cast
     from bulletin.config import load_config
-    from bulletin.pipeline import make_script
+    from bulletin.build.pipeline import make_script
     from bulletin.tts import create_engine
     from bulletin.tts.cache import SegmentCache, segment_key
 

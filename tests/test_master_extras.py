@@ -16,18 +16,18 @@ import webvtt
 from PIL import Image
 
 from bulletin.audio import sounders
-from bulletin.audio.meter import measure_file
-from bulletin.audio.mp3 import ENCODER_DELAY, SAMPLES_PER_FRAME, count_frames, encode_frames
+from bulletin.media.meter import measure_file
+from bulletin.formats.mp3 import ENCODER_DELAY, SAMPLES_PER_FRAME, count_frames, encode_frames
 from bulletin.audio.parts import Part
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Rendered
-from bulletin.audio.timeline import chapters, cues
+from bulletin.build.timeline import chapters, cues
 from bulletin.cli import cli
-from bulletin.cover import load_cover, make_cover
-from bulletin.errors import ConfigError
-from bulletin.model import Chapter, Cue, Script, Segment, SegmentKind
+from bulletin.media.cover import load_cover, make_cover
+from bulletin.core.errors import ConfigError
+from bulletin.core.model import Chapter, Cue, Script, Segment, SegmentKind
 from bulletin.publish.sidecars import chapters_json, srt as to_srt, webvtt as to_vtt
-from bulletin.model import Mark
+from bulletin.core.model import Mark
 from conftest import PAGES, cli_runner, ffmpeg, lufs
 
 RATE = 44100

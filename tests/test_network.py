@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bulletin.network import Backoff, Retryable, Throttle
+from bulletin.core.network import Backoff, Retryable, Throttle
 
 
 class Stopwatch(threading.Event):

@@ -6,7 +6,7 @@ import pytest
 
 from bulletin.script import normalize as n
 from bulletin.script.lexicon import Lexicon, load_lexicon
-from bulletin.voices import builtin_voices_dir
+from bulletin.core.paths import builtin_voices_dir
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ import srt as srt_parser
 import webvtt
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
-from bulletin.model import Chapter, Cue
+from bulletin.core.model import Chapter, Cue
 from bulletin.publish.episode import Episode
 from bulletin.publish.sidecars import chapters_json, srt, webvtt as write_webvtt
 from bulletin.publish.site import index_html
-from bulletin.tags import TagInfo, _chapters_in_time_order, write_tags
+from bulletin.formats.id3 import TagInfo, _chapters_in_time_order, write_tags
 from conftest import AMSTERDAM, PAGES, ffmpeg, run
 
 HOSTILE = "A <b>vet</b> & <script>x</script> --> pijl\x07bel\x1b[31m\ttab\x00nul\x7f"

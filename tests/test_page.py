@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bulletin.errors import InputError
+from bulletin.core.errors import InputError
 from bulletin.sources.encoding import read_text
 from bulletin.sources.page import parse_page
 

@@ -11,7 +11,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from bulletin.cli import cli
-from bulletin.errors import ConfigError, EngineError
+from bulletin.core.errors import ConfigError, EngineError
 from bulletin.tts.cache import segment_key
 from conftest import PAGES, built_engine, cli_runner, decode, lufs
 from fake_catalogue import Catalogue

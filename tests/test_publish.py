@@ -330,7 +330,7 @@ def test_nothing_outside_the_folder(site, server, path):
 KILLED_PUBLISH = """
 import os, sys, threading
 from pathlib import Path
-import bulletin.fsutil as fsutil
+import bulletin.storage.atomic as fsutil
 from bulletin.cli import main
 signal_file, folder, base = sys.argv[1:4]
 real_replace = os.replace

@@ -441,7 +441,7 @@ def test_targets(url, bucket, prefix):
 
 @pytest.mark.parametrize("url", ["https://pod/nieuws/", "s3://", "s3://Pod/", "s3://p/", "pod/nieuws"])
 def test_bad_targets(url):
-    from bulletin.errors import ConfigError
+    from bulletin.core.errors import ConfigError
     from bulletin.publish.s3 import parse_target
 
     with pytest.raises(ConfigError, match="target"):

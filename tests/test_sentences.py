@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.script import sentences
+from bulletin.text import sentences
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from mutagen.mp3 import MP3
 
-from bulletin import fsutil
-from bulletin.fsutil import name_lock, sweep
+from bulletin.storage import atomic as fsutil
+from bulletin.storage.atomic import name_lock, sweep
 from test_cli import AT, ESPEAK, run
 
 STEM = "nieuwsbulletin-binnenland-0815"

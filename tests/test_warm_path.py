@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from bulletin import cover
-from bulletin.caches import COVERS
+from bulletin.media import cover
+from bulletin.build.caches import COVERS
 from bulletin.cli import cli
-from bulletin.cover import Covers, make_cover
+from bulletin.media.cover import Covers, make_cover
 from conftest import PAGES
 
 SHOW, DATE, LABEL = "Dorpsnieuws", "vrijdag 27 november 2026 · 08:15", "BINNENLAND"
@@ -97,8 +97,8 @@ def test_the_transcript_clock_is_numpys_interpolation_without_numpy():
 
     import numpy as np
 
-    from bulletin.audio.timeline import _clock
-    from bulletin.model import Mark
+    from bulletin.build.timeline import _clock
+    from bulletin.core.model import Mark
 
     def numpy_clock(marks: list[Mark], length: int, start: int, end: int) -> list[float]:
         chars, samples = [0, *(m.char for m in marks), length], [start, *(m.sample for m in marks), end]

@@ -201,7 +201,7 @@ def test_any_profile_may_write_16_bit_wav(tmp_path):
 
 
 def test_rf64_when_the_riff_size_would_not_fit(tmp_path):
-    from bulletin.audio.bwf import CuePoint, PcmFormat, WavMetadata, write_wave
+    from bulletin.formats.bwf import CuePoint, PcmFormat, WavMetadata, write_wave
 
     pcm = np.arange(-1000, 1000, dtype="<i2").tobytes()
     path = tmp_path / "groot.wav"
@@ -238,7 +238,7 @@ def test_warm_rebuild_recalls_the_measurement_and_writes_the_same_file(tmp_path,
     first, _ = build(tmp_path, "--format", "wav", "--profile", "broadcast")
     before = first.read_bytes()
     qa_before = json.loads(first.with_name(first.stem + ".qa.json").read_text())
-    from bulletin.audio import meter
+    from bulletin.media import meter
 
     def no_meter(*_args, **_kwargs):
         raise AssertionError("a warm rebuild measured the file again")

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 import click
 
 from bulletin import __version__
-from bulletin.errors import (BulletinError, EngineError, InputError, LockedError, PublishError, QAError,
+from bulletin.core.errors import (BulletinError, EngineError, InputError, LockedError, PublishError, QAError,
                              SourceError)
-from bulletin.audio.formats import FORMATS as AUDIO_FORMATS
+from bulletin.formats import FORMATS as AUDIO_FORMATS
 from bulletin.audio.profiles import PROFILES as PROFILE_NAMES
 from bulletin.tts import engine_names
 
@@ -90,7 +90,7 @@ def _stop(signum: int, _frame: object) -> None:
     _stopped_by = signum
     for each in STOP_SIGNALS:  # a second Ctrl-C must not cut the clean-up short
         signal.signal(each, signal.SIG_IGN)
-    ffmpeg = sys.modules.get("bulletin.audio.ffmpeg")
+    ffmpeg = sys.modules.get("bulletin.media.ffmpeg")
     if ffmpeg is not None:  # ffmpeg children stop now, not when their part is done
         ffmpeg.stop_all()
     raise Interrupted(signum)
@@ -308,7 +308,7 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM/<name>-HHMM.mp3 (.wav) with the script beside it as .txt and .json.
     """
-    from bulletin import pipeline
+    from bulletin.build import pipeline
 
     config = _config(config_path, quiet, verbose, **_voice_overrides(engine, voice),
                      **{"output.dir": str(output_dir) if output_dir else None,
@@ -331,7 +331,7 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
 
 
 def _report_build(result: Any) -> None:
-    from bulletin.audio.meter import duration_text
+    from bulletin.media.meter import duration_text
 
     qa = result.qa
     speech = result.speech
@@ -374,7 +374,7 @@ def daily(force: bool, at: datetime | None, base_url: str | None, target: str | 
     Exit codes: 0 built, or nothing new; 1 configuration; 3 speech engine; 4 no source
     could be read; 5 loudness QA; 6 the bucket upload failed; 75 another run holds the lock.
     """
-    from bulletin import daily as runner
+    from bulletin.build import daily as runner
 
     config = _config(config_path, quiet, verbose, **_publish_overrides(base_url, target, aws_profile))
     result = runner.run_logged(config, force=force, at=at, exit_code=_exit_code)
@@ -393,7 +393,7 @@ def publish(output_dir: Path | None, base_url: str | None, target: str | None, a
             dry_run: bool, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Write feed.xml (podcast), flash-briefing.json (Alexa), index.html and latest.* for the
     output folder, and copy it to an S3 bucket (--to or [publish] target)."""
-    from bulletin import pipeline
+    from bulletin.build import pipeline
 
     config = _config(config_path, quiet, verbose, **{"output.dir": str(output_dir) if output_dir else None},
                      **_publish_overrides(base_url, target, aws_profile))
@@ -429,7 +429,7 @@ def serve(folder: Path | None, host: str, port: int, config_path: Path | None, q
 def init(path: Path, force: bool) -> None:
     """Write a commented starter bulletin.toml."""
     from bulletin.config import starter_text
-    from bulletin.fsutil import write_text
+    from bulletin.storage.atomic import write_text
 
     if path.exists() and not force:
         raise InputError(f"{path} exists; use --force to overwrite it.")
@@ -445,7 +445,7 @@ def init(path: Path, force: bool) -> None:
 def script(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
            fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Print the radio script for a saved news PAGE, without synthesising it (edit it, then build it)."""
-    from bulletin import pipeline
+    from bulletin.build import pipeline
     from bulletin.script.render import to_json, to_text
 
     config = _config(config_path, quiet, verbose, **_voice_overrides(engine, voice))
@@ -468,8 +468,8 @@ def say(text: str, voice: str | None, engine: str | None, output: Path, raw: boo
 
     For checking a pronunciation (a lexicon entry) in seconds.
     """
-    from bulletin import pipeline
-    from bulletin.audio.meter import duration_text
+    from bulletin.build import pipeline
+    from bulletin.media.meter import duration_text
 
     config = _config(config_path, quiet, verbose, **{"voice.engine": engine, "voice.newsreader": voice})
     said = pipeline.say(text, config, output, raw=raw)
@@ -487,7 +487,7 @@ def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbos
     """Show any MP3's or WAV's tags (ID3; bext and INFO), chapters or cue points, duration, loudness and true peak."""
     import json
 
-    from bulletin.inspect import inspect_file, to_text
+    from bulletin.formats.inspection import inspect_file, to_text
 
     _configure_logging(quiet, verbose)
     found = inspect_file(audio)
@@ -503,9 +503,9 @@ def voices(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: i
     if ctx.invoked_subcommand is not None:
         return
     from bulletin import config as cfg
-    from bulletin.casting import fallback_names
+    from bulletin.casting.cast import fallback_names
     from bulletin.tts import engine_class, engine_status
-    from bulletin.voices import list_voices
+    from bulletin.casting.profiles import list_voices
 
     config = _config(config_path, quiet, verbose)
     roles: dict[str, list[str]] = {}
@@ -528,7 +528,7 @@ def voices(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: i
 @common_options
 def voices_download(name: str, base: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Download, verify and install the Piper voice NAME (like nl_NL-mls-medium)."""
-    from bulletin.tts.piper_voices import download
+    from bulletin.tts.piper_store import download
 
     config = _config(config_path, quiet, verbose)
     with _byte_bar(not quiet, f"Downloading {name}") as progress:
@@ -542,7 +542,7 @@ def voices_download(name: str, base: str | None, config_path: Path | None, quiet
 @common_options
 def voices_add(model: Path, name: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Install a Piper MODEL.onnx you already have (its MODEL.onnx.json beside it)."""
-    from bulletin.tts.piper_voices import add
+    from bulletin.tts.piper_store import add
 
     _configure_logging(quiet, verbose)
     voice = add(model, name)
@@ -577,7 +577,7 @@ def cache() -> None:
 
 def _cache_stores(config_path: Path | None, quiet: bool, verbose: int) -> tuple[Path, dict[str, Any]]:
     from bulletin import config as cfg
-    from bulletin.caches import stores
+    from bulletin.build.caches import stores
 
     root = cfg.cache_location(_config(config_path, quiet, verbose))
     return root, stores(root)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bulletin.audio.profiles import Profile
-from bulletin.model import SegmentKind
-from bulletin.pcm import SILENCE_THRESHOLD_DB
+from bulletin.core.model import SegmentKind
+from bulletin.core.pcm import SILENCE_THRESHOLD_DB
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ CONTROL_BLOCK samples: its K-weighted energy (the RBJ K-weighting filters, as
 pyloudnorm uses them) and its true peak (4x oversampled, as BS.1770 annex 2
 describes). A gain curve that changes slowly compared with a block scales
 both alike, so the search for the right gain costs microseconds per try; the
-finished file is then measured for real (see :mod:`bulletin.audio.meter`).
+finished file is then measured for real (see :mod:`bulletin.media.meter`).
 The tests hold this meter to pyloudnorm's readings.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from bulletin.audio.dsp import (all_pass, fir_filter, iir_as_fir, rbj_high_pass, rbj_high_shelf, trailing_min,
                                 upsample_phases)
-from bulletin.errors import AudioError
+from bulletin.core.errors import AudioError
 
 TRUE_PEAK_OVERSAMPLING = 4
 # Analysis resolution: 32 samples is 0.7 ms at 44.1 kHz.

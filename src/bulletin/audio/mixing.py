@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bulletin.audio import AudioSettings
-from bulletin.audio.ffmpeg import decode
+from bulletin.media.ffmpeg import decode
 from bulletin.audio.loudness import (
     CONTROL_BLOCK,
     SILENT_DB,

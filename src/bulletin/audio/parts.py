@@ -4,7 +4,7 @@ A part is a segment's speech with what comes around it: the intro sting (and
 the music bed) for the first, the gap and the sounder after a story, the
 outro sting after the last. Each part is levelled, phase-rotated, limited and
 mastered to the profile's target on its own, and encoded by the profile's
-format (see :mod:`bulletin.audio.encoder`) into bytes that join to the next
+format (see :mod:`bulletin.formats.base`) into bytes that join to the next
 part's without re-encoding. Parts are cached by what they are made of, so a
 rebuild re-masters and re-encodes only what changed: a new brief, or the
 intro with its new time check. Sounders and the bed come from
@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.audio import AudioSettings
-from bulletin.audio.encoder import Calibration, Encoder
+from bulletin.formats.base import Calibration, Encoder
 from bulletin.audio.profiles import Profile
 from bulletin.audio.sounders import SounderSet
-from bulletin.blobstore import BlobStore, content_key
-from bulletin.model import SegmentKind
-from bulletin.model import Mark, Speech
-from bulletin.pcm import MS_PER_S
+from bulletin.storage.blobstore import BlobStore, content_key
+from bulletin.core.model import SegmentKind
+from bulletin.core.model import Mark, Speech
+from bulletin.core.pcm import MS_PER_S
 
 if TYPE_CHECKING:
     from bulletin.audio.mixing import Piece, Sounds

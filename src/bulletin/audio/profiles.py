@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.errors import ConfigError
+from bulletin.core.errors import ConfigError
 
 # The file must measure within this of the target (Apple: "about", EBU: ±1 LU).
 LOUDNESS_TOLERANCE_LU = 1.0
@@ -35,7 +35,7 @@ class Profile:
     # (ffmpeg's default, 3, costs 20% more time for nothing audible in speech);
     # 7 is faster still, and at 256 kbps the bits spare what it gives away.
     encoder_quality: int = 5
-    format: str = "mp3"  # a name in bulletin.audio.formats.FORMATS
+    format: str = "mp3"  # a name in bulletin.formats.FORMATS
 
 
 ALEXA = "alexa"

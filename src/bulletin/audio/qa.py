@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bulletin.audio.meter import FileLoudness
+from bulletin.media.meter import FileLoudness
 from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
 
 

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from bulletin import __version__
 from bulletin.audio import AudioSettings, Profile
-from bulletin.audio.encoder import Calibration, Encoder
-from bulletin.audio.meter import FileLoudness, StreamMeter
+from bulletin.formats.base import Calibration, Encoder
+from bulletin.media.meter import FileLoudness, StreamMeter
 from bulletin.audio.parts import (
     Part,
     PartPlan,
@@ -46,9 +46,9 @@ from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
-from bulletin.blobstore import BlobStore, content_key
-from bulletin.fsutil import write_text
-from bulletin.model import Mark, Speech
+from bulletin.storage.blobstore import BlobStore, content_key
+from bulletin.storage.atomic import write_text
+from bulletin.core.model import Mark, Speech
 
 if TYPE_CHECKING:
     from bulletin.audio.mixing import Sounds

@@ -12,8 +12,8 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.audio.ffmpeg import decode
-from bulletin.errors import ConfigError
+from bulletin.media.ffmpeg import decode
+from bulletin.core.errors import ConfigError
 
 if TYPE_CHECKING:  # numpy loads when a sound is made: configuration and keys need none
     import numpy as np

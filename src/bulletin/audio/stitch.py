@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bulletin.model import Mark, Speech
-from bulletin.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
+from bulletin.core.model import Mark, Speech
+from bulletin.core.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
 
 if TYPE_CHECKING:  # numpy loads when speech is stitched: a rebuild from stored parts needs none
     import numpy as np

@@ -9,8 +9,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.errors import ConfigError, InputError
-from bulletin.fsutil import remove_folder, staged, sweep
+from bulletin.core.errors import ConfigError, InputError
+from bulletin.storage.atomic import remove_folder, staged, sweep
 from bulletin.publish.alexa import flash_briefing
 from bulletin.publish.episode import Episode, own_folder, read_episodes
 from bulletin.publish.feed import Show, render_feed

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bulletin.errors import InputError
+from bulletin.core.errors import InputError
 
 MANIFEST_SUFFIX = ".episode.json"
 OWN_FOLDER_DEPTH = 3  # YYYY-MM-DD/<stem>/<stem>.mp3

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bulletin.audio.formats import FORMATS
+from bulletin.formats import FORMATS
 from bulletin.publish.episode import Episode
 from bulletin.publish.feed import absolute
 

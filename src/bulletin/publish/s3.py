@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulletin.audio.formats import FORMATS
-from bulletin.errors import ConfigError, PublishError
+from bulletin.formats import FORMATS
+from bulletin.core.errors import ConfigError, PublishError
 from bulletin.publish.latest import LATEST
 from bulletin.publish.server import CONTENT_TYPES, DEFAULT_TYPE
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
-from bulletin.audio.formats import FORMATS
-from bulletin.errors import InputError
+from bulletin.formats import FORMATS
+from bulletin.core.errors import InputError
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ import json
 import textwrap
 from collections.abc import Sequence
 
-from bulletin.model import Chapter, Cue
-from bulletin.pcm import MS_PER_S
-from bulletin.plaintext import printable
+from bulletin.core.model import Chapter, Cue
+from bulletin.core.pcm import MS_PER_S
+from bulletin.core.plaintext import printable
 
 CHAPTERS_VERSION = "1.2.0"
 CAPTION_LINE_CHARS = 42

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape as html_escape
 
-from bulletin.plaintext import printable
+from bulletin.core.plaintext import printable
 from bulletin.publish.episode import Episode
 
 

@@ -18,9 +18,9 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-from bulletin.errors import ConfigError, ScriptError
-from bulletin.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
-from bulletin.script import sentences
+from bulletin.core.errors import ConfigError, ScriptError
+from bulletin.core.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
+from bulletin.text import sentences
 from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
 from bulletin.script.estimate import Pacing, read_seconds
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bulletin.script import sentences
+from bulletin.text import sentences
 
 CLAUSE_BREAK = re.compile(r"[,;:](?:\s|$)")
 PARAGRAPH_BREAK = "\n"

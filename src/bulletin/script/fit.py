@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bulletin.errors import ScriptError
-from bulletin.model import Dropped, Script, Segment, SegmentKind
+from bulletin.core.errors import ScriptError
+from bulletin.core.model import Dropped, Script, Segment, SegmentKind
 from bulletin.script.assemble import Voicing
 from bulletin.script.estimate import read_seconds
 

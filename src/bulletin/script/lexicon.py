@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import ConfigError
+from bulletin.core.errors import ConfigError
 
 SPELL_TABLE = "spell"
 SPELL_KEY = "acronyms"

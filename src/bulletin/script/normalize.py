@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from bulletin.script import numbers
 from bulletin.script.acronyms import pronounceable
-from bulletin.script.addresses import speak_addresses
+from bulletin.text.addresses import speak_addresses
 from bulletin.script.clock import MONTHS
 from bulletin.script.lexicon import Lexicon
 

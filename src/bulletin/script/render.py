@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bulletin.model import Dropped, Script, Segment
+from bulletin.core.model import Dropped, Script, Segment
 
 RULE = "-" * 60
 SCRIPT_FORMAT = "bulletin-script"  # the JSON's "format", so it is known as a script

@@ -1,5 +1,5 @@
-"""Sources: where news comes from, read into a :class:`~bulletin.model.Page`
-(news to write a script from) or a :class:`~bulletin.model.Script` (a script
+"""Sources: where news comes from, read into a :class:`~bulletin.core.model.Page`
+(news to write a script from) or a :class:`~bulletin.core.model.Script` (a script
 an editor has checked, to be read as written).
 
 A source is a saved page (the text format), an RSS or Atom feed, a JSON
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 
-from bulletin.errors import ConfigError, SourceError
-from bulletin.model import Page, Script
-from bulletin.plaintext import printable_fields
+from bulletin.core.errors import ConfigError, SourceError
+from bulletin.core.model import Page, Script
+from bulletin.core.plaintext import printable_fields
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
 

@@ -25,10 +25,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import ConfigError, SourceError
-from bulletin.model import DroppedText, Page, Section, Story
-from bulletin.script import sentences
-from bulletin.script.addresses import ADDRESS
+from bulletin.core.errors import ConfigError, SourceError
+from bulletin.core.model import DroppedText, Page, Section, Story
+from bulletin.text import sentences
+from bulletin.text.addresses import ADDRESS
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bulletin.errors import InputError
-from bulletin.model import Page, Section, Story
+from bulletin.core.errors import InputError
+from bulletin.core.model import Page, Section, Story
 from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.places import case_place
 

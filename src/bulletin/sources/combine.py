@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bulletin.model import Page, Section, Story
+from bulletin.core.model import Page, Section, Story
 
 # Two stories are the same when this share of their first paragraph's words
 # (of four letters or more) is shared, measured against the shorter.

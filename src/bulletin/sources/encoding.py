@@ -13,8 +13,8 @@ import logging
 import re
 from pathlib import Path
 
-from bulletin.errors import InputError
-from bulletin.plaintext import printable
+from bulletin.core.errors import InputError
+from bulletin.core.plaintext import printable
 
 log = logging.getLogger(__name__)
 

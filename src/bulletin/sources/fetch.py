@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import __version__
-from bulletin.errors import SourceError
-from bulletin.fsutil import staged
-from bulletin.network import Backoff, Retryable
+from bulletin.core.errors import SourceError
+from bulletin.storage.atomic import staged
+from bulletin.core.network import Backoff, Retryable
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Parse a saved news page (plain text) into a :class:`~bulletin.model.Page`.
+"""Parse a saved news page (plain text) into a :class:`~bulletin.core.model.Page`.
 
 The format, as scraped from a Dutch news site::
 
@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bulletin.errors import InputError
-from bulletin.model import Page, Section, Story
+from bulletin.core.errors import InputError
+from bulletin.core.model import Page, Section, Story
 from bulletin.sources.encoding import decode
 from bulletin.sources.places import case_place
 from bulletin.sources.timelabels import match_label, resolve_label

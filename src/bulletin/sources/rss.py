@@ -12,8 +12,8 @@ from datetime import datetime, timezone, tzinfo
 from html.parser import HTMLParser
 from typing import Any
 
-from bulletin.errors import InputError
-from bulletin.model import DroppedText, Page, Section, Story
+from bulletin.core.errors import InputError
+from bulletin.core.model import DroppedText, Page, Section, Story
 from bulletin.sources.boilerplate import story_label
 from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.page import parse_dateline

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bulletin.errors import InputError
-from bulletin.plaintext import speakable
-from bulletin.model import Dropped, Script, Segment, SegmentKind
+from bulletin.core.errors import InputError
+from bulletin.core.plaintext import speakable
+from bulletin.core.model import Dropped, Script, Segment, SegmentKind
 from bulletin.script.assemble import first_words
 from bulletin.script.render import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
 from bulletin.sources.encoding import decode, opening

@@ -12,8 +12,8 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from bulletin.errors import BulletinError, ConfigError, EngineError
-from bulletin.model import Speech
+from bulletin.core.errors import BulletinError, ConfigError, EngineError
+from bulletin.core.model import Speech
 from bulletin.tts.base import Engine
 
 # name -> "module:Class"

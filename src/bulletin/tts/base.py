@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from bulletin.errors import ConfigError
-from bulletin.model import Mark, Speech
+from bulletin.core.errors import ConfigError
+from bulletin.core.model import Mark, Speech
 
 OnDone = Callable[[int, Speech], None]
 
@@ -24,7 +24,7 @@ class Engine(ABC):
     """A named speech engine.
 
     The constructor takes the engine's options and rejects impossible ones with a
-    :class:`~bulletin.errors.ConfigError` (a mistake in the configuration, never a
+    :class:`~bulletin.core.errors.ConfigError` (a mistake in the configuration, never a
     reason to fall back); :meth:`check` says whether the engine can run here.
     """
 
@@ -34,7 +34,7 @@ class Engine(ABC):
 
     @abstractmethod
     def check(self) -> None:
-        """Raise :class:`~bulletin.errors.EngineError` saying what is missing, if anything
+        """Raise :class:`~bulletin.core.errors.EngineError` saying what is missing, if anything
         (a package, a model file); cheap, and without synthesising."""
 
     @abstractmethod

@@ -3,14 +3,14 @@
 The key is a hash of everything that changes the sound: engine, engine
 version, every voice setting and the prepared text (never the text alone,
 or a changed voice would replay the old one). Entries are checked on reading
-(see :mod:`bulletin.blobstore`): a damaged one is made again, never used.
+(see :mod:`bulletin.storage.blobstore`): a damaged one is made again, never used.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.blobstore import BlobStore, StoreInfo, content_key
+from bulletin.storage.blobstore import BlobStore, StoreInfo, content_key
 from bulletin.tts.base import Engine, Mark, Speech
 
 FORMAT_VERSION = 3

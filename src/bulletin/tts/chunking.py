@@ -10,7 +10,7 @@ preposition, conjunction, pronoun or auxiliary: "de", "in", "dat", "zijn",
 listed in ``script/phrase-words-nl.toml``), an abbreviation ("o.a.", an
 initial) or an opening quote, and never falls inside a number (2,1 and
 44.210,35 have no spaces). Sentences are found by
-:mod:`bulletin.script.sentences`. :func:`pack` packs neighbouring pieces up to
+:mod:`bulletin.text.sentences`. :func:`pack` packs neighbouring pieces up to
 the limit and picks the cheapest set of cuts (dynamic programming): every cut
 costs a request and an unnatural one costs more (a mid-phrase cut is worth
 several extra requests at sentence ends); among equally good sets, the one
@@ -27,10 +27,10 @@ from enum import IntEnum
 from functools import cache
 from importlib import resources
 
-from bulletin.script import sentences
+from bulletin.text import sentences
 
 GOOGLE_MAX_CHARS = 100
-PHRASE_WORDS = ("bulletin.script", "phrase-words-nl.toml")
+PHRASE_WORDS = ("bulletin.text", "phrase-words-nl.toml")
 # Phrase words that open a new phrase: a cut just before them is a good one.
 PHRASE_OPENERS = ("prepositions", "conjunctions")
 CLAUSE_END = re.compile(r"[,;:][\"'”’)]*$")

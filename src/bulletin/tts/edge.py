@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from bulletin.codec import decode_bytes
-from bulletin.errors import EngineError
-from bulletin.model import Mark, Speech
-from bulletin.network import Retryable
+from bulletin.media.ffmpeg import decode_bytes
+from bulletin.core.errors import EngineError
+from bulletin.core.model import Mark, Speech
+from bulletin.core.network import Retryable
 from bulletin.tts.base import OptionError
 from bulletin.tts.online import OnlineEngine, http_failure, unreachable
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bulletin.errors import EngineError
-from bulletin.model import Mark, Speech
+from bulletin.core.errors import EngineError
+from bulletin.core.model import Mark, Speech
 from bulletin.tts.base import Engine, OptionError
 
 if TYPE_CHECKING:  # numpy loads when something is spoken: a rebuild from stored parts needs none

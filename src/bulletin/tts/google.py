@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from bulletin.codec import decode_bytes
-from bulletin.errors import EngineError
-from bulletin.model import Mark, Speech
-from bulletin.network import Retryable
-from bulletin.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
+from bulletin.media.ffmpeg import decode_bytes
+from bulletin.core.errors import EngineError
+from bulletin.core.model import Mark, Speech
+from bulletin.core.network import Retryable
+from bulletin.core.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
 from bulletin.tts.chunking import Chunk, Cut, pack, tokenizer
 from bulletin.tts.online import CONNECT_TIMEOUT_S, OnlineEngine, http_failure, retry_after, unreachable
 

@@ -16,9 +16,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
-from bulletin.errors import EngineError
-from bulletin.model import Speech
-from bulletin.network import Backoff, Retryable, Throttle
+from bulletin.core.errors import EngineError
+from bulletin.core.model import Speech
+from bulletin.core.network import Backoff, Retryable, Throttle
 from bulletin.tts.base import Engine, OnDone, OptionError
 
 log = logging.getLogger(__name__)

@@ -21,11 +21,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from bulletin.errors import EngineError
-from bulletin.model import Mark, Speech
+from bulletin.core.errors import EngineError
+from bulletin.core.model import Mark, Speech
 from bulletin.tts.base import Engine, OnDone, OptionError
-from bulletin.script.sentences import spans
-from bulletin.tts.piper_voices import md5_of
+from bulletin.text.sentences import spans
+from bulletin.tts.piper_store import md5_of
 
 WORD_GAP_PHONEME = " "  # espeak separates words with a space among the phonemes
 WORD = re.compile(r"\S+")

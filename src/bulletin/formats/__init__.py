@@ -1,15 +1,15 @@
 """The output formats by name: what the rest of the pipeline (outputs, feeds,
 the preview server) needs to know about a file without loading any audio code.
 
-The encoders themselves live in :mod:`bulletin.audio.mp3` and
-:mod:`bulletin.audio.wav`, behind :class:`bulletin.audio.encoder.Encoder`.
+The encoders themselves live in :mod:`bulletin.formats.mp3` and
+:mod:`bulletin.formats.wav`, behind :class:`bulletin.formats.base.Encoder`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.errors import ConfigError
+from bulletin.core.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import math
 import textwrap
 from pathlib import Path
 
-from bulletin.blobstore import BlobStore, content_key
-from bulletin.errors import ConfigError
+from bulletin.storage.blobstore import BlobStore, content_key
+from bulletin.core.errors import ConfigError
 
 SIZE = 1400
 MIN_SIDE, MAX_SIDE = 1400, 3000

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bulletin import settings as schema
+from bulletin.config import schema
 from bulletin.audio import AudioSettings, Gaps
-from bulletin.audio.formats import WAV, get_format
+from bulletin.formats import WAV, get_format
 from bulletin.audio.profiles import get_profile
 from bulletin.audio.sounders import SounderSet, load_sounders
-from bulletin.errors import ConfigError
-from bulletin.pcm import MS_PER_S
+from bulletin.core.errors import ConfigError
+from bulletin.core.pcm import MS_PER_S
 from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
 from bulletin.publish.s3 import S3Target, parse_target
@@ -32,7 +32,7 @@ from bulletin.script import ScriptSettings
 from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import Boilerplate, load_boilerplate
 from bulletin.sources.fetch import FetchSettings
-from bulletin.voices import builtin_voices_dir
+from bulletin.core.paths import builtin_voices_dir
 
 CONFIG_NAME = "bulletin.toml"
 DEFAULTS_NAME = "defaults.toml"
@@ -275,7 +275,7 @@ def cache_dir(config: Config) -> Path | None:
 
 def cache_location(config: Config) -> Path:
     """Where the cache folder is (or would be), whether caching is on or not."""
-    from bulletin.caches import default_root
+    from bulletin.build.caches import default_root
 
     configured = config.settings.cache.dir
     return Path(configured) if configured else default_root()
@@ -333,7 +333,7 @@ def publish_target(config: Config) -> S3Target | None:
 
 def channel_cover(config: Config) -> bytes:
     """The show's cover: the user's own, or one drawn with the show's name."""
-    from bulletin.cover import load_cover, make_cover
+    from bulletin.media.cover import load_cover, make_cover
 
     own = config.settings.show
     return load_cover(Path(own.cover)) if own.cover else make_cover(own.title, "")
@@ -341,7 +341,7 @@ def channel_cover(config: Config) -> bytes:
 
 def fetch_settings(config: Config) -> FetchSettings:
     """How sources are fetched."""
-    from bulletin.caches import HTTP
+    from bulletin.build.caches import HTTP
 
     fetch = config.settings.fetch
     root = cache_dir(config)

@@ -10,23 +10,24 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from bulletin import __version__, config as cfg
-from bulletin.audio.encoder import Encoder, Finished, create_encoder
+from bulletin import __version__
+from bulletin import config as cfg
+from bulletin.formats.base import Encoder, Finished, create_encoder
 from bulletin.audio.parts import MAX_PIECE_CHARS, PartStore, plan_parts
 from bulletin.audio.profiles import ALEXA, get_profile
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Calibrations, Rendered, Renderer, Verdicts
-from bulletin.audio.timeline import chapters, cues
-from bulletin.audio.formats import FORMATS
-from bulletin.caches import CALIBRATION, COVERS, PARTS, SEGMENTS, VERDICTS
-from bulletin.casting import Casting, choose_cast, first_that_works
+from bulletin.build.timeline import chapters, cues
+from bulletin.formats import FORMATS
+from bulletin.build.caches import CALIBRATION, COVERS, PARTS, SEGMENTS, VERDICTS
+from bulletin.casting.cast import Casting, choose_cast, first_that_works
 from bulletin.config import Config
-from bulletin.cover import Covers
-from bulletin.errors import ConfigError, InputError, QAError, ScriptError
-from bulletin.fsutil import name_lock, staged, staged_folder, sweep
-from bulletin.model import Page, Script, Segment, SegmentKind
-from bulletin.outputs import Outputs, output_stem
-from bulletin.plaintext import speakable
+from bulletin.media.cover import Covers
+from bulletin.core.errors import ConfigError, InputError, QAError, ScriptError
+from bulletin.storage.atomic import name_lock, staged, staged_folder, sweep
+from bulletin.core.model import Page, Script, Segment, SegmentKind
+from bulletin.build.outputs import Outputs, output_stem
+from bulletin.core.plaintext import speakable
 from bulletin.publish import OUTPUT_DEPTH, PublishResult, publish, require_base_url, upload
 from bulletin.publish.alexa import plays as alexa_plays
 from bulletin.publish.episode import Episode, episode_guid
@@ -39,12 +40,12 @@ from bulletin.script.render import description, to_json, to_text, transcript
 from bulletin.sources import News, SourceSpec, read_source
 from bulletin.sources.boilerplate import drop_boilerplate
 from bulletin.sources.fetch import Fetcher
-from bulletin.tags import TagInfo
+from bulletin.formats.id3 import TagInfo
 from bulletin.tts import Engine, Speech
 from bulletin.tts.cache import SegmentCache, segment_key
 from bulletin.tts.chunking import Chunk, Cut, pack
 from bulletin.tts.speak import SpeechStats, speak
-from bulletin.voices import Cast, VoiceProfile
+from bulletin.casting.profiles import Cast, VoiceProfile
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +230,7 @@ def _pieces(text: str) -> list[Chunk]:
 
 
 def _cover(config: Config, script: Script, covers: Covers) -> bytes:
-    from bulletin.cover import load_cover
+    from bulletin.media.cover import load_cover
 
     own = config.get("show", "cover")
     if own:

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from bulletin.errors import AudioError, InputError
+from bulletin.core.errors import AudioError, InputError
 
 PCM = 1  # WAVE_FORMAT_PCM
 RIFF_LIMIT = 0xFFFFFFFF  # largest size a RIFF (not RF64) header can hold

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bulletin.audio.formats import Format
+from bulletin.formats import Format
 from bulletin.publish.episode import MANIFEST_SUFFIX
 
 ALEXA_SUFFIX = ".alexa.mp3"

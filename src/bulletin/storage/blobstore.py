@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bulletin.fsutil import staged
+from bulletin.storage.atomic import staged
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.audio.encoder import Calibration, Finished
-from bulletin.audio.ffmpeg import ffmpeg_identity, run_ffmpeg
-from bulletin.audio.formats import FORMATS, MP3
-from bulletin.audio.meter import StreamMeter
+from bulletin.formats.base import Calibration, Finished
+from bulletin.media.ffmpeg import ffmpeg_identity, run_ffmpeg
+from bulletin.formats import FORMATS, MP3
+from bulletin.media.meter import StreamMeter
 from bulletin.audio.profiles import Profile
-from bulletin.errors import AudioError, ConfigError
-from bulletin.pcm import INT16_MAX, INT16_MIN
-from bulletin.tags import write_tags
+from bulletin.core.errors import AudioError, ConfigError
+from bulletin.core.pcm import INT16_MAX, INT16_MIN
+from bulletin.formats.id3 import write_tags
 
 if TYPE_CHECKING:
     import numpy as np

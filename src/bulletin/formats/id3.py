@@ -11,10 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import AudioError
-from bulletin.model import Chapter
-from bulletin.pcm import MS_PER_S
-from bulletin.plaintext import printable
+from bulletin.core.errors import AudioError
+from bulletin.core.model import Chapter
+from bulletin.core.pcm import MS_PER_S
+from bulletin.core.plaintext import printable
 
 ID3_VERSION = 3
 UTF8 = 3  # mutagen re-encodes text as UTF-16 when saving v2.3

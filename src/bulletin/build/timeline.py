@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 from bulletin.audio.render import Rendered
-from bulletin.model import Chapter, Cue, Script, Segment
-from bulletin.model import Mark
-from bulletin.pcm import MS_PER_S
-from bulletin.script.sentences import spans, wrap
+from bulletin.core.model import Chapter, Cue, Script, Segment
+from bulletin.core.model import Mark
+from bulletin.core.pcm import MS_PER_S
+from bulletin.text.sentences import spans, wrap
 
 # Two lines of 42 characters: the usual limit for a readable caption.
 CUE_MAX_CHARS = 84

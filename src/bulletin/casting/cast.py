@@ -16,10 +16,10 @@ from typing import TypeVar
 
 from bulletin import config as cfg
 from bulletin.config import Config
-from bulletin.errors import ConfigError, EngineError
+from bulletin.core.errors import ConfigError, EngineError
 from bulletin.tts import Engine, create_engine, engine_class, engine_names
 from bulletin.tts.base import OptionError
-from bulletin.voices import Cast, VoiceProfile, load_voice, profile_for_engine
+from bulletin.casting.profiles import Cast, VoiceProfile, load_voice, profile_for_engine
 
 AUTO = "auto"
 T = TypeVar("T")

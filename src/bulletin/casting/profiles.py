@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import ConfigError
-from bulletin.model import SegmentKind
+from bulletin.core.errors import ConfigError
+from bulletin.core.model import SegmentKind
 
 PROFILE_SUFFIX = ".toml"
 REQUIRED_KEYS = ("name", "engine", "language", "chars_per_second")
@@ -22,12 +22,6 @@ LEXICON_PREFIX = "lexicon-"
 # overrides both.
 PIPER_LEXICONS = ("lexicon-nl.toml",)
 PIPER_CHARS_PER_SECOND = 14.0
-
-
-def builtin_voices_dir() -> Path:
-    """The voices shipped with bulletin: inside an installed wheel, else the repository's."""
-    packaged = Path(__file__).parent / "voices"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "voices"
 
 
 @dataclass(frozen=True)
@@ -97,7 +91,7 @@ def load_profile(path: Path, dirs: Sequence[Path]) -> VoiceProfile:
 
 def _installed_piper(dirs: Sequence[Path]) -> dict[str, VoiceProfile]:
     """A profile per installed Piper voice, by profile name."""
-    from bulletin.tts.piper_voices import installed
+    from bulletin.tts.piper_store import installed
 
     return {
         voice.profile: VoiceProfile(

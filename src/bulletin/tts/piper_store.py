@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import InputError
+from bulletin.core.errors import InputError
 
 APP_NAME = "bulletin"
 MODEL_SUFFIX = ".onnx"

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from bulletin.audio.formats import WAV, Format, get_format
-from bulletin.audio.meter import StreamMeter
+from bulletin.formats import WAV, Format, get_format
+from bulletin.media.meter import StreamMeter
 from bulletin.audio.profiles import Profile
 from bulletin.audio.qa import QAReport
-from bulletin.tags import TagInfo
+from bulletin.formats.id3 import TagInfo
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,9 +102,9 @@ class Encoder(Protocol):
 def create_encoder(profile: Profile, bit_depth: int) -> Encoder:
     """The encoder for ``profile``'s format (``bit_depth`` applies to PCM)."""
     if get_format(profile.format).name == WAV:
-        from bulletin.audio.wav import WavEncoder
+        from bulletin.formats.wav import WavEncoder
 
         return WavEncoder(bit_depth)
-    from bulletin.audio.mp3 import Mp3Encoder
+    from bulletin.formats.mp3 import Mp3Encoder
 
     return Mp3Encoder()

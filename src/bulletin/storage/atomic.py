@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from bulletin.errors import LockedError
+from bulletin.core.errors import LockedError
 
 TEMP_SUFFIX = ".part"  # a file being written
 BUILDING_SUFFIX = ".building"  # a folder being written, or the one it replaced, being removed

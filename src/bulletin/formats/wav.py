@@ -2,7 +2,7 @@
 
 PCM has no encoder delay and no frames: a part is its samples, little-endian,
 24-bit (or 16-bit), and the file is the parts one after another inside a
-WAV (see :mod:`bulletin.audio.bwf` for the chunks around them).
+WAV (see :mod:`bulletin.formats.bwf` for the chunks around them).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin import __version__
-from bulletin.audio.bwf import Bext, CuePoint, PcmFormat, WavMetadata, set_metadata, write_wave
-from bulletin.audio.encoder import Calibration, Finished
-from bulletin.audio.formats import FORMATS, WAV
-from bulletin.audio.meter import StreamMeter
+from bulletin.formats.bwf import Bext, CuePoint, PcmFormat, WavMetadata, set_metadata, write_wave
+from bulletin.formats.base import Calibration, Finished
+from bulletin.formats import FORMATS, WAV
+from bulletin.media.meter import StreamMeter
 from bulletin.audio.profiles import Profile
-from bulletin.errors import ConfigError
+from bulletin.core.errors import ConfigError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bulletin.audio.parts import PartStore
 from bulletin.audio.render import Verdicts
-from bulletin.blobstore import BlobStore
-from bulletin.cover import Covers
+from bulletin.storage.blobstore import BlobStore
+from bulletin.media.cover import Covers
 from bulletin.tts.cache import SegmentCache
 
 SEGMENTS, PARTS, HTTP, CALIBRATION, VERDICTS = "segments", "parts", "http", "calibration.json", "verdicts"

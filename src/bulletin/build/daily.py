@@ -21,17 +21,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bulletin import config as cfg, pipeline
+from bulletin import config as cfg
+from bulletin.build import pipeline
 from bulletin.config import Config
-from bulletin.errors import BulletinError, ConfigError, LockedError, SourceError
-from bulletin.fsutil import write_text
-from bulletin.model import Script
+from bulletin.core.errors import BulletinError, ConfigError, LockedError, SourceError
+from bulletin.storage.atomic import write_text
+from bulletin.core.model import Script
 from bulletin.publish.s3 import UploadReport
 from bulletin.sources import News
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
-from bulletin.audio.meter import duration_text
-from bulletin.caches import stores
+from bulletin.media.meter import duration_text
+from bulletin.build.caches import stores
 
 log = logging.getLogger(__name__)
 

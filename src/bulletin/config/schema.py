@@ -156,7 +156,7 @@ def location(value: str) -> str | None:
 
 def s3_target(value: str) -> str | None:
     """Empty, or ``s3://BUCKET/PREFIX/`` with a valid bucket name."""
-    from bulletin.errors import ConfigError
+    from bulletin.core.errors import ConfigError
     from bulletin.publish.s3 import parse_target
 
     try:
@@ -184,31 +184,31 @@ def _profiles() -> Iterable[str]:
 
 
 def _sample_rates() -> Iterable[int]:
-    from bulletin.audio.mp3 import MPEG1_RATES
+    from bulletin.formats.mp3 import MPEG1_RATES
 
     return sorted(MPEG1_RATES)
 
 
 def _formats() -> Iterable[str]:
-    from bulletin.audio.formats import FORMATS
+    from bulletin.formats import FORMATS
 
     return FORMATS
 
 
 def _wav_rates() -> Iterable[int]:
-    from bulletin.audio.wav import PCM_RATES
+    from bulletin.formats.wav import PCM_RATES
 
     return PCM_RATES
 
 
 def _bit_depths() -> Iterable[int]:
-    from bulletin.audio.wav import BIT_DEPTHS
+    from bulletin.formats.wav import BIT_DEPTHS
 
     return BIT_DEPTHS
 
 
 def _engines() -> Iterable[str]:
-    from bulletin.casting import AUTO
+    from bulletin.casting.cast import AUTO
     from bulletin.tts import engine_names
 
     return [AUTO, *engine_names()]

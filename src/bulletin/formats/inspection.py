@@ -9,11 +9,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulletin.audio.formats import MP3, WAV
-from bulletin.audio.meter import FileLoudness, duration_text, measure_file
-from bulletin.errors import AudioError, InputError
-from bulletin.model import Chapter
-from bulletin.pcm import MS_PER_S
+from bulletin.formats import MP3, WAV
+from bulletin.media.meter import FileLoudness, duration_text, measure_file
+from bulletin.core.errors import AudioError, InputError
+from bulletin.core.model import Chapter
+from bulletin.core.pcm import MS_PER_S
 
 CLOCK_DECIMALS = 3  # chapter times to the millisecond, as ID3 keeps them
 SHOWN_TEXT_CHARS = 80
@@ -87,7 +87,7 @@ def inspect_file(path: Path) -> Inspection:
 
 def inspect_wav(path: Path) -> Inspection:
     """Read the chunks (format, bext, cue points and labels, INFO) and measure the audio with ffmpeg."""
-    from bulletin.audio.bwf import read_wave
+    from bulletin.formats.bwf import read_wave
 
     try:
         wave = read_wave(path)
@@ -115,7 +115,7 @@ def inspect_mp3(path: Path) -> Inspection:
     from mutagen import MutagenError
     from mutagen.id3 import ID3, ID3NoHeaderError
 
-    from bulletin.audio.mp3 import mp3_duration
+    from bulletin.formats.mp3 import mp3_duration
 
     try:
         loudness = _measured(path, mp3_duration(path))

@@ -12,9 +12,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.audio.ffmpeg import ffmpeg_exe, run_ffmpeg_stderr
-from bulletin.errors import AudioError
-from bulletin.pcm import SILENCE_THRESHOLD_DB
+from bulletin.media.ffmpeg import ffmpeg_exe, run_ffmpeg_stderr
+from bulletin.core.errors import AudioError
+from bulletin.core.pcm import SILENCE_THRESHOLD_DB
 
 NUMBER = r"(-?[\d.]+|-inf)"
 SUMMARY = {

@@ -16,7 +16,7 @@ import re
 import tomllib
 from functools import cache
 
-from bulletin.voices import builtin_voices_dir
+from bulletin.core.paths import builtin_voices_dir
 
 BASE_LEXICON = "lexicon-nl.toml"
 NEVER_FINAL_TABLE = "abbreviations"  # "o.a.", "dhr.": the dot never ends a sentence

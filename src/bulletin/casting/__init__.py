@@ -1,0 +1,1 @@
+"""Who speaks: voice profiles, and the cast of a bulletin with its fallbacks."""

@@ -1,0 +1,1 @@
+"""Media tools: the one ffmpeg runner, the independent loudness meter and cover art."""

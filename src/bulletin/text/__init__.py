@@ -1,0 +1,1 @@
+"""Text facts every stage shares: the one Dutch sentence splitter and how addresses are read."""
