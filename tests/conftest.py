@@ -58,12 +58,22 @@ def runner():
     return cli_runner()
 
 
-def built_engine(name: str, options: dict):
-    """An engine as a build makes it: a voice's ``options`` over the engine's section of the defaults."""
-    from bulletin.config import engine_options, load_config
+def engine_section(name: str, **changes):
+    """An engine's section of the defaults (``[gtts]``), with ``changes``; None for an engine without one."""
+    from dataclasses import replace
+
+    from bulletin.config import load_config
+    from bulletin.config.stages import engine_section as section_of
+
+    section = section_of(load_config(), name)
+    return replace(section, **changes) if section is not None else None
+
+
+def built_engine(name: str, options: dict, **section_changes):
+    """An engine as a build makes it: a voice's ``options``, and the engine's section of the defaults."""
     from bulletin.tts import create_engine
 
-    return create_engine(name, options, engine_options(load_config(), name))
+    return create_engine(name, options, engine_section(name, **section_changes))
 
 
 def ffmpeg() -> str:

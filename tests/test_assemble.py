@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.config import load_config, script_settings
+from bulletin.config import load_config
+from bulletin.config.stages import script_settings
 from bulletin.core.errors import ConfigError, ScriptError
 from bulletin.core.model import Page, Section, SegmentKind, Story
 from bulletin.build.pipeline import make_script
 from bulletin.script import Pacing, Reader, Voicing, assemble
 from bulletin.script.assemble import editorial_order, headline_repeated
-from bulletin.script.render import to_dict
+from bulletin.text.scriptfile import to_dict
 from conftest import OFFLINE
 
 GOLDEN = Path(__file__).parent / "golden"

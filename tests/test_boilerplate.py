@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.config import boilerplate, load_config
+from bulletin.config import load_config
+from bulletin.config.stages import boilerplate
 from bulletin.build.daily import gather
 from bulletin.core.errors import ConfigError, SourceError
 from bulletin.core.model import Page, Section, Story

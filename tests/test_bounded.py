@@ -13,9 +13,10 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from bulletin.casting.cast import choose_cast
-from bulletin.config import load_config, script_settings
+from bulletin.config import load_config
+from bulletin.config.stages import script_settings, voice_choice
 from bulletin.core.model import Page, Section, Story
-from bulletin.build.pipeline import _voicing
+from bulletin.build.workshop import voicing as make_voicing
 from bulletin.script import assemble
 from conftest import AMSTERDAM, OFFLINE
 
@@ -93,7 +94,7 @@ def _calls(briefs: int) -> int:
     page = Page(lead=Story(paragraphs=("Het kabinet versterkt de dijken.",), headline="Kop", place="Den Haag"),
                 sections=(Section(briefs=stories, name="Binnenland"),))
     config = load_config(overrides=OFFLINE)
-    voicing = _voicing(choose_cast(config).cast)
+    voicing = make_voicing(choose_cast(voice_choice(config)).cast)
     assemble(page, at, script_settings(config), voicing)  # warm the caches (lexicons, patterns)
     count = 0
 

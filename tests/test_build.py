@@ -68,41 +68,41 @@ def seconds(stamp: str) -> float:
 
 
 def test_files_land_where_the_issue_says(built):
-    folder = built.mp3.parent  # the bulletin's own folder, in its day's folder
-    assert built.mp3 == folder / "nieuwsbulletin-buitenland-0815.mp3"
+    folder = built.audio.parent  # the bulletin's own folder, in its day's folder
+    assert built.audio == folder / "nieuwsbulletin-buitenland-0815.mp3"
     assert folder.name == "nieuwsbulletin-buitenland-0815" and folder.parent.name == "2026-11-27"
     assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no temporary files or locks
     assert sorted(p.name.split(".", 1)[1] for p in folder.iterdir()) == EXPECTED_FILES  # no temporary files
 
 
 def test_loudness_and_true_peak_measured_independently(built):
-    samples = decode(built.mp3)
+    samples = decode(built.audio)
     assert lufs(samples) == pytest.approx(-16.0, abs=1.0)
     assert lufs(samples) == pytest.approx(built.qa.integrated, abs=0.3)
     assert true_peak_dbtp(samples) <= -1.0
 
 
 def test_mp3_format_is_cbr_96k_mono_44k(built):
-    info = MP3(str(built.mp3)).info
+    info = MP3(str(built.audio)).info
     assert (info.sample_rate, info.channels, info.bitrate, info.bitrate_mode) == (44100, 1, 96000, BitrateMode.CBR)
 
 
 def test_id3v23_frames(built):
-    tags = ID3(str(built.mp3))
+    tags = ID3(str(built.audio))
     assert tags.version == (2, 3, 0)
     assert str(tags["TIT2"]) == "Nieuwsbulletin – vrijdag 27 november 2026, 08:15"
     assert (str(tags["TALB"]), str(tags["TPE1"]), str(tags["TCON"]), str(tags["TLAN"])) == (
         "Nieuwsbulletin", "bulletin", "Nieuws", "dut")
     assert str(tags["TDRC"]).startswith("2026-11-27")
     assert str(tags["TXXX:engine"]).startswith("espeak") and str(tags["TXXX:voice"]) == "espeak-nl"
-    assert int(str(tags["TLEN"])) == pytest.approx(MP3(str(built.mp3)).info.length * 1000, abs=5)
+    assert int(str(tags["TLEN"])) == pytest.approx(MP3(str(built.audio)).info.length * 1000, abs=5)
     assert "Warschau: Polen verlengt" in str(tags["COMM::dut"])
     transcript = str(tags["USLT::dut"])
     assert "Straatsburg.\nHet Europees Parlement stemt" in transcript and "CO2" in transcript
 
 
 def test_cover_art_is_a_square_podcast_cover(built):
-    (picture,) = ID3(str(built.mp3)).getall("APIC")
+    (picture,) = ID3(str(built.audio)).getall("APIC")
     assert picture.mime == "image/jpeg" and picture.type == 3
     image = Image.open(io.BytesIO(picture.data))
     assert image.format == "JPEG" and image.mode == "RGB" and image.size[0] == image.size[1] >= 1400
@@ -110,7 +110,7 @@ def test_cover_art_is_a_square_podcast_cover(built):
 
 
 def test_chapters_as_ffmpeg_reads_them(built):
-    chapters, duration = ffmpeg_chapters(built.mp3)
+    chapters, duration = ffmpeg_chapters(built.audio)
     assert [title for _, _, title in chapters] == [s.title for s in built.script.segments]
     assert chapters[0][0] == 0
     for (_, end, _), (start, _, _) in zip(chapters, chapters[1:]):
@@ -119,14 +119,14 @@ def test_chapters_as_ffmpeg_reads_them(built):
 
 
 def test_chapter_frames_have_a_top_level_ordered_toc(built):
-    tags = ID3(str(built.mp3))
+    tags = ID3(str(built.audio))
     (toc,) = tags.getall("CTOC")
     assert toc.flags & 1 and toc.flags & 2  # top-level, ordered
     chaps = {c.element_id: c for c in tags.getall("CHAP")}
     assert list(toc.child_element_ids) == sorted(chaps, key=lambda k: chaps[k].start_time)
     assert len(chaps) == len(built.script.segments)
     last = chaps[toc.child_element_ids[-1]]
-    assert last.end_time == pytest.approx(MP3(str(built.mp3)).info.length * 1000, abs=1)
+    assert last.end_time == pytest.approx(MP3(str(built.audio)).info.length * 1000, abs=1)
 
 
 def test_json_chapters_follow_podcast_index(built):
@@ -138,7 +138,7 @@ def test_json_chapters_follow_podcast_index(built):
 
 
 def test_transcripts_parse_and_lie_within_the_audio(built):
-    duration = MP3(str(built.mp3)).info.length
+    duration = MP3(str(built.audio)).info.length
     captions = webvtt.read(str(built.outputs.webvtt)).captions
     subtitles = list(srt.parse(built.outputs.srt.read_text("utf-8")))
     sentences = [s for seg in built.script.segments for para in seg.written.split("\n")
@@ -171,24 +171,24 @@ def test_qa_report_beside_the_mp3(built):
     assert qa["passed"] and qa["problems"] == [] and qa["profile"] == "podcast"
     assert len(qa["segment_loudness"]) == len(built.script.segments)
     assert qa["spread"] < 3.0 and 0 < qa["longest_silence"] < 2.0
-    assert qa["duration"] == pytest.approx(MP3(str(built.mp3)).info.length, abs=0.01)
+    assert qa["duration"] == pytest.approx(MP3(str(built.audio)).info.length, abs=0.01)
 
 
 @pytest.mark.parametrize(("profile", "target", "ceiling", "bitrate"),
                          [("alexa", -14.0, -2.0, 256000), ("broadcast", -23.0, -1.0, 192000)])
 def test_other_loudness_profiles(tmp_path, profile, target, ceiling, bitrate):
     result = built_in(tmp_path, **{"audio.profile": profile})
-    samples = decode(result.mp3)
+    samples = decode(result.audio)
     assert lufs(samples) == pytest.approx(target, abs=1.0)
     assert true_peak_dbtp(samples) <= ceiling
-    assert MP3(str(result.mp3)).info.bitrate == pytest.approx(bitrate, rel=1e-3)
+    assert MP3(str(result.audio)).info.bitrate == pytest.approx(bitrate, rel=1e-3)
 
 
 def test_sounders_add_time_and_stay_under_the_voice(tmp_path):
     plain = built_in(tmp_path / "plain", page="kort.txt", **{"sounders.enabled": False})
     music = built_in(tmp_path / "music", page="kort.txt", **{"sounders.bed": True})
     assert music.qa.duration > plain.qa.duration + 3  # sting, two sounders, outro
-    samples = decode(music.mp3)
+    samples = decode(music.audio)
     sting = samples[: int(1.5 * 44100)]
     assert lufs(sting) < music.qa.integrated  # the sting sits under the speech
     assert music.qa.spread < 3.0

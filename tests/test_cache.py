@@ -51,7 +51,7 @@ def test_key_covers_engine_version_settings_and_text():
 
 def test_network_settings_do_not_change_the_key():
     plain = built_engine("gtts", {})
-    patient = built_engine("gtts", {"timeout": 60.0, "tries": 9, "concurrent": 2})
+    patient = built_engine("gtts", {}, timeout=60.0, tries=9, concurrent=2)
     assert segment_key(plain, "Hallo.") == segment_key(patient, "Hallo.")
 
 

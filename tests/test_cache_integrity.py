@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3
 
-from bulletin.tts.base import Mark, Speech
+from bulletin.core.model import Mark, Speech
 from bulletin.tts.cache import SegmentCache
 from conftest import PAGES, run
 

@@ -3,16 +3,21 @@ is the defaults; the typed sections carry the merged values."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from bulletin import config as cfg
-from bulletin.config import schema as schema
-from bulletin.config import load_config, starter_text
+from bulletin.audio.profiles import PROFILES
+from bulletin.config import load_config, loader, schema
+from bulletin.config import stages as cfg
+from bulletin.config.starter import starter_text
+from bulletin.core import schema as checks
 from bulletin.core.errors import ConfigError
+from bulletin.formats import FORMATS
+from bulletin.sources import kind_names
 from conftest import PAGES, run
 
 PREAMBLE = '# mijn omroep\n[show]\ntitle = "Dorpsradio"\n\n'  # four lines: the key under test is on line 6
@@ -43,9 +48,15 @@ BAD_CONFIGS = [
     ("[piper]\nworkers = -1\n", 6, "[piper] workers must be at least 0, got -1."),
     ("[voice]\nfallback = []\n", 6, "[voice] fallback must be a text or a list of texts, not an empty list"),
     ("[voice]\nfallback = [\"piper-x\", 3]\n", 6, "[voice] fallback must be text in quotes"),
-    ("[audio]\nformat = \"flac\"\n", 6, "[audio] format must be one of mp3, wav, got 'flac'."),
-    ("[audio]\nwav_sample_rate = 96000\n", 6, "[audio] wav_sample_rate must be one of 44100, 48000, got 96000."),
-    ("[audio]\nbit_depth = 32\n", 6, "[audio] bit_depth must be one of 16, 24, got 32."),
+    ("[audio]\nformat = \"flac\"\n", 6, f"[audio] format must be one of {', '.join(FORMATS.names())}, got 'flac'."),
+    ("[wav]\nsample_rate = 96000\n", 6, "[wav] sample_rate must be one of 44100, 48000, got 96000."),
+    ("[wav]\nbit_depth = 32\n", 6, "[wav] bit_depth must be one of 16, 24, got 32."),
+    ("[audio]\nbit_depth = 16\n", 6, "[audio] bit_depth is now [wav] bit_depth; move it there."),
+    ("[audio]\nwav_sample_rate = 44100\n", 6, "[audio] wav_sample_rate is now [wav] sample_rate; move it there."),
+    ("[audio]\nsample_rate = 48000\n", 6, "[audio] sample_rate is now [mp3] sample_rate; move it there."),
+    ("[mp3]\nbitrate = 100\n", 6, "[mp3] bitrate must be one of 32, 40, 48, 56, 64, 80, 96"),
+    ("[m4a]\nbitrate = 16\n", 6, "[m4a] bitrate must be at least 32, got 16."),
+    ("[m4a]\nsample_rate = 22050\n", 6, "[m4a] sample_rate must be one of 44100, 48000, got 22050."),
     ("[fetch]\ndeadline = 0\n", 6, "[fetch] deadline must be more than 0, got 0."),
     ("[input]\nmax_mb = -1\n", 6, "[input] max_mb must be more than 0, got -1."),
     ("[script]\nmax_segments = 2\n", 6, "[script] max_segments must be at least 3, got 2."),
@@ -64,8 +75,8 @@ BAD_CONFIGS = [
     ("[audio]\ngap_ms = 400.5\n", 6, "[audio] gap_ms must be a whole number, got 400.5."),
     ("[audio]\ngap_after_intro_ms = -1\n", 6, "[audio] gap_after_intro_ms must be at least 0, got -1."),
     ("[audio]\ngap_before_outro_ms = 20000\n", 6, "[audio] gap_before_outro_ms must be at most 10000"),
-    ("[audio]\nprofile = \"radio\"\n", 6, "[audio] profile must be one of podcast, alexa, broadcast, got 'radio'."),
-    ("[audio]\nsample_rate = 22050\n", 6, "[audio] sample_rate must be one of 32000, 44100, 48000, got 22050."),
+    ("[audio]\nprofile = \"radio\"\n", 6, f"[audio] profile must be one of {', '.join(PROFILES.names())}, got 'radio'."),
+    ("[mp3]\nsample_rate = 22050\n", 6, "[mp3] sample_rate must be one of 32000, 44100, 48000, got 22050."),
     ("[fetch]\nmax_mb = -1\n", 6, "[fetch] max_mb must be more than 0, got -1."),
     ("[fetch]\ntimeout = nan\n", 6, "[fetch] timeout must be a finite number, got nan."),
     ("[fetch]\ntimeout = inf\n", 6, "[fetch] timeout must be a finite number, got inf."),
@@ -89,7 +100,7 @@ BAD_CONFIGS = [
     ("[gtts]\nconcurrent = \n", 6, "Invalid value (TOML syntax)."),
     ("[[sources]]\nname = \"a\"\n", 5, "[[sources]] number 1 has no location."),
     ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\nkind = \"html\"\n", 8,
-     "[[sources]] kind must be one of auto, script, json, rss, page, got 'html'."),
+     f"[[sources]] kind must be one of {', '.join(kind_names())}, got 'html'."),
     ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\nmax_items = -1\n", 8,
      "[[sources]] max_items must be at least 0, got -1."),
     ("[[sources]]\nname = \"a\"\nlocation = \"javascript:alert(1)\"\n", 7,
@@ -141,13 +152,28 @@ def test_a_bad_whole_file_names_its_line(text, line, says):
 
 
 def test_every_key_of_the_schema_is_covered_by_a_bad_row_or_takes_any_text():
-    """A key without a check must be free text (or a flag) by design, not by forgetting."""
+    """A key without a check must be free text (or a flag) by design, not by forgetting. The
+    sections engines and formats declare are covered for each of them below."""
     tested = {re.search(r"\[(\w+)\] (\w+)", says).groups() for _, _, says in BAD_CONFIGS + WHOLE_FILES
               if re.search(r"\[(\w+)\] (\w+) (must|may|is)", says)}
-    for section, keys in schema.sections().items():
-        for name, key in keys.items():
+    for section in schema.static_sections():
+        for name, key in schema.sections()[section].items():
             if key.checks:
-                assert (section, name) in tested or key.checks == (schema.filled,), (section, name)
+                assert (section, name) in tested or key.checks == (checks.filled,), (section, name)
+
+
+def _wrong_type(key: checks.Key) -> object:
+    """A value of the wrong type for ``key``, and what the message says about it."""
+    return ["a", "list"] if key.kind in (str, int, float, bool) else {"a": "table"}
+
+
+@pytest.mark.parametrize(("section", "name"), [(section, name) for section in schema.registered_sections()
+                                               for name in schema.sections()[section]])
+def test_every_key_an_engine_or_format_declares_is_checked_with_file_and_line(section, name):
+    key = schema.sections()[section][name]
+    value = _wrong_type(key)
+    message = _message(f"{PREAMBLE}[{section}]\n{name} = {json.dumps(value) if isinstance(value, list) else '{ a = 1 }'}\n")
+    assert message.startswith(f"bulletin.toml:6: [{section}] {name} must be"), message
 
 
 # --- command-line options -------------------------------------------------------------------
@@ -155,7 +181,7 @@ def test_every_key_of_the_schema_is_covered_by_a_bad_row_or_takes_any_text():
 
 @pytest.mark.parametrize(("overrides", "says"), [
     ({"publish.base_url": "javascript:alert(1)"}, "command line: [publish] base_url must be empty or an http(s) URL"),
-    ({"audio.profile": "loud"}, "command line: [audio] profile must be one of podcast, alexa, broadcast"),
+    ({"audio.profile": "loud"}, f"command line: [audio] profile must be one of {', '.join(PROFILES.names())}"),
     ({"voice.engine": "festival"}, "command line: [voice] engine must be one of auto"),
     ({"output.dir": ""}, "command line: [output] dir must not be empty"),
 ])
@@ -167,9 +193,9 @@ def test_options_are_checked_like_the_file(overrides, says):
 def test_an_option_overrides_the_file_and_is_typed(tmp_path):
     Path("bulletin.toml").write_text('[fetch]\ntimeout = 30\n[publish]\nbase_url = "https://a.example/"\n', "utf-8")
     config = load_config(overrides={"publish.base_url": "https://b.example/nieuws/", "audio.profile": None})
-    assert config.settings.publish.base_url == config.get("publish", "base_url") == "https://b.example/nieuws/"
+    assert config.settings.publish.base_url == "https://b.example/nieuws/"
     assert config.settings.fetch.timeout == 30.0 and isinstance(config.settings.fetch.timeout, float)
-    assert config.section("fetch") is config.settings.fetch
+    assert config.settings.section("fetch") is config.settings.fetch
     assert config.settings.audio.profile == "podcast"  # None: the default stands
     assert cfg.fetch_settings(config).timeout == 30.0
 
@@ -201,7 +227,8 @@ def test_bad_option_exits_1_naming_the_setting(tmp_path):
 def test_init_writes_a_starter_that_loads_as_the_defaults(tmp_path):
     result = run("init")
     assert result.exit_code == 0, result.stderr
-    assert load_config(Path("bulletin.toml")).values == {**tomllib.loads(cfg._defaults_text()), "sources": []}
+    loaded = load_config(Path("bulletin.toml"))
+    assert loaded.values() == tomllib.loads(loader.defaults_text()) and loaded.sources == ()
     again = run("init")
     assert again.exit_code == 1 and "--force" in again.stderr  # not a usage mistake: the file is there
     built = run("script", str(PAGES / "kort.txt"), "--at", "2026-11-27T08:15")
@@ -233,7 +260,7 @@ def _uncommented(text: str) -> str:
 
 def test_starter_holds_every_key_with_its_default_and_meaning():
     text = starter_text()
-    assert tomllib.loads(_uncommented(text)) == tomllib.loads(cfg._defaults_text())  # every key with its default
+    assert tomllib.loads(_uncommented(text)) == tomllib.loads(loader.defaults_text())  # every key with its default
     lines = _settings_lines(text)
     assert set(lines) == {(section, name) for section, keys in schema.sections().items() for name in keys}
     for (section, name), line in lines.items():
@@ -243,27 +270,27 @@ def test_starter_holds_every_key_with_its_default_and_meaning():
 def test_starter_file_loads_back_to_exactly_the_defaults(tmp_path):
     starter = tmp_path / "bulletin.toml"
     starter.write_text(starter_text(), "utf-8")
-    assert load_config(starter).values == load_config().values  # no ./bulletin.toml: the defaults
+    assert load_config(starter).values() == load_config().values()  # no ./bulletin.toml: the defaults
     switched_on = tmp_path / "all.toml"
     switched_on.write_text(_uncommented(starter_text()), "utf-8")
     everything = load_config(switched_on)
     for section, keys in schema.sections().items():
         for name, key in keys.items():
             if not key.path:  # paths are made absolute, relative to the file
-                assert everything.get(section, name) == load_config().get(section, name), (section, name)
+                assert everything.values()[section][name] == load_config().values()[section][name], (section, name)
 
 
 def test_defaults_pass_their_own_schema():
-    defaults = tomllib.loads(cfg._defaults_text())
+    defaults = tomllib.loads(loader.defaults_text())
     for section, keys in schema.sections().items():
         for name, key in keys.items():
             key.conform(defaults[section][name])
 
 
 def test_a_key_in_only_one_of_defaults_and_schema_is_caught(monkeypatch):
-    text = cfg._defaults_text().replace("[gtts]\n", "[gtts]\nvoices = 3                  # new\n")
-    monkeypatch.setattr(cfg, "_defaults_text", lambda: text)
-    with pytest.raises(RuntimeError, match="defaults.toml and settings.py disagree"):
+    text = loader.defaults_text().replace("[gtts]\n", "[gtts]\nvoices = 3                  # new\n")
+    monkeypatch.setattr(loader, "defaults_text", lambda: text)
+    with pytest.raises(RuntimeError, match=re.escape("defaults.toml and the schema disagree on [gtts]")):
         load_config()
 
 
@@ -278,23 +305,32 @@ def test_sources_and_paths_are_read_relative_to_the_file(tmp_path):
         '[[sources]]\nname = "web"\nlocation = "https://example.org/nieuws.rss"\nkind = "rss"\n', "utf-8")
     config = load_config(folder / "bulletin.toml")
     assert config.settings.cache.dir == str(folder / "cache")
-    local, web = cfg.sources(config)
+    local, web = config.sources
     assert (local.location, local.max_items, local.kind) == (str(folder / "dorp.txt"), 3, "auto")
     assert (web.location, web.kind) == ("https://example.org/nieuws.rss", "rss")
 
 
-def test_engine_options_come_from_the_typed_section():
+def test_engine_sections_come_typed():
     Path("bulletin.toml").write_text("[gtts]\nconcurrent = 2\nmax_wait = 5\n", "utf-8")
-    options = cfg.engine_options(load_config(), "gtts")
-    assert options["concurrent"] == 2 and options["max_wait"] == 5.0 and options["tries"] == 5
-    assert cfg.engine_options(load_config(), "espeak") == {}
+    section = cfg.engine_section(load_config(), "gtts")
+    assert (section.concurrent, section.max_wait, section.tries) == (2, 5.0, 5)
+    assert cfg.engine_section(load_config(), "espeak") is None  # espeak has no section of its own
+
+
+def test_an_override_is_checked_and_leaves_the_rest():
+    config = load_config()
+    quiet = config.override({"sounders.enabled": False, "audio.format": "wav"})
+    assert (quiet.settings.sounders.enabled, quiet.settings.audio.format) == (False, "wav")
+    assert quiet.settings.show == config.settings.show and config.settings.sounders.enabled
+    with pytest.raises(ConfigError, match=re.escape("command line: [audio] format must be one of")):
+        config.override({"audio.format": "flac"})
 
 
 def test_a_list_key_checks_each_item():
     """For keys such as a source's list of words to drop: a TOML array of the item type."""
-    key = schema.Key("drop", tuple[str, ...], (schema.filled,))
+    key = checks.Key("drop", tuple[str, ...], (checks.filled,))
     assert key.conform(["sport", "weer"]) == ("sport", "weer")
     for bad, says in [("sport", "must be a list of text in quotes"), (["sport", 3], "must be text in quotes"),
                       (["sport", " "], "must not be empty")]:
-        with pytest.raises(schema.Invalid, match=says):
+        with pytest.raises(checks.Invalid, match=says):
             key.conform(bad)

@@ -16,7 +16,8 @@ import feedparser
 import pytest
 
 from bulletin.cli import cli
-from bulletin.config import fetch_settings, load_config
+from bulletin.config import load_config
+from bulletin.config.stages import fetch_settings
 from bulletin.core.errors import InputError, SourceError
 from bulletin.core.model import Page, Section, Story
 from bulletin.sources import SourceSpec, read_source

@@ -19,7 +19,9 @@ from typing import Any
 import pytest
 
 import bulletin
-from bulletin import config as cfg
+from bulletin.config import stages as cfg
+from bulletin.formats import FORMATS
+from bulletin.tts import ENGINES
 
 DEFAULTS = tomllib.loads(files("bulletin.config").joinpath("defaults.toml").read_text("utf-8"))
 KEYS = {(key, type(value), value) for table in DEFAULTS.values() for key, value in table.items()}
@@ -67,7 +69,7 @@ def repeated_defaults() -> list[str]:
 
 
 def _filled_by_config() -> list[tuple[type, str]]:
-    """(dataclass, field) for every keyword config.py passes when it builds a stage's settings."""
+    """(dataclass, field) for every keyword config.stages passes when it builds a stage's settings."""
     tree = ast.parse(inspect.getsource(cfg))
     filled = []
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
@@ -87,7 +89,7 @@ def test_the_check_finds_a_repeated_default(monkeypatch):
 
     speak.__module__ = cfg.__name__
     monkeypatch.setattr(cfg, "speak", speak, raising=False)
-    assert repeated_defaults() == [f"bulletin.config.speak: tries = {DEFAULTS['gtts']['tries']!r}"]
+    assert repeated_defaults() == [f"bulletin.config.stages.speak: tries = {DEFAULTS['gtts']['tries']!r}"]
 
 
 def test_stage_settings_take_their_values_from_the_configuration():
@@ -100,15 +102,12 @@ def test_stage_settings_take_their_values_from_the_configuration():
     assert with_default == []
 
 
-@pytest.mark.parametrize("section", ["gtts", "edge", "piper"])
-def test_engine_sections_reach_engines_without_defaults_of_their_own(section):
-    """Every key of an engine's section is a parameter the engine requires, not one it defaults."""
-    from bulletin.tts import engine_class
-    from bulletin.tts.online import OnlineEngine
+SECTIONS = [(entry.name, entry.Section) for entry in [*ENGINES, *FORMATS] if entry.Section is not None]
 
-    cls = engine_class(section)
-    signatures = [inspect.signature(cls)] + ([inspect.signature(OnlineEngine.__init__)] if cls.online else [])
-    parameters = {p.name: p for s in signatures for p in s.parameters.values()}
-    used = [key for key in DEFAULTS[section] if key in parameters]
-    assert used, f"[{section}] reaches no parameter of the {section} engine"
-    assert [k for k in used if parameters[k].default is not inspect.Parameter.empty] == []
+
+@pytest.mark.parametrize(("name", "section"), SECTIONS, ids=[name for name, _ in SECTIONS])
+def test_declared_sections_take_their_defaults_from_the_defaults_file(name, section):
+    """An engine's or format's own section (``[gtts]``, ``[mp3]``) has every key in defaults.toml
+    and no default of its own."""
+    assert [f.name for f in dataclasses.fields(section)] == list(DEFAULTS[name])
+    assert [f.name for f in dataclasses.fields(section) if f.default is not dataclasses.MISSING] == []

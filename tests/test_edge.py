@@ -11,9 +11,8 @@ import pytest
 from mutagen.id3 import ID3
 
 from bulletin.cli import cli
-from bulletin.config import engine_options, load_config
 from bulletin.core.errors import ConfigError, EngineError
-from bulletin.tts import create_engine
+from conftest import built_engine
 from conftest import PAGES, cli_runner, decode, lufs
 from fake_edge import SECONDS_PER_WORD, FakeEdge
 
@@ -33,9 +32,8 @@ def edge(monkeypatch):
     fake.stop()
 
 
-def engine(**options):
-    section = {**engine_options(load_config(), "edge"), **FAST}
-    return create_engine("edge", options, section)
+def engine(concurrent: int = 4, **options):
+    return built_engine("edge", options, concurrent=concurrent, **FAST)
 
 
 

@@ -112,10 +112,10 @@ def test_edited_json_script_with_an_added_brief_is_built_as_written_from_the_cac
 
     result = build(path, load_config(overrides=overrides(cache, tmp_path / "out")))
 
-    assert result.mp3 == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815/nieuwsbulletin-buitenland-0815.mp3"  # the script's moment
+    assert result.audio == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815/nieuwsbulletin-buitenland-0815.mp3"  # the script's moment
     # Spoken anew: the changed brief, the added brief and the new outro; the other six from the cache.
     assert (result.speech.segments, result.speech.synthesised) == (9, 3)
-    check_built(result.mp3, [(s["kind"], s["title"], s["text"]) for s in document["segments"]])
+    check_built(result.audio, [(s["kind"], s["title"], s["text"]) for s in document["segments"]])
     written = json.loads(result.outputs.script_json.read_text("utf-8"))
     assert [(s["kind"], s["place"], s["text"]) for s in written["segments"]] == [
         (s["kind"], s["place"], s["text"]) for s in document["segments"]]

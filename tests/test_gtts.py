@@ -6,8 +6,7 @@ import pytest
 import requests
 
 from bulletin.core.errors import EngineError
-from bulletin.config import engine_options, load_config
-from bulletin.tts import create_engine
+from conftest import built_engine
 from fake_google import make_mp3
 
 LEAD = (
@@ -17,8 +16,8 @@ LEAD = (
 )
 
 
-def engine(**options):
-    return create_engine("gtts", {}, {**engine_options(load_config(), "gtts"), "backoff": 0.01, **options})
+def engine(**section):
+    return built_engine("gtts", {}, backoff=0.01, **section)
 
 
 def test_requests_stay_under_100_characters_and_cover_the_text(google):

@@ -13,10 +13,11 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from bulletin.config import fetch_settings, load_config
+from bulletin.config import load_config
+from bulletin.config.stages import fetch_settings
 from bulletin.core.errors import InputError, SourceError
 from bulletin.build.pipeline import make_script
-from bulletin.script.render import to_text
+from bulletin.text.scriptfile import to_text
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
 from conftest import AMSTERDAM, FIXTURES, OFFLINE, PAGES, serve_loopback

@@ -65,7 +65,7 @@ def _processes_with(marker: str) -> list[int]:
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_during_synthesis_stops_cleanly(tmp_path, signum, code):
-    from bulletin import config as cfg
+    from bulletin.config import stages as cfg
     from bulletin.casting.cast import choose_cast
     from bulletin.config import load_config
     from bulletin.build.pipeline import make_script
@@ -94,8 +94,8 @@ def test_signal_during_synthesis_stops_cleanly(tmp_path, signum, code):
     # run, a lost chunk is thousands); the interrupted lead has none.
     config = load_config(None, {"voice.engine": "espeak"})
     script = make_script(str(page), config, at=datetime.fromisoformat(AT).replace(tzinfo=AMSTERDAM))
-    voice = choose_cast(config).cast.newsreader
-    engine = create_engine(voice.engine, {**cfg.engine_options(config, voice.engine), **voice.options})
+    voice = choose_cast(cfg.voice_choice(config)).cast.newsreader
+    engine = create_engine(voice.engine, voice.options, cfg.engine_section(config, voice.engine))
     cache = SegmentCache(segments)
     lead_text = next(s.text for s in script.segments if s.kind == "lead")
     assert cache.get(segment_key(engine, lead_text)) is None

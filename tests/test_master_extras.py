@@ -17,6 +17,7 @@ from PIL import Image
 
 from bulletin.audio import sounders
 from bulletin.media.meter import measure_file
+from bulletin.formats import FORMATS
 from bulletin.formats.mp3 import ENCODER_DELAY, SAMPLES_PER_FRAME, count_frames, encode_frames
 from bulletin.audio.parts import Part
 from bulletin.audio.qa import QAReport
@@ -119,14 +120,14 @@ def test_ffmpeg_measures_the_longest_silence(tmp_path):
     tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
     x = np.concatenate([tone, np.zeros(int(1.5 * RATE), np.float32), tone, np.zeros(RATE // 2, np.float32), tone])
     path = tmp_path / "stilte.mp3"
-    path.write_bytes(encode_frames(x, RATE, "96k"))
+    path.write_bytes(encode_frames(x, RATE, 96))
     assert measure_file(path, len(x) / RATE).longest_silence == pytest.approx(1.5, abs=0.06)
 
 
 def test_parts_are_whole_frames_with_the_audio_after_the_encoder_delay(tmp_path):
     click = np.zeros(RATE, np.float32)
     click[1000] = 0.9
-    mp3 = encode_frames(click, RATE, "96k")
+    mp3 = encode_frames(click, RATE, 96)
     frames = count_frames(mp3)
     path = tmp_path / "klik.mp3"
     path.write_bytes(mp3 + mp3)  # two parts, joined as a bulletin joins them
@@ -203,7 +204,10 @@ def test_inspect_any_mp3(tmp_path):
     assert data["loudness"]["duration"] == pytest.approx(2.0, abs=0.06)
 
 
-@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", "not a valid MP3/WAV file")])
+NOT_AUDIO = f"not a valid {'/'.join(name.upper() for name in FORMATS.names())} file"
+
+
+@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", NOT_AUDIO)])
 def test_inspect_bad_input_is_one_line(name, says):
     result = cli_runner().invoke(cli, ["inspect", str(PAGES / name)])
     assert result.exit_code == 1 and says in result.stderr and "Traceback" not in result.stderr
@@ -236,8 +240,8 @@ def _folder(path):
 
 
 @pytest.mark.parametrize(("name", "make", "says"), [
-    ("cut.wav", _cut(_plain_wav, 30), "not a valid MP3/WAV file"),
-    ("cut.mp3", _cut(_sine_mp3, 100), "not a valid MP3/WAV file"),  # `head -c 100 x.mp3`
+    ("cut.wav", _cut(_plain_wav, 30), NOT_AUDIO),
+    ("cut.mp3", _cut(_sine_mp3, 100), NOT_AUDIO),  # `head -c 100 x.mp3`
     ("bulletins.mp3", _folder, "is a folder"),
 ])
 def test_inspect_broken_or_odd_input_is_one_line(tmp_path, name, make, says):

@@ -18,7 +18,8 @@ from bulletin.core.model import Chapter, Cue
 from bulletin.publish.episode import Episode
 from bulletin.publish.sidecars import chapters_json, srt, webvtt as write_webvtt
 from bulletin.publish.site import index_html
-from bulletin.formats.id3 import TagInfo, _chapters_in_time_order, write_tags
+from bulletin.formats.base import TagInfo
+from bulletin.formats.id3 import _chapters_in_time_order, write_id3
 from conftest import AMSTERDAM, PAGES, ffmpeg, run
 
 HOSTILE = "A <b>vet</b> & <script>x</script> --> pijl\x07bel\x1b[31m\ttab\x00nul\x7f"
@@ -53,7 +54,7 @@ def ffmpeg_chapters(path: Path) -> list[tuple[int, int, str]]:
 
 def test_v23_tag_dates_with_v23_frames(tmp_path):
     mp3 = silent_mp3(tmp_path / "a.mp3", 2)
-    write_tags(mp3, tag_info([Chapter("een", 0, 1), Chapter("twee", 1, 2)]))
+    write_id3(mp3, tag_info([Chapter("een", 0, 1), Chapter("twee", 1, 2)]))
     raw = ID3(str(mp3), translate=False)  # the frames as stored, not upgraded to v2.4
     assert raw.version == (2, 3, 0)
     assert "TDRC" not in raw
@@ -65,7 +66,7 @@ def test_more_chapters_than_one_toc_can_list(tmp_path):
     count = 300  # a CTOC lists at most 255 children
     mp3 = silent_mp3(tmp_path / "many.mp3", count / 10)
     chapters = [Chapter(f"hoofdstuk {i}", i / 10, (i + 1) / 10) for i in range(count)]
-    write_tags(mp3, tag_info(chapters))
+    write_id3(mp3, tag_info(chapters))
 
     found = ffmpeg_chapters(mp3)  # ffmpeg shifts them all by the encoder delay
     assert [title for _, _, title in found] == [f"hoofdstuk {i}" for i in range(count)]
@@ -112,7 +113,7 @@ def test_chapter_rewriter_stays_inside_the_tag(tmp_path):
 
 def test_chapter_titles_in_the_tag_carry_no_control_characters(tmp_path):
     mp3 = silent_mp3(tmp_path / "c.mp3", 1)
-    write_tags(mp3, tag_info([Chapter(HOSTILE, 0, 1)], title=HOSTILE))
+    write_id3(mp3, tag_info([Chapter(HOSTILE, 0, 1)], title=HOSTILE))
     tags = ID3(str(mp3))
     for text in (str(tags["TIT2"]), str(tags.getall("CHAP")[0].sub_frames["TIT2"])):
         assert not C0.search(text) and "pijlbel" in text
@@ -147,7 +148,7 @@ def test_chapter_json_titles_are_clean():
 
 def test_preview_page_carries_no_control_characters():
     episode = Episode(guid="g", title=HOSTILE, description=HOSTILE, published=datetime(2026, 11, 27, 8, 0,
-                      tzinfo=AMSTERDAM), duration=1.0, mp3="a.mp3", webvtt="a.vtt", srt="a.srt",
+                      tzinfo=AMSTERDAM), duration=1.0, audio="a.mp3", webvtt="a.vtt", srt="a.srt",
                       chapters="a.chapters.json", cover="a.jpg", alexa_mp3=None, alexa_duration=None,
                       language="nl", engine="espeak", voice="espeak-nl")
     page = index_html(HOSTILE, [episode])

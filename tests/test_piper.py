@@ -62,7 +62,7 @@ def test_audio_is_a_function_of_the_text(model):
 
 
 def test_segments_are_spoken_concurrently_in_order(model):
-    engine = built_engine("piper", {"model": str(model), "workers": 2})
+    engine = built_engine("piper", {"model": str(model)}, workers=2)
     texts = ["Eén.", "Twee zinnen hier. En nog een.", "Drie."]
     done = []
     speeches = engine.synthesize_many(texts, lambda index, _speech: done.append(index))

@@ -15,7 +15,9 @@ import pytest
 from mutagen.mp3 import MP3
 
 from bulletin.storage import atomic as fsutil
-from bulletin.storage.atomic import name_lock, sweep
+from bulletin.storage.locks import name_lock
+from bulletin.storage import sweep as sweeping
+from bulletin.storage.sweep import sweep
 from test_cli import AT, ESPEAK, run
 
 STEM = "nieuwsbulletin-binnenland-0815"
@@ -91,7 +93,7 @@ def test_a_failure_at_any_step_of_a_rebuild_leaves_old_or_new_whole(tmp_path, mo
             break
         assert result.exit_code in (1, 70), result.stderr
         # A later run (as from a process that is gone) sweeps what the failed one left.
-        monkeypatch.setattr(fsutil, "_alive", lambda _pid: False)
+        monkeypatch.setattr(sweeping, "_alive", lambda _pid: False)
         sweep(out, 2)
         monkeypatch.undo()
         if not exchange:

@@ -172,7 +172,7 @@ def test_sidecars_are_written_as_for_mp3(broadcast):
     names = sorted(p.name.removeprefix(path.stem + ".") for p in path.parent.iterdir())
     assert names == ["chapters.json", "episode.json", "jpg", "json", "qa.json", "srt", "txt", "vtt", "wav"]
     episode = json.loads(path.with_name(path.stem + ".episode.json").read_text())
-    assert episode["mp3"].endswith(".wav") and episode["media_type"] == "audio/wav"
+    assert episode["audio"].endswith(".wav") and episode["media_type"] == "audio/wav"
 
 
 def test_inspect_reads_the_wav(broadcast):
@@ -192,7 +192,7 @@ def test_inspect_reads_the_wav(broadcast):
 
 
 def test_any_profile_may_write_16_bit_wav(tmp_path):
-    path, _ = build(tmp_path, "--format", "wav", config="[audio]\nbit_depth = 16\n")
+    path, _ = build(tmp_path, "--format", "wav", config="[wav]\nbit_depth = 16\n")
     with wave.open(str(path)) as reader:
         assert (reader.getframerate(), reader.getsampwidth()) == (48000, 2)
         samples = np.frombuffer(reader.readframes(reader.getnframes()), "<i2") / 32768.0
@@ -227,9 +227,9 @@ def test_wav_feed_enclosure_and_served_type(tmp_path):
     (enclosure,) = feed.entries[0].enclosures
     assert enclosure.type == "audio/wav" and enclosure.href.endswith(".wav")
     assert int(enclosure.length) == path.stat().st_size
-    from bulletin.publish.server import CONTENT_TYPES
+    from bulletin.publish.mediatypes import content_type
 
-    assert CONTENT_TYPES[".wav"] == "audio/wav" and CONTENT_TYPES[".mp3"] == "audio/mpeg"
+    assert content_type(".wav") == "audio/wav" and content_type(".MP3") == "audio/mpeg"
     alexa = json.loads((out / "flash-briefing.json").read_text())
     assert alexa[0]["streamUrl"].endswith(".alexa.mp3")  # Alexa plays MP3 whatever the main format
 

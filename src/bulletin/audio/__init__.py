@@ -1,10 +1,10 @@
-"""Audio: per-segment clean-up, stitching, loudness mastering and export (MP3 or Broadcast WAV)."""
+"""Audio: per-segment clean-up, stitching, sounders, loudness mastering, and the parts a
+bulletin's files are joined from (in any registered format)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.audio.profiles import Profile
 from bulletin.core.model import SegmentKind
 from bulletin.core.pcm import SILENCE_THRESHOLD_DB
 
@@ -32,10 +32,8 @@ class Gaps:
 class AudioSettings:
     """What the audio stage needs from the configuration (``config.audio_settings``)."""
 
-    sample_rate: int
-    profile: Profile
+    sample_rate: int  # of the bulletin's main format
     gaps: Gaps
-    bit_depth: int  # of PCM output (WAV)
     sounder_level_lu: float  # sounders against speech (music sounds louder than it meters)
     silence_threshold_db: float = SILENCE_THRESHOLD_DB  # quieter than this at a segment's edges is cut
     keep_silence_ms: float = 20.0  # of the cut silence, this much stays for a natural onset
@@ -43,4 +41,4 @@ class AudioSettings:
     bed_duck_lu: float = -14.0  # and how much further down it goes under the voice
 
 
-__all__ = ["AudioSettings", "Gaps", "Profile"]
+__all__ = ["AudioSettings", "Gaps"]

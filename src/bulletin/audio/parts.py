@@ -141,7 +141,7 @@ def part_key(plan: PartPlan, rendition: Rendition, settings: AudioSettings, soun
         "bed": sounders.identity("bed") if plan.bed else None,
         "profile": asdict(rendition.profile),
         "calibration": rendition.calibration.to_dict(),
-        "audio": {k: v for k, v in asdict(settings).items() if k not in ("profile", "gaps")},
+        "audio": {k: v for k, v in asdict(settings).items() if k != "gaps"},
         "encoder": rendition.encoder.identity(),
     })
 
@@ -201,7 +201,7 @@ def render_part(plan: PartPlan, speech: Speech, renditions: Sequence[Rendition],
         mastered, loudness = master.master(profile.loudness + calibration.offset_db,
                                            profile.true_peak - calibration.headroom_db)
         encoder = rendition.encoder
-        data = encoder.encode(mastered, rate, profile)
+        data = encoder.encode(mastered, rate)
         shift = encoder.delay + start
         parts.append(Part(
             data=data,

@@ -41,6 +41,11 @@ class QAReport:
         measured = [x for x in self.segment_loudness if x is not None]
         return round(max(measured) - min(measured), 2) if measured else 0.0
 
+    @property
+    def measured(self) -> FileLoudness:
+        """The file as the meter read it."""
+        return FileLoudness(self.integrated, self.loudness_range, self.true_peak, self.duration, self.longest_silence)
+
     def to_dict(self) -> dict[str, Any]:
         """For the .qa.json file."""
         return {**asdict(self), "segment_loudness": list(self.segment_loudness), "problems": list(self.problems),

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bulletin import __version__
-from bulletin.audio import AudioSettings, Profile
+from bulletin.audio import AudioSettings
 from bulletin.formats.base import Calibration, Encoder
-from bulletin.media.meter import FileLoudness, StreamMeter
+from bulletin.media.meter import FileLoudness, Meter
 from bulletin.audio.parts import (
     Part,
     PartPlan,
@@ -42,7 +42,7 @@ from bulletin.audio.parts import (
     render_part,
     segment_part,
 )
-from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU
+from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
@@ -142,13 +142,13 @@ class Calibrations:
         if self.path:
             write_text(self.path, json.dumps({k: c.to_dict() for k, c in self.values.items()}, indent=2) + "\n")
 
-    def get(self, profile: Profile, encoder: Encoder) -> Calibration:
-        """The corrections for ``profile`` written by ``encoder``."""
-        return self.values.get(encoder.calibration_key(profile)) or encoder.prior(profile)
+    def get(self, encoder: Encoder) -> Calibration:
+        """The corrections for what ``encoder`` writes."""
+        return self.values.get(encoder.calibration_key()) or encoder.prior()
 
-    def set(self, profile: Profile, encoder: Encoder, calibration: Calibration) -> None:
+    def set(self, encoder: Encoder, calibration: Calibration) -> None:
         """Learn ``calibration`` (and keep it, if there is a file)."""
-        self.values[encoder.calibration_key(profile)] = calibration
+        self.values[encoder.calibration_key()] = calibration
         self._save()
 
 
@@ -197,7 +197,7 @@ class Renderer:
 
     def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition],
                keys: Mapping[str, list[str]], found: dict[str, list[Part | None]], speech_for: SpeechFor,
-               meters: Mapping[str, StreamMeter]) -> dict[str, list[Part]]:
+               meters: Mapping[str, Meter]) -> dict[str, list[Part]]:
         """Every rendition's parts, from the store or made; each meter is fed its file in order."""
         fed = dict.fromkeys(meters, 0)
 
@@ -257,7 +257,7 @@ class Renderer:
         pending = {p.name: p for p in profiles}
         done: dict[str, Rendered] = {}
         for attempt in range(1, ATTEMPTS + 1):
-            renditions = {name: Rendition(p, self.calibrations.get(p, encoders[name]), encoders[name])
+            renditions = {name: Rendition(p, self.calibrations.get(encoders[name]), encoders[name])
                           for name, p in pending.items()}
             keys = {name: [part_key(plan, r, self.settings, self.sounders) for plan in plans]
                     for name, r in renditions.items()}
@@ -265,7 +265,7 @@ class Renderer:
             verdict_keys = {name: Verdicts.key(keys[name], p, encoders[name]) for name, p in pending.items()}
             known = {name: v for name in pending
                      if None not in found[name] and (v := self.verdicts.get(verdict_keys[name])) is not None}
-            meters = {name: encoders[name].meter(str(paths[name]), rate) for name in pending if name not in known}
+            meters = {name: encoders[name].meter(paths[name], rate) for name in pending if name not in known}
             try:
                 parts = self._parts(plans, renditions, keys, found, speech_for, meters)
                 measured = dict(known)
@@ -290,7 +290,7 @@ class Renderer:
                          attempt, ", measured before" if name in known else "")
                 learnable = result.duration >= MIN_LEARNING_S and math.isfinite(miss)
                 if learnable and (abs(miss) > LOUDNESS_AIM_LU or overshoot > 0):
-                    self.calibrations.set(profile, encoder, Calibration(
+                    self.calibrations.set(encoder, Calibration(
                         _bounded(calibration.offset_db + miss),
                         _bounded(calibration.headroom_db + max(overshoot + OVERSHOOT_MARGIN_DB, 0))))
                 retry = learnable and (abs(miss) > LOUDNESS_TOLERANCE_LU or overshoot > 0)

@@ -1,29 +1,44 @@
-"""The cache folder: synthesised segments, rendered parts, the measurements of
-files joined from them, drawn covers, fetched sources and the encoder
-calibration, each in a place of its own."""
+"""The stores of the cache folder, by name: their sizes, and pruning them (``bulletin cache``, ``daily``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.audio.parts import PartStore
 from bulletin.audio.render import Verdicts
-from bulletin.storage.blobstore import BlobStore
 from bulletin.media.cover import Covers
+from bulletin.storage.blobstore import BlobStore, StoreInfo
+from bulletin.storage.cachedir import COVERS, PARTS, SEGMENTS, VERDICTS
 from bulletin.tts.cache import SegmentCache
-
-SEGMENTS, PARTS, HTTP, CALIBRATION, VERDICTS = "segments", "parts", "http", "calibration.json", "verdicts"
-COVERS = "covers"
-
-
-def default_root() -> Path:
-    """``$XDG_CACHE_HOME/bulletin`` (or the platform's equivalent)."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("bulletin"))
 
 
 def stores(root: Path) -> dict[str, BlobStore]:
     """The content-addressed stores under ``root``, by name."""
     return {SEGMENTS: SegmentCache(root / SEGMENTS).store, PARTS: PartStore(root / PARTS).store,
             VERDICTS: Verdicts(root / VERDICTS).store, COVERS: Covers(root / COVERS).store}
+
+
+BYTES_PER_MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What pruning removed from one store."""
+
+    store: str
+    entries: int
+    bytes: int
+
+
+def report(root: Path) -> dict[str, StoreInfo]:
+    """Each store's size and age, by name."""
+    return {name: store.info() for name, store in stores(root).items()}
+
+
+def prune(root: Path, older_than_days: float, max_mb: float | None = None) -> list[Pruned]:
+    """Remove from every store what was not used for ``older_than_days`` (0: everything), then,
+    with ``max_mb``, the least recently used until each store fits."""
+    max_bytes = None if max_mb is None else int(max_mb * BYTES_PER_MB)
+    return [Pruned(name, *store.prune(older_than_days=older_than_days, max_bytes=max_bytes))
+            for name, store in stores(root).items()]

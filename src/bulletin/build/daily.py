@@ -8,36 +8,36 @@ if configured, one JSON line in a log file).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bulletin import config as cfg
 from bulletin.build import pipeline
+from bulletin.build.caches import prune
+from bulletin.build.news import read_spec, resolve_at
+from bulletin.build.publishing import publish_folder
 from bulletin.config import Config
-from bulletin.core.errors import BulletinError, ConfigError, LockedError, SourceError
-from bulletin.storage.atomic import write_text
+from bulletin.config import stages as cfg
+from bulletin.core.errors import BulletinError, ConfigError, SourceError
 from bulletin.core.model import Script
+from bulletin.media.meter import duration_text
 from bulletin.publish.s3 import UploadReport
 from bulletin.sources import News
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
-from bulletin.media.meter import duration_text
-from bulletin.build.caches import stores
+from bulletin.storage.atomic import write_text
+from bulletin.storage.locks import hold
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".bulletin.lock"
 STATE_NAME = ".bulletin-state.json"
+STATE_AUDIO = "audio"  # the state's key for the last bulletin's file
 
 
 @dataclass
@@ -58,31 +58,9 @@ class DailyResult:
     build: pipeline.BuildResult | None = None
     published: bool = False
     pruned: int = 0
-    last_mp3: str = ""
+    last_audio: str = ""
     seconds: float = 0.0
     upload: UploadReport | None = None
-
-
-@contextmanager
-def folder_lock(root: Path) -> Iterator[None]:
-    """Hold the output folder's lock, or raise LockedError at once."""
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / LOCK_NAME
-    with open(path, "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise LockedError(f"another bulletin run ({holder}) holds {path}; this one stops.") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def page_digest(page: News) -> str:
@@ -107,14 +85,14 @@ def _read_state(root: Path) -> dict[str, Any]:
 def gather(config: Config, at: datetime) -> tuple[News, list[SourceReport]]:
     """Every configured source that can be read, combined; failures reported.
     A script is a whole bulletin: it is read as it is, and only as the one source."""
-    specs = cfg.sources(config)
+    specs = config.sources
     if not specs:
         raise ConfigError("no sources configured: add [[sources]] tables to bulletin.toml (see the README).")
     fetcher = Fetcher(cfg.fetch_settings(config))
     pages, reports = [], []
     for spec in specs:
         try:
-            page = pipeline.read_spec(spec, config, at, fetcher)
+            page = read_spec(spec, config, at, fetcher)
         except BulletinError as exc:  # one bad source must not stop the bulletin
             log.warning("source %r failed: %s", spec.name, exc)
             reports.append(SourceReport(spec.name, False, str(exc)))
@@ -135,32 +113,30 @@ def gather(config: Config, at: datetime) -> tuple[News, list[SourceReport]]:
 def run_daily(config: Config, *, force: bool = False, at: datetime | None = None) -> DailyResult:
     """One unattended run: fetch, build (unless nothing is new), publish, prune."""
     started = time.perf_counter()
-    root = Path(config.get("output", "dir"))
-    moment = pipeline.resolve_at(at, config)
+    root = Path(config.settings.output.dir)
+    moment = resolve_at(at, config)
     cfg.publish_target(config)  # a mistyped target is found before the sources are fetched
-    with folder_lock(root):
+    lock = root / LOCK_NAME
+    with hold(lock, lambda holder: f"another bulletin run ({holder}) holds {lock}; this one stops."):
         page, reports = gather(config, moment)
         digest = page_digest(page)
         state = _read_state(root)
         if not force and state.get("digest") == digest:
-            return DailyResult("unchanged", reports, last_mp3=state.get("mp3", ""),
+            return DailyResult("unchanged", reports, last_audio=str(state.get(STATE_AUDIO, "")),
                                seconds=time.perf_counter() - started)
         built = (pipeline.build_script(page, config) if isinstance(page, Script)
                  else pipeline.build_page(page, config, at=moment))
-        published = bool(config.get("publish", "base_url"))
+        published = bool(config.settings.publish.base_url)
         upload = None
         if published:
-            upload = pipeline.publish_folder(config).upload
+            upload = publish_folder(config).upload
         else:
             log.warning("not published: set [publish] base_url (or --base-url) to update the feeds.")
-        pruned = 0
         cache_root = cfg.cache_dir(config)
-        if cache_root:
-            days = config.get("daily", "keep_cache_days")
-            pruned = sum(store.prune(older_than_days=days)[0] for store in stores(cache_root).values())
+        pruned = sum(p.entries for p in prune(cache_root, config.settings.daily.keep_cache_days)) if cache_root else 0
         write_text(root / STATE_NAME, json.dumps(
-            {"digest": digest, "mp3": str(built.mp3), "built": moment.isoformat()}, indent=2) + "\n")
-    return DailyResult("built", reports, built, published, pruned, str(built.mp3),
+            {"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat()}, indent=2) + "\n")
+    return DailyResult("built", reports, built, published, pruned, str(built.audio),
                        time.perf_counter() - started, upload)
 
 
@@ -170,9 +146,9 @@ def summary(result: DailyResult) -> str:
     failed = [r.name for r in result.sources if not r.ok]
     sources = f"sources {ok}/{len(result.sources)}" + (f" ({', '.join(failed)} failed)" if failed else "")
     if result.build is None:
-        return f"nothing new since {result.last_mp3 or 'the last run'}; nothing built · {sources}"
+        return f"nothing new since {result.last_audio or 'the last run'}; nothing built · {sources}"
     qa, speech = result.build.qa, result.build.speech
-    return (f"built {result.build.mp3} · {duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · "
+    return (f"built {result.build.audio} · {duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · "
             f"{result.build.engine} · {speech.cached}/{speech.segments} segments cached · {sources} · "
             f"{_published(result)} · {result.seconds:.1f} s")
 
@@ -192,7 +168,7 @@ def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
         "sources": [r.__dict__ for r in result.sources], "published": result.published,
     }
     if result.build:
-        record.update(mp3=str(result.build.mp3), duration=result.build.qa.duration,
+        record.update(audio=str(result.build.audio), duration=result.build.qa.duration,
                       loudness=result.build.qa.integrated, true_peak=result.build.qa.true_peak,
                       engine=result.build.engine, segments=result.build.speech.segments,
                       cached=result.build.speech.cached, fell_back=result.build.fell_back)
@@ -202,18 +178,17 @@ def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
     return record
 
 
-def run_logged(config: Config, *, force: bool, at: datetime | None,
-               exit_code: Callable[[BulletinError], int]) -> DailyResult:
+def run_logged(config: Config, *, force: bool = False, at: datetime | None = None) -> DailyResult:
     """:func:`run_daily`, leaving one JSON line in ``[daily] log_file`` (if set) whether it
-    worked or not; ``exit_code`` says what a failure exits with (the caller's mapping)."""
-    log_file = config.get("daily", "log_file")
-    moment = pipeline.resolve_at(at, config)
+    worked or not (a failure with the exit code it ends with)."""
+    log_file = config.settings.daily.log_file
+    moment = resolve_at(at, config)
     try:
         result = run_daily(config, force=force, at=moment)
     except BulletinError as exc:
         if log_file:
             append_log(Path(log_file), {"time": moment.isoformat(), "status": "failed", "error": str(exc),
-                                        "exit": exit_code(exc)})
+                                        "exit": exc.exit_code})
         raise
     if log_file:
         append_log(Path(log_file), log_line(result, moment))

@@ -9,21 +9,33 @@ whole bulletin is read by the next voice that works, never a mix.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from bulletin import config as cfg
-from bulletin.config import Config
-from bulletin.core.errors import ConfigError, EngineError
-from bulletin.tts import Engine, create_engine, engine_class, engine_names
-from bulletin.tts.base import OptionError
-from bulletin.casting.profiles import Cast, VoiceProfile, load_voice, profile_for_engine
+from bulletin.casting.profiles import Cast, VoiceProfile, load_voice, option_location, profile_for_engine
+from bulletin.core.errors import ConfigError, EngineError, OptionError
+from bulletin.core.tomlfile import key_location
+from bulletin.tts import ENGINES, Engine, create_engine
 
-AUTO = "auto"
+AUTO = "auto"  # [voice] engine: the configured voices, falling back when their engine cannot be used
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """What casting is told: the voices asked for and where to find them, and each engine's
+    own settings."""
+
+    anchor: str
+    newsreader: str
+    engine: str  # AUTO, or one engine's name: that engine only, strictly
+    fallback: tuple[str, ...]
+    dirs: tuple[Path, ...]  # voice profile folders, the user's first
+    sections: Mapping[str, Any]  # engine name -> its section ([gtts]), if it has one
+    config_file: Path | None  # where the sections are written, for messages
 
 
 @dataclass(frozen=True)
@@ -39,34 +51,26 @@ class Casting:
         return (self.cast, *self.fallbacks)
 
 
-def fallback_names(config: Config) -> list[str]:
-    """``[voice] fallback``: one voice name or a list of them."""
-    value = config.get("voice", "fallback")
-    return [value] if isinstance(value, str) else list(value)
-
-
-def choose_cast(config: Config) -> Casting:
-    """Voices per the config: ``[voice] engine`` is ``auto`` or an engine name."""
-    dirs = cfg.voice_dirs(config)
-    engine = config.get("voice", "engine")
-    if engine != AUTO and engine not in engine_names():
-        raise ConfigError(f"unknown engine {engine!r}; choose one of: {', '.join([AUTO, *engine_names()])}.")
-    anchor = load_voice(config.get("voice", "anchor"), dirs)
-    newsreader = load_voice(config.get("voice", "newsreader"), dirs)
-    if engine != AUTO:  # strict: every voice from that engine, no fallback
-        anchor, newsreader = (v if v.engine == engine else _engine_voice(engine, v.language, dirs)
+def choose_cast(choice: VoiceChoice) -> Casting:
+    """The voices of ``choice``: its engine is ``auto`` or an engine's name."""
+    if choice.engine != AUTO and choice.engine not in ENGINES:
+        raise ConfigError(f"unknown engine {choice.engine!r}; choose one of: {', '.join([AUTO, *ENGINES.names()])}.")
+    anchor = load_voice(choice.anchor, choice.dirs)
+    newsreader = load_voice(choice.newsreader, choice.dirs)
+    if choice.engine != AUTO:  # strict: every voice from that engine, no fallback
+        anchor, newsreader = (v if v.engine == choice.engine else _engine_voice(choice.engine, v.language, choice.dirs)
                               for v in (anchor, newsreader))
         return Casting(Cast(anchor, newsreader))
     cast = Cast(anchor, newsreader)
-    others = [load_voice(name, dirs) for name in fallback_names(config)]
-    if not others or engine_class(others[-1].engine).online:
+    others = [load_voice(name, choice.dirs) for name in choice.fallback]
+    if not others or ENGINES.get(others[-1].engine).needs.network:
         raise ConfigError("[voice] fallback must end with an offline voice (e.g. \"espeak-nl\"), so a bulletin "
                           "can always be read.")
     fallbacks = tuple(Cast(v, v) for v in others if Cast(v, v) != cast)
     return Casting(cast, fallbacks)
 
 
-def _engine_voice(engine: str, language: str, dirs: list[Path]) -> VoiceProfile:
+def _engine_voice(engine: str, language: str, dirs: tuple[Path, ...]) -> VoiceProfile:
     """The engine's voice for ``language``; an engine without one cannot be used here (EngineError)."""
     try:
         return profile_for_engine(engine, language, dirs)
@@ -74,39 +78,38 @@ def _engine_voice(engine: str, language: str, dirs: list[Path]) -> VoiceProfile:
         raise EngineError(f"the {engine} engine cannot be used here: {exc}") from None
 
 
-def _where(key: str, profile: VoiceProfile, config: Config) -> str:
-    """The file (and line) an engine option comes from."""
-    if key in profile.options and profile.path.suffix == ".toml":
-        return cfg.key_location(profile.path, "options", key) or str(profile.path)
-    if config.source is not None:
-        found = cfg.key_location(config.source, profile.engine, key)
+def _where(key: str, profile: VoiceProfile, choice: VoiceChoice) -> str:
+    """The file (and line) an engine option comes from: the profile's [options], else the
+    engine's section of the configuration."""
+    if key in profile.options:
+        return option_location(profile, key)
+    if choice.config_file is not None:
+        found = key_location(choice.config_file, profile.engine, key)
         if found:
             return found
     return f"voice {profile.name}"
 
 
-def make_engines(cast: Cast, config: Config) -> dict[str, Engine]:
+def make_engines(cast: Cast, choice: VoiceChoice) -> dict[str, Engine]:
     """An engine per voice of ``cast`` (by voice name), options checked but not yet run."""
     engines = {}
     for profile in cast.profiles:
         try:
-            engines[profile.name] = create_engine(profile.engine, profile.options,
-                                                  cfg.engine_options(config, profile.engine))
+            engines[profile.name] = create_engine(profile.engine, profile.options, choice.sections.get(profile.engine),
+                                                  lambda key, p=profile: option_location(p, key))
         except OptionError as exc:
-            raise ConfigError(f"{_where(exc.key, profile, config)}: {exc}") from None
-        except ConfigError as exc:
-            raise ConfigError(f"{profile.path}: {exc}") from None
+            raise ConfigError(f"{_where(exc.key, profile, choice)}: {exc}") from None
     return engines
 
 
-def first_that_works(casting: Casting, config: Config, attempt: Callable[[Cast, dict[str, Engine]], T]) -> T:
+def first_that_works(casting: Casting, choice: VoiceChoice, attempt: Callable[[Cast, dict[str, Engine]], T]) -> T:
     """``attempt`` with the configured cast, else with each fallback in turn, saying so.
 
     Every cast's engines are made first, so configuration mistakes surface before
     any speech; an :class:`EngineError` (a service or model that cannot be used)
     moves on to the next cast, the last one's is raised.
     """
-    lineup = [(cast, make_engines(cast, config)) for cast in casting.casts]
+    lineup = [(cast, make_engines(cast, choice)) for cast in casting.casts]
     for number, (cast, engines) in enumerate(lineup):
         try:
             for engine in engines.values():

@@ -1,27 +1,49 @@
 """Voice profiles: small TOML files under ``voices/`` naming an engine, its
-settings, the lexicons to apply and the speaking pace; and, for every installed
-Piper voice, a profile ``piper-<NAME>`` made from the voice itself."""
+options, the lexicons to apply and the speaking pace, checked by the same
+schema machinery as ``bulletin.toml`` (file, line, "did you mean"); and, for
+every installed Piper voice, a profile ``piper-<NAME>`` made from the voice itself."""
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bulletin.core.errors import ConfigError
 from bulletin.core.model import SegmentKind
+from bulletin.core.schema import above, at_most, conform, filled, language, one_of, setting
+from bulletin.core.tomlfile import line_of, read_toml, where
 
 PROFILE_SUFFIX = ".toml"
-REQUIRED_KEYS = ("name", "engine", "language", "chars_per_second")
-OPTIONAL_KEYS = ("description", "lexicons", "options")
 LEXICON_PREFIX = "lexicon-"
+OPTIONS = "options"
+MAX_CHARS_PER_SECOND = 100.0
 # Installed Piper voices get the shared lexicon and this pace (a measured Piper
 # voice reads Dutch news at about this rate); a profile file of the same name
 # overrides both.
 PIPER_LEXICONS = ("lexicon-nl.toml",)
 PIPER_CHARS_PER_SECOND = 14.0
+
+
+def _engines() -> Iterable[str]:
+    from bulletin.tts import ENGINES
+
+    return ENGINES.names()
+
+
+@dataclass(frozen=True)
+class ProfileFile:
+    """What a voice profile file holds."""
+
+    name: str = setting(filled)
+    engine: str = setting(one_of(_engines))
+    language: str = setting(language)
+    # Characters (letters and digits) spoken per second, for --max-duration estimates.
+    chars_per_second: float = setting(above(0), at_most(MAX_CHARS_PER_SECOND))
+    description: str = setting(default="")
+    lexicons: tuple[str, ...] = setting(default=())  # applied in order, later ones over earlier ones
+    options: dict[str, Any] = setting(default_factory=dict)  # the engine's (its ``Options``)
 
 
 @dataclass(frozen=True)
@@ -60,33 +82,33 @@ def _find_lexicon(name: str, beside: Path, dirs: Sequence[Path]) -> Path:
 
 def load_profile(path: Path, dirs: Sequence[Path]) -> VoiceProfile:
     """Read and check one profile file."""
-    try:
-        raw = tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    missing = [k for k in REQUIRED_KEYS if k not in raw]
-    if missing:
-        raise ConfigError(f"{path}: missing key(s) {', '.join(missing)}.")
-    unknown = sorted(set(raw) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}.")
-    cps = raw["chars_per_second"]
-    if not isinstance(cps, int | float) or cps <= 0:
-        raise ConfigError(f"{path}: chars_per_second must be a positive number, got {cps!r}.")
-    options = raw.get("options", {})
-    if not isinstance(options, dict):
-        raise ConfigError(f"{path}: [options] must be a table.")
-    lexicons = raw.get("lexicons", [])
+    text, raw = read_toml(path, "voice profile")
+
+    def located(key: str | None) -> str:
+        return where(path, line_of(text, None, key) if key else 1)
+
+    found = conform(ProfileFile, raw, located, "the voice profile")
     return VoiceProfile(
-        name=str(raw["name"]),
-        engine=str(raw["engine"]),
-        language=str(raw["language"]),
-        chars_per_second=float(cps),
-        lexicons=tuple(_find_lexicon(str(n), path.parent, dirs) for n in lexicons),
-        options=options,
-        description=str(raw.get("description", "")),
+        name=found.name,
+        engine=found.engine,
+        language=found.language,
+        chars_per_second=found.chars_per_second,
+        lexicons=tuple(_find_lexicon(n, path.parent, dirs) for n in found.lexicons),
+        options=found.options,
+        description=found.description,
         path=path,
     )
+
+
+def option_location(profile: VoiceProfile, key: str | None) -> str:
+    """``FILE:LINE`` of an option (or of the ``[options]`` table) in ``profile``'s file."""
+    if profile.path.suffix != PROFILE_SUFFIX:
+        return f"voice {profile.name}"  # an installed Piper voice: no file of options
+    try:
+        text = profile.path.read_text("utf-8")
+    except OSError:
+        return str(profile.path)
+    return where(profile.path, line_of(text, OPTIONS, key))
 
 
 def _installed_piper(dirs: Sequence[Path]) -> dict[str, VoiceProfile]:
@@ -127,9 +149,11 @@ def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> Voic
     ``<engine>-<language>-*`` (``edge-nl-colette`` before ``edge-be-arnaud``), else the first."""
     candidates = [v for v in list_voices(dirs) if v.engine == engine and v.language == language]
     if not candidates:
-        hint = " Install one with `bulletin voices download nl_NL-mls-medium`." if engine == "piper" else ""
+        from bulletin.tts import ENGINES
+
+        hint = ENGINES.get(engine).no_voice_hint
         raise ConfigError(f"no voice profile for engine {engine!r} and language {language!r} in "
-                          f"{', '.join(map(str, dirs))}.{hint}")
+                          f"{', '.join(map(str, dirs))}.{' ' + hint if hint else ''}")
     exact = [v for v in candidates if v.name == f"{engine}-{language}"]
     prefixed = [v for v in candidates if v.name.startswith(f"{engine}-{language}-")]
     return (exact or prefixed or candidates)[0]

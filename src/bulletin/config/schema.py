@@ -1,39 +1,42 @@
-"""The configuration schema: every section's keys, their types and the values they may take.
+"""The schema of ``bulletin.toml``: every section's keys, their types and the values they may take.
 
 Default values (and each key's one-line meaning) live only in ``defaults.toml``;
 this module says what a value must be. A new setting is one line there and one
-line here: ``name: type = setting(check, ...)``. ``config.load_config`` checks
-every value against this schema and hands out the sections as these typed,
-frozen objects (``config.settings.gtts.concurrent``).
+line here: ``name: type = setting(check, ...)`` (see :mod:`bulletin.core.schema`).
+Engines and formats with settings of their own declare their section themselves
+(``Section``: ``[gtts]``, ``[mp3]``); it joins the schema under their name.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import MISSING, Field, dataclass, field, fields
-from types import UnionType
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from functools import cache
 from string import Formatter
-from typing import Any, get_args, get_origin, get_type_hints
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, get_type_hints
 
-# A check returns what is wrong with a value ("must be at least 1"), or None.
-Check = Callable[[Any], "str | None"]
+from bulletin.core.schema import (
+    Check,
+    Key,
+    above,
+    at_least,
+    at_most,
+    email,
+    filled,
+    folder_url,
+    keys_of,
+    language,
+    location,
+    one_of,
+    regex,
+    setting,
+    time_zone,
+    web_url,
+)
 
-TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "text in quotes"}
-WEB_SCHEMES = ("http", "https")
-URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: "C:" is a drive
-EXAMPLE_URL = '"https://example.org/nieuws/"'
-EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # BCP 47, as the feeds want it
 # Sane maxima: far beyond any sensible value, low enough to catch a slip of the finger.
 MAX_SECONDS = 3600.0  # any timeout or wait
 MAX_TRIES = 100
-MAX_CONCURRENT = 64  # requests in flight to one host
-MAX_REQUESTS_PER_SECOND = 1000.0
 MAX_RETENTION = 100_000  # bulletins in a feed
 MAX_GAP_MS = 10_000
 MAX_SOURCE_MB = 1000.0
@@ -43,92 +46,7 @@ MAX_SEGMENTS = 65_025  # the chapters one top-level table of tables can list (25
 SOUNDER_LEVEL_LU = (-40.0, 10.0)  # against the speech
 
 
-class Invalid(Exception):
-    """A value that breaks the schema; the message completes "[section] key ..."."""
-
-
-def setting(*checks: Check, path: bool = False) -> Any:
-    """A key of a section: the checks its value must pass; ``path`` for file and folder names,
-    which are taken relative to the configuration file's folder."""
-    return field(metadata={"checks": checks, "path": path})
-
-
-# --- checks ------------------------------------------------------------------------------------
-
-
-def at_least(low: float) -> Check:
-    """``value >= low``."""
-    return lambda value: None if value >= low else f"must be at least {low}"
-
-
-def above(low: float) -> Check:
-    """``value > low``."""
-    return lambda value: None if value > low else f"must be more than {low}"
-
-
-def at_most(high: float) -> Check:
-    """``value <= high``."""
-    return lambda value: None if value <= high else f"must be at most {high}"
-
-
-def one_of(choices: Callable[[], Iterable[Any]]) -> Check:
-    """One of ``choices()``: a function, so registries are read when a value is checked."""
-
-    def check(value: Any) -> str | None:
-        known = list(choices())
-        return None if value in known else f"must be one of {', '.join(map(str, known))}"
-
-    return check
-
-
-def filled(value: str) -> str | None:
-    """Not empty (nor only spaces)."""
-    return None if value.strip() else "must not be empty"
-
-
-def _is_web_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return False
-    return bool(host) and parts.scheme.lower() in WEB_SCHEMES and not any(c.isspace() or ord(c) < 32 for c in value)
-
-
-def web_url(value: str) -> str | None:
-    """Empty, or an http(s) URL with a host: it ends up in feeds and enclosure links."""
-    if not value or _is_web_url(value):
-        return None
-    return f"must be empty or an http(s) URL with a host, such as {EXAMPLE_URL}"
-
-
-def folder_url(value: str) -> str | None:
-    """A web URL that file names are joined onto: no query or fragment to get in the way."""
-    problem = web_url(value)
-    if problem or not value or not (urlsplit(value).query or urlsplit(value).fragment):
-        return problem
-    return "must be the URL of a folder, without ? or #"
-
-
-def email(value: str) -> str | None:
-    """Empty, or shaped like an e-mail address."""
-    if not value or EMAIL.fullmatch(value):
-        return None
-    return 'must be empty or an e-mail address such as "redactie@example.org"'
-
-
-def language(value: str) -> str | None:
-    """A language tag such as ``nl`` or ``nl-BE``."""
-    return None if LANGUAGE_TAG.fullmatch(value) else 'must be a language code such as "nl" or "nl-BE"'
-
-
-def time_zone(value: str) -> str | None:
-    """A name from the time zone database."""
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
-        return 'must be a time zone name such as "Europe/Amsterdam"'
-    return None
+# --- checks of our own ---------------------------------------------------------------------
 
 
 def template(value: str) -> str | None:
@@ -147,13 +65,6 @@ def template(value: str) -> str | None:
     return None
 
 
-def location(value: str) -> str | None:
-    """A file path, or an http(s) URL with a host (anything with a scheme must be one)."""
-    if value.strip() and (not URL_SCHEME.match(value) or _is_web_url(value)):
-        return None
-    return f"must be a file path or an http(s) URL with a host, such as {EXAMPLE_URL}"
-
-
 def s3_target(value: str) -> str | None:
     """Empty, or ``s3://BUCKET/PREFIX/`` with a valid bucket name."""
     from bulletin.core.errors import ConfigError
@@ -168,56 +79,29 @@ def s3_target(value: str) -> str | None:
     return None
 
 
-def regex(value: str) -> str | None:
-    """A regular expression that compiles (as the boilerplate stage uses it: case ignored)."""
-    try:
-        re.compile(value, re.IGNORECASE)
-    except re.error as exc:
-        return f"pattern {value!r} is not a valid regular expression ({exc.msg} at position {exc.pos})"
-    return None
-
-
 def _profiles() -> Iterable[str]:
     from bulletin.audio.profiles import PROFILES
 
-    return PROFILES
-
-
-def _sample_rates() -> Iterable[int]:
-    from bulletin.formats.mp3 import MPEG1_RATES
-
-    return sorted(MPEG1_RATES)
+    return PROFILES.names()
 
 
 def _formats() -> Iterable[str]:
     from bulletin.formats import FORMATS
 
-    return FORMATS
-
-
-def _wav_rates() -> Iterable[int]:
-    from bulletin.formats.wav import PCM_RATES
-
-    return PCM_RATES
-
-
-def _bit_depths() -> Iterable[int]:
-    from bulletin.formats.wav import BIT_DEPTHS
-
-    return BIT_DEPTHS
+    return FORMATS.names()
 
 
 def _engines() -> Iterable[str]:
     from bulletin.casting.cast import AUTO
-    from bulletin.tts import engine_names
+    from bulletin.tts import ENGINES
 
-    return [AUTO, *engine_names()]
+    return [AUTO, *ENGINES.names()]
 
 
 def _source_kinds() -> Iterable[str]:
-    from bulletin.sources import KINDS
+    from bulletin.sources import kind_names
 
-    return KINDS
+    return kind_names()
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -276,32 +160,6 @@ class VoiceSection:
 
 
 @dataclass(frozen=True)
-class GttsSection:
-    """``[gtts]``: Google's speech service, and how hard we may ask it."""
-
-    timeout: float = setting(above(0), at_most(MAX_SECONDS))
-    tries: int = setting(at_least(1), at_most(MAX_TRIES))
-    backoff: float = setting(at_least(0), at_most(MAX_SECONDS))
-    max_wait: float = setting(at_least(0), at_most(MAX_SECONDS))
-    requests_per_second: float = setting(above(0), at_most(MAX_REQUESTS_PER_SECOND))
-    concurrent: int = setting(at_least(1), at_most(MAX_CONCURRENT))
-    burst: int = setting(at_least(1), at_most(MAX_CONCURRENT))
-
-
-@dataclass(frozen=True)
-class EdgeSection(GttsSection):
-    """``[edge]``: Microsoft's neural voices, with the same network discipline as ``[gtts]``."""
-
-
-@dataclass(frozen=True)
-class PiperSection:
-    """``[piper]``: Piper's offline neural voices."""
-
-    catalogue: str = setting(folder_url)
-    workers: int = setting(at_least(0), at_most(MAX_CONCURRENT))
-
-
-@dataclass(frozen=True)
 class FetchSection:
     """``[fetch]``: sources on the web."""
 
@@ -338,13 +196,10 @@ class CacheSection:
 
 @dataclass(frozen=True)
 class AudioSection:
-    """``[audio]``: loudness profile, rate and gaps."""
+    """``[audio]``: loudness profile, format and gaps (each format has a section of its own)."""
 
     profile: str = setting(one_of(_profiles))
     format: str = setting(one_of(_formats))
-    sample_rate: int = setting(one_of(_sample_rates))
-    wav_sample_rate: int = setting(one_of(_wav_rates))
-    bit_depth: int = setting(one_of(_bit_depths))
     gap_ms: int = setting(at_least(0), at_most(MAX_GAP_MS))
     gap_after_intro_ms: int = setting(at_least(0), at_most(MAX_GAP_MS))
     gap_before_outro_ms: int = setting(at_least(0), at_most(MAX_GAP_MS))
@@ -379,15 +234,13 @@ class OutputSection:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every section, typed; a new section is a class above and one line here."""
+    """Every section, typed; a new section is a class above and one line here. Engines' and
+    formats' own sections (``[gtts]``, ``[mp3]``) are in ``registered``, by name."""
 
     show: ShowSection
     publish: PublishSection
     script: ScriptSection
     voice: VoiceSection
-    gtts: GttsSection
-    edge: EdgeSection
-    piper: PiperSection
     fetch: FetchSection
     input: InputSection
     boilerplate: BoilerplateSection
@@ -396,6 +249,14 @@ class Settings:
     audio: AudioSection
     sounders: SoundersSection
     output: OutputSection
+    registered: Mapping[str, Any]
+
+    def section(self, name: str) -> Any:
+        """One section by name (``"audio"``, ``"gtts"``, ``"mp3"``)."""
+        return self.registered[name] if name in self.registered else getattr(self, name)
+
+
+REGISTERED = "registered"  # the field of Settings that holds engines' and formats' sections
 
 
 # ``[[sources]]`` tables: their keys and types are ``SourceSpec``'s fields (those without a
@@ -412,64 +273,36 @@ SOURCE_CHECKS: dict[str, tuple[Check, ...]] = {
 # --- reading the schema ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Key:
-    """One key of the schema."""
-
-    name: str
-    kind: type
-    checks: tuple[Check, ...] = ()
-    path: bool = False
-    required: bool = False
-
-    def conform(self, value: Any) -> Any:
-        """``value`` as this key's type (a whole number is a number too), or :class:`Invalid`.
-        A ``list[X]`` or ``tuple[X, ...]`` key takes a TOML array; each check sees each item."""
-        collection = get_origin(self.kind)
-        if collection is UnionType:  # one text or a list of texts: `str | list[str]`
-            return self.conform_one_or_many(value)
-        if collection not in (list, tuple):
-            return self._item(self.kind, value)
-        item = get_args(self.kind)[0]
-        if not isinstance(value, list):
-            raise Invalid(f"must be a list of {TYPE_NAMES.get(item, item.__name__)} in [brackets]")
-        return collection(self._item(item, one) for one in value)
-
-    def conform_one_or_many(self, value: Any) -> Any:
-        """A ``str | list[str]`` key: one text, or a non-empty list of texts."""
-        if isinstance(value, list):
-            if not value:
-                raise Invalid("must be a text or a list of texts, not an empty list")
-            return [self._item(str, one) for one in value]
-        return self._item(str, value)
-
-    def _item(self, kind: type, value: Any) -> Any:
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            raise Invalid(f"must be {TYPE_NAMES.get(kind, kind.__name__)}")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise Invalid("must be a finite number")
-        for check in self.checks:
-            problem = check(value)
-            if problem:
-                raise Invalid(problem)
-        return value
-
-
-def _key(item: Field[Any], kind: type) -> Key:
-    return Key(item.name, kind, item.metadata.get("checks", ()), item.metadata.get("path", False))
+def static_sections() -> dict[str, type]:
+    """The sections of the schema itself, by name, in order."""
+    hints = get_type_hints(Settings)
+    return {f.name: hints[f.name] for f in fields(Settings) if f.name != REGISTERED}
 
 
 @cache
+def registered_sections() -> dict[str, type]:
+    """The sections engines and formats declare (``Section``), by their names."""
+    from bulletin.formats import FORMATS
+    from bulletin.tts import ENGINES
+
+    found: dict[str, type] = {}
+    for entry in [*ENGINES, *FORMATS]:
+        if entry.Section is None:
+            continue
+        if entry.name in found or entry.name in static_sections():
+            raise RuntimeError(f"two sections are called [{entry.name}]")  # an engine and a format of one name
+        found[entry.name] = entry.Section
+    return found
+
+
+def section_types() -> dict[str, type]:
+    """Every section's schema, by name: the schema's own, then the registered ones."""
+    return {**static_sections(), **registered_sections()}
+
+
 def sections() -> dict[str, dict[str, Key]]:
     """Section name -> key name -> :class:`Key`, in the schema's order."""
-    out = {}
-    for part in fields(Settings):
-        cls = get_type_hints(Settings)[part.name]
-        hints = get_type_hints(cls)
-        out[part.name] = {item.name: _key(item, hints[item.name]) for item in fields(cls)}
-    return out
+    return {name: keys_of(cls) for name, cls in section_types().items()}
 
 
 @cache
@@ -477,13 +310,12 @@ def source_keys() -> dict[str, Key]:
     """The keys of a ``[[sources]]`` table."""
     from bulletin.sources import SourceSpec
 
-    hints = get_type_hints(SourceSpec)
-    return {item.name: Key(item.name, hints[item.name], SOURCE_CHECKS.get(item.name, ()),
-                           required=item.default is MISSING and item.default_factory is MISSING)
-            for item in fields(SourceSpec)}
+    return {name: Key(name, key.kind, SOURCE_CHECKS.get(name, ()), required=key.required)
+            for name, key in keys_of(SourceSpec).items()}
 
 
-def build(values: dict[str, dict[str, Any]]) -> Settings:
+def build(values: Mapping[str, Mapping[str, Any]]) -> Settings:
     """The typed settings from checked values (every key of every section present)."""
-    hints = get_type_hints(Settings)
-    return Settings(**{name: hints[name](**values[name]) for name in sections()})
+    static = {name: cls(**values[name]) for name, cls in static_sections().items()}
+    registered = {name: cls(**values[name]) for name, cls in registered_sections().items()}
+    return Settings(**static, registered=registered)

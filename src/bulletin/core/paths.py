@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+APP_NAME = "bulletin"  # the name of the user's cache and data folders
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # src/bulletin, or bulletin/ in a wheel
 
 

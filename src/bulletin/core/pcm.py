@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 MS_PER_S = 1000
+BITS_PER_BYTE = 8
 INT16_FULL_SCALE = 32768.0  # int16 samples / this = float samples in [-1, 1)
 INT16_MAX, INT16_MIN = 32767, -32768
 # Quieter than this (dBFS) counts as silence: at a segment's edges, and for QA's longest silence.
@@ -27,3 +28,13 @@ def loud_span(samples: np.ndarray, threshold_db: float = SILENCE_THRESHOLD_DB, k
     if len(loud) == 0:
         return 0, 0
     return max(0, int(loud[0]) - keep), min(len(samples), int(loud[-1]) + 1 + keep)
+
+
+def to_pcm(samples: np.ndarray, bits: int) -> bytes:
+    """Float samples in [-1, 1) as little-endian signed PCM of ``bits`` bits (rounded, clipped)."""
+    import numpy as np
+
+    full = 1 << (bits - 1)
+    ints = np.clip(np.round(samples.astype(np.float64) * full), -full, full - 1).astype("<i4")
+    width = bits // BITS_PER_BYTE
+    return ints.view(np.uint8).reshape(-1, 4)[:, :width].tobytes()

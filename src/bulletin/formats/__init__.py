@@ -1,38 +1,32 @@
-"""The output formats by name: what the rest of the pipeline (outputs, feeds,
-the preview server) needs to know about a file without loading any audio code.
+"""The output formats, in one registry: what the rest of the pipeline (outputs,
+feeds, the preview server, ``inspect``) needs to know about a file, and each
+format's encoder, tag writer and reader.
 
-The encoders themselves live in :mod:`bulletin.formats.mp3` and
-:mod:`bulletin.formats.wav`, behind :class:`bulletin.formats.base.Encoder`.
+A new format is one module with a :class:`~bulletin.formats.base.Format` and
+one line in ``FORMATS`` (or an entry point in the ``bulletin.formats`` group
+of another package); its settings are a section of ``bulletin.toml`` named
+after it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bulletin.core.registry import Registry
+from bulletin.formats.base import Format
 
-from bulletin.core.errors import ConfigError
-
-
-@dataclass(frozen=True)
-class Format:
-    """A file format a bulletin can be written in."""
-
-    name: str
-    suffix: str  # of the file, with the dot
-    media_type: str  # MIME type, for feeds and HTTP
-    description: str
-
-
-MP3 = "mp3"
-WAV = "wav"
-FORMATS = {
-    MP3: Format(MP3, ".mp3", "audio/mpeg", "MP3 (CBR), ID3v2.3 tags and chapters: podcasts"),
-    WAV: Format(WAV, ".wav", "audio/wav", "Broadcast WAV (EBU Tech 3285), 48 kHz PCM, cue points: radio playout"),
-}
+FORMATS: Registry[Format] = Registry(
+    "audio format", "bulletin.formats",
+    {
+        "mp3": "bulletin.formats.mp3:FORMAT",
+        "wav": "bulletin.formats.wav:FORMAT",
+        "m4a": "bulletin.formats.m4a:FORMAT",
+    },
+    lambda entry: isinstance(entry, Format),
+)
 
 
-def get_format(name: str) -> Format:
-    """The format called ``name``."""
-    try:
-        return FORMATS[name]
-    except KeyError:
-        raise ConfigError(f"unknown audio format {name!r}; choose one of: {', '.join(FORMATS)}.") from None
+def by_suffix() -> dict[str, Format]:
+    """Every format by its file suffix (``.mp3``), for naming and serving files."""
+    return {f.suffix: f for f in FORMATS}
+
+
+__all__ = ["FORMATS", "Format", "by_suffix"]

@@ -37,6 +37,7 @@ LOUDNESS_UNKNOWN = 0x7FFF  # what Tech 3285 asks for a loudness field that was n
 LOUDNESS_SCALE = 100  # the fields hold the value times 100
 SECONDS_PER_DAY = 86400
 COPY_BLOCK = 1 << 20
+WAV_MAGIC = (b"RIFF", b"RF64")
 
 @dataclass(frozen=True)
 class PcmFormat:
@@ -227,7 +228,7 @@ def read_wave(path: Path) -> WaveFile:
         raise InputError(f"{path}: {exc.strerror}.") from None
     with handle:
         header = handle.read(12)
-        if len(header) < 12 or header[:4] not in (b"RIFF", b"RF64") or header[8:12] != b"WAVE":
+        if len(header) < 12 or header[:4] not in WAV_MAGIC or header[8:12] != b"WAVE":
             raise InputError(f"{path} is not a WAV file.")
         end = os.fstat(handle.fileno()).st_size
         ds64_data: int | None = None

@@ -1,4 +1,4 @@
-"""ID3 tags with mutagen, saved as ID3v2.3 (what podcast players read best):
+"""The MP3 format's tags: ID3 with mutagen, saved as ID3v2.3 (what podcast players read best):
 title and show, cover art, transcript, description, length, the voice used,
 and chapters (one CHAP per segment under a top-level, ordered CTOC; past 255
 chapters, the most one CTOC can list, under ordered CTOCs of 255 each)."""
@@ -6,8 +6,7 @@ chapters, the most one CTOC can list, under ordered CTOCs of 255 each)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from bulletin.core.errors import AudioError
 from bulletin.core.model import Chapter
 from bulletin.core.pcm import MS_PER_S
 from bulletin.core.plaintext import printable
+from bulletin.formats.base import TagInfo
 
 ID3_VERSION = 3
 UTF8 = 3  # mutagen re-encodes text as UTF-16 when saving v2.3
@@ -31,36 +31,11 @@ SIZE_AT = slice(6, 10)
 UNSYNCHRONISED, EXTENDED_HEADER = 0x80, 0x40  # header flags: frames we would not find as written
 
 
-@dataclass(frozen=True)
-class TagInfo:
-    """What goes into the MP3's tag."""
-
-    title: str
-    artist: str
-    album: str
-    recorded: datetime
-    genre: str
-    language: str = "dut"  # ISO 639-2 (bibliographic) code for Dutch
-    engine: str = ""
-    voice: str = ""
-    encoded_by: str = ""
-    description: str = ""
-    transcript: str = ""
-    duration: float = 0.0  # seconds
-    cover_jpeg: bytes = b""
-    chapters: Sequence[Chapter] = field(default_factory=tuple)
-
-
 def _ms(seconds: float) -> int:
     return round(seconds * MS_PER_S)
 
 
-def write_tags(path: Path, info: TagInfo) -> None:
-    """Replace whatever tag the encoder wrote with ours, as ID3v2.3."""
-    write_mp3_tags(path, info)
-
-
-def write_mp3_tags(path: Path, info: TagInfo) -> None:
+def write_id3(path: Path, info: TagInfo) -> None:
     """The MP3's ID3v2.3 tag: every text printable, dates in v2.3's own frames, chapters in order."""
     from mutagen.id3 import (APIC, COMM, ID3, TALB, TCON, TDAT, TENC, TIME, TIT2, TLAN, TLEN, TPE1, TXXX,
                              TYER, USLT)
@@ -167,3 +142,65 @@ def _syncsafe(data: bytes) -> int:
     for byte in data:
         value = (value << SYNCSAFE_BITS) | (byte & ((1 << SYNCSAFE_BITS) - 1))
     return value
+
+
+# --- reading, for inspect ------------------------------------------------------------------
+
+SHOWN_ELSEWHERE = ("CHAP", "CTOC", "APIC", "USLT")  # reported as chapters, cover and transcript
+TOP_LEVEL = 1  # the CTOC flag of the top-level table of contents
+
+
+@dataclass(frozen=True)
+class ReadTags:
+    """An ID3 tag as the file holds it."""
+
+    version: str  # "2.3.0"
+    frames: dict[str, str]  # frame key -> its text, but chapters, cover and transcript
+    chapters: list[Chapter]
+    cover: str | None  # "image/jpeg, 112804 bytes"
+    transcript_chars: int
+
+
+def _frame_text(frame: Any) -> str:
+    text = getattr(frame, "text", None)
+    if isinstance(text, list):
+        return "; ".join(str(t) for t in text)
+    return str(text if text is not None else frame)
+
+
+def _read_chapters(tags: Any) -> list[Chapter]:
+    chaps = {f.element_id: f for f in tags.getall("CHAP")}
+    tocs = [t for t in tags.getall("CTOC") if t.flags & TOP_LEVEL]
+    order = list(tocs[0].child_element_ids) if tocs else sorted(chaps, key=lambda k: chaps[k].start_time)
+    out = []
+    for element_id in order:
+        chap = chaps.get(element_id)
+        if chap is None:
+            continue
+        titles = [f for f in chap.sub_frames.values() if f.FrameID == "TIT2"]
+        out.append(Chapter(_frame_text(titles[0]) if titles else element_id,
+                           chap.start_time / MS_PER_S, chap.end_time / MS_PER_S))
+    return out
+
+
+def read_id3(path: Path) -> ReadTags | None:
+    """The file's ID3 tag as written (v2.3's TYER/TDAT/TIME kept, not shown as v2.4's TDRC);
+    None when it has none. A file mutagen cannot read is an AudioError."""
+    from mutagen import MutagenError
+    from mutagen.id3 import ID3, ID3NoHeaderError
+
+    try:
+        tags = ID3(str(path), translate=False)
+    except ID3NoHeaderError:
+        return None
+    except MutagenError as exc:
+        raise AudioError(f"{path}: {exc}") from None
+    frames = {key: _frame_text(frame) for key, frame in sorted(tags.items()) if frame.FrameID not in SHOWN_ELSEWHERE}
+    pictures = tags.getall("APIC")
+    return ReadTags(
+        version=".".join(map(str, tags.version)),
+        frames=frames,
+        chapters=_read_chapters(tags),
+        cover=f"{pictures[0].mime}, {len(pictures[0].data)} bytes" if pictures else None,
+        transcript_chars=sum(len(u.text) for u in tags.getall("USLT")),
+    )

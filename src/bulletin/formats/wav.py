@@ -7,23 +7,26 @@ WAV (see :mod:`bulletin.formats.bwf` for the chunks around them).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin import __version__
-from bulletin.formats.bwf import Bext, CuePoint, PcmFormat, WavMetadata, set_metadata, write_wave
-from bulletin.formats.base import Calibration, Finished
-from bulletin.formats import FORMATS, WAV
-from bulletin.media.meter import StreamMeter
-from bulletin.audio.profiles import Profile
-from bulletin.core.errors import ConfigError
+from bulletin.core.errors import ConfigError, InputError
+from bulletin.core.model import Chapter
+from bulletin.core.pcm import BITS_PER_BYTE, to_pcm
+from bulletin.core.schema import one_of, setting
+from bulletin.formats.base import Calibration, Finished, Format, Inspection
+from bulletin.formats.bwf import WAV_MAGIC, Bext, CuePoint, PcmFormat, WavMetadata, read_wave, set_metadata, write_wave
+from bulletin.media.meter import Meter, StreamMeter
 
 if TYPE_CHECKING:
     import numpy as np
 
+NAME = "wav"
 BIT_DEPTHS = (16, 24)
-BITS_PER_BYTE = 8
 # Rates playout systems take: 48 kHz is the broadcast norm.
 PCM_RATES = (44100, 48000)
 # PCM keeps loudness as mastered; only the gating blocks that straddle the
@@ -31,11 +34,21 @@ PCM_RATES = (44100, 48000)
 OFFSET_PRIOR_DB = 0.3
 HEADROOM_PRIOR_DB = 0.1
 SECONDS_PER_HOUR, SECONDS_PER_MINUTE = 3600, 60
+CLOCK_DECIMALS = 3
+SURE = 100  # RIFF/RF64 with WAVE
+
+
+@dataclass(frozen=True)
+class WavSection:
+    """``[wav]``: Broadcast WAV output."""
+
+    sample_rate: int = setting(one_of(lambda: PCM_RATES))  # 48000 is the broadcast norm
+    bit_depth: int = setting(one_of(lambda: BIT_DEPTHS))
 
 
 def metadata(finished: Finished, bits: int) -> WavMetadata:
     """The bext chunk, one cue point per chapter with its title, and the INFO list."""
-    tags, qa, rate = finished.tags, finished.qa, finished.rate
+    tags, measured, rate = finished.tags, finished.loudness, finished.rate
     at = tags.recorded
     since_midnight = at.hour * SECONDS_PER_HOUR + at.minute * SECONDS_PER_MINUTE + at.second
     bext = Bext(
@@ -44,9 +57,9 @@ def metadata(finished: Finished, bits: int) -> WavMetadata:
         originator_reference=finished.reference,
         origination=at,
         time_reference=since_midnight * rate,
-        loudness_value=qa.integrated,
-        loudness_range=qa.loudness_range,
-        max_true_peak=qa.true_peak,
+        loudness_value=measured.integrated,
+        loudness_range=measured.loudness_range,
+        max_true_peak=measured.true_peak,
         coding_history=f"A=PCM,F={rate},W={bits},M=mono,T=bulletin {__version__}\r\n",
     )
     cues = [CuePoint(start, chapter.title) for start, chapter in zip(finished.part_starts, tags.chapters, strict=True)]
@@ -55,36 +68,28 @@ def metadata(finished: Finished, bits: int) -> WavMetadata:
     return WavMetadata(bext, cues, info)
 
 
-def to_pcm(samples: np.ndarray, bits: int) -> bytes:
-    """Float samples in [-1, 1) as little-endian signed PCM of ``bits`` bits (rounded, clipped)."""
-    import numpy as np
-
-    full = 1 << (bits - 1)
-    ints = np.clip(np.round(samples.astype(np.float64) * full), -full, full - 1).astype("<i4")
-    width = bits // BITS_PER_BYTE
-    return ints.view(np.uint8).reshape(-1, 4)[:, :width].tobytes()
-
-
 class WavEncoder:
     """Mono linear PCM in a Broadcast WAV."""
 
-    format = FORMATS[WAV]
     delay = 0
 
-    def __init__(self, bits: int) -> None:
-        if bits not in BIT_DEPTHS:
-            raise ConfigError(f"[audio] bit_depth {bits} is not one of {', '.join(map(str, BIT_DEPTHS))}.")
-        self.bits = bits
-        self.width = bits // BITS_PER_BYTE
+    def __init__(self, section: WavSection, min_kbps: int = 0) -> None:
+        self.bits = section.bit_depth  # PCM: no bitrate to choose
+        self.width = self.bits // BITS_PER_BYTE
+
+    @property
+    def format(self) -> Format:
+        return FORMAT
 
     def identity(self) -> str:
         return f"pcm s{self.bits}le mono"
 
     def check_rate(self, rate: int) -> None:
         if rate not in PCM_RATES:
-            raise ConfigError(f"[audio] wav_sample_rate {rate} is not one of {', '.join(map(str, PCM_RATES))}.")
+            raise ConfigError(f"bulletin writes WAV at {' or '.join(map(str, PCM_RATES))} Hz, not {rate} "
+                              "([wav] sample_rate).")
 
-    def encode(self, samples: np.ndarray, rate: int, profile: Profile) -> bytes:
+    def encode(self, samples: np.ndarray, rate: int) -> bytes:
         return to_pcm(samples, self.bits)
 
     def length(self, data: bytes) -> int:
@@ -93,8 +98,8 @@ class WavEncoder:
     def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
         write_wave(path, PcmFormat(rate, self.bits), parts)
 
-    def meter(self, label: str, rate: int) -> StreamMeter:
-        return StreamMeter(label, ["-f", f"s{self.bits}le", "-ar", str(rate), "-ac", "1"])
+    def meter(self, path: Path, rate: int) -> Meter:
+        return StreamMeter(str(path), ["-f", f"s{self.bits}le", "-ar", str(rate), "-ac", "1"])
 
     def duration(self, path: Path, samples: int, rate: int) -> float:
         return round(samples / rate, 3)
@@ -102,8 +107,54 @@ class WavEncoder:
     def tag(self, path: Path, finished: Finished) -> None:
         set_metadata(path, metadata(finished, self.bits))
 
-    def calibration_key(self, profile: Profile) -> str:
+    def calibration_key(self) -> str:
         return f"pcm{self.bits}"
 
-    def prior(self, profile: Profile) -> Calibration:
+    def prior(self) -> Calibration:
         return Calibration(OFFSET_PRIOR_DB, HEADROOM_PRIOR_DB)
+
+
+def score(head: bytes) -> int:
+    """A RIFF or RF64 file of type WAVE."""
+    return SURE if head[:4] in WAV_MAGIC and head[8:12] == b"WAVE" else 0
+
+
+def inspect(path: Path) -> Inspection:
+    """Read the chunks (format, bext, cue points and labels, INFO) and measure the audio with ffmpeg."""
+    from bulletin.formats.inspection import measured, not_audio
+
+    try:
+        wave = read_wave(path)
+    except struct.error:  # a chunk cut short: the file ends inside its header
+        raise not_audio(path) from None
+    except InputError:
+        raise not_audio(path) from None
+    loudness = measured(path, round(wave.duration, CLOCK_DECIMALS))
+    meta, fmt = wave.metadata, wave.format
+    starts = [c.position / fmt.rate for c in meta.cues]
+    ends = [*starts[1:], wave.duration] if starts else []  # a cue point lasts until the next one
+    chapters = [Chapter(c.label, round(start, CLOCK_DECIMALS), round(end, CLOCK_DECIMALS))
+                for c, start, end in zip(meta.cues, starts, ends, strict=True)]
+    details = {}
+    if meta.bext is not None:
+        details["bext"] = {**asdict(meta.bext), "origination": meta.bext.origination.isoformat()}
+    channels = "mono" if fmt.channels == 1 else f"{fmt.channels} channels"
+    chunks = " + ".join(name for name, there in (("bext", meta.bext), ("INFO", meta.info)) if there) or None
+    return Inspection(
+        path=str(path), format=NAME, audio=f"{'RF64' if wave.rf64 else 'PCM'} {fmt.rate} Hz, {fmt.bits}-bit, {channels}",
+        tags=dict(meta.info), chapters=chapters, loudness=loudness, tag_format=chunks, chapter_kind="cue points",
+        details=details,
+    )
+
+
+FORMAT = Format(
+    name=NAME,
+    description="Broadcast WAV (EBU Tech 3285), 48 kHz PCM, cue points: radio playout",
+    suffix=".wav",
+    media_type="audio/wav",
+    rates=PCM_RATES,
+    Section=WavSection,
+    encoder=WavEncoder,
+    score=score,
+    inspect=inspect,
+)

@@ -11,10 +11,11 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from bulletin.media.ffmpeg import ffmpeg_exe, run_ffmpeg_stderr
 from bulletin.core.errors import AudioError
 from bulletin.core.pcm import SILENCE_THRESHOLD_DB
+from bulletin.media.ffmpeg import failure, reap, run_ffmpeg_stderr, spawn
 
 NUMBER = r"(-?[\d.]+|-inf)"
 SUMMARY = {
@@ -48,6 +49,41 @@ def measure_file(path: Path, duration: float) -> FileLoudness:
     return _reading(log, duration, str(path))
 
 
+class Meter(Protocol):
+    """Measures one file for a build: fed its bytes in order while it is made (or not at all),
+    read once it is written."""
+
+    def feed(self, data: bytes) -> None:
+        """The next stretch of the file."""
+        ...
+
+    def finish(self, duration: float) -> FileLoudness:
+        """The reading, once the file is whole; ``duration`` is the file's own."""
+        ...
+
+    def abort(self) -> None:
+        """Stop without a reading (the build failed)."""
+        ...
+
+
+class FileMeter:
+    """Measures the file at ``path`` once it is written: for formats whose bytes only exist
+    when the parts are joined (an encoder with state, a container written at the end)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def feed(self, data: bytes) -> None:
+        """Nothing to do: the file is read when it is finished."""
+
+    def finish(self, duration: float) -> FileLoudness:
+        """Measure the finished file."""
+        return measure_file(self.path, duration)
+
+    def abort(self) -> None:
+        """Nothing runs until the file is finished."""
+
+
 class StreamMeter:
     """Measures a file while it is still being made: its bytes are fed in order as
     they are ready, so the meter runs alongside the encoders instead of after them.
@@ -55,50 +91,57 @@ class StreamMeter:
 
     def __init__(self, label: str, input_args: list[str]) -> None:
         self.label = label
-        self.process = subprocess.Popen(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "info", "-nostats", *input_args, "-i", "pipe:0",
-             "-af", FILTERS, "-f", "null", "-"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
+        self.process = spawn(["-nostats", *input_args, "-i", "pipe:0", "-af", FILTERS, "-f", "null", "-"],
+                             loglevel="info", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
         self._chunks: queue.Queue[bytes | None] = queue.Queue()
         self._log: list[bytes] = []
         self._threads = [threading.Thread(target=self._write, daemon=True),
-                         threading.Thread(target=lambda: self._log.append(self.process.stderr.read()), daemon=True)]
+                         threading.Thread(target=self._read_log, daemon=True)]
         for thread in self._threads:
             thread.start()
+
+    def _read_log(self) -> None:
+        assert self.process.stderr is not None
+        self._log.append(self.process.stderr.read())
 
     def _write(self) -> None:
         assert self.process.stdin is not None
         try:
             while (chunk := self._chunks.get()) is not None:
                 self.process.stdin.write(chunk)
-        except BrokenPipeError:
-            pass  # ffmpeg stopped early; finish() reports what it said
+        except (BrokenPipeError, ValueError):
+            pass  # ffmpeg stopped early (or was killed); finish() reports what it said
         finally:
-            self.process.stdin.close()
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
 
     def feed(self, data: bytes) -> None:
         """The next stretch of the file."""
         self._chunks.put(data)
 
-    def finish(self, duration: float) -> FileLoudness:
-        """Wait for the meter and read it; ``duration`` is the file's own."""
-        self._chunks.put(None)
+    def _end(self) -> None:
         self.process.wait()
         for thread in self._threads:
             thread.join()
-        log = b"".join(self._log).decode(errors="replace")
+        reap(self.process)
+
+    def finish(self, duration: float) -> FileLoudness:
+        """Wait for the meter and read it; ``duration`` is the file's own."""
+        self._chunks.put(None)
+        self._end()
+        log = b"".join(self._log)
         if self.process.returncode != 0:
-            detail = log.strip().splitlines()
-            raise AudioError(f"ffmpeg could not measure {self.label}: {detail[-1] if detail else 'no message'}.")
-        return _reading(log, duration, self.label)
+            raise failure(f"measure {self.label}", log)
+        return _reading(log.decode(errors="replace"), duration, self.label)
 
     def abort(self) -> None:
         """Stop the meter without a reading (the build failed); no ffmpeg is left behind."""
         self._chunks.put(None)
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait()
+        self._end()
 
 
 def _reading(log: str, duration: float, label: str) -> FileLoudness:

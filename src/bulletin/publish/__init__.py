@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.core.errors import ConfigError, InputError
-from bulletin.storage.atomic import remove_folder, staged, sweep
+from bulletin.storage.atomic import remove_folder, staged
+from bulletin.storage.sweep import sweep
 from bulletin.publish.alexa import flash_briefing
 from bulletin.publish.episode import Episode, own_folder, read_episodes
 from bulletin.publish.feed import Show, render_feed
@@ -58,7 +59,7 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
     if not episodes:
         raise InputError(f"nothing to publish: no bulletins in {root}; build one first.")
     kept, gone = episodes[:retention], episodes[retention:]
-    sizes = {e.mp3: (root / e.mp3).stat().st_size for e in kept}
+    sizes = {e.audio: (root / e.audio).stat().st_size for e in kept}
     feed = render_feed(show, kept, sizes)
     briefing = flash_briefing(kept, show.base_url, show.link) if alexa else []
 
@@ -83,7 +84,7 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
     if delete_old:
         for episode in gone:  # only now: the new feed no longer points at them
             _remove_episode(root, episode)
-            log.info("removed %s (past the newest %d)", episode.mp3, retention)
+            log.info("removed %s (past the newest %d)", episode.audio, retention)
     return PublishResult(root / FEED, kept, len(briefing), gone if delete_old else [], site)
 
 
@@ -97,14 +98,14 @@ def upload(root: Path, result: PublishResult, target: S3Target, *, delete_old: b
 
 def episode_files(root: Path, episode: Episode) -> list[Path]:
     """Every file of one bulletin (they share its audio file's name up to the first dot), audio first."""
-    audio = root / episode.mp3
+    audio = root / episode.audio
     stem = audio.name.split(".", 1)[0]
     return sorted(audio.parent.glob(f"{stem}.*"), key=lambda path: (path != audio, path.name))
 
 
 def _remove_episode(root: Path, episode: Episode) -> None:
     """Every file of one bulletin in one step (its own folder), then its day's folder if empty."""
-    audio = root / episode.mp3
+    audio = root / episode.audio
     if own_folder(episode):
         remove_folder(audio.parent)
     else:  # a bulletin from before bulletins had folders of their own

@@ -6,19 +6,25 @@ import logging
 from collections.abc import Sequence
 from datetime import timezone
 
-from bulletin.audio.profiles import PROFILES
+from bulletin.audio.profiles import ALEXA
 from bulletin.publish.episode import Episode
 from bulletin.publish.feed import absolute, xml_text
 
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 5
-ALEXA = PROFILES["alexa"]
+FORMAT = "mp3"  # Amazon plays Flash Briefing audio as MP3 only
 
 
 def plays(base_url: str) -> bool:
     """True if Alexa can play audio served from ``base_url``: Alexa plays HTTPS audio only."""
     return base_url.lower().startswith("https://")
+
+
+def _within(seconds: float) -> bool:
+    """Within Amazon's length limits (the Alexa profile's)."""
+    low, high = ALEXA.min_seconds or 0.0, ALEXA.max_seconds or float("inf")
+    return low <= seconds <= high
 
 
 def flash_briefing(episodes: Sequence[Episode], base_url: str, link: str) -> list[dict[str, str]]:
@@ -30,7 +36,7 @@ def flash_briefing(episodes: Sequence[Episode], base_url: str, link: str) -> lis
     for episode in episodes:
         if episode.alexa_mp3 is None or episode.alexa_duration is None:
             continue
-        if not ALEXA.min_seconds <= episode.alexa_duration <= ALEXA.max_seconds:  # type: ignore[operator]
+        if not _within(episode.alexa_duration):
             log.warning("%s left out of the Alexa feed: %.0f s is outside Amazon's 10 s to 10 min.",
                         episode.title, episode.alexa_duration)
             continue

@@ -19,15 +19,16 @@ from typing import Any
 from bulletin.core.errors import InputError
 
 MANIFEST_SUFFIX = ".episode.json"
+OLD_AUDIO_KEY = "mp3"  # manifests written before bulletins had other formats name the audio file so
 OWN_FOLDER_DEPTH = 3  # YYYY-MM-DD/<stem>/<stem>.mp3
 # Fixed, so that an episode's guid follows from where it lives in the output
 # folder alone: re-publishing, or rebuilding the same bulletin, keeps it.
 GUID_NAMESPACE = uuid.UUID("5b3c3a4e-5d6f-4b9a-9a40-0f2d1b6c8e11")
 
 
-def episode_guid(mp3_path: str) -> str:
-    """A stable guid for the episode at ``mp3_path`` (relative to the output folder)."""
-    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, mp3_path)}"
+def episode_guid(audio_path: str) -> str:
+    """A stable guid for the episode at ``audio_path`` (relative to the output folder)."""
+    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, audio_path)}"
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Episode:
     description: str
     published: datetime
     duration: float  # seconds
-    mp3: str  # the bulletin's audio file, in whatever format (the name is kept for older manifests)
+    audio: str  # the bulletin's audio file, in its format
     webvtt: str | None = None
     srt: str | None = None
     chapters: str | None = None
@@ -62,6 +63,8 @@ class Episode:
         """Read a manifest; a damaged one is a clear error naming the file."""
         try:
             data = json.loads(text)
+            if isinstance(data, dict) and OLD_AUDIO_KEY in data:  # written before other formats than MP3
+                data.setdefault("audio", data.pop(OLD_AUDIO_KEY))
             data["published"] = datetime.fromisoformat(data["published"])
             known = {f.name for f in fields(cls)}
             return cls(**{k: v for k, v in data.items() if k in known})
@@ -72,7 +75,7 @@ class Episode:
 def own_folder(episode: Episode) -> bool:
     """Whether the bulletin lives in a folder of its own (``YYYY-MM-DD/<stem>/<stem>.mp3``);
     bulletins built before that lie directly in their day's folder."""
-    return len(PurePosixPath(episode.mp3).parts) == OWN_FOLDER_DEPTH
+    return len(PurePosixPath(episode.audio).parts) == OWN_FOLDER_DEPTH
 
 
 def read_episodes(root: Path) -> list[Episode]:
@@ -81,6 +84,6 @@ def read_episodes(root: Path) -> list[Episode]:
     manifests = [*root.glob(f"*/*/*{MANIFEST_SUFFIX}"), *root.glob(f"*/*{MANIFEST_SUFFIX}")]
     for path in sorted(p for p in manifests if not any(part.startswith(".") for part in p.relative_to(root).parts)):
         episode = Episode.from_json(path.read_text("utf-8"), path)
-        if (root / episode.mp3).is_file():
+        if (root / episode.audio).is_file():
             episodes.append(episode)
     return sorted(episodes, key=lambda e: e.published, reverse=True)

@@ -27,12 +27,12 @@ LATEST_M3U = f"{LATEST}.m3u"
 
 def audio_name(episode: Episode) -> str:
     """``latest`` with the suffix of the episode's own audio file (``latest.mp3`` for an MP3)."""
-    return LATEST + PurePosixPath(episode.mp3).suffix
+    return LATEST + PurePosixPath(episode.audio).suffix
 
 
 def stale_audio_names(episode: Episode) -> list[str]:
     """``latest.<suffix>`` of every other audio format: left from an older bulletin, to be removed."""
-    return [LATEST + f.suffix for f in FORMATS.values() if LATEST + f.suffix != audio_name(episode)]
+    return [LATEST + f.suffix for f in FORMATS if LATEST + f.suffix != audio_name(episode)]
 
 
 def latest_names(episode: Episode) -> list[str]:
@@ -49,7 +49,7 @@ def latest_record(episode: Episode, base_url: str, feed: str) -> dict[str, Any]:
         "title": episode.title,
         "published": episode.published.isoformat(),
         "duration": round(episode.duration, 1),
-        "url": url(episode.mp3),
+        "url": url(episode.audio),
         "latest_url": url(audio_name(episode)),
         "transcript": url(episode.webvtt),
         "transcript_srt": url(episode.srt),
@@ -63,13 +63,13 @@ def latest_record(episode: Episode, base_url: str, feed: str) -> dict[str, Any]:
 def m3u(episode: Episode, base_url: str) -> str:
     """An extended M3U playlist of the newest bulletin (its dated, never-changing URL)."""
     title = " ".join(episode.title.split())  # a title from a news page must stay on one line
-    return f"#EXTM3U\n#EXTINF:{round(episode.duration)},{title}\n{absolute(base_url, episode.mp3)}\n"
+    return f"#EXTM3U\n#EXTINF:{round(episode.duration)},{title}\n{absolute(base_url, episode.audio)}\n"
 
 
 def fill_latest(temps: Sequence[Path], root: Path, episode: Episode, base_url: str, feed: str) -> None:
     """Write the files named by :func:`latest_names` into ``temps`` (staged paths, same order)."""
     audio, record, playlist = temps
-    shutil.copyfile(root / episode.mp3, audio)  # byte for byte: the same file under a stable name
+    shutil.copyfile(root / episode.audio, audio)  # byte for byte: the same file under a stable name
     record.write_text(json.dumps(latest_record(episode, base_url, feed), ensure_ascii=False, indent=2) + "\n",
                       encoding="utf-8")
     playlist.write_text(m3u(episode, base_url), encoding="utf-8")

@@ -24,7 +24,7 @@ from typing import Any
 from bulletin.formats import FORMATS
 from bulletin.core.errors import ConfigError, PublishError
 from bulletin.publish.latest import LATEST
-from bulletin.publish.server import CONTENT_TYPES, DEFAULT_TYPE
+from bulletin.publish.mediatypes import content_type
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ SCHEME = "s3://"
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # The dated folders a build writes (outputs.output_stem): the only place objects are ever deleted.
 DATED_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}/")
-LATEST_AUDIO = frozenset(LATEST + audio.suffix for audio in FORMATS.values())  # latest.mp3, latest.wav
 SHORT_MAX_AGE_S = 300  # feeds, latest.* and the index: a CDN shows a new bulletin within 5 minutes
 LONG_MAX_AGE_S = 365 * 24 * 3600  # a dated bulletin's files never change
 SHORT_CACHE = f"public, max-age={SHORT_MAX_AGE_S}"
@@ -89,7 +88,7 @@ class Upload:
     @property
     def content_type(self) -> str:
         """From the one table of types, the same one ``bulletin serve`` answers with."""
-        return CONTENT_TYPES.get(self.path.suffix.lower(), DEFAULT_TYPE)
+        return content_type(self.path.suffix)
 
 
 @dataclass
@@ -181,7 +180,8 @@ def _stale(listing: dict[str, tuple[int, str]], uploads: Sequence[Upload], delet
     Only those names and keys in dated folders are candidates, so other files under the prefix stay.
     """
     current = {item.relative for item in uploads}
-    stale_latest = [key for key in listing if key in LATEST_AUDIO and key not in current]
+    latest_audio = {LATEST + audio.suffix for audio in FORMATS}  # latest.mp3, latest.wav, ...
+    stale_latest = [key for key in listing if key in latest_audio and key not in current]
     if not delete_old:
         return sorted(stale_latest)
     return sorted([*stale_latest, *(key for key in listing if DATED_FOLDER.match(key) and key not in current)])

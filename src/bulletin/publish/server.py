@@ -19,25 +19,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
-from bulletin.formats import FORMATS
+from bulletin.publish.mediatypes import content_type
 from bulletin.core.errors import InputError
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPES = {
-    **{audio.suffix: audio.media_type for audio in FORMATS.values()},  # .mp3, .wav: as the formats say
-    ".xml": "application/rss+xml; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".html": "text/html; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".m3u": "audio/x-mpegurl",
-}
-DEFAULT_TYPE = "application/octet-stream"
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 COPY_CHUNK = 64 * 1024
@@ -118,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 status = HTTPStatus.PARTIAL_CONTENT
         self.send_response(status)
-        self.send_header("Content-Type", CONTENT_TYPES.get(path.suffix.lower(), DEFAULT_TYPE))
+        self.send_header("Content-Type", content_type(path.suffix))
         self.send_header("Content-Length", str(end - start + 1))
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("ETag", etag)

@@ -26,7 +26,7 @@ def index_html(title: str, episodes: Sequence[Episode]) -> str:
         )
         rows.append(
             f"<article><h2>{escape(episode.title)}</h2>"
-            f'<audio controls preload="metadata" src="{escape(episode.mp3)}"></audio>'
+            f'<audio controls preload="metadata" src="{escape(episode.audio)}"></audio>'
             f"<p>{escape(episode.description)}</p><p>{extras}</p></article>"
         )
     return (

@@ -21,6 +21,7 @@ from importlib import resources
 from bulletin.core.errors import ConfigError, ScriptError
 from bulletin.core.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
 from bulletin.text import sentences
+from bulletin.text.sentences import first_words
 from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
 from bulletin.script.estimate import Pacing, read_seconds
 
@@ -28,15 +29,12 @@ Prepare = Callable[[str], str]
 
 INTRO_TITLE = "Opening"
 OUTRO_TITLE = "Afsluiting"
-TITLE_WORDS = 7
-ELLIPSIS = "…"
 # A headline is "repeated" when this share of its content words (not in
 # stopwords-nl.txt) occurs in the first sentence too, allowing for
 # inflection and compounds (defensie ~ defensiegebied).
 HEADLINE_REPEAT_SHARE = 0.6
 PREFIX_MATCH_LETTERS = 5
 WORD = re.compile(r"[^\W_]+")
-QUOTES = re.compile(r"[\"“”„«»]")
 PLACEHOLDERS = ("greeting", "clock", "date", "show", "section")
 
 
@@ -97,14 +95,6 @@ def headline_repeated(headline: str, sentence: str) -> bool:
         )
 
     return sum(map(found, head)) / len(head) >= HEADLINE_REPEAT_SHARE
-
-
-def first_words(text: str, count: int = TITLE_WORDS) -> str:
-    """The opening words of a text, for a chapter title (without quotation marks)."""
-    words = QUOTES.sub("", first_sentence(text)).split()
-    if len(words) <= count:
-        return " ".join(words).rstrip(".!?")
-    return " ".join(words[:count]).rstrip(",;:") + ELLIPSIS
 
 
 def editorial_order(briefs: Sequence[Story]) -> list[Story]:

@@ -4,37 +4,43 @@ an editor has checked, to be read as written).
 
 A source is a saved page (the text format), an RSS or Atom feed, a JSON
 bulletin or a bulletin script, from a file or an http(s) URL. Each kind is a
-reader module in the registry below with ``sniff(data, location) -> bool``
-(does this look like mine?, for ``kind = "auto"``) and
-``read(data, at, name) -> Page | Script``; a new kind is one module and one
-line here. A reader raises InputError for data it cannot use, whatever its
-location; only fetching raises SourceError.
+reader module with a :class:`~bulletin.sources.kind.SourceKind` (``sniff``:
+does this look like mine?, for ``kind = "auto"``; ``read``: the news in it),
+registered in ``SOURCES`` below (or through an entry point in the
+``bulletin.sources`` group of another package). A reader raises InputError
+for data it cannot use, whatever its location; only fetching raises
+SourceError.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
-from types import ModuleType
 
-from bulletin.core.errors import ConfigError, SourceError
-from bulletin.core.model import Page, Script
+from bulletin.core.errors import SourceError
 from bulletin.core.plaintext import printable_fields
+from bulletin.core.registry import Registry
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
+from bulletin.sources.kind import News, SourceKind
 
 AUTO = "auto"
-# kind -> reader module, in the order ``auto`` asks them; the last takes anything.
-READERS: dict[str, str] = {
-    "script": "bulletin.sources.script",
-    "json": "bulletin.sources.bulletinjson",
-    "rss": "bulletin.sources.rss",
-    "page": "bulletin.sources.page",
-}
-KINDS = (AUTO, *READERS)
+# In the order ``auto`` asks them (a kind that takes anything is asked last).
+SOURCES: Registry[SourceKind] = Registry(
+    "source kind", "bulletin.sources",
+    {
+        "script": "bulletin.sources.script:KIND",
+        "json": "bulletin.sources.bulletinjson:KIND",
+        "rss": "bulletin.sources.rss:KIND",
+        "page": "bulletin.sources.page:KIND",
+    },
+    lambda entry: isinstance(entry, SourceKind),
+)
 
-News = Page | Script  # what a source holds
+
+def kind_names() -> list[str]:
+    """What a source's ``kind`` may be: ``auto``, or a registered kind."""
+    return [AUTO, *SOURCES.names()]
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,8 @@ class SourceSpec:
     drop: tuple[str, ...] = ()  # regular expressions: a sentence one is found in is not read
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ConfigError(f"source {self.name!r}: kind {self.kind!r} is not one of {', '.join(KINDS)}.")
+        if self.kind != AUTO and self.kind not in SOURCES:
+            raise SOURCES.unknown(self.kind)
 
     @property
     def remote(self) -> bool:
@@ -58,14 +64,10 @@ class SourceSpec:
         return self.location.lower().startswith(("http://", "https://"))
 
 
-def reader(kind: str) -> ModuleType:
-    """The reader module of a source kind (imported when first asked for)."""
-    return importlib.import_module(READERS[kind])
-
-
 def sniff(data: bytes, location: str) -> str:
     """The kind of source ``data`` (from ``location``) looks like."""
-    return next(kind for kind in READERS if reader(kind).sniff(data, location))
+    kinds = sorted(SOURCES, key=lambda kind: kind.catch_all)  # stable: the registry's order otherwise
+    return next(kind.name for kind in kinds if kind.catch_all or kind.sniff(data, location))
 
 
 def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None,
@@ -79,10 +81,10 @@ def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None,
     else:
         data = read_bytes(spec.location, max_file_bytes)
     kind = sniff(data, spec.location) if spec.kind == AUTO else spec.kind
-    news: News = reader(kind).read(data, at, spec.location)  # messages name the file or URL
+    news = SOURCES.get(kind).read(data, at, spec.location)  # messages name the file or URL
     # Decoding a page drops control characters; JSON escapes (\u0007) and feed entities
     # (&#7;) bring them back, so every kind is cleaned here, once, before any output.
     return printable_fields(news)
 
 
-__all__ = ["KINDS", "READERS", "News", "SourceSpec", "read_source", "sniff"]
+__all__ = ["AUTO", "SOURCES", "News", "SourceKind", "SourceSpec", "kind_names", "read_source", "sniff"]

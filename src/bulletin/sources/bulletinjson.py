@@ -22,6 +22,7 @@ from bulletin.core.errors import InputError
 from bulletin.core.model import Page, Section, Story
 from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.places import case_place
+from bulletin.sources.kind import SourceKind
 
 
 def _text_field(data: dict[str, Any], key: str, where: str, name: str) -> str | None:
@@ -94,3 +95,6 @@ def sniff(data: bytes, location: str) -> bool:
 
 
 read = parse_bulletin_json
+
+
+KIND = SourceKind("json", "a JSON bulletin: a lead and briefs, for other programs", sniff, read)

@@ -25,6 +25,7 @@ from bulletin.core.model import Page, Section, Story
 from bulletin.sources.encoding import decode
 from bulletin.sources.places import case_place
 from bulletin.sources.timelabels import match_label, resolve_label
+from bulletin.sources.kind import SourceKind
 
 DATELINE = re.compile(
     r"""^(?P<place>[^()\n]{2,60}?)
@@ -152,3 +153,6 @@ def sniff(data: bytes, location: str) -> bool:
 def read(data: bytes, at: datetime, name: str) -> Page:
     """A saved page's bytes, decoded and parsed."""
     return parse_page(decode(data, name), at, name=name)
+
+
+KIND = SourceKind("page", "a saved news page: a lead, then briefs with datelines", sniff, read, catch_all=True)

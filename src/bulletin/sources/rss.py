@@ -17,6 +17,7 @@ from bulletin.core.model import DroppedText, Page, Section, Story
 from bulletin.sources.boilerplate import story_label
 from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.page import parse_dateline
+from bulletin.sources.kind import SourceKind
 
 BLOCK_TAGS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote tr section article".split())
 SILENT_TAGS = frozenset("script style template".split())  # code, not text: nothing to report
@@ -190,3 +191,6 @@ def sniff(data: bytes, location: str) -> bool:
 
 
 read = parse_feed
+
+
+KIND = SourceKind("rss", "an RSS or Atom feed: the first entry leads, then briefs", sniff, read)

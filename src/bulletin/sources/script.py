@@ -31,9 +31,10 @@ from typing import Any
 from bulletin.core.errors import InputError
 from bulletin.core.plaintext import speakable
 from bulletin.core.model import Dropped, Script, Segment, SegmentKind
-from bulletin.script.assemble import first_words
-from bulletin.script.render import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
+from bulletin.text.sentences import first_words
+from bulletin.text.scriptfile import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
 from bulletin.sources.encoding import decode, opening
+from bulletin.sources.kind import SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -267,3 +268,6 @@ def _from_text(text: str, at: datetime, name: str) -> Script:
         section=fields.get(SECTION_FIELD) or None,
         dropped=_text_dropped(tail),
     )
+
+
+KIND = SourceKind("script", "a bulletin script (the JSON or text of `bulletin script`), read as written", sniff, read)

@@ -1,34 +1,30 @@
 """Files appear whole or not at all: write to a temporary name, then rename.
 
 Temporary names carry the writer's process id (``.<target>.<pid>-<random><suffix>``),
-so that any later run can tell what a killed run left behind (:func:`sweep`).
+so that any later run can tell what a killed run left behind (:mod:`bulletin.storage.sweep`).
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
-from bulletin.core.errors import LockedError
 
 TEMP_SUFFIX = ".part"  # a file being written
 BUILDING_SUFFIX = ".building"  # a folder being written, or the one it replaced, being removed
 RETIRED_SUFFIX = ".old"  # a folder moved aside to make room for its replacement (no atomic exchange)
 GONE_SUFFIX = ".gone"  # a folder being removed
-LOCK_SUFFIX = ".build-lock"  # not ".lock": daily's folder lock is no name lock
 FILE_MODE = 0o666  # before the umask, as open() would create it
 DIR_MODE = 0o777
 TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+"
                        rf"(?P<suffix>{'|'.join(re.escape(s) for s in (TEMP_SUFFIX, BUILDING_SUFFIX, RETIRED_SUFFIX, GONE_SUFFIX))})$")
-LOCK_NAME = re.compile(rf"^\.(?P<target>.+){re.escape(LOCK_SUFFIX)}$")
 # renameat2(2) with RENAME_EXCHANGE swaps two paths in one step (Linux 3.15+; not every file system).
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -150,111 +146,3 @@ def remove_folder(folder: Path) -> None:
     gone = folder.with_name(f"{_prefix(folder)}{os.urandom(4).hex()}{GONE_SUFFIX}")
     os.rename(folder, gone)
     shutil.rmtree(gone)
-
-
-@contextmanager
-def name_lock(target: Path, busy: str) -> Iterator[None]:
-    """Hold the lock on ``target``'s name (a hidden ``.<name>.lock`` beside it) for the block,
-    or raise LockedError with ``busy`` at once. The lock file goes when the block ends."""
-    path = target.with_name(f".{target.name}{LOCK_SUFFIX}")
-    created = [p for p in target.parents if not p.exists()]
-    while True:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except FileNotFoundError:
-            continue  # the folder was removed between the two steps
-        if not _lock(fd):
-            os.close(fd)
-            raise LockedError(busy)
-        if _same_file(fd, path):
-            break
-        os.close(fd)  # its holder removed the file before we had it: lock the new one
-    try:
-        yield
-    finally:
-        with suppress(OSError):  # a lock file left here is swept by a later run
-            path.unlink(missing_ok=True)  # while still held, so nobody locks a file about to go
-        os.close(fd)
-        for folder in created:  # deepest first; a failed build leaves no empty folders
-            with suppress(OSError):  # not empty: a bulletin (or another build's lock) lives there now
-                folder.rmdir()
-
-
-def _lock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-
-
-def _same_file(fd: int, path: Path) -> bool:
-    try:
-        return os.path.samestat(os.fstat(fd), path.stat())
-    except FileNotFoundError:
-        return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
-
-
-def sweep(root: Path, depth: int) -> list[Path]:
-    """Remove what killed runs left in ``root`` and the folders ``depth`` levels below it:
-    temporary files and folders of processes that no longer run, and unheld lock files.
-    A folder moved aside for a replacement that never arrived is put back. Returns what
-    was removed or put back."""
-    found: list[Path] = []
-    folders = [root] if root.is_dir() else []
-    for _ in range(depth + 1):
-        below: list[Path] = []
-        for folder in folders:
-            for entry in _entries(folder):
-                if entry.name.startswith("."):
-                    if _sweep_one(entry):
-                        found.append(entry)
-                elif entry.is_dir() and not entry.is_symlink():
-                    below.append(entry)
-        folders = below
-    return found
-
-
-def _entries(folder: Path) -> list[Path]:
-    try:
-        return list(folder.iterdir())
-    except OSError:
-        return []  # gone meanwhile, or not ours to read
-
-
-def _sweep_one(entry: Path) -> bool:
-    temp = TEMP_NAME.match(entry.name)
-    if temp:
-        if _alive(int(temp["pid"])):
-            return False
-        target = entry.with_name(temp["target"])
-        if temp["suffix"] == RETIRED_SUFFIX and not target.exists():
-            os.rename(entry, target)
-        elif entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
-        return True
-    if LOCK_NAME.match(entry.name) and entry.is_file():
-        try:
-            fd = os.open(entry, os.O_RDWR)
-        except OSError:
-            return False
-        try:
-            if _lock(fd) and _same_file(fd, entry):
-                entry.unlink()
-                return True
-        finally:
-            os.close(fd)
-    return False

@@ -27,6 +27,9 @@ WORD = re.compile(r"\S+")
 OPENERS = "\"'“‘(["
 ELIDED = re.compile(r"'[st]\b")  # 's-Hertogenbosch, 's avonds, 't
 COPYRIGHT = re.compile(r"\([cC]\)")  # "(c) ANP" opens a credit line, like "©"
+TITLE_WORDS = 7  # a title made from a text: its first sentence's first words
+ELLIPSIS = "…"
+QUOTES = re.compile(r"[\"“”„«»]")
 
 
 @cache
@@ -84,6 +87,14 @@ def first(text: str) -> str:
     """The first sentence of ``text`` ("" for a text without words)."""
     found = spans(text)
     return text[found[0][0]:found[0][1]] if found else ""
+
+
+def first_words(text: str, count: int = TITLE_WORDS) -> str:
+    """The opening words of a text, for a chapter title (without quotation marks)."""
+    words = QUOTES.sub("", first(text)).split()
+    if len(words) <= count:
+        return " ".join(words).rstrip(".!?")
+    return " ".join(words[:count]).rstrip(",;:") + ELLIPSIS
 
 
 def count(text: str) -> int:

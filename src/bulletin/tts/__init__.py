@@ -1,76 +1,48 @@
-"""Speech engines behind one interface, looked up by name.
+"""Speech engines behind one interface, in one registry.
 
 Engines are imported only when asked for, so a command never pays for an
 engine (or its dependencies) it does not use. A new engine is one module, one
-line here and one voice profile.
+line in ``ENGINES`` (or an entry point in the ``bulletin.engines`` group of
+another package) and one voice profile.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from bulletin.core.errors import BulletinError, ConfigError, EngineError
-from bulletin.core.model import Speech
+from bulletin.core.errors import BulletinError, EngineError
+from bulletin.core.registry import Registry
+from bulletin.core.schema import Where, conform
 from bulletin.tts.base import Engine
 
-# name -> "module:Class"
-ENGINES: dict[str, str] = {
-    "edge": "bulletin.tts.edge:EdgeEngine",
-    "espeak": "bulletin.tts.espeak:EspeakEngine",
-    "gtts": "bulletin.tts.google:GttsEngine",
-    "piper": "bulletin.tts.piper:PiperEngine",
-}
+ENGINES: Registry[type[Engine]] = Registry(
+    "speech engine", "bulletin.engines",
+    {
+        "gtts": "bulletin.tts.google:GttsEngine",
+        "edge": "bulletin.tts.edge:EdgeEngine",
+        "piper": "bulletin.tts.piper:PiperEngine",
+        "espeak": "bulletin.tts.espeak:EspeakEngine",
+    },
+    lambda entry: isinstance(entry, type) and issubclass(entry, Engine),
+)
 
 
-def engine_names() -> list[str]:
-    """Names of all known engines."""
-    return sorted(ENGINES)
-
-
-def engine_class(name: str) -> type[Engine]:
-    """The engine class registered under ``name``."""
-    try:
-        module_name, class_name = ENGINES[name].split(":")
-    except KeyError:
-        raise ConfigError(
-            f"unknown speech engine {name!r}; choose one of: {', '.join(engine_names())}."
-        ) from None
-    cls: type[Engine] = getattr(importlib.import_module(module_name), class_name)
-    return cls
-
-
-def create_engine(name: str, options: Mapping[str, Any], section: Mapping[str, Any] | None = None) -> Engine:
-    """An engine with a voice's ``options`` over the engine's ``section`` of the
-    configuration (of which it takes the keys it knows, e.g. the network limits).
+def create_engine(name: str, options: Mapping[str, Any], section: Any = None, where: Where | None = None) -> Engine:
+    """The engine ``name`` with a voice's ``options`` (checked against the engine's ``Options``;
+    ``where(key)`` says where a key is written) and its configuration ``section``.
 
     Impossible or unknown options are a ConfigError; whether the engine can run
     here is a separate question: :meth:`Engine.check`.
     """
-    cls = engine_class(name)
-    accepted = {p.name for p in inspect.signature(cls).parameters.values() if p.kind is not p.VAR_KEYWORD}
-    accepted |= _network_options(cls)
-    unknown = sorted(set(options) - accepted)
-    if unknown:
-        raise ConfigError(
-            f"engine {name!r} has no option {', '.join(unknown)}; it takes: {', '.join(sorted(accepted))}."
-        )
-    shared = {k: v for k, v in (section or {}).items() if k in accepted}
-    return cls(**{**shared, **options})
+    cls = ENGINES.get(name)
+    if (section is None) != (cls.Section is None):
+        raise TypeError(f"the {name} engine takes {'its [' + name + '] section' if cls.Section else 'no section'}")
+    located = where or (lambda key: f"engine {name}")
+    return cls(conform(cls.Options, options, located, "[options]"), section)
 
 
-def _network_options(cls: type[Engine]) -> set[str]:
-    """The options an online engine passes on to the shared online machinery."""
-    if not cls.online:
-        return set()
-    from bulletin.tts.online import OnlineEngine
-
-    return {p for p in inspect.signature(OnlineEngine.__init__).parameters if p != "self"}
-
-
-def engine_status(name: str, options: Mapping[str, Any], section: Mapping[str, Any] | None = None) -> str:
+def engine_status(name: str, options: Mapping[str, Any], section: Any = None) -> str:
     """Whether the engine, so configured, can run here: "ready", or what stands in the
     way (a missing extra or model, no network), in a few words."""
     try:
@@ -87,4 +59,4 @@ def engine_status(name: str, options: Mapping[str, Any], section: Mapping[str, A
     return "ready"
 
 
-__all__ = ["ENGINES", "Engine", "Speech", "create_engine", "engine_class", "engine_names", "engine_status"]
+__all__ = ["ENGINES", "Engine", "create_engine", "engine_status"]

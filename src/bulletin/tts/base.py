@@ -4,33 +4,43 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from bulletin.core.errors import ConfigError
-from bulletin.core.model import Mark, Speech
+from bulletin.core.model import Speech
+from bulletin.core.registry import Needs
 
 OnDone = Callable[[int, Speech], None]
 
 
-class OptionError(ConfigError):
-    """An impossible engine option; ``key`` lets the caller say in which file and line it is set."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
-        self.key = key
+@dataclass(frozen=True)
+class NoOptions:
+    """An engine without voice options."""
 
 
 class Engine(ABC):
     """A named speech engine.
 
-    The constructor takes the engine's options and rejects impossible ones with a
-    :class:`~bulletin.core.errors.ConfigError` (a mistake in the configuration, never a
-    reason to fall back); :meth:`check` says whether the engine can run here.
+    An engine declares what it is (``name``, ``description``, ``needs``), the options a
+    voice profile may give it (``Options``: a frozen dataclass of
+    :func:`~bulletin.core.schema.setting` s, with the engine's defaults) and, if it
+    has one, its own section of ``bulletin.toml`` (``Section``, whose defaults are in
+    ``defaults.toml``). The constructor takes both, checked; it raises
+    :class:`~bulletin.core.errors.OptionError` for what the schema cannot see (a
+    mistake in the configuration, never a reason to fall back). :meth:`check` says
+    whether the engine can run here.
     """
 
     name: ClassVar[str]
     description: ClassVar[str]
-    online: ClassVar[bool] = False  # needs the network (so "auto" may fall back)
+    needs: ClassVar[Needs] = Needs()
+    Options: ClassVar[type] = NoOptions
+    Section: ClassVar[type | None] = None
+    no_voice_hint: ClassVar[str] = ""  # what to do when no voice profile uses the engine
+
+    @abstractmethod
+    def __init__(self, options: Any, section: Any) -> None:
+        """Take the checked ``options`` (an ``Options``) and ``section`` (a ``Section``, or None)."""
 
     @abstractmethod
     def check(self) -> None:
@@ -64,4 +74,4 @@ class Engine(ABC):
         """Every setting that changes how the engine sounds (for a model: its digest)."""
 
 
-__all__ = ["Engine", "Mark", "OnDone", "OptionError", "Speech"]
+__all__ = ["Engine", "NoOptions", "OnDone"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bulletin.storage.blobstore import BlobStore, StoreInfo, content_key
-from bulletin.tts.base import Engine, Mark, Speech
+from bulletin.core.model import Mark, Speech
+from bulletin.tts.base import Engine
 
 FORMAT_VERSION = 3
 MAGIC = b"BLTNSEG3"

@@ -9,27 +9,35 @@ word. Limits, retries and error naming come from :mod:`bulletin.tts.online`.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import numpy as np
-
-from bulletin.media.ffmpeg import decode_bytes
 from bulletin.core.errors import EngineError
 from bulletin.core.model import Mark, Speech
 from bulletin.core.network import Retryable
-from bulletin.tts.base import OptionError
-from bulletin.tts.online import OnlineEngine, http_failure, unreachable
+from bulletin.core.registry import Needs
+from bulletin.core.schema import matches, setting
+from bulletin.media.ffmpeg import decode_bytes
+from bulletin.tts.online import OnlineEngine, OnlineSection, http_failure, unreachable
 
 EDGE_RATE = 24000  # the service answers with 24 kHz mono MP3
 TICKS_PER_SECOND = 10_000_000  # WordBoundary offsets are in 100-nanosecond ticks
 HOST = "speech.platform.bing.com"
 PROTOCOL_CHANGED = "Probable cause: the service changed; a newer edge-tts may fix it (pip install -U edge-tts)."
 # The forms the service accepts for each prosody setting (edge-tts checks the same).
-PROSODY = {"rate": (r"[+-]\d+%", "+10%"), "volume": (r"[+-]\d+%", "-5%"), "pitch": (r"[+-]\d+Hz", "-2Hz")}
-VOICE_NAME = re.compile(r"[a-z]{2,}-[A-Z]{2,}-\w+Neural")
+PERCENT, HERTZ = r"[+-]\d+%", r"[+-]\d+Hz"
+VOICE_NAME = r"[a-z]{2,}-[A-Z]{2,}-\w+Neural"
+
+
+@dataclass(frozen=True)
+class EdgeOptions:
+    """An Edge voice: its name and prosody."""
+
+    voice: str = setting(matches(VOICE_NAME, "nl-NL-FennaNeural"), default="nl-NL-FennaNeural")
+    rate: str = setting(matches(PERCENT, "+10%"), default="+0%")
+    pitch: str = setting(matches(HERTZ, "-2Hz"), default="+0Hz")
+    volume: str = setting(matches(PERCENT, "-5%"), default="+0%")
 
 
 @dataclass(frozen=True)
@@ -43,20 +51,14 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
 
     name: ClassVar[str] = "edge"
     description: ClassVar[str] = "Microsoft Edge neural voices via edge-tts (online, natural voice)"
+    needs: ClassVar[Needs] = Needs(extra="edge", network=True)
+    Options: ClassVar[type] = EdgeOptions
     service: ClassVar[str] = "Microsoft Edge TTS"
     client: ClassVar[str] = "edge_tts"
-    client_install: ClassVar[str] = "pip install 'bulletin[edge]'"
 
-    def __init__(self, *, voice: str = "nl-NL-FennaNeural", rate: str = "+0%", pitch: str = "+0Hz",
-                 volume: str = "+0%", **network: Any) -> None:
-        if not VOICE_NAME.fullmatch(voice):
-            raise OptionError("voice", f"edge voice {voice!r} is not a voice name like \"nl-NL-FennaNeural\".")
-        for key, value in (("rate", rate), ("volume", volume), ("pitch", pitch)):
-            pattern, example = PROSODY[key]
-            if not isinstance(value, str) or not re.fullmatch(pattern, value):
-                raise OptionError(key, f"edge {key} {value!r} must look like \"{example}\".")
-        self.voice, self.rate, self.pitch, self.volume = voice, rate, pitch, volume
-        super().__init__(**network)
+    def __init__(self, options: EdgeOptions, section: OnlineSection) -> None:
+        self.voice, self.rate, self.pitch, self.volume = options.voice, options.rate, options.pitch, options.volume
+        super().__init__(options, section)
 
     @property
     def settings(self) -> Mapping[str, Any]:
@@ -106,6 +108,8 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
 
     def _join(self, text: str, plan: Sequence[str], answers: Sequence[_Answer]) -> Speech:
         """The segment's audio, with a mark where each word the service timed starts."""
+        import numpy as np
+
         if not answers:
             return Speech(np.zeros(0, dtype=np.int16), EDGE_RATE)
         answer = answers[0]

@@ -9,12 +9,14 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from bulletin.core.errors import EngineError
 from bulletin.core.model import Mark, Speech
-from bulletin.tts.base import Engine, OptionError
+from bulletin.core.schema import at_least, at_most, filled, setting
+from bulletin.tts.base import Engine
 
 if TYPE_CHECKING:  # numpy loads when something is spoken: a rebuild from stored parts needs none
     import numpy as np
@@ -157,19 +159,26 @@ def _library() -> _Library:
     return _Library()
 
 
+@dataclass(frozen=True)
+class EspeakOptions:
+    """An espeak-ng voice: its name and variant, rate and pitch."""
+
+    voice: str = setting(filled, default="nl")  # an espeak-ng voice name
+    variant: str = setting(default="")  # e.g. "m3" or "f2"
+    rate: int = setting(at_least(MIN_RATE), at_most(MAX_RATE), default=165)  # words per minute
+    pitch: int = setting(at_least(MIN_PITCH), at_most(MAX_PITCH), default=45)
+
+
 class EspeakEngine(Engine):
     """espeak-ng through ctypes: fast, offline, robotic but clear."""
 
     name: ClassVar[str] = "espeak"
     description: ClassVar[str] = "espeak-ng, offline (bundled by the espeakng-loader wheel)"
+    Options: ClassVar[type] = EspeakOptions
 
-    def __init__(self, voice: str = "nl", variant: str = "", rate: int = 165, pitch: int = 45) -> None:
-        if not MIN_RATE <= rate <= MAX_RATE:
-            raise OptionError("rate", f"espeak rate {rate} is out of range; use {MIN_RATE}-{MAX_RATE} words per minute.")
-        if not MIN_PITCH <= pitch <= MAX_PITCH:
-            raise OptionError("pitch", f"espeak pitch {pitch} is out of range; use {MIN_PITCH}-{MAX_PITCH}.")
-        self.voice = f"{voice}+{variant}" if variant else voice
-        self.rate, self.pitch = rate, pitch
+    def __init__(self, options: EspeakOptions, section: None = None) -> None:
+        self.voice = f"{options.voice}+{options.variant}" if options.variant else options.voice
+        self.rate, self.pitch = options.rate, options.pitch
 
     def check(self) -> None:
         """espeak-ng needs the espeakng-loader wheel; loading it proves it works."""

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-
-from bulletin.media.ffmpeg import decode_bytes
 from bulletin.core.errors import EngineError
 from bulletin.core.model import Mark, Speech
 from bulletin.core.network import Retryable
 from bulletin.core.pcm import INT16_FULL_SCALE, MS_PER_S, loud_span
+from bulletin.core.registry import Needs
+from bulletin.core.schema import filled, language, matches, setting
+from bulletin.media.ffmpeg import decode_bytes
 from bulletin.tts.chunking import Chunk, Cut, pack, tokenizer
-from bulletin.tts.online import CONNECT_TIMEOUT_S, OnlineEngine, http_failure, retry_after, unreachable
+from bulletin.tts.online import CONNECT_TIMEOUT_S, OnlineEngine, OnlineSection, http_failure, retry_after, unreachable
+
+if TYPE_CHECKING:  # numpy loads when something is spoken
+    import numpy as np
 
 GOOGLE_RATE = 24000  # Google answers with 24 kHz mono MP3
 HTTP_OK = 200
@@ -29,18 +33,28 @@ PAUSE_MS = {Cut.SENTENCE: 320, Cut.CLAUSE: 160, Cut.CONJUNCTION: 60, Cut.WORD: 4
 ENDPOINT_CHANGED = "Probable cause: the endpoint changed; a newer gTTS may fix it (pip install -U gTTS)."
 
 
-class GttsEngine(OnlineEngine[Chunk, np.ndarray]):
+@dataclass(frozen=True)
+class GttsOptions:
+    """A gTTS voice: the language and the Google host."""
+
+    lang: str = setting(language, default="nl")
+    tld: str = setting(filled, matches(r"[a-z]{2,3}(\.[a-z]{2,3})?", "com"), default="com")  # translate.google.<tld>
+    slow: bool = setting(default=False)
+
+
+class GttsEngine(OnlineEngine[Chunk, "np.ndarray"]):
     """gTTS with Dutch chunking, throttling and retries."""
 
     name: ClassVar[str] = "gtts"
     description: ClassVar[str] = "Google Translate TTS via gTTS (online, natural voice)"
+    needs: ClassVar[Needs] = Needs(network=True)
+    Options: ClassVar[type] = GttsOptions
     service: ClassVar[str] = "Google TTS"
     client: ClassVar[str] = "gtts"
-    client_install: ClassVar[str] = "pip install gTTS"
 
-    def __init__(self, *, lang: str = "nl", tld: str = "com", slow: bool = False, **network: Any) -> None:
-        self.lang, self.tld, self.slow = lang, tld, slow
-        super().__init__(**network)
+    def __init__(self, options: GttsOptions, section: OnlineSection) -> None:
+        self.lang, self.tld, self.slow = options.lang, options.tld, options.slow
+        super().__init__(options, section)
 
     @property
     def settings(self) -> Mapping[str, Any]:
@@ -55,6 +69,7 @@ class GttsEngine(OnlineEngine[Chunk, np.ndarray]):
         return pack(text)
 
     def _request(self, piece: Chunk) -> np.ndarray:
+        import numpy as np
         from gtts import gTTS, gTTSError
 
         tts = gTTS(piece.text, lang=self.lang, tld=self.tld, slow=self.slow, lang_check=False,
@@ -92,6 +107,8 @@ class GttsEngine(OnlineEngine[Chunk, np.ndarray]):
 
     def _join(self, text: str, plan: Sequence[Chunk], answers: Sequence[np.ndarray]) -> Speech:
         """The pieces in order with natural pauses; a mark where each piece starts."""
+        import numpy as np
+
         parts: list[np.ndarray] = []
         marks: list[Mark] = []
         cursor = 0

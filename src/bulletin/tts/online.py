@@ -6,7 +6,6 @@ make one request and how to join the answers; this module does the rest."""
 from __future__ import annotations
 
 import importlib
-
 import logging
 import socket
 import threading
@@ -14,12 +13,14 @@ from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import cache
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from bulletin.core.errors import EngineError
 from bulletin.core.model import Speech
 from bulletin.core.network import Backoff, Retryable, Throttle
-from bulletin.tts.base import Engine, OnDone, OptionError
+from bulletin.core.schema import above, at_least, at_most, setting
+from bulletin.tts.base import Engine, OnDone
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,11 @@ HTTPS_PORT = 443
 # A host that does not accept a connection within this long is out of reach.
 CONNECT_TIMEOUT_S = 5.0
 OFFLINE_CAUSE = "Probable cause: this machine is offline or the host is blocked."
+# Sane maxima: far beyond any sensible value, low enough to catch a slip of the finger.
+MAX_SECONDS = 3600.0
+MAX_TRIES = 100
+MAX_CONCURRENT = 64  # requests in flight to one host
+MAX_REQUESTS_PER_SECOND = 1000.0
 
 _throttles: dict[tuple[str, float, int, int], Throttle] = {}
 _throttles_lock = threading.Lock()
@@ -77,33 +83,40 @@ def host_reachable(host: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class OnlineSection:
+    """An online engine's section of ``bulletin.toml`` (``[gtts]``, ``[edge]``): how hard it may ask."""
+
+    timeout: float = setting(above(0), at_most(MAX_SECONDS))
+    tries: int = setting(at_least(1), at_most(MAX_TRIES))
+    backoff: float = setting(at_least(0), at_most(MAX_SECONDS))
+    max_wait: float = setting(at_least(0), at_most(MAX_SECONDS))
+    requests_per_second: float = setting(above(0), at_most(MAX_REQUESTS_PER_SECOND))
+    concurrent: int = setting(at_least(1), at_most(MAX_CONCURRENT))
+    burst: int = setting(at_least(1), at_most(MAX_CONCURRENT))
+
+
 class OnlineEngine(Engine, Generic[Piece, Answer]):
     """An engine that asks a web service: subclasses plan, request and join."""
 
-    online: ClassVar[bool] = True
+    Section: ClassVar[type | None] = OnlineSection
     service: ClassVar[str]  # named in errors: "Google TTS", "Microsoft Edge TTS"
     offline_hint: ClassVar[str] = "Try --engine espeak."
     client: ClassVar[str]  # the client library's import name, e.g. "gtts"
-    client_install: ClassVar[str]  # how to install it, for the error when it is missing
 
-    def __init__(self, *, timeout: float, tries: int, backoff: float, max_wait: float,
-                 requests_per_second: float, concurrent: int, burst: int) -> None:
-        for key, value, least in (("concurrent", concurrent, 1), ("burst", burst, 1), ("tries", tries, 1)):
-            if value < least:
-                raise OptionError(key, f"[{self.name}] {key} = {value} is impossible; it must be {least} or more.")
-        for key, value in (("requests_per_second", requests_per_second), ("timeout", timeout)):
-            if value <= 0:
-                raise OptionError(key, f"[{self.name}] {key} = {value:g} is impossible; it must be more than 0.")
-        self.timeout, self.concurrent = timeout, concurrent
-        self.throttle = shared_throttle(self.host, requests_per_second, concurrent, burst)
-        self.backoff = Backoff(tries=tries, base=backoff, budget=max_wait)
+    def __init__(self, options: Any, section: OnlineSection) -> None:
+        self.options = options
+        self.timeout, self.concurrent = section.timeout, section.concurrent
+        self.throttle = shared_throttle(self.host, section.requests_per_second, section.concurrent, section.burst)
+        self.backoff = Backoff(tries=section.tries, base=section.backoff, budget=section.max_wait)
 
     def check(self) -> None:
         """The client library must be installed; whether the service answers shows at the first request."""
         try:
             importlib.import_module(self.client)
         except ImportError:
-            raise EngineError(f"the {self.name} engine needs the {self.client} package: {self.client_install}") from None
+            install = f"pip install 'bulletin[{self.needs.extra}]'" if self.needs.extra else f"pip install {self.client}"
+            raise EngineError(f"the {self.name} engine needs the {self.client} package: {install}") from None
 
     @property
     def version(self) -> str:

@@ -15,21 +15,43 @@ import re
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-
-from bulletin.core.errors import EngineError
+from bulletin.core.errors import EngineError, OptionError
 from bulletin.core.model import Mark, Speech
-from bulletin.tts.base import Engine, OnDone, OptionError
+from bulletin.core.registry import Needs
+from bulletin.core.schema import at_least, at_most, folder_url, setting
 from bulletin.text.sentences import spans
+from bulletin.tts.base import Engine, OnDone
 from bulletin.tts.piper_store import md5_of
+
+if TYPE_CHECKING:  # numpy loads when something is spoken
+    import numpy as np
 
 WORD_GAP_PHONEME = " "  # espeak separates words with a space among the phonemes
 WORD = re.compile(r"\S+")
 MIN_LENGTH_SCALE, MAX_LENGTH_SCALE = 0.5, 2.0
+MAX_WORKERS = 64
+
+
+@dataclass(frozen=True)
+class PiperOptions:
+    """A Piper voice: its model, pace and speaker."""
+
+    model: str = setting(default="")  # the .onnx file; its .onnx.json lies beside it
+    length_scale: float = setting(at_least(MIN_LENGTH_SCALE), at_most(MAX_LENGTH_SCALE), default=1.0)  # above 1: slower
+    speaker: int = setting(at_least(0), default=0)
+
+
+@dataclass(frozen=True)
+class PiperSection:
+    """``[piper]``: where voices are downloaded from, and how many segments are spoken at once."""
+
+    catalogue: str = setting(folder_url)
+    workers: int = setting(at_least(0), at_most(MAX_WORKERS))
 
 
 @cache
@@ -62,21 +84,18 @@ class PiperEngine(Engine):
 
     name: ClassVar[str] = "piper"
     description: ClassVar[str] = "Piper neural voices (offline, ONNX)"
+    needs: ClassVar[Needs] = Needs(extra="piper")
+    Options: ClassVar[type] = PiperOptions
+    Section: ClassVar[type | None] = PiperSection
+    no_voice_hint: ClassVar[str] = "Install one with `bulletin voices download nl_NL-mls-medium`."
 
-    def __init__(self, *, model: str = "", length_scale: float = 1.0, speaker: int = 0,
-                 workers: int) -> None:
-        if not model:
+    def __init__(self, options: PiperOptions, section: PiperSection) -> None:
+        if not options.model:
             raise OptionError("model", "a piper voice needs options.model: the path of its .onnx file "
                               "(`bulletin voices download NAME` installs one as profile piper-NAME).")
-        if not MIN_LENGTH_SCALE <= length_scale <= MAX_LENGTH_SCALE:
-            raise OptionError("length_scale", f"piper length_scale {length_scale:g} is out of range; use "
-                              f"{MIN_LENGTH_SCALE:g}-{MAX_LENGTH_SCALE:g} (above 1 is slower).")
-        for key, value in (("workers", workers), ("speaker", speaker)):
-            if value < 0:
-                raise OptionError(key, f"piper {key} = {value} is impossible; use 0 or more (workers 0: one per core).")
-        self.model = Path(model).expanduser()
-        self.length_scale, self.speaker = length_scale, speaker
-        self.workers = workers or os.cpu_count() or 1
+        self.model = Path(options.model).expanduser()
+        self.length_scale, self.speaker = options.length_scale, options.speaker
+        self.workers = section.workers or os.cpu_count() or 1
         self._voice: Any = None
         self._lock = threading.Lock()
 
@@ -125,6 +144,7 @@ class PiperEngine(Engine):
             return self._voice
 
     def synthesize(self, text: str) -> Speech:
+        import numpy as np
         from piper import SynthesisConfig
 
         voice = self._loaded()

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.core.errors import InputError
+from bulletin.core.paths import APP_NAME
 
-APP_NAME = "bulletin"
 MODEL_SUFFIX = ".onnx"
 CONFIG_SUFFIX = ".onnx.json"
 CATALOGUE_INDEX = "voices.json"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bulletin.tts.base import Engine, Speech
+from bulletin.core.model import Speech
+from bulletin.tts.base import Engine
 from bulletin.tts.cache import SegmentCache, segment_key
 
 BATCH = 16  # segments handed to an engine at once

@@ -1,0 +1,243 @@
+"""The commands that make and publish bulletins: each parses its options and calls one
+library function."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bulletin.cli.app import cli
+from bulletin.cli.options import (
+    FiniteFloatRange,
+    IsoDateTime,
+    RegistryChoice,
+    base_url_option,
+    common_options,
+    engine_option,
+    format_choices,
+    load,
+    profile_choices,
+    progress_bar,
+    publish_overrides,
+    script_options,
+    target_options,
+    voice_overrides,
+)
+from bulletin.core.errors import InputError
+
+if TYPE_CHECKING:
+    from bulletin.build.pipeline import BuildResult
+    from bulletin.publish import PublishResult
+
+TEXT_OR_JSON = click.Choice(["text", "json"])
+
+
+@cli.command()
+@script_options
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: output/).")
+@click.option("--no-cache", is_flag=True, help="Synthesise every segment anew; leave the cache alone.")
+@click.option("--profile", type=RegistryChoice(profile_choices), help="Loudness profile (default: podcast).")
+@click.option("--format", "audio_format", type=RegistryChoice(format_choices),
+              help="The file's format (default: mp3); see [mp3], [wav], [m4a] in bulletin.toml.")
+@click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
+@click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
+@base_url_option
+@target_options("--aws-profile")
+@common_options
+def build(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
+          output_dir: Path | None, no_cache: bool, profile: str | None, audio_format: str | None,
+          no_sounders: bool, then_publish: bool, base_url: str | None, target: str | None, aws_profile: str | None,
+          config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Build a bulletin from a saved news PAGE, feed or JSON bulletin (or a script, read as written).
+
+    Writes DIR/YYYY-MM-DD/<name>-HHMM/<name>-HHMM.mp3 (or .wav, .m4a) with the script beside it
+    as .txt and .json, transcripts, chapters, the QA report and the cover: the bulletin's own folder.
+    """
+    from bulletin.build.pipeline import build as make
+    from bulletin.build.publishing import check_publishable, publish_folder
+
+    config = load(config_path, quiet, verbose, **voice_overrides(engine, voice),
+                  **{"output.dir": str(output_dir) if output_dir else None,
+                     "cache.enabled": False if no_cache else None,
+                     "audio.profile": profile,
+                     "audio.format": audio_format,
+                     "sounders.enabled": False if no_sounders else None},
+                  **publish_overrides(base_url, target, aws_profile))
+    if then_publish:
+        check_publishable(config)
+    with progress_bar(not quiet, "Building") as progress:
+        result = make(page, config, at=at, max_seconds=max_duration, progress=progress)
+    click.echo(str(result.audio))
+    if not quiet:
+        _report_build(result)
+    if then_publish:
+        published = publish_folder(config)
+        if not quiet:
+            _report_publish(published)
+
+
+def _report_build(result: BuildResult) -> None:
+    from bulletin.media.meter import duration_text
+
+    qa = result.qa
+    speech = result.speech
+    click.echo(
+        f"{duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · {qa.true_peak:.1f} dBTP · "
+        f"{speech.segments} segments ({speech.cached} cached) · {result.engine} ({result.voice}) · "
+        f"built in {result.seconds_taken:.1f} s"
+    )
+    click.echo(
+        f"QA {qa.profile}: passed · LRA {qa.loudness_range:.1f} LU · segment spread {qa.spread:.1f} LU · "
+        f"longest silence {qa.longest_silence:.1f} s"
+    )
+    for item in result.script.dropped:
+        click.echo(f"left out ({item.kind}, ~{item.estimated_seconds:.0f} s): {item.title}")
+
+
+def _report_publish(result: PublishResult) -> None:
+    click.echo(f"published {result.feed}: {len(result.episodes)} bulletins, {result.alexa_items} in the Alexa feed"
+               + (f", {len(result.removed)} removed" if result.removed else ""))
+    if result.upload is None:
+        return
+    if result.upload.dry_run:  # the point of a dry run is the list
+        for relative in result.upload.uploaded:
+            click.echo(f"would upload {result.upload.target}{relative}")
+        for relative in result.upload.deleted:
+            click.echo(f"would delete {result.upload.target}{relative}")
+    click.echo(result.upload.summary())
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Build even when the news has not changed since the last run.")
+@click.option("--at", type=IsoDateTime(), metavar="ISO-8601", help="The bulletin's time (default: now).")
+@base_url_option
+@target_options("--aws-profile")
+@common_options
+def daily(force: bool, at: datetime | None, base_url: str | None, target: str | None, aws_profile: str | None,
+          config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Fetch the configured sources, build, publish and prune: one unattended run (for cron).
+
+    Exit codes: 0 built, or nothing new; 1 configuration; 3 speech engine; 4 no source
+    could be read; 5 loudness QA; 6 the bucket upload failed; 75 another run holds the lock.
+    """
+    from bulletin.build.daily import run_logged, summary
+
+    config = load(config_path, quiet, verbose, **publish_overrides(base_url, target, aws_profile))
+    result = run_logged(config, force=force, at=at)
+    if not quiet:
+        click.echo(summary(result))
+
+
+@cli.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The output folder to publish (default: output/).")
+@base_url_option
+@target_options("--profile", "--aws-profile")
+@click.option("--dry-run", is_flag=True, help="List what the bucket would get and lose; upload and delete nothing.")
+@common_options
+def publish(output_dir: Path | None, base_url: str | None, target: str | None, aws_profile: str | None,
+            dry_run: bool, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Write feed.xml (podcast), flash-briefing.json (Alexa), index.html and latest.* for the
+    output folder, and copy it to an S3 bucket (--to or [publish] target)."""
+    from bulletin.build.publishing import publish_folder
+
+    config = load(config_path, quiet, verbose, **{"output.dir": str(output_dir) if output_dir else None},
+                  **publish_overrides(base_url, target, aws_profile))
+    _report_publish(publish_folder(config, dry_run=dry_run))
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@common_options
+def serve(folder: Path | None, host: str, port: int, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Serve the output folder over HTTP (ranges, ETags) for preview and testing."""
+    from bulletin.publish.server import make_server
+
+    config = load(config_path, quiet, verbose)
+    root = folder or Path(config.settings.output.dir)
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder; build a bulletin first or name the folder.")
+    server = make_server(root, host, port)
+    click.echo(f"serving {root} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a user stops it
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.argument("path", required=False, default="bulletin.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter bulletin.toml."""
+    from bulletin.config.starter import write_starter
+
+    write_starter(path, force=force)
+    click.echo(f"wrote {path}: set [show] and [publish] base_url, then `bulletin build PAGE --publish`.")
+
+
+@cli.command()
+@script_options
+@click.option("--format", "fmt", type=TEXT_OR_JSON, default="text", show_default=True,
+              help="Text for people, JSON for programs.")
+@common_options
+def script(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
+           fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Print the radio script for a saved news PAGE, without synthesising it (edit it, then build it)."""
+    from bulletin.build.pipeline import make_script
+    from bulletin.text.scriptfile import to_json, to_text
+
+    config = load(config_path, quiet, verbose, **voice_overrides(engine, voice))
+    result = make_script(page, config, at=at, max_seconds=max_duration)
+    click.echo(to_json(result) if fmt == "json" else to_text(result), nl=False)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--voice", metavar="NAME", help="Voice profile (default: the newsreader; see `bulletin voices`).")
+@engine_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.mp3"),
+              show_default=True, help="Where to write the audio (its suffix says the format).")
+@click.option("--raw", is_flag=True, help="Speak TEXT as it is, without the voice's lexicons.")
+@common_options
+def say(text: str, voice: str | None, engine: str | None, output: Path, raw: bool, config_path: Path | None,
+        quiet: bool, verbose: int) -> None:
+    """Speak TEXT as a bulletin would: print it as prepared for the voice, write it mastered.
+
+    For checking a pronunciation (a lexicon entry) in seconds.
+    """
+    from bulletin.build.say import say as speak
+    from bulletin.media.meter import duration_text
+
+    config = load(config_path, quiet, verbose, **{"voice.engine": engine, "voice.newsreader": voice})
+    said = speak(text, config, output, raw=raw)
+    click.echo(said.text)
+    if not quiet:
+        click.echo(f"{said.path} · {duration_text(said.qa.duration)} · {said.qa.integrated:.1f} LUFS · "
+                   f"{said.engine} ({said.voice})")
+
+
+@cli.command()
+@click.argument("audio", type=click.Path(readable=False, path_type=Path))
+@click.option("--format", "fmt", type=TEXT_OR_JSON, default="text", show_default=True)
+@common_options
+def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
+    """Show an audio file's tags, chapters or cue points, duration, loudness and true peak
+    (any format bulletin writes: MP3 with ID3, Broadcast WAV with bext and INFO, M4A)."""
+    import json
+
+    from bulletin.cli.app import configure_logging
+    from bulletin.formats.inspection import inspect_file, to_text
+
+    configure_logging(quiet, verbose)
+    found = inspect_file(audio)
+    click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else to_text(found),
+               nl=fmt == "json")

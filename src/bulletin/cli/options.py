@@ -1,0 +1,174 @@
+"""What the commands share: parameter types, option decorators, the progress bar and
+loading the configuration with the options over it."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from bulletin.cli.app import configure_logging, set_debug
+
+if TYPE_CHECKING:
+    from bulletin.config import Config
+
+F = TypeVar("F", bound=Callable[..., Any])
+AT_YEARS = (1970, 2999)  # --at: the bulletin's year, within what dates, feeds and tags handle
+LABEL_CHARS = 40  # of a segment's title beside the progress bar
+
+
+class IsoDateTime(click.ParamType):
+    """An ISO-8601 moment such as 2026-11-27T08:15 or 2026-11-27T07:15:00Z."""
+
+    name = "ISO-8601"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO-8601 time such as 2026-11-27T08:15", param, ctx)
+        if not AT_YEARS[0] <= moment.year <= AT_YEARS[1]:  # dates far out overflow date arithmetic
+            self.fail(f"{value!r} is outside the years {AT_YEARS[0]} to {AT_YEARS[1]}", param, ctx)
+        return moment
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A FloatRange without nan and inf, which would compare as no limit at all."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+class RegistryChoice(click.Choice):  # type: ignore[type-arg]  # (click >= 8.2 makes Choice generic)
+    """A choice among a registry's names, read when the option is used or shown, so
+    importing the command line loads no registry (nor any plugin)."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self._names = names
+        super().__init__([])
+
+    @property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        return self._names()
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:
+        """click sets the choices it was given (none): ours come from the registry."""
+
+
+def engine_choices() -> list[str]:
+    """``auto`` and every engine's name."""
+    from bulletin.casting.cast import AUTO
+    from bulletin.tts import ENGINES
+
+    return [AUTO, *ENGINES.names()]
+
+
+def format_choices() -> list[str]:
+    """Every audio format's name."""
+    from bulletin.formats import FORMATS
+
+    return FORMATS.names()
+
+
+def profile_choices() -> list[str]:
+    """Every loudness profile's name."""
+    from bulletin.audio.profiles import PROFILES
+
+    return PROFILES.names()
+
+
+def common_options(func: F) -> F:
+    """--config, -q, -v and --debug, for every command."""
+    func = click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug,
+                        help="Show tracebacks for errors.")(func)
+    func = click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="Only errors; build prints just the file's path.")(func)
+    func = click.option("--config", "config_path", type=click.Path(readable=False, path_type=Path),
+                        help="Configuration file (default: ./bulletin.toml if present).")(func)
+    return func
+
+
+def engine_option(func: F) -> F:
+    """--engine: auto or one engine."""
+    return click.option("--engine", type=RegistryChoice(engine_choices),
+                        help="auto (default): the configured voices, else the fallback; or one engine, strictly.")(func)
+
+
+def script_options(func: F) -> F:
+    """PAGE, --at, --max-duration, --engine and --voice, shared by build and script."""
+    func = click.option("--voice", metavar="NAME",
+                        help="Voice profile for anchor and newsreader (see `bulletin voices`).")(func)
+    func = engine_option(func)
+    func = click.option("--max-duration", type=FiniteFloatRange(min=1), metavar="SECONDS",
+                        help="Drop the oldest briefs until the estimated length fits.")(func)
+    func = click.option("--at", type=IsoDateTime(), metavar="ISO-8601",
+                        help="The bulletin's time (default: now, in the show's time zone).")(func)
+    return click.argument("page", metavar="PAGE")(func)  # a file or an http(s) URL
+
+
+def base_url_option(func: F) -> F:
+    """--base-url, for every command that publishes."""
+    return click.option("--base-url", metavar="URL",
+                        help="Where the output folder is served (overrides [publish] base_url).")(func)
+
+
+def target_options(*profile_flags: str) -> Callable[[F], F]:
+    """--to and the AWS profile flags, for every command that publishes."""
+    def decorate(func: F) -> F:
+        func = click.option(*profile_flags, "aws_profile", metavar="NAME",
+                            help="AWS profile for the bucket (overrides [publish] aws_profile).")(func)
+        return click.option("--to", "target", metavar="s3://BUCKET/PREFIX/",
+                            help="Also copy the published folder to this bucket (overrides [publish] target).")(func)
+    return decorate
+
+
+def publish_overrides(base_url: str | None, target: str | None, aws_profile: str | None) -> dict[str, Any]:
+    """The publishing options as configuration overrides."""
+    return {"publish.base_url": base_url, "publish.target": target, "publish.aws_profile": aws_profile}
+
+
+def voice_overrides(engine: str | None, voice: str | None) -> dict[str, Any]:
+    """--engine and --voice as configuration overrides (--voice: anchor and newsreader)."""
+    return {"voice.engine": engine, "voice.anchor": voice, "voice.newsreader": voice}
+
+
+def load(config_path: Path | None, quiet: bool, verbose: int, **overrides: Any) -> Config:
+    """Logging set as asked, and the configuration with the options over it."""
+    from bulletin.config import load_config
+
+    configure_logging(quiet, verbose)
+    return load_config(config_path, overrides)
+
+
+@contextmanager
+def progress_bar(enabled: bool, label: str) -> Iterator[Callable[..., None] | None]:
+    """A progress bar on stderr when it is a terminal: ``update(done, total[, item])``."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def update(done: int, total: int, item: str | None = None) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr,
+                                    item_show_func=lambda shown: shown).__enter__()
+        bar.update(done - bar.pos, item[:LABEL_CHARS] if item else None)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
