@@ -8,17 +8,54 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PLACES = ["AMSTERDAM", "ROTTERDAM", "DEN HAAG", "UTRECHT", "GRONINGEN", "MAASTRICHT", "'S-HERTOGENBOSCH",
-          "IJMUIDEN", "BRUSSEL", "BERLIJN", "PARIJS", "MADRID", "ROME", "WARSCHAU", "LONDEN", "NEW YORK",
-          "RIO DE JANEIRO", "TOKIO", "NAIROBI", "OSLO"]
-SUBJECTS = ["De gemeente", "Het kabinet", "De politie", "Een rechter", "De vakbond", "Het ministerie",
-            "De brandweer", "Een onderzoeksbureau", "De provincie", "Het waterschap"]
+PLACES = [
+    "AMSTERDAM",
+    "ROTTERDAM",
+    "DEN HAAG",
+    "UTRECHT",
+    "GRONINGEN",
+    "MAASTRICHT",
+    "'S-HERTOGENBOSCH",
+    "IJMUIDEN",
+    "BRUSSEL",
+    "BERLIJN",
+    "PARIJS",
+    "MADRID",
+    "ROME",
+    "WARSCHAU",
+    "LONDEN",
+    "NEW YORK",
+    "RIO DE JANEIRO",
+    "TOKIO",
+    "NAIROBI",
+    "OSLO",
+]
+SUBJECTS = [
+    "De gemeente",
+    "Het kabinet",
+    "De politie",
+    "Een rechter",
+    "De vakbond",
+    "Het ministerie",
+    "De brandweer",
+    "Een onderzoeksbureau",
+    "De provincie",
+    "Het waterschap",
+]
 VERBS = ["maakt bekend dat", "meldt dat", "laat weten dat", "bevestigt dat", "waarschuwt dat"]
-OBJECTS = ["de kosten voor het nieuwe plan met {n} procent stijgen", "er {n} extra agenten op straat komen",
-           "de bouw van {n} woningen volgend jaar begint", "{n} bedrijven een boete krijgen",
-           "het aantal klachten met {n} is gedaald"]
-FOLLOW_UPS = ["Een woordvoerder noemt het besluit onvermijdelijk.", "De oppositie wil opheldering.",
-              "Omwonenden reageren verdeeld.", "Het plan moet nog door de raad worden goedgekeurd."]
+OBJECTS = [
+    "de kosten voor het nieuwe plan met {n} procent stijgen",
+    "er {n} extra agenten op straat komen",
+    "de bouw van {n} woningen volgend jaar begint",
+    "{n} bedrijven een boete krijgen",
+    "het aantal klachten met {n} is gedaald",
+]
+FOLLOW_UPS = [
+    "Een woordvoerder noemt het besluit onvermijdelijk.",
+    "De oppositie wil opheldering.",
+    "Omwonenden reageren verdeeld.",
+    "Het plan moet nog door de raad worden goedgekeurd.",
+]
 LEAD = """Kabinet presenteert plan voor betere bereikbaarheid van dorpen
 DEN HAAG (ANP) - Het kabinet trekt de komende jaren extra geld uit voor busverbindingen naar kleine dorpen. Het gaat om ruim 300 miljoen euro, verdeeld over alle provincies.
 Volgens de minister zijn veel dorpen de afgelopen tien jaar hun laatste bushalte kwijtgeraakt. Vooral ouderen en scholieren hebben daar last van, blijkt uit onderzoek van het Centraal Planbureau.

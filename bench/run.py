@@ -11,6 +11,7 @@ path is measured against a fake endpoint with a fixed delay per request.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -63,8 +64,13 @@ def bulletin_exe() -> str:
     return found
 
 
-def build(page: Path, out: Path, cache: Path, voice: tuple[str, ...] = ("--engine", "espeak"),
-          env_extra: dict[str, str] | None = None) -> tuple[float, float]:
+def build(
+    page: Path,
+    out: Path,
+    cache: Path,
+    voice: tuple[str, ...] = ("--engine", "espeak"),
+    env_extra: dict[str, str] | None = None,
+) -> tuple[float, float]:
     """One `bulletin build` in a fresh process, as a user runs it: wall seconds and audio seconds."""
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), **(env_extra or {})}
     command = [bulletin_exe(), "build", str(page), *voice, "-o", str(out), "--at", AT, "-q"]
@@ -78,8 +84,13 @@ def build(page: Path, out: Path, cache: Path, voice: tuple[str, ...] = ("--engin
     return wall, float(MP3(done.stdout.strip()).info.length)
 
 
-def rss_of_fresh_process(page: Path, out: Path, cache: Path, voice: tuple[str, ...] = ("--engine", "espeak"),
-                         env_extra: dict[str, str] | None = None) -> float:
+def rss_of_fresh_process(
+    page: Path,
+    out: Path,
+    cache: Path,
+    voice: tuple[str, ...] = ("--engine", "espeak"),
+    env_extra: dict[str, str] | None = None,
+) -> float:
     """Peak RSS (MB) of one cold build: the largest of its processes (bulletin or an ffmpeg it ran),
     measured by a child that runs only that build, since getrusage counts per waiting parent."""
     probe = (
@@ -88,8 +99,20 @@ def rss_of_fresh_process(page: Path, out: Path, cache: Path, voice: tuple[str, .
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), **(env_extra or {})}
-    command = [sys.executable, "-c", probe, bulletin_exe(), "build", str(page), *voice, "-o",
-               str(out), "--at", AT, "-q"]
+    command = [
+        sys.executable,
+        "-c",
+        probe,
+        bulletin_exe(),
+        "build",
+        str(page),
+        *voice,
+        "-o",
+        str(out),
+        "--at",
+        AT,
+        "-q",
+    ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return int(done.stdout.strip()) / 1024
 
@@ -103,13 +126,20 @@ def builds(work: Path, briefs: int) -> dict[str, float]:
     changed = write_page(work / f"page-{briefs}-changed.txt", briefs, changed_brief=briefs // 2)
     incremental, _ = build(changed, out, cache)
     rss = rss_of_fresh_process(page, work / f"out-rss-{briefs}", work / f"cache-rss-{briefs}")
-    return {"briefs": briefs, "audio_s": round(audio, 1), "cold_s": round(cold, 3), "warm_s": round(warm, 3),
-            "incremental_s": round(incremental, 3), "rss_mb": round(rss, 1),
-            "cold_realtime": round(audio / cold, 1), "warm_realtime": round(audio / warm, 1),
-            "incremental_realtime": round(audio / incremental, 1)}
+    return {
+        "briefs": briefs,
+        "audio_s": round(audio, 1),
+        "cold_s": round(cold, 3),
+        "warm_s": round(warm, 3),
+        "incremental_s": round(incremental, 3),
+        "rss_mb": round(rss, 1),
+        "cold_realtime": round(audio / cold, 1),
+        "warm_realtime": round(audio / warm, 1),
+        "incremental_realtime": round(audio / incremental, 1),
+    }
 
 
-NAIVE = r'''
+NAIVE = r"""
 import ctypes, json, subprocess, sys, wave, re
 from pathlib import Path
 import espeakng_loader, imageio_ffmpeg
@@ -144,7 +174,7 @@ m = json.loads(re.search(r"\{[^{}]*\}", first.stderr[first.stderr.rfind("[Parsed
 second = (f"loudnorm=I=-16:TP=-1.5:LRA=11:measured_I={m['input_i']}:measured_TP={m['input_tp']}:"
           f"measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}:offset={m['target_offset']}:linear=true")
 run(["-i", str(work / "all.wav"), "-af", second, "-ar", "44100", "-ac", "1", "-b:a", "96k", str(work / "naive.mp3")])
-'''
+"""
 
 
 def naive(work: Path, page: Path, name: str = "naive") -> float:
@@ -157,7 +187,7 @@ def naive(work: Path, page: Path, name: str = "naive") -> float:
     return time.perf_counter() - started
 
 
-FLOOR = r'''
+FLOOR = r"""
 import ctypes, json, subprocess, sys
 from pathlib import Path
 import espeakng_loader, imageio_ffmpeg
@@ -186,14 +216,19 @@ encoder.stdin.close()
 if encoder.wait() != 0:
     sys.exit("the floor's encoder failed")
 print(written / rate)
-'''
+"""
 
 
 def segment_texts(work: Path, page: Path) -> Path:
     """The spoken text of every segment of ``page``, as bulletin's script has it, in a JSON file."""
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "script-cache")}
-    script = subprocess.run([bulletin_exe(), "script", str(page), "--engine", "espeak", "--at", AT, "--format", "json"],
-                            env=env, capture_output=True, text=True, check=True).stdout
+    script = subprocess.run(
+        [bulletin_exe(), "script", str(page), "--engine", "espeak", "--at", AT, "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     texts = work / f"{page.stem}-texts.json"
     texts.write_text(json.dumps([s["text"] for s in json.loads(script)["segments"]]), "utf-8")
     return texts
@@ -203,8 +238,9 @@ def floor(work: Path, texts: Path) -> tuple[float, float]:
     """The floor, in a fresh process: espeak-ng synthesis of the same text piped into one MP3 encode.
     Wall seconds and seconds of audio."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", FLOOR, str(work / "floor.mp3"), str(texts)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", FLOOR, str(work / "floor.mp3"), str(texts)], capture_output=True, text=True, check=True
+    )
     return time.perf_counter() - started, float(done.stdout.strip())
 
 
@@ -225,28 +261,38 @@ def against_floor(work: Path, page: Path, repeats: int = FLOOR_REPEATS) -> dict[
         runs["warm"].append(build(page, out, cache)[0] / audio)
         runs["naive"].append(naive(work, page, f"floor-naive-{repeat}") / audio)
     per_audio_s = {name: statistics.median(values) for name, values in runs.items()}
-    return {"floor_audio_s": round(floor_audio, 1), "bulletin_audio_s": round(audio, 1),
-            **{f"{name}_s_per_audio_s": round(value, 5) for name, value in per_audio_s.items()},
-            "cold_vs_floor": round(per_audio_s["cold"] / per_audio_s["floor"], 2),
-            "warm_vs_floor": round(per_audio_s["warm"] / per_audio_s["floor"], 2),
-            "naive_vs_cold": round(per_audio_s["naive"] / per_audio_s["cold"], 2), "repeats": repeats}
+    return {
+        "floor_audio_s": round(floor_audio, 1),
+        "bulletin_audio_s": round(audio, 1),
+        **{f"{name}_s_per_audio_s": round(value, 5) for name, value in per_audio_s.items()},
+        "cold_vs_floor": round(per_audio_s["cold"] / per_audio_s["floor"], 2),
+        "warm_vs_floor": round(per_audio_s["warm"] / per_audio_s["floor"], 2),
+        "naive_vs_cold": round(per_audio_s["naive"] / per_audio_s["cold"], 2),
+        "repeats": repeats,
+    }
 
 
 def floor_checks(f: dict[str, float]) -> dict[str, bool]:
     """The floor targets: met or not."""
-    return {"cold_vs_floor": f["cold_vs_floor"] <= FLOOR_TARGETS["cold_vs_floor"],
-            "warm_vs_floor": f["warm_vs_floor"] <= FLOOR_TARGETS["warm_vs_floor"],
-            "naive_vs_cold": f["naive_vs_cold"] >= FLOOR_TARGETS["naive_vs_cold"]}
+    return {
+        "cold_vs_floor": f["cold_vs_floor"] <= FLOOR_TARGETS["cold_vs_floor"],
+        "warm_vs_floor": f["warm_vs_floor"] <= FLOOR_TARGETS["warm_vs_floor"],
+        "naive_vs_cold": f["naive_vs_cold"] >= FLOOR_TARGETS["naive_vs_cold"],
+    }
 
 
 def floor_lines(f: dict[str, float]) -> list[str]:
     """The floor comparison, for the printed table."""
     ms = {name: f[f"{name}_s_per_audio_s"] * MS_PER_S for name in ("floor", "cold", "warm", "naive")}
     return [
-        (f"against the floor (espeak-ng piped into one MP3 encode of the same text; seconds of wall time per "
-         f"second of audio, median of {f['repeats']} side-by-side runs):"),
-        (f"  floor {ms['floor']:.1f} ms/s · cold {ms['cold']:.1f} ms/s · warm {ms['warm']:.1f} ms/s · "
-         f"naive {ms['naive']:.1f} ms/s"),
+        (
+            f"against the floor (espeak-ng piped into one MP3 encode of the same text; seconds of wall time per "
+            f"second of audio, median of {f['repeats']} side-by-side runs):"
+        ),
+        (
+            f"  floor {ms['floor']:.1f} ms/s · cold {ms['cold']:.1f} ms/s · warm {ms['warm']:.1f} ms/s · "
+            f"naive {ms['naive']:.1f} ms/s"
+        ),
         f"  cold / floor = {f['cold_vs_floor']:.2f} (target <= {FLOOR_TARGETS['cold_vs_floor']})",
         f"  warm / floor = {f['warm_vs_floor']:.2f} (target <= {FLOOR_TARGETS['warm_vs_floor']})",
         f"  naive / cold = {f['naive_vs_cold']:.2f} (target >= {FLOOR_TARGETS['naive_vs_cold']})",
@@ -260,15 +306,21 @@ def gtts(work: Path, page: Path) -> dict[str, float]:
     from fake_google import FakeGoogle
 
     os.environ["XDG_CACHE_HOME"] = str(work / "gtts-cache")
-    from bulletin.config import load_config
     from bulletin.build.pipeline import build as build_bulletin
+    from bulletin.config import load_config
 
     results: dict[str, float] = {}
     for label, options in (("ours", {}), ("sequential", {"gtts.concurrent": 1, "gtts.requests_per_second": 1000.0})):
         with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
             fake = FakeGoogle(mock, latency=GTTS_DELAY_S)
-            config = load_config(overrides={"output.dir": str(work / f"gtts-{label}"), "voice.engine": "gtts",
-                                            "cache.enabled": False, **options})
+            config = load_config(
+                overrides={
+                    "output.dir": str(work / f"gtts-{label}"),
+                    "voice.engine": "gtts",
+                    "cache.enabled": False,
+                    **options,
+                }
+            )
             started = time.perf_counter()
             build_bulletin(page, config, at=datetime.fromisoformat(AT))
             results[f"{label}_s"] = round(time.perf_counter() - started, 3)
@@ -305,8 +357,8 @@ def _edge_in_process(work: Path, page: Path) -> dict[str, float]:
     """The edge engine against the tests' loopback service (real edge-tts client), in this process."""
     import edge_tts.communicate
 
-    from bulletin.config import load_config
     from bulletin.build.pipeline import build as build_bulletin
+    from bulletin.config import load_config
     from fake_edge import FakeEdge
 
     fake = FakeEdge()
@@ -323,9 +375,16 @@ def _edge_in_process(work: Path, page: Path) -> dict[str, float]:
             audio = result.qa.duration
     finally:
         fake.stop()
-    return {"engine": "edge", "note": "loopback stand-in for Microsoft's service, in-process (no RSS)",
-            "audio_s": round(audio, 1), "cold_s": round(times[0], 3), "warm_s": round(times[1], 3),
-            "cold_realtime": round(audio / times[0], 1), "warm_realtime": round(audio / times[1], 1), "rss_mb": None}
+    return {
+        "engine": "edge",
+        "note": "loopback stand-in for Microsoft's service, in-process (no RSS)",
+        "audio_s": round(audio, 1),
+        "cold_s": round(times[0], 3),
+        "warm_s": round(times[1], 3),
+        "cold_realtime": round(audio / times[0], 1),
+        "warm_realtime": round(audio / times[1], 1),
+        "rss_mb": None,
+    }
 
 
 def engine_rows(work: Path, page: Path) -> list[dict[str, object]]:
@@ -334,24 +393,39 @@ def engine_rows(work: Path, page: Path) -> list[dict[str, object]]:
     from bulletin.tts import create_engine
 
     rows: list[dict[str, object]] = []
-    candidates: list[tuple[str, tuple[str, ...], dict[str, str], str]] = [
-        ("espeak", ("--engine", "espeak"), {}, "")]
+    candidates: list[tuple[str, tuple[str, ...], dict[str, str], str]] = [("espeak", ("--engine", "espeak"), {}, "")]
     try:
         create_engine("piper", {"model": "-"}, engine_options(load_config(), "piper")).check()
-    except Exception as exc:  # noqa: BLE001  (any reason piper cannot run: only its model may be missing)
+    except Exception as exc:
         if "not found" in str(exc):
             profile, env, test_model = _piper_voice(work)
-            candidates.append(("piper", ("--engine", "piper", "--voice", profile), env,
-                               "a generated test model, not a real voice: the figure is for a test model"
-                               if test_model else profile))
+            candidates.append(
+                (
+                    "piper",
+                    ("--engine", "piper", "--voice", profile),
+                    env,
+                    "a generated test model, not a real voice: the figure is for a test model"
+                    if test_model
+                    else profile,
+                )
+            )
     for engine, voice, env, note in candidates:
         cache, out = work / f"cache-{engine}", work / f"out-{engine}"
         cold, audio = build(page, out, cache, voice, env)
         warm, _ = build(page, out, cache, voice, env)
         rss = rss_of_fresh_process(page, work / f"out-rss-{engine}", work / f"cache-rss-{engine}", voice, env)
-        rows.append({"engine": engine, "note": note, "audio_s": round(audio, 1), "cold_s": round(cold, 3),
-                     "warm_s": round(warm, 3), "cold_realtime": round(audio / cold, 1),
-                     "warm_realtime": round(audio / warm, 1), "rss_mb": round(rss, 1)})
+        rows.append(
+            {
+                "engine": engine,
+                "note": note,
+                "audio_s": round(audio, 1),
+                "cold_s": round(cold, 3),
+                "warm_s": round(warm, 3),
+                "cold_realtime": round(audio / cold, 1),
+                "warm_realtime": round(audio / warm, 1),
+                "rss_mb": round(rss, 1),
+            }
+        )
     try:
         import edge_tts  # noqa: F401
 
@@ -383,9 +457,17 @@ def main() -> None:
         "naive_speedup": round(naive_s / main_row["cold_s"], 2),
         "incremental_vs_warm": round(main_row["incremental_s"] / main_row["warm_s"], 2),
         "per_brief_80_vs_10": round(per_brief[80] / per_brief[10], 2) if 80 in per_brief else None,
-        "marginal_s_per_brief": {f"{a}-{b}": round((next(r["cold_s"] for r in rows if r["briefs"] == b)
-                                                    - next(r["cold_s"] for r in rows if r["briefs"] == a)) / (b - a), 4)
-                                 for a, b in zip([r["briefs"] for r in rows], [r["briefs"] for r in rows][1:])},
+        "marginal_s_per_brief": {
+            f"{a}-{b}": round(
+                (
+                    next(r["cold_s"] for r in rows if r["briefs"] == b)
+                    - next(r["cold_s"] for r in rows if r["briefs"] == a)
+                )
+                / (b - a),
+                4,
+            )
+            for a, b in itertools.pairwise([r["briefs"] for r in rows])
+        },
         "gtts": google,
         "engines": engines,
         "floor": floor_figures,
@@ -412,33 +494,48 @@ def main() -> None:
 
 
 def table(f: dict) -> str:
-    lines = ["briefs  audio    cold     warm     incremental  cold x   warm x   incr x   peak RSS",
-             "------  -------  -------  -------  -----------  -------  -------  -------  --------"]
+    lines = [
+        "briefs  audio    cold     warm     incremental  cold x   warm x   incr x   peak RSS",
+        "------  -------  -------  -------  -----------  -------  -------  -------  --------",
+    ]
     for r in f["sizes"]:
-        lines.append(f"{r['briefs']:>6}  {r['audio_s']:>6.1f}s  {r['cold_s']:>6.2f}s  {r['warm_s']:>6.2f}s  "
-                     f"{r['incremental_s']:>10.2f}s  {r['cold_realtime']:>6.0f}x  {r['warm_realtime']:>6.0f}x  "
-                     f"{r['incremental_realtime']:>6.0f}x  {r['rss_mb']:>6.0f} MB")
+        lines.append(
+            f"{r['briefs']:>6}  {r['audio_s']:>6.1f}s  {r['cold_s']:>6.2f}s  {r['warm_s']:>6.2f}s  "
+            f"{r['incremental_s']:>10.2f}s  {r['cold_realtime']:>6.0f}x  {r['warm_realtime']:>6.0f}x  "
+            f"{r['incremental_realtime']:>6.0f}x  {r['rss_mb']:>6.0f} MB"
+        )
     lines.append("")
-    lines.append(f"naive pipeline (espeak-ng per segment, ffmpeg concat, two-pass loudnorm, MP3): "
-                 f"{f['naive_s']:.2f} s; bulletin's cold build is {f['naive_speedup']:.1f}x faster")
+    lines.append(
+        f"naive pipeline (espeak-ng per segment, ffmpeg concat, two-pass loudnorm, MP3): "
+        f"{f['naive_s']:.2f} s; bulletin's cold build is {f['naive_speedup']:.1f}x faster"
+    )
     lines.append(f"incremental rebuild (one brief changed) / warm rebuild: {f['incremental_vs_warm']:.2f}")
     if f["per_brief_80_vs_10"] is not None:
-        lines.append(f"cold time per brief, 80 briefs / 10 briefs: {f['per_brief_80_vs_10']:.2f}; "
-                     f"marginal seconds per brief: {f['marginal_s_per_brief']}")
+        lines.append(
+            f"cold time per brief, 80 briefs / 10 briefs: {f['per_brief_80_vs_10']:.2f}; "
+            f"marginal seconds per brief: {f['marginal_s_per_brief']}"
+        )
     if f["gtts"]:
         g = f["gtts"]
-        lines.append(f"gTTS, faked at {GTTS_DELAY_S * 1000:.0f} ms a request: {g['requests']} requests "
-                     f"(longest {g['longest_request_chars']} chars), ours {g['ours_s']:.2f} s vs sequential "
-                     f"{g['sequential_s']:.2f} s ({g['speedup']:.1f}x; sum of delays {g['sum_of_delays_s']} s, "
-                     f"at most {g['most_in_flight']} in flight)")
+        lines.append(
+            f"gTTS, faked at {GTTS_DELAY_S * 1000:.0f} ms a request: {g['requests']} requests "
+            f"(longest {g['longest_request_chars']} chars), ours {g['ours_s']:.2f} s vs sequential "
+            f"{g['sequential_s']:.2f} s ({g['speedup']:.1f}x; sum of delays {g['sum_of_delays_s']} s, "
+            f"at most {g['most_in_flight']} in flight)"
+        )
     lines += ["", *floor_lines(f["floor"])]
     if f.get("engines"):
-        lines += ["", "engine  audio    cold     warm     cold x   warm x   peak RSS  note",
-                  "------  -------  -------  -------  -------  -------  --------  ----"]
+        lines += [
+            "",
+            "engine  audio    cold     warm     cold x   warm x   peak RSS  note",
+            "------  -------  -------  -------  -------  -------  --------  ----",
+        ]
         for r in f["engines"]:
             rss = f"{r['rss_mb']:>6.0f} MB" if r["rss_mb"] is not None else "     n/a"
-            lines.append(f"{r['engine']:<6}  {r['audio_s']:>6.1f}s  {r['cold_s']:>6.2f}s  {r['warm_s']:>6.2f}s  "
-                         f"{r['cold_realtime']:>6.0f}x  {r['warm_realtime']:>6.0f}x  {rss}  {r['note']}")
+            lines.append(
+                f"{r['engine']:<6}  {r['audio_s']:>6.1f}s  {r['cold_s']:>6.2f}s  {r['warm_s']:>6.2f}s  "
+                f"{r['cold_realtime']:>6.0f}x  {r['warm_realtime']:>6.0f}x  {rss}  {r['note']}"
+            )
     lines.append("")
     lines.append("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in f["met"].items()))
     return "\n".join(lines)

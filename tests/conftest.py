@@ -4,8 +4,8 @@ pyloudnorm for loudness, scipy for true peak, ffmpeg for decoding, mutagen for t
 from __future__ import annotations
 
 import socket
-import threading
 import subprocess
+import threading
 from datetime import datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -86,7 +86,8 @@ def decode(path: Path, rate: int = RATE) -> np.ndarray:
     """Decode any audio file to mono float64 with ffmpeg itself."""
     raw = subprocess.run(
         [ffmpeg(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", str(rate), "-f", "f64le", "-"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     return np.frombuffer(raw, dtype=np.float64)
 

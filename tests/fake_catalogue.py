@@ -35,8 +35,13 @@ class Catalogue:
                 data = data[:-8] + bytes(8)  # same size, other bytes
             self.files[key] = data
         index = json.loads(self.files.get("voices.json", b"{}"))
-        index[name] = {"key": name, "name": dataset, "quality": quality,
-                       "language": {"code": code, "family": code.split("_")[0]}, "files": entry}
+        index[name] = {
+            "key": name,
+            "name": dataset,
+            "quality": quality,
+            "language": {"code": code, "family": code.split("_")[0]},
+            "files": entry,
+        }
         self.files["voices.json"] = json.dumps(index).encode()
         return name
 
@@ -44,7 +49,7 @@ class Catalogue:
         catalogue = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 path = self.path.lstrip("/")
                 wanted = self.headers.get("Range")
                 catalogue.requests.append((path, wanted))

@@ -67,8 +67,12 @@ class FakeEdge:
         assert "Path:speech.config" in config and '"wordBoundaryEnabled":"true"' in config
         ssml = await websocket.recv()
         request_id = re.search(r"X-RequestId:(\w+)", ssml).group(1)
-        found = re.search(r"<voice name='([^']+)'><prosody pitch='([^']+)' rate='([^']+)' volume='([^']+)'>(.*)"
-                          r"</prosody>", ssml, re.S)
+        found = re.search(
+            r"<voice name='([^']+)'><prosody pitch='([^']+)' rate='([^']+)' volume='([^']+)'>(.*)"
+            r"</prosody>",
+            ssml,
+            re.S,
+        )
         voice, pitch, rate, volume, text = found.groups()
         text = html.unescape(text)
         # The service's long voice name, "Microsoft Server Speech Text to Speech Voice (nl-BE, DenaNeural)"
@@ -85,14 +89,18 @@ class FakeEdge:
             words = re.findall(r"\w[\w'-]*", text)
             await websocket.send(_text_message(request_id, "turn.start", "{}"))
             for number, word in enumerate(words):
-                event = {"Type": "WordBoundary", "Data": {
-                    "Offset": int(number * SECONDS_PER_WORD * TICKS_PER_SECOND),
-                    "Duration": int(SECONDS_PER_WORD * 0.8 * TICKS_PER_SECOND),
-                    "text": {"Text": word, "Length": len(word), "BoundaryType": "WordBoundary"}}}
+                event = {
+                    "Type": "WordBoundary",
+                    "Data": {
+                        "Offset": int(number * SECONDS_PER_WORD * TICKS_PER_SECOND),
+                        "Duration": int(SECONDS_PER_WORD * 0.8 * TICKS_PER_SECOND),
+                        "text": {"Text": word, "Length": len(word), "BoundaryType": "WordBoundary"},
+                    },
+                }
                 await websocket.send(_text_message(request_id, "audio.metadata", json.dumps({"Metadata": [event]})))
             mp3 = await asyncio.to_thread(make_mp3, max(len(words), 1) * SECONDS_PER_WORD)
             for start in range(0, len(mp3), AUDIO_FRAME):
-                await websocket.send(_audio_message(request_id, mp3[start:start + AUDIO_FRAME]))
+                await websocket.send(_audio_message(request_id, mp3[start : start + AUDIO_FRAME]))
             await websocket.send(_text_message(request_id, "turn.end", "{}"))
             await websocket.wait_closed()
         finally:

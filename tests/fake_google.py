@@ -27,18 +27,36 @@ ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverU
 def make_mp3(seconds: float, freq: float = 220.0) -> bytes:
     """A real mono 24 kHz MP3, like Google's, of a tone of ``seconds``."""
     return subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
-         f"sine=f={freq}:d={seconds}:sample_rate=24000", "-af", "volume=0.3", "-ac", "1",
-         "-b:a", "32k", "-f", "mp3", "-"],
-        capture_output=True, check=True,
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=f={freq}:d={seconds}:sample_rate=24000",
+            "-af",
+            "volume=0.3",
+            "-ac",
+            "1",
+            "-b:a",
+            "32k",
+            "-f",
+            "mp3",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
     ).stdout
 
 
 def envelope(mp3: bytes) -> str:
     """Google's answer around the audio, the part gTTS's parser looks for."""
-    payload = json.dumps([["wrb.fr", "jQ1olc", json.dumps([base64.b64encode(mp3).decode()]),
-                           None, None, None, "generic"]], separators=(",", ":"))
-    return f")]}}'\n\n{len(payload)}\n{payload}\n25\n[[\"e\",4,null,null,1289]]\n"
+    payload = json.dumps(
+        [["wrb.fr", "jQ1olc", json.dumps([base64.b64encode(mp3).decode()]), None, None, None, "generic"]],
+        separators=(",", ":"),
+    )
+    return f')]}}\'\n\n{len(payload)}\n{payload}\n25\n[["e",4,null,null,1289]]\n'
 
 
 def text_of(body: str | bytes) -> str:
@@ -51,10 +69,12 @@ def text_of(body: str | bytes) -> str:
 class FakeGoogle:
     """Answers every TTS request; can be told to fail, throttle or be slow."""
 
-    def __init__(self, mock: responses.RequestsMock, latency: float = 0.0,
-                 audio: Callable[[str], bytes] | None = None) -> None:
+    def __init__(
+        self, mock: responses.RequestsMock, latency: float = 0.0, audio: Callable[[str], bytes] | None = None
+    ) -> None:
         self.latency = latency
-        self.audio = audio or (lambda text, clip=make_mp3(0.5): clip)
+        clip = make_mp3(0.5)
+        self.audio = audio or (lambda text: clip)
         self.texts: list[str] = []
         self.failures: deque[int | Exception | None] = deque()  # None: a normal answer
         self.always: int | Exception | None = None

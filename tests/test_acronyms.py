@@ -9,8 +9,22 @@ from bulletin.script.acronyms import dutch, pronounceable
 
 @pytest.mark.parametrize(
     "word",
-    ["NAVO", "BENELUX", "UNESCO", "UNICEF", "OPEC", "NASA", "AMRO", "COVID", "OESO", "HAVO", "HEMA",
-     "AKZO", "BOVAG", "FIFA"],
+    [
+        "NAVO",
+        "BENELUX",
+        "UNESCO",
+        "UNICEF",
+        "OPEC",
+        "NASA",
+        "AMRO",
+        "COVID",
+        "OESO",
+        "HAVO",
+        "HEMA",
+        "AKZO",
+        "BOVAG",
+        "FIFA",
+    ],
 )
 def test_read_as_a_word(word):
     assert pronounceable(word)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.build.pipeline import make_script
 from bulletin.config import load_config
 from bulletin.config.stages import script_settings
 from bulletin.core.errors import ConfigError, ScriptError
 from bulletin.core.model import Page, Section, SegmentKind, Story
-from bulletin.build.pipeline import make_script
 from bulletin.script import Pacing, Reader, Voicing, assemble
 from bulletin.script.assemble import editorial_order, headline_repeated
 from bulletin.text.scriptfile import to_dict
@@ -68,16 +68,23 @@ def test_same_place_briefs_share_one_spoken_dateline(page, at):
 
 def test_editorial_order_groups_ties_only():
     t1, t2 = datetime(2026, 1, 1, 8), datetime(2026, 1, 1, 7)
-    a1, b, a2, a3 = (Story(("x",), place=p, published=t) for p, t in
-                     (("A", t1), ("B", t1), ("A", t1), ("A", t2)))
+    a1, b, a2, a3 = (Story(("x",), place=p, published=t) for p, t in (("A", t1), ("B", t1), ("A", t1), ("A", t2)))
     assert editorial_order([a1, b, a2, a3]) == [a1, a2, b, a3]
 
 
 @pytest.mark.parametrize(
     ("headline", "sentence", "repeated"),
     [
-        ("Rusland en Iran werken samen op defensie", "Rusland en Iran werken nauwer samen, onder meer op defensiegebied.", True),
-        ("Zware storm trekt over het noorden", "De storm die vannacht over het noorden trok, richtte schade aan.", False),
+        (
+            "Rusland en Iran werken samen op defensie",
+            "Rusland en Iran werken nauwer samen, onder meer op defensiegebied.",
+            True,
+        ),
+        (
+            "Zware storm trekt over het noorden",
+            "De storm die vannacht over het noorden trok, richtte schade aan.",
+            False,
+        ),
         ("Kabinet valt", "Het kabinet is gevallen.", False),
         ("Europese ministers eens over munitie", "De ministers zijn het eens over munitie.", True),
     ],
@@ -109,8 +116,14 @@ def test_dropping_the_first_of_a_group_moves_its_dateline_on(at):
     old, new = datetime(2026, 11, 27, 6, tzinfo=at.tzinfo), datetime(2026, 11, 27, 8, tzinfo=at.tzinfo)
     page = Page(
         lead=Story(("Lead.",), headline="Kop"),
-        sections=(Section((Story(("Eerste bericht met wat meer woorden erin.",), place="Zwolle", published=old),
-                           Story(("Tweede bericht met wat meer woorden erin.",), place="Zwolle", published=new))),),
+        sections=(
+            Section(
+                (
+                    Story(("Eerste bericht met wat meer woorden erin.",), place="Zwolle", published=old),
+                    Story(("Tweede bericht met wat meer woorden erin.",), place="Zwolle", published=new),
+                )
+            ),
+        ),
     )
     voicing = one_voice(Reader(str, Pacing(chars_per_second=14.0)))
     full = assemble(page, at, settings, voicing)
@@ -139,8 +152,9 @@ def test_each_voice_reads_with_its_own_lexicon(page, at):
 
 
 def test_anchor_and_newsreader_may_differ(page, at):
-    config = load_config(overrides={"voice.anchor": "espeak-nl", "voice.newsreader": "gtts-nl",
-                                    "show.title": "NOS Radio"})
+    config = load_config(
+        overrides={"voice.anchor": "espeak-nl", "voice.newsreader": "gtts-nl", "show.title": "NOS Radio"}
+    )
     segments = make_script(page("europa.txt"), config, at=at).segments
     assert "en-oo-es Radio" in segments[0].text and "en-oo-es Radio" in segments[-1].text  # anchor: espeak
     assert "de F-S-B op" in segments[-3].text  # newsreader: Google
@@ -167,9 +181,17 @@ def test_sections_are_announced_and_keep_their_own_datelines(at):
     zwolle = Story(("Een bericht uit Zwolle.",), place="Zwolle")
     page = Page(
         lead=Story(("Lead.",), headline="Kop"),
-        sections=(Section((zwolle,), "Binnenland", "Het binnenland."),
-                  Section((Story(("Ook Zwolle, maar elders gemeld.",), place="Zwolle"),
-                           Story(("Een bericht uit Parijs.",), place="Parijs")), "Buitenland", "Het buitenland.")),
+        sections=(
+            Section((zwolle,), "Binnenland", "Het binnenland."),
+            Section(
+                (
+                    Story(("Ook Zwolle, maar elders gemeld.",), place="Zwolle"),
+                    Story(("Een bericht uit Parijs.",), place="Parijs"),
+                ),
+                "Buitenland",
+                "Het buitenland.",
+            ),
+        ),
     )
     voicing = one_voice(Reader(str, Pacing(chars_per_second=14.0)))
     briefs = [s.text for s in assemble(page, at, settings, voicing).segments if s.kind is SegmentKind.BRIEF]

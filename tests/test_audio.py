@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
-from bulletin.audio.loudness import (Master, apply_gain, block_energies, block_peaks, gated_loudness, limiter_gain,
-                                     peaks_db)
 from bulletin.audio import Gaps
+from bulletin.audio.loudness import (
+    Master,
+    apply_gain,
+    block_energies,
+    block_peaks,
+    gated_loudness,
+    limiter_gain,
+    peaks_db,
+)
 from bulletin.audio.stitch import Clip, to_clip, trim_silence
-from bulletin.core.model import SegmentKind
-from bulletin.core.model import Mark, Speech
+from bulletin.core.model import Mark, SegmentKind, Speech
 from conftest import RATE, lufs, true_peak_dbtp
 
 
@@ -53,7 +61,7 @@ def analysed_master(samples: np.ndarray) -> Master:
 def test_gaps_follow_radio_pacing():
     gaps = Gaps(between_ms=400, after_intro_ms=800, before_outro_ms=600)
     kinds = [SegmentKind.INTRO, SegmentKind.LEAD, SegmentKind.BRIEF, SegmentKind.OUTRO]
-    assert [gaps.after(a, b) for a, b in zip(kinds, kinds[1:])] == [800, 400, 600]
+    assert [gaps.after(a, b) for a, b in itertools.pairwise(kinds)] == [800, 400, 600]
 
 
 def test_trim_keeps_a_little_silence_around_speech_and_moves_the_marks():

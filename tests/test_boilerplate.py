@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.build.daily import gather
+from bulletin.build.pipeline import make_script
 from bulletin.config import load_config
 from bulletin.config.stages import boilerplate
-from bulletin.build.daily import gather
 from bulletin.core.errors import ConfigError, SourceError
 from bulletin.core.model import Page, Section, Story
-from bulletin.build.pipeline import make_script
 from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.rss import html_blocks
@@ -64,24 +64,40 @@ def test_sentence_table(expect, rule, sentence, rest):
 # --- what the markup says ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("html", "blocks"), [
-    ('<p>Tekst.</p><figure><img src="x.jpg" alt="Een brand"><figcaption>Rook. Foto: Regio15</figcaption></figure>',
-     [("Tekst.", None), ("Een brand", "html-image"), ("Rook. Foto: Regio15", "html-caption")]),
-    ('<p>Tekst.</p><p><a href="/a">Eerdere brand in Westland</a></p>',
-     [("Tekst.", None), ("Eerdere brand in Westland", "html-link")]),
-    ('<p>Lees ook: <a href="/a">Eerdere brand</a></p>', [("Lees ook: Eerdere brand", None)]),
-    ('<p>Tekst.</p><ul><li><a href="/1">Een</a></li><li><a href="/2">Twee</a> »</li></ul>',
-     [("Tekst.", None), ("Een", "html-link-list"), ("Twee »", "html-link-list")]),
-    ('<ul><li>Eerste punt met <a href="/x">een link</a></li></ul>', [("Eerste punt met een link", None)]),
-    ('<p>Tekst.</p><p><em>Foto: ANP / Hollandse Hoogte</em></p>',
-     [("Tekst.", None), ("Foto: ANP / Hollandse Hoogte", "html-note")]),
-    ('<p><em>Alles schuin.</em></p>', [("Alles schuin.", None)]),  # never all of the text
-    ('<p>Tekst met <em>nadruk</em>.</p><p>Slot.</p>', [("Tekst met nadruk.", None), ("Slot.", None)]),
-    (('<p>Tekst.</p><blockquote class="twitter-tweet"><p>Brand! <a href="https://t.co/x">pic</a></p>'
-      '&mdash; Regio (@regio)</blockquote><p>Meer tekst.</p>'),
-     [("Tekst.", None), ("Brand! pic", "html-embed"), ("— Regio (@regio)", "html-embed"), ("Meer tekst.", None)]),
-    ('<div class="embed"><div><iframe src="x"></iframe></div></div><p>Na.</p>', [("Na.", None)]),
-])
+@pytest.mark.parametrize(
+    ("html", "blocks"),
+    [
+        (
+            '<p>Tekst.</p><figure><img src="x.jpg" alt="Een brand">'
+            "<figcaption>Rook. Foto: Regio15</figcaption></figure>",
+            [("Tekst.", None), ("Een brand", "html-image"), ("Rook. Foto: Regio15", "html-caption")],
+        ),
+        (
+            '<p>Tekst.</p><p><a href="/a">Eerdere brand in Westland</a></p>',
+            [("Tekst.", None), ("Eerdere brand in Westland", "html-link")],
+        ),
+        ('<p>Lees ook: <a href="/a">Eerdere brand</a></p>', [("Lees ook: Eerdere brand", None)]),
+        (
+            '<p>Tekst.</p><ul><li><a href="/1">Een</a></li><li><a href="/2">Twee</a> »</li></ul>',
+            [("Tekst.", None), ("Een", "html-link-list"), ("Twee »", "html-link-list")],
+        ),
+        ('<ul><li>Eerste punt met <a href="/x">een link</a></li></ul>', [("Eerste punt met een link", None)]),
+        (
+            "<p>Tekst.</p><p><em>Foto: ANP / Hollandse Hoogte</em></p>",
+            [("Tekst.", None), ("Foto: ANP / Hollandse Hoogte", "html-note")],
+        ),
+        ("<p><em>Alles schuin.</em></p>", [("Alles schuin.", None)]),  # never all of the text
+        ("<p>Tekst met <em>nadruk</em>.</p><p>Slot.</p>", [("Tekst met nadruk.", None), ("Slot.", None)]),
+        (
+            (
+                '<p>Tekst.</p><blockquote class="twitter-tweet"><p>Brand! <a href="https://t.co/x">pic</a></p>'
+                "&mdash; Regio (@regio)</blockquote><p>Meer tekst.</p>"
+            ),
+            [("Tekst.", None), ("Brand! pic", "html-embed"), ("— Regio (@regio)", "html-embed"), ("Meer tekst.", None)],
+        ),
+        ('<div class="embed"><div><iframe src="x"></iframe></div></div><p>Na.</p>', [("Na.", None)]),
+    ],
+)
 def test_html_markup_sets_aside(html, blocks):
     assert [(b.text, b.rule) for b in html_blocks(html)] == blocks
 
@@ -142,8 +158,10 @@ def test_a_story_of_only_boilerplate_is_left_out():
 
 
 def test_a_lead_of_only_boilerplate_gives_its_place_to_the_first_brief():
-    page = Page(lead=Story(paragraphs=("Lees ook: de brand",)),
-                sections=(Section((Story(paragraphs=("De brug is open.",)),), "Regio"),))
+    page = Page(
+        lead=Story(paragraphs=("Lees ook: de brand",)),
+        sections=(Section((Story(paragraphs=("De brug is open.",)),), "Regio"),),
+    )
     cleaned = drop_boilerplate(page, load_boilerplate(), "regio")
     assert cleaned.lead.paragraphs == ("De brug is open.",) and cleaned.briefs == ()
     with pytest.raises(SourceError, match="nothing is left"):
@@ -164,7 +182,8 @@ def test_script_verbose_lists_each_dropped_piece_with_its_rule_and_json_carries_
     dropped = data["dropped_text"]
     assert {"source", "story", "text", "rule"} == set(dropped[0])
     assert {"text": "Advertentie", "rule": "advert"}.items() <= next(
-        d for d in dropped if d["text"] == "Advertentie").items()
+        d for d in dropped if d["text"] == "Advertentie"
+    ).items()
     logged = [line for line in result.stderr.splitlines() if line.startswith("info: dropped [")]
     assert len(logged) == len(dropped)
     for item in dropped:
@@ -179,16 +198,18 @@ def _config_file(tmp_path: Path, body: str) -> Path:
 
 def test_a_source_drop_pattern_drops_and_is_named_in_the_report(tmp_path):
     feed = WEB / "tuning/regio.atom"
-    config = _config_file(tmp_path, f'[[sources]]\nname = "regio"\nlocation = "{feed}"\n'
-                                    'drop = ["^De gemeente laat een constructeur"]\n')
+    config = _config_file(
+        tmp_path, f'[[sources]]\nname = "regio"\nlocation = "{feed}"\ndrop = ["^De gemeente laat een constructeur"]\n'
+    )
     script = make_script(feed, load_config(config, OFFLINE), at=AT)
     assert "constructeur" not in "\n".join(s.written for s in script.segments)
     assert any(d.rule == "drop: ^De gemeente laat een constructeur" for d in script.dropped_text)
 
 
 def test_a_bad_drop_pattern_is_a_config_error_with_its_line(tmp_path):
-    config = _config_file(tmp_path, '[[sources]]\nname = "regio"\nlocation = "x.xml"\n'
-                                    'announce = "Regio."\ndrop = ["^Foto", "(onaf"]\n')
+    config = _config_file(
+        tmp_path, '[[sources]]\nname = "regio"\nlocation = "x.xml"\nannounce = "Regio."\ndrop = ["^Foto", "(onaf"]\n'
+    )
     with pytest.raises(ConfigError, match=r"bulletin\.toml:5: .*drop pattern '\(onaf' is not a valid regular"):
         load_config(config)
 
@@ -208,9 +229,16 @@ def test_a_users_word_list_extends_the_shipped_one(tmp_path):
 
 def test_daily_applies_each_sources_own_drop_and_keeps_every_sources_report(tmp_path):
     regio, agency = WEB / "tuning/regio.atom", WEB / "tuning/agentschap.json"
-    config = load_config(_config_file(tmp_path, (
-        f'[[sources]]\nname = "regio"\nlocation = "{regio}"\ndrop = ["constructeur"]\n'
-        f'[[sources]]\nname = "economie"\nlocation = "{agency}"\n')), OFFLINE)
+    config = load_config(
+        _config_file(
+            tmp_path,
+            (
+                f'[[sources]]\nname = "regio"\nlocation = "{regio}"\ndrop = ["constructeur"]\n'
+                f'[[sources]]\nname = "economie"\nlocation = "{agency}"\n'
+            ),
+        ),
+        OFFLINE,
+    )
     page, reports = gather(config, AT)
     assert all(r.ok for r in reports)
     text = "\n".join(p for story in (page.lead, *page.briefs) for p in story.paragraphs)

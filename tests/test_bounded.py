@@ -4,6 +4,7 @@ in one line before anything is spoken, and assembling a script is linear in the 
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -12,23 +13,27 @@ from datetime import datetime
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
+from bulletin.build.workshop import voicing as make_voicing
 from bulletin.casting.cast import choose_cast
 from bulletin.config import load_config
 from bulletin.config.stages import script_settings, voice_choice
 from bulletin.core.model import Page, Section, Story
-from bulletin.build.workshop import voicing as make_voicing
 from bulletin.script import assemble
 from conftest import AMSTERDAM, OFFLINE
 
 PEAK_MB = 300  # the issue's bound, for any length
-SENTENCE = ("Het kabinet trekt de komende vijf jaar extra geld uit voor de versterking van dijken "
-            "langs de grote rivieren, bovenop de bestaande afspraken met de waterschappen.")
+SENTENCE = (
+    "Het kabinet trekt de komende vijf jaar extra geld uit voor de versterking van dijken "
+    "langs de grote rivieren, bovenop de bestaande afspraken met de waterschappen."
+)
 LAST = "Daarmee is het plan rond, zegt de minister tot slot."
 CUE_TIME = re.compile(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})")
 LINEAR = 6.0  # calls for 4x the briefs: 4x when linear, 16x when quadratic
 # Measured in a wrapper process: RUSAGE_CHILDREN there holds only the build (and its ffmpeg).
-PEAK = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)")
+PEAK = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)"
+)
 
 
 def _seconds(h: str, m: str, s: str, ms: str) -> float:
@@ -38,10 +43,26 @@ def _seconds(h: str, m: str, s: str, ms: str) -> float:
 def test_a_long_paragraph_is_mastered_in_pieces_within_bounded_memory(tmp_path):
     paragraph = " ".join([SENTENCE] * 75 + [LAST])  # 12,000 characters: some 12 minutes of speech
     page = tmp_path / "page.txt"
-    page.write_text(f"Dijken worden hoger\nDEN HAAG (ANP) - {paragraph}\nMeer uit Binnenland\n"
-                    "ZWOLLE (ANP) - De gemeente opent vandaag een nieuwe brug over de IJssel.\n", "utf-8")
-    build = [sys.executable, "-m", "bulletin", "build", str(page), "--at", "2026-11-27T08:15", "--engine", "espeak",
-             "--no-sounders", "-o", "out", "-q"]
+    page.write_text(
+        f"Dijken worden hoger\nDEN HAAG (ANP) - {paragraph}\nMeer uit Binnenland\n"
+        "ZWOLLE (ANP) - De gemeente opent vandaag een nieuwe brug over de IJssel.\n",
+        "utf-8",
+    )
+    build = [
+        sys.executable,
+        "-m",
+        "bulletin",
+        "build",
+        str(page),
+        "--at",
+        "2026-11-27T08:15",
+        "--engine",
+        "espeak",
+        "--no-sounders",
+        "-o",
+        "out",
+        "-q",
+    ]
     measured = subprocess.run([sys.executable, "-c", PEAK, *build], text=True, capture_output=True, cwd=tmp_path)
     peak_kb, code = measured.stdout.split()[-2:]
     assert code == "0", measured.stderr
@@ -61,8 +82,8 @@ def test_a_long_paragraph_is_mastered_in_pieces_within_bounded_memory(tmp_path):
         timing = next((i for i, line in enumerate(lines) if CUE_TIME.match(line)), None)
         if timing is not None:
             times = CUE_TIME.match(lines[timing]).groups()
-            cues.append((_seconds(*times[:4]), _seconds(*times[4:]), " ".join(lines[timing + 1:])))
-    assert all(a <= b for (a, _, _), (b, _, _) in zip(cues, cues[1:], strict=False))  # in order
+            cues.append((_seconds(*times[:4]), _seconds(*times[4:]), " ".join(lines[timing + 1 :])))
+    assert all(a <= b for (a, _, _), (b, _, _) in itertools.pairwise(cues))  # in order
     assert cues[-1][1] <= length + 0.05
     lead_cues = [c for c in cues if "dijken" in c[2] or "minister" in c[2]]
     assert all(lead_start - 0.05 <= start and end <= lead_end + 0.05 for start, end, _ in lead_cues)
@@ -72,13 +93,18 @@ def test_a_long_paragraph_is_mastered_in_pieces_within_bounded_memory(tmp_path):
 
 def test_a_bulletin_over_the_segment_cap_is_refused_in_one_line_before_speaking(tmp_path):
     page = tmp_path / "page.txt"
-    briefs = "\n".join(f"{city} (ANP) - De gemeente opent vandaag een nieuwe brug."
-                       for city in ("ZWOLLE", "DEVENTER", "ARNHEM", "ZUTPHEN"))
-    page.write_text(f"Kop\nDEN HAAG (ANP) - Het kabinet versterkt de dijken.\nMeer uit Binnenland\n{briefs}\n",
-                    "utf-8")
+    briefs = "\n".join(
+        f"{city} (ANP) - De gemeente opent vandaag een nieuwe brug."
+        for city in ("ZWOLLE", "DEVENTER", "ARNHEM", "ZUTPHEN")
+    )
+    page.write_text(f"Kop\nDEN HAAG (ANP) - Het kabinet versterkt de dijken.\nMeer uit Binnenland\n{briefs}\n", "utf-8")
     (tmp_path / "bulletin.toml").write_text("[script]\nmax_segments = 5\n", "utf-8")
-    done = subprocess.run([sys.executable, "-m", "bulletin", "build", str(page), "--engine", "espeak", "-o", "out"],
-                          text=True, capture_output=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "bulletin", "build", str(page), "--engine", "espeak", "-o", "out"],
+        text=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
     assert "7 segments, more than [script] max_segments = 5" in done.stderr
@@ -89,10 +115,14 @@ def test_a_bulletin_over_the_segment_cap_is_refused_in_one_line_before_speaking(
 def _calls(briefs: int) -> int:
     """Python function calls (generator steps included) to assemble a page of ``briefs``."""
     at = datetime(2026, 11, 27, 8, 15, tzinfo=AMSTERDAM)
-    stories = tuple(Story(paragraphs=(f"Bericht nummer {i}.",), place=["Zwolle", "Arnhem"][i % 2],
-                          published=None if i % 3 else at) for i in range(briefs))
-    page = Page(lead=Story(paragraphs=("Het kabinet versterkt de dijken.",), headline="Kop", place="Den Haag"),
-                sections=(Section(briefs=stories, name="Binnenland"),))
+    stories = tuple(
+        Story(paragraphs=(f"Bericht nummer {i}.",), place=["Zwolle", "Arnhem"][i % 2], published=None if i % 3 else at)
+        for i in range(briefs)
+    )
+    page = Page(
+        lead=Story(paragraphs=("Het kabinet versterkt de dijken.",), headline="Kop", place="Den Haag"),
+        sections=(Section(briefs=stories, name="Binnenland"),),
+    )
     config = load_config(overrides=OFFLINE)
     voicing = make_voicing(choose_cast(voice_choice(config)).cast)
     assemble(page, at, script_settings(config), voicing)  # warm the caches (lexicons, patterns)
@@ -120,8 +150,11 @@ def test_a_segment_spoken_in_pieces_counts_once_in_the_summary(tmp_path):
 
     page = tmp_path / "page.txt"
     paragraph = " ".join([SENTENCE] * 12 + [LAST])  # some 1,900 characters: three pieces
-    page.write_text(f"Dijken worden hoger\nDEN HAAG (ANP) - {paragraph}\nMeer uit Binnenland\n"
-                    "ZWOLLE (ANP) - De gemeente opent vandaag een nieuwe brug over de IJssel.\n", "utf-8")
+    page.write_text(
+        f"Dijken worden hoger\nDEN HAAG (ANP) - {paragraph}\nMeer uit Binnenland\n"
+        "ZWOLLE (ANP) - De gemeente opent vandaag een nieuwe brug over de IJssel.\n",
+        "utf-8",
+    )
     config = load_config(overrides={**OFFLINE, "output.dir": str(tmp_path / "out"), "sounders.enabled": False})
     at = datetime(2026, 11, 27, 8, 15, tzinfo=AMSTERDAM)
     first = build(page, config, at=at)

@@ -5,6 +5,7 @@ webvtt-py and srt (transcripts), Pillow (cover)."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import subprocess
@@ -19,8 +20,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 from PIL import Image
 
-from bulletin.config import load_config
 from bulletin.build.pipeline import build
+from bulletin.config import load_config
 from conftest import OFFLINE, PAGES, decode, ffmpeg, lufs, true_peak_dbtp
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -44,13 +45,14 @@ def built(tmp_path_factory):
 def test_no_alexa_rendition_when_it_cannot_be_published(tmp_path):
     result = built_in(tmp_path, page="kort.txt")  # no https base_url: Alexa could not play it
     assert not result.outputs.alexa.exists()
-    assert "alexa_mp3\": null" in result.outputs.episode.read_text("utf-8")
+    assert 'alexa_mp3": null' in result.outputs.episode.read_text("utf-8")
 
 
 def ffmpeg_chapters(path: Path) -> tuple[list[tuple[float, float, str]], float]:
     """Chapters as ffmpeg itself reads them, and the duration it reports."""
-    meta = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
-                          capture_output=True, text=True, check=True).stdout
+    meta = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"], capture_output=True, text=True, check=True
+    ).stdout
     chapters = []
     for block in meta.split("[CHAPTER]")[1:]:
         fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
@@ -92,7 +94,11 @@ def test_id3v23_frames(built):
     assert tags.version == (2, 3, 0)
     assert str(tags["TIT2"]) == "Nieuwsbulletin – vrijdag 27 november 2026, 08:15"
     assert (str(tags["TALB"]), str(tags["TPE1"]), str(tags["TCON"]), str(tags["TLAN"])) == (
-        "Nieuwsbulletin", "bulletin", "Nieuws", "dut")
+        "Nieuwsbulletin",
+        "bulletin",
+        "Nieuws",
+        "dut",
+    )
     assert str(tags["TDRC"]).startswith("2026-11-27")
     assert str(tags["TXXX:engine"]).startswith("espeak") and str(tags["TXXX:voice"]) == "espeak-nl"
     assert int(str(tags["TLEN"])) == pytest.approx(MP3(str(built.audio)).info.length * 1000, abs=5)
@@ -113,7 +119,7 @@ def test_chapters_as_ffmpeg_reads_them(built):
     chapters, duration = ffmpeg_chapters(built.audio)
     assert [title for _, _, title in chapters] == [s.title for s in built.script.segments]
     assert chapters[0][0] == 0
-    for (_, end, _), (start, _, _) in zip(chapters, chapters[1:]):
+    for (_, end, _), (start, _, _) in itertools.pairwise(chapters):
         assert end == start  # contiguous: they tile the file
     assert chapters[-1][1] == pytest.approx(duration, abs=0.03)
 
@@ -141,8 +147,12 @@ def test_transcripts_parse_and_lie_within_the_audio(built):
     duration = MP3(str(built.audio)).info.length
     captions = webvtt.read(str(built.outputs.webvtt)).captions
     subtitles = list(srt.parse(built.outputs.srt.read_text("utf-8")))
-    sentences = [s for seg in built.script.segments for para in seg.written.split("\n")
-                 for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", para)]
+    sentences = [
+        s
+        for seg in built.script.segments
+        for para in seg.written.split("\n")
+        for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", para)
+    ]
     assert len(captions) == len(subtitles) >= len(sentences)  # at least one cue per sentence
     for caption, subtitle in zip(captions, subtitles, strict=True):
         assert 0 <= seconds(caption.start) < seconds(caption.end) <= duration
@@ -152,8 +162,10 @@ def test_transcripts_parse_and_lie_within_the_audio(built):
     starts = [seconds(c.start) for c in captions]
     assert starts == sorted(starts)
     text = " ".join(c.text.replace("\n", " ") for c in captions)
-    for sentence in ("Polen verlengt de controles aan de grens met Duitsland met een half jaar.",
-                     "De Bank of England houdt de rente op 4,25%."):
+    for sentence in (
+        "Polen verlengt de controles aan de grens met Duitsland met een half jaar.",
+        "De Bank of England houdt de rente op 4,25%.",
+    ):
         assert sentence in text  # written text, not the spoken spelling
 
 
@@ -174,8 +186,9 @@ def test_qa_report_beside_the_mp3(built):
     assert qa["duration"] == pytest.approx(MP3(str(built.audio)).info.length, abs=0.01)
 
 
-@pytest.mark.parametrize(("profile", "target", "ceiling", "bitrate"),
-                         [("alexa", -14.0, -2.0, 256000), ("broadcast", -23.0, -1.0, 192000)])
+@pytest.mark.parametrize(
+    ("profile", "target", "ceiling", "bitrate"), [("alexa", -14.0, -2.0, 256000), ("broadcast", -23.0, -1.0, 192000)]
+)
 def test_other_loudness_profiles(tmp_path, profile, target, ceiling, bitrate):
     result = built_in(tmp_path, **{"audio.profile": profile})
     samples = decode(result.audio)

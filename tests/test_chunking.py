@@ -21,35 +21,59 @@ LONG = (
         # Short sentences are packed together up to the limit.
         ("Het regent. Het waait. Het is koud.", ["Het regent. Het waait. Het is koud."]),
         # Over the limit: the cut goes at the sentence end, not mid-sentence.
-        ("Het kabinet heeft vandaag besloten om extra geld uit te trekken voor de dijken. "
-         "De waterschappen zijn blij met dat besluit.",
-         ["Het kabinet heeft vandaag besloten om extra geld uit te trekken voor de dijken.",
-          "De waterschappen zijn blij met dat besluit."]),
+        (
+            "Het kabinet heeft vandaag besloten om extra geld uit te trekken voor de dijken. "
+            "De waterschappen zijn blij met dat besluit.",
+            [
+                "Het kabinet heeft vandaag besloten om extra geld uit te trekken voor de dijken.",
+                "De waterschappen zijn blij met dat besluit.",
+            ],
+        ),
         # One long sentence: the cut goes at the comma.
-        ("Volgens de minister van Infrastructuur en Waterstaat zijn de hoogwaters van de afgelopen jaren, "
-         "die overal schade aanrichtten, een duidelijke waarschuwing.",
-         ["Volgens de minister van Infrastructuur en Waterstaat zijn de hoogwaters van de afgelopen jaren,",
-          "die overal schade aanrichtten, een duidelijke waarschuwing."]),
+        (
+            "Volgens de minister van Infrastructuur en Waterstaat zijn de hoogwaters van de afgelopen jaren, "
+            "die overal schade aanrichtten, een duidelijke waarschuwing.",
+            [
+                "Volgens de minister van Infrastructuur en Waterstaat zijn de hoogwaters van de afgelopen jaren,",
+                "die overal schade aanrichtten, een duidelijke waarschuwing.",
+            ],
+        ),
         # No punctuation at all: the cut goes before a conjunction, not just anywhere.
-        ("Gemeenteraadsleden stemden gisteravond unaniem ingrijpende nieuwbouwplannen goed "
-         "omdat wachtlijsten steeds langer worden",
-         ["Gemeenteraadsleden stemden gisteravond unaniem ingrijpende nieuwbouwplannen goed",
-          "omdat wachtlijsten steeds langer worden."]),
+        (
+            "Gemeenteraadsleden stemden gisteravond unaniem ingrijpende nieuwbouwplannen goed "
+            "omdat wachtlijsten steeds langer worden",
+            [
+                "Gemeenteraadsleden stemden gisteravond unaniem ingrijpende nieuwbouwplannen goed",
+                "omdat wachtlijsten steeds langer worden.",
+            ],
+        ),
         # ... or before a preposition phrase; between several, the most even split.
-        ("De gemeenteraad van Groningen stemde gisteravond in met het plan voor duizenden nieuwe woningen "
-         "omdat de wachtlijsten in de stad steeds langer worden",
-         ["De gemeenteraad van Groningen stemde gisteravond in met het plan",
-          "voor duizenden nieuwe woningen omdat de wachtlijsten in de stad steeds langer worden."]),
+        (
+            "De gemeenteraad van Groningen stemde gisteravond in met het plan voor duizenden nieuwe woningen "
+            "omdat de wachtlijsten in de stad steeds langer worden",
+            [
+                "De gemeenteraad van Groningen stemde gisteravond in met het plan",
+                "voor duizenden nieuwe woningen omdat de wachtlijsten in de stad steeds langer worden.",
+            ],
+        ),
         # Never after an article or a preposition: the page's own sentence.
-        ("De Russische president Vladimir Poetin en zijn Iraanse ambtgenoot Masoud Pezeshkian tekenden in de "
-         "Russische hoofdstad Moskou een partnerschapsovereenkomst voor twintig jaar.",
-         ["De Russische president Vladimir Poetin en zijn Iraanse ambtgenoot Masoud Pezeshkian tekenden",
-          "in de Russische hoofdstad Moskou een partnerschapsovereenkomst voor twintig jaar."]),
+        (
+            "De Russische president Vladimir Poetin en zijn Iraanse ambtgenoot Masoud Pezeshkian tekenden in de "
+            "Russische hoofdstad Moskou een partnerschapsovereenkomst voor twintig jaar.",
+            [
+                "De Russische president Vladimir Poetin en zijn Iraanse ambtgenoot Masoud Pezeshkian tekenden",
+                "in de Russische hoofdstad Moskou een partnerschapsovereenkomst voor twintig jaar.",
+            ],
+        ),
         # No phrase boundary at all: two even halves, not a full piece and a stub.
-        ("Boze Groningse melkveehouders blokkeerden gisteravond urenlang belangrijke snelwegen richting "
-         "Zwolle Assen Leeuwarden Emmen Hoogeveen Meppel",
-         ["Boze Groningse melkveehouders blokkeerden gisteravond urenlang belangrijke",
-          "snelwegen richting Zwolle Assen Leeuwarden Emmen Hoogeveen Meppel."]),
+        (
+            "Boze Groningse melkveehouders blokkeerden gisteravond urenlang belangrijke snelwegen richting "
+            "Zwolle Assen Leeuwarden Emmen Hoogeveen Meppel",
+            [
+                "Boze Groningse melkveehouders blokkeerden gisteravond urenlang belangrijke",
+                "snelwegen richting Zwolle Assen Leeuwarden Emmen Hoogeveen Meppel.",
+            ],
+        ),
     ],
 )
 def test_split_points(text, chunks):
@@ -122,8 +146,28 @@ def test_a_cut_falls_before_a_preposition_or_conjunction(opener):
 
 def test_phrase_words_are_lower_case_words_from_the_data_file():
     words = phrase_words()
-    assert {"de", "het", "een", "in", "op", "van", "met", "voor", "aan", "bij", "naar", "uit", "om", "tot",
-            "en", "of", "dat", "die", "zijn", "te"} <= words.bound
+    assert {
+        "de",
+        "het",
+        "een",
+        "in",
+        "op",
+        "van",
+        "met",
+        "voor",
+        "aan",
+        "bij",
+        "naar",
+        "uit",
+        "om",
+        "tot",
+        "en",
+        "of",
+        "dat",
+        "die",
+        "zijn",
+        "te",
+    } <= words.bound
     assert words.openers <= words.bound and "de" not in words.openers and "omdat" in words.openers
     assert all(w == w.lower() and " " not in w for w in words.bound)
 

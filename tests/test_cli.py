@@ -13,7 +13,6 @@ AT = ["--at", "2026-11-27T08:15"]
 ESPEAK = ["--engine", "espeak"]
 
 
-
 def test_script_text_names_places_properly_cased():
     result = run("script", str(PAGES / "europa.txt"), *AT)
     assert result.exit_code == 0, result.stderr
@@ -61,8 +60,15 @@ def test_quiet_build_prints_only_the_path(tmp_path):
     assert result.stdout.strip().endswith(".mp3") and len(result.stdout.splitlines()) == 1
 
 
-BAD_PAGES = ["leeg.txt", "witruimte.txt", "alleen-kop.txt", "rommel.bin", "onleesbaar.txt", "kort-utf16.txt",
-             "bestaat-niet.txt"]
+BAD_PAGES = [
+    "leeg.txt",
+    "witruimte.txt",
+    "alleen-kop.txt",
+    "rommel.bin",
+    "onleesbaar.txt",
+    "kort-utf16.txt",
+    "bestaat-niet.txt",
+]
 
 
 @pytest.mark.parametrize("name", BAD_PAGES)
@@ -96,23 +102,26 @@ def test_bad_at_is_a_usage_error():
     assert "ISO-8601" in result.stderr
 
 
-@pytest.mark.parametrize(("args", "says", "command"), [
-    (["script", "PAGE", "--at", "vanmorgen"], "'vanmorgen' is not an ISO-8601 time", "bulletin script"),
-    (["script", "PAGE", "--at", "0001-01-01T00:00"], "outside the years 1970 to 2999", "bulletin script"),
-    (["build", "PAGE", "--at", "9999-12-31T23:59"], "outside the years 1970 to 2999", "bulletin build"),
-    (["script", "PAGE", "--max-duration", "nan"], "'nan' is not a finite number", "bulletin script"),
-    (["build", "PAGE", "--max-duration", "inf"], "'inf' is not a finite number", "bulletin build"),
-    (["build", "PAGE", "--engine", "festival"], "'festival' is not one of 'auto', ", "bulletin build"),
-    (["script"], "Missing argument 'PAGE'", "bulletin script"),
-    (["--bogus"], "No such option: --bogus", "bulletin"),
-    (["bouw", "PAGE"], "No such command 'bouw'", "bulletin"),
-])
+@pytest.mark.parametrize(
+    ("args", "says", "command"),
+    [
+        (["script", "PAGE", "--at", "vanmorgen"], "'vanmorgen' is not an ISO-8601 time", "bulletin script"),
+        (["script", "PAGE", "--at", "0001-01-01T00:00"], "outside the years 1970 to 2999", "bulletin script"),
+        (["build", "PAGE", "--at", "9999-12-31T23:59"], "outside the years 1970 to 2999", "bulletin build"),
+        (["script", "PAGE", "--max-duration", "nan"], "'nan' is not a finite number", "bulletin script"),
+        (["build", "PAGE", "--max-duration", "inf"], "'inf' is not a finite number", "bulletin build"),
+        (["build", "PAGE", "--engine", "festival"], "'festival' is not one of 'auto', ", "bulletin build"),
+        (["script"], "Missing argument 'PAGE'", "bulletin script"),
+        (["--bogus"], "No such option: --bogus", "bulletin"),
+        (["bouw", "PAGE"], "No such command 'bouw'", "bulletin"),
+    ],
+)
 def test_usage_mistakes_are_one_line_pointing_at_the_help(tmp_path, args, says, command):
     args = [str(PAGES / "kort.txt") if a == "PAGE" else a for a in args]
     out = ["-o", str(tmp_path / "out")] if args[0] == "build" else []
     result = run(*args, *out)
     assert result.exit_code == 2, result.stderr
-    line, = result.stderr.splitlines()
+    (line,) = result.stderr.splitlines()
     assert line.startswith("Error: ") and says in line and line.endswith(f"(see {command} --help)"), line
     assert not (tmp_path / "out").exists()
 
@@ -127,16 +136,19 @@ def _file_in_the_way(tmp_path: Path) -> list[str]:
     return ["say", "hallo", "--engine", "espeak", "-o", str(tmp_path / "afile" / "x.mp3")]
 
 
-@pytest.mark.parametrize(("make", "says"), [
-    (_existing_config, "bulletin.toml exists; use --force to overwrite it."),
-    (lambda tmp_path: ["script", str(PAGES / "kort.txt"), "--config", str(tmp_path)], "is a folder, not a file"),
-    (lambda tmp_path: ["serve", str(tmp_path / "nothere")], "nothere is not a folder"),
-    (_file_in_the_way, "afile is a file, not a folder"),
-])
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (_existing_config, "bulletin.toml exists; use --force to overwrite it."),
+        (lambda tmp_path: ["script", str(PAGES / "kort.txt"), "--config", str(tmp_path)], "is a folder, not a file"),
+        (lambda tmp_path: ["serve", str(tmp_path / "nothere")], "nothere is not a folder"),
+        (_file_in_the_way, "afile is a file, not a folder"),
+    ],
+)
 def test_mistakes_that_are_not_usage_are_our_one_line_errors(tmp_path, make, says):
     result = run(*make(tmp_path))
     assert result.exit_code == 1, result.stderr
-    line, = result.stderr.splitlines()
+    (line,) = result.stderr.splitlines()
     assert line.startswith("Error: ") and says in line, line
 
 

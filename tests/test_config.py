@@ -33,10 +33,13 @@ BAD_CONFIGS = [
     ("[gtts]\nconcurrent = true\n", 6, "[gtts] concurrent must be a whole number, got True."),
     ("[gtts]\nbackoff = -0.5\n", 6, "[gtts] backoff must be at least 0, got -0.5."),
     ("[gtts]\nmax_wait = 1e9\n", 6, "[gtts] max_wait must be at most 3600.0, got 1000000000.0."),
-    ("[publish]\ntarget = \"https://pod.example/\"\n", 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
-    ("[publish]\ntarget = \"s3://Pod_Bucket/x/\"\n", 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
-    ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\ndrop = [\"(unclosed\"]\n", 8,
-     "[[sources]] drop pattern '(unclosed' is not a valid regular expression"),
+    ('[publish]\ntarget = "https://pod.example/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
+    ('[publish]\ntarget = "s3://Pod_Bucket/x/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
+    (
+        '[[sources]]\nname = "a"\nlocation = "a.txt"\ndrop = ["(unclosed"]\n',
+        8,
+        "[[sources]] drop pattern '(unclosed' is not a valid regular expression",
+    ),
     ("[edge]\ntimeout = 0.0\n", 6, "[edge] timeout must be more than 0, got 0.0."),
     ("[edge]\ntries = 0\n", 6, "[edge] tries must be at least 1, got 0."),
     ("[edge]\nbackoff = -1.0\n", 6, "[edge] backoff must be at least 0, got -1.0."),
@@ -44,11 +47,11 @@ BAD_CONFIGS = [
     ("[edge]\nrequests_per_second = -4.0\n", 6, "[edge] requests_per_second must be more than 0, got -4.0."),
     ("[edge]\nconcurrent = 0\n", 6, "[edge] concurrent must be at least 1, got 0."),
     ("[edge]\nburst = 1000\n", 6, "[edge] burst must be at most 64, got 1000."),
-    ("[piper]\ncatalogue = \"ftp://mirror.example/voices/\"\n", 6, "[piper] catalogue must be empty or an http(s) URL"),
+    ('[piper]\ncatalogue = "ftp://mirror.example/voices/"\n', 6, "[piper] catalogue must be empty or an http(s) URL"),
     ("[piper]\nworkers = -1\n", 6, "[piper] workers must be at least 0, got -1."),
     ("[voice]\nfallback = []\n", 6, "[voice] fallback must be a text or a list of texts, not an empty list"),
-    ("[voice]\nfallback = [\"piper-x\", 3]\n", 6, "[voice] fallback must be text in quotes"),
-    ("[audio]\nformat = \"flac\"\n", 6, f"[audio] format must be one of {', '.join(FORMATS.names())}, got 'flac'."),
+    ('[voice]\nfallback = ["piper-x", 3]\n', 6, "[voice] fallback must be text in quotes"),
+    ('[audio]\nformat = "flac"\n', 6, f"[audio] format must be one of {', '.join(FORMATS.names())}, got 'flac'."),
     ("[wav]\nsample_rate = 96000\n", 6, "[wav] sample_rate must be one of 44100, 48000, got 96000."),
     ("[wav]\nbit_depth = 32\n", 6, "[wav] bit_depth must be one of 16, 24, got 32."),
     ("[audio]\nbit_depth = 16\n", 6, "[audio] bit_depth is now [wav] bit_depth; move it there."),
@@ -62,20 +65,26 @@ BAD_CONFIGS = [
     ("[script]\nmax_segments = 2\n", 6, "[script] max_segments must be at least 3, got 2."),
     ("[publish]\nretention = 0\n", 6, "[publish] retention must be at least 1, got 0."),
     ("[publish]\nretention = -5\n", 6, "[publish] retention must be at least 1, got -5."),
-    ("[publish]\nbase_url = \"example.org/nieuws/\"\n", 6,
-     "[publish] base_url must be empty or an http(s) URL with a host"),
-    ("[publish]\nbase_url = \"javascript:alert(1)\"\n", 6, "got 'javascript:alert(1)'."),
-    ("[publish]\nbase_url = \"https://\"\n", 6, "[publish] base_url must be empty or an http(s) URL"),
-    ("[publish]\nbase_url = \"https://example.org/?p=nieuws\"\n", 6,
-     "[publish] base_url must be the URL of a folder, without ? or #"),
+    (
+        '[publish]\nbase_url = "example.org/nieuws/"\n',
+        6,
+        "[publish] base_url must be empty or an http(s) URL with a host",
+    ),
+    ('[publish]\nbase_url = "javascript:alert(1)"\n', 6, "got 'javascript:alert(1)'."),
+    ('[publish]\nbase_url = "https://"\n', 6, "[publish] base_url must be empty or an http(s) URL"),
+    (
+        '[publish]\nbase_url = "https://example.org/?p=nieuws"\n',
+        6,
+        "[publish] base_url must be the URL of a folder, without ? or #",
+    ),
     ("[publish]\nretension = 3\n", 6, "unknown key 'retension' in [publish]; did you mean 'retention'?"),
     ("[audio]\ngap_ms = -100000\n", 6, "[audio] gap_ms must be at least 0, got -100000."),
     ("[audio]\ngap_ms = 600000\n", 6, "[audio] gap_ms must be at most 10000, got 600000."),
-    ("[audio]\ngap_ms = \"lang\"\n", 6, "[audio] gap_ms must be a whole number, got 'lang'."),
+    ('[audio]\ngap_ms = "lang"\n', 6, "[audio] gap_ms must be a whole number, got 'lang'."),
     ("[audio]\ngap_ms = 400.5\n", 6, "[audio] gap_ms must be a whole number, got 400.5."),
     ("[audio]\ngap_after_intro_ms = -1\n", 6, "[audio] gap_after_intro_ms must be at least 0, got -1."),
     ("[audio]\ngap_before_outro_ms = 20000\n", 6, "[audio] gap_before_outro_ms must be at most 10000"),
-    ("[audio]\nprofile = \"radio\"\n", 6, f"[audio] profile must be one of {', '.join(PROFILES.names())}, got 'radio'."),
+    ('[audio]\nprofile = "radio"\n', 6, f"[audio] profile must be one of {', '.join(PROFILES.names())}, got 'radio'."),
     ("[mp3]\nsample_rate = 22050\n", 6, "[mp3] sample_rate must be one of 32000, 44100, 48000, got 22050."),
     ("[fetch]\nmax_mb = -1\n", 6, "[fetch] max_mb must be more than 0, got -1."),
     ("[fetch]\ntimeout = nan\n", 6, "[fetch] timeout must be a finite number, got nan."),
@@ -83,50 +92,68 @@ BAD_CONFIGS = [
     ("[fetch]\nconnect_timeout = 0\n", 6, "[fetch] connect_timeout must be more than 0, got 0."),
     ("[fetch]\ntries = 0\n", 6, "[fetch] tries must be at least 1, got 0."),
     ("[fetch]\nbackoff = -1\n", 6, "[fetch] backoff must be at least 0, got -1."),
-    ("[voice]\nengine = \"festival\"\n", 6, "[voice] engine must be one of auto, "),
-    ("[voice]\nanchor = \"  \"\n", 6, "[voice] anchor must not be empty"),
-    ("[script]\nintro = \"{show.__class__}\"\n", 6, f"[script] intro may only use the placeholders {PLACEHOLDER_LIST}"),
-    ("[script]\nintro = \"{show[0]}\"\n", 6, "got '{show[0]}'."),
-    ("[script]\noutro = \"Dat was {tijd}.\"\n", 6, "[script] outro may only use the placeholders"),
-    ("[script]\nintro = \"{show!r} {clock:>20}\"\n", 6, "[script] intro may only use the placeholders"),
-    ("[script]\nintro = \"Het is {\"\n", 6, "[script] intro is not a valid template (Single '{' encountered"),
-    ("[script]\nintro = \"{} uur\"\n", 6, "[script] intro may only use the placeholders"),
+    ('[voice]\nengine = "festival"\n', 6, "[voice] engine must be one of auto, "),
+    ('[voice]\nanchor = "  "\n', 6, "[voice] anchor must not be empty"),
+    ('[script]\nintro = "{show.__class__}"\n', 6, f"[script] intro may only use the placeholders {PLACEHOLDER_LIST}"),
+    ('[script]\nintro = "{show[0]}"\n', 6, "got '{show[0]}'."),
+    ('[script]\noutro = "Dat was {tijd}."\n', 6, "[script] outro may only use the placeholders"),
+    ('[script]\nintro = "{show!r} {clock:>20}"\n', 6, "[script] intro may only use the placeholders"),
+    ('[script]\nintro = "Het is {"\n', 6, "[script] intro is not a valid template (Single '{' encountered"),
+    ('[script]\nintro = "{} uur"\n', 6, "[script] intro may only use the placeholders"),
     ("[daily]\nkeep_cache_days = -1\n", 6, "[daily] keep_cache_days must be at least 0, got -1."),
     ("[sounders]\nlevel = 20.0\n", 6, "[sounders] level must be at most 10.0, got 20.0."),
-    ("[sounders]\nenabled = \"yes\"\n", 6, "[sounders] enabled must be true or false, got 'yes'."),
-    ("[output]\ndir = \"\"\n", 6, "[output] dir must not be empty, got ''."),
+    ('[sounders]\nenabled = "yes"\n', 6, "[sounders] enabled must be true or false, got 'yes'."),
+    ('[output]\ndir = ""\n', 6, "[output] dir must not be empty, got ''."),
     ("[gts]\nconcurrent = 2\n", 5, "unknown section [gts]; did you mean 'gtts'?"),
-    ("[gtts]\n\"concurrent\" = 0\n", 6, "[gtts] concurrent must be at least 1"),
+    ('[gtts]\n"concurrent" = 0\n', 6, "[gtts] concurrent must be at least 1"),
     ("[gtts]\nconcurrent = \n", 6, "Invalid value (TOML syntax)."),
-    ("[[sources]]\nname = \"a\"\n", 5, "[[sources]] number 1 has no location."),
-    ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\nkind = \"html\"\n", 8,
-     f"[[sources]] kind must be one of {', '.join(kind_names())}, got 'html'."),
-    ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\nmax_items = -1\n", 8,
-     "[[sources]] max_items must be at least 0, got -1."),
-    ("[[sources]]\nname = \"a\"\nlocation = \"javascript:alert(1)\"\n", 7,
-     "[[sources]] location must be a file path or an http(s) URL with a host"),
-    ("[[sources]]\nname = \"a\"\nlocaton = \"a.txt\"\n", 5,
-     "[[sources]] number 1 has no location; is 'locaton' meant to be 'location'?"),
-    ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\nannounse = \"Dorp.\"\n", 8,
-     "unknown key 'announse' in [[sources]]; did you mean 'announce'?"),
-    ("[[sources]]\nname = \"a\"\nlocation = \"a.txt\"\n\n[[sources]]\nname = \"a\"\nlocation = \"b.txt\"\n", 9,
-     "[[sources]] name 'a' is used twice"),
-    ("[sources]\nname = \"a\"\n", 5, "sources are [[sources]] tables"),
+    ('[[sources]]\nname = "a"\n', 5, "[[sources]] number 1 has no location."),
+    (
+        '[[sources]]\nname = "a"\nlocation = "a.txt"\nkind = "html"\n',
+        8,
+        f"[[sources]] kind must be one of {', '.join(kind_names())}, got 'html'.",
+    ),
+    (
+        '[[sources]]\nname = "a"\nlocation = "a.txt"\nmax_items = -1\n',
+        8,
+        "[[sources]] max_items must be at least 0, got -1.",
+    ),
+    (
+        '[[sources]]\nname = "a"\nlocation = "javascript:alert(1)"\n',
+        7,
+        "[[sources]] location must be a file path or an http(s) URL with a host",
+    ),
+    (
+        '[[sources]]\nname = "a"\nlocaton = "a.txt"\n',
+        5,
+        "[[sources]] number 1 has no location; is 'locaton' meant to be 'location'?",
+    ),
+    (
+        '[[sources]]\nname = "a"\nlocation = "a.txt"\nannounse = "Dorp."\n',
+        8,
+        "unknown key 'announse' in [[sources]]; did you mean 'announce'?",
+    ),
+    (
+        '[[sources]]\nname = "a"\nlocation = "a.txt"\n\n[[sources]]\nname = "a"\nlocation = "b.txt"\n',
+        9,
+        "[[sources]] name 'a' is used twice",
+    ),
+    ('[sources]\nname = "a"\n', 5, "sources are [[sources]] tables"),
     ("[show]\n", 5, "Cannot declare ('show',) twice (TOML syntax)."),  # the preamble opened [show]
 ]
 
 WHOLE_FILES = [  # rows without the preamble: [show] keys, and keys before any [section]
-    ('# omroep\naudio = 5\n', 2, "[audio] must be a table of settings, got 5."),
+    ("# omroep\naudio = 5\n", 2, "[audio] must be a table of settings, got 5."),
     ('title = "x"\n', 1, "unknown section [title]; known: show, publish"),
-    ('# omroep\n\ngtts.concurrent = 0\n', 3, "[gtts] concurrent must be at least 1, got 0."),
-    ('gtts = { tries = 2, concurrent = 0 }\n', 1, "[gtts] concurrent must be at least 1, got 0."),
+    ("# omroep\n\ngtts.concurrent = 0\n", 3, "[gtts] concurrent must be at least 1, got 0."),
+    ("gtts = { tries = 2, concurrent = 0 }\n", 1, "[gtts] concurrent must be at least 1, got 0."),
     ('[show]\ntimezone = "Mars/Olympus"\n', 2, '[show] timezone must be a time zone name such as "Europe/Amsterdam"'),
     ('[show]\ntimezone = "Europe"\n', 2, "[show] timezone must be a time zone name"),
     ('[show]\nowner_email = "redactie"\n', 2, "[show] owner_email must be empty or an e-mail address"),
     ('[show]\nlink = "ftp://example.org/"\n', 2, "[show] link must be empty or an http(s) URL with a host"),
     ('[show]\nlanguage = "Nederlands"\n', 2, '[show] language must be a language code such as "nl"'),
     ('[show]\ntitle = ""\n', 2, "[show] title must not be empty"),
-    ('[show]\nexplicit = 0\n', 2, "[show] explicit must be true or false, got 0."),
+    ("[show]\nexplicit = 0\n", 2, "[show] explicit must be true or false, got 0."),
 ]
 
 
@@ -154,8 +181,11 @@ def test_a_bad_whole_file_names_its_line(text, line, says):
 def test_every_key_of_the_schema_is_covered_by_a_bad_row_or_takes_any_text():
     """A key without a check must be free text (or a flag) by design, not by forgetting. The
     sections engines and formats declare are covered for each of them below."""
-    tested = {re.search(r"\[(\w+)\] (\w+)", says).groups() for _, _, says in BAD_CONFIGS + WHOLE_FILES
-              if re.search(r"\[(\w+)\] (\w+) (must|may|is)", says)}
+    tested = {
+        re.search(r"\[(\w+)\] (\w+)", says).groups()
+        for _, _, says in BAD_CONFIGS + WHOLE_FILES
+        if re.search(r"\[(\w+)\] (\w+) (must|may|is)", says)
+    }
     for section in schema.static_sections():
         for name, key in schema.sections()[section].items():
             if key.checks:
@@ -167,24 +197,34 @@ def _wrong_type(key: checks.Key) -> object:
     return ["a", "list"] if key.kind in (str, int, float, bool) else {"a": "table"}
 
 
-@pytest.mark.parametrize(("section", "name"), [(section, name) for section in schema.registered_sections()
-                                               for name in schema.sections()[section]])
+@pytest.mark.parametrize(
+    ("section", "name"),
+    [(section, name) for section in schema.registered_sections() for name in schema.sections()[section]],
+)
 def test_every_key_an_engine_or_format_declares_is_checked_with_file_and_line(section, name):
     key = schema.sections()[section][name]
     value = _wrong_type(key)
-    message = _message(f"{PREAMBLE}[{section}]\n{name} = {json.dumps(value) if isinstance(value, list) else '{ a = 1 }'}\n")
+    message = _message(
+        f"{PREAMBLE}[{section}]\n{name} = {json.dumps(value) if isinstance(value, list) else '{ a = 1 }'}\n"
+    )
     assert message.startswith(f"bulletin.toml:6: [{section}] {name} must be"), message
 
 
 # --- command-line options -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("overrides", "says"), [
-    ({"publish.base_url": "javascript:alert(1)"}, "command line: [publish] base_url must be empty or an http(s) URL"),
-    ({"audio.profile": "loud"}, f"command line: [audio] profile must be one of {', '.join(PROFILES.names())}"),
-    ({"voice.engine": "festival"}, "command line: [voice] engine must be one of auto"),
-    ({"output.dir": ""}, "command line: [output] dir must not be empty"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "says"),
+    [
+        (
+            {"publish.base_url": "javascript:alert(1)"},
+            "command line: [publish] base_url must be empty or an http(s) URL",
+        ),
+        ({"audio.profile": "loud"}, f"command line: [audio] profile must be one of {', '.join(PROFILES.names())}"),
+        ({"voice.engine": "festival"}, "command line: [voice] engine must be one of auto"),
+        ({"output.dir": ""}, "command line: [output] dir must not be empty"),
+    ],
+)
 def test_options_are_checked_like_the_file(overrides, says):
     with pytest.raises(ConfigError, match=re.escape(says)):
         load_config(overrides=overrides)
@@ -201,7 +241,6 @@ def test_an_option_overrides_the_file_and_is_typed(tmp_path):
 
 
 # --- through the CLI ----------------------------------------------------------------------------
-
 
 
 @pytest.mark.parametrize("engine", [[], ["--engine", "auto"], ["--engine", "gtts"]])
@@ -302,7 +341,9 @@ def test_sources_and_paths_are_read_relative_to_the_file(tmp_path):
     folder.mkdir()
     (folder / "bulletin.toml").write_text(
         '[cache]\ndir = "cache"\n\n[[sources]]\nname = "dorp"\nlocation = "dorp.txt"\nmax_items = 3\n\n'
-        '[[sources]]\nname = "web"\nlocation = "https://example.org/nieuws.rss"\nkind = "rss"\n', "utf-8")
+        '[[sources]]\nname = "web"\nlocation = "https://example.org/nieuws.rss"\nkind = "rss"\n',
+        "utf-8",
+    )
     config = load_config(folder / "bulletin.toml")
     assert config.settings.cache.dir == str(folder / "cache")
     local, web = config.sources
@@ -330,7 +371,10 @@ def test_a_list_key_checks_each_item():
     """For keys such as a source's list of words to drop: a TOML array of the item type."""
     key = checks.Key("drop", tuple[str, ...], (checks.filled,))
     assert key.conform(["sport", "weer"]) == ("sport", "weer")
-    for bad, says in [("sport", "must be a list of text in quotes"), (["sport", 3], "must be text in quotes"),
-                      (["sport", " "], "must not be empty")]:
+    for bad, says in [
+        ("sport", "must be a list of text in quotes"),
+        (["sport", 3], "must be text in quotes"),
+        (["sport", " "], "must not be empty"),
+    ]:
         with pytest.raises(checks.Invalid, match=says):
             key.conform(bad)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import threading
 from dataclasses import replace
 from datetime import datetime
@@ -35,7 +36,6 @@ SLOW_TIMEOUT_S = 0.5  # the client's timeout where a slow source is the subject
 TIMEOUT_S = 30.0  # elsewhere only a guard: a loopback answer under any load comes well before
 
 
-
 class Site:
     """A loopback web server with routes the test controls, recording every request."""
 
@@ -49,7 +49,7 @@ class Site:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 site.requests.append((self.path, dict(self.headers)))
                 route = site.routes.get(self.path)
                 if route is None:
@@ -95,12 +95,15 @@ def site():
     served.close()
 
 
-def write_config(tmp_path: Path, site: Site, sources: list[tuple[str, str, str]], timeout: float = TIMEOUT_S,
-                 **extra: str) -> Path:
+def write_config(
+    tmp_path: Path, site: Site, sources: list[tuple[str, str, str]], timeout: float = TIMEOUT_S, **extra: str
+) -> Path:
     lines = [
-        '[output]\ndir = "out"', '[voice]\nengine = "espeak"', '[sounders]\nenabled = false',
+        '[output]\ndir = "out"',
+        '[voice]\nengine = "espeak"',
+        "[sounders]\nenabled = false",
         '[publish]\nbase_url = "https://nieuws.example.org/bulletin/"\nalexa = false',  # one rendition
-        f'[fetch]\ntimeout = {timeout}\ntries = 2\nbackoff = 0.01',
+        f"[fetch]\ntimeout = {timeout}\ntries = 2\nbackoff = 0.01",
         '[daily]\nlog_file = "runs.jsonl"',
     ]
     for name, path, announce in sources:
@@ -117,8 +120,10 @@ def daily(config: Path, *args: str):
     return cli_runner().invoke(cli, ["daily", "--config", str(config), "--at", "2026-11-27T08:00", *args])
 
 
-TWO_SOURCES = [("binnenland", "/binnenland.txt", "Het binnenland."),
-               ("buitenland", "/buitenland.xml", "En dan het buitenland.")]
+TWO_SOURCES = [
+    ("binnenland", "/binnenland.txt", "Het binnenland."),
+    ("buitenland", "/buitenland.xml", "En dan het buitenland."),
+]
 
 
 # --- the morning run ------------------------------------------------------------------------
@@ -231,7 +236,7 @@ def test_bad_source_config_names_the_line(tmp_path, site):
 def test_size_cap(site, tmp_path):
     site.routes["/groot.txt"] = {"body": b"x" * 3000}
     fetcher = Fetcher(replace(fetch_settings(load_config()), max_bytes=1000, cache_dir=tmp_path))
-    with pytest.raises(SourceError, match="over the 0.001 MB limit"):
+    with pytest.raises(SourceError, match=re.escape("over the 0.001 MB limit")):
         fetcher.get(f"{site.url}/groot.txt")
 
 
@@ -245,14 +250,28 @@ def test_conditional_request_serves_the_kept_copy(site, tmp_path):
 
 
 def test_build_takes_a_url(site, tmp_path):
-    result = cli_runner().invoke(cli, ["build", f"{site.url}/binnenland.txt", "--engine", "espeak", "-q",
-                                   "--no-sounders", "-o", str(tmp_path), "--at", "2026-11-27T08:00"])
+    result = cli_runner().invoke(
+        cli,
+        [
+            "build",
+            f"{site.url}/binnenland.txt",
+            "--engine",
+            "espeak",
+            "-q",
+            "--no-sounders",
+            "-o",
+            str(tmp_path),
+            "--at",
+            "2026-11-27T08:00",
+        ],
+    )
     assert result.exit_code == 0 and Path(result.stdout.strip()).is_file()
 
 
 def test_build_with_an_unreachable_url_exits_4(tmp_path):
-    result = cli_runner().invoke(cli, ["build", "http://127.0.0.1:9/weg.txt", "--engine", "espeak",
-                                   "-o", str(tmp_path)])
+    result = cli_runner().invoke(
+        cli, ["build", "http://127.0.0.1:9/weg.txt", "--engine", "espeak", "-o", str(tmp_path)]
+    )
     assert result.exit_code == 4 and "cannot connect" in result.stderr
 
 
@@ -265,23 +284,29 @@ def test_rss_entries_become_a_page():
     assert lead.headline == "Noorwegen opent grootste windpark op zee"
     assert (lead.place, lead.agencies) == ("Bergen", ("ANP", "NTB"))
     assert lead.paragraphs == (
-        "Noorwegen heeft het grootste windpark op zee van Europa in gebruik genomen. De turbines drijven op de Noordzee.",
+        "Noorwegen heeft het grootste windpark op zee van Europa in gebruik genomen. "
+        "De turbines drijven op de Noordzee.",
         "Het park levert stroom voor ruim 400.000 huishoudens & bedrijven.",
     )
     assert lead.published == datetime(2026, 11, 27, 7, 40, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    lisbon, alps, ottawa = page.briefs
+    lisbon, alps, _ottawa = page.briefs
     assert lisbon.place == "Lissabon" and lisbon.headline is None
-    assert lisbon.paragraphs == ("De parlementsverkiezingen in Portugal worden een week uitgesteld. "
-                                 "Dat heeft de kiesraad besloten. Reden is een storing in het stemsysteem.",)
+    assert lisbon.paragraphs == (
+        "De parlementsverkiezingen in Portugal worden een week uitgesteld. "
+        "Dat heeft de kiesraad besloten. Reden is een storing in het stemsysteem.",
+    )
     assert alps.place is None and alps.paragraphs[0].startswith("In de Zwitserse Alpen")
     assert page.section == "Buitenland"
 
 
-@pytest.mark.parametrize(("html", "paragraphs"), [
-    ("<p>Een &amp; twee</p><p>Drie<br>vier</p>", ["Een & twee", "Drie", "vier"]),
-    ("Tekst <script>alert(1)</script>zonder script", ["Tekst zonder script"]),
-    ("<div><b>Vet</b>   en\n  <i>schuin</i></div>", ["Vet en schuin"]),
-])
+@pytest.mark.parametrize(
+    ("html", "paragraphs"),
+    [
+        ("<p>Een &amp; twee</p><p>Drie<br>vier</p>", ["Een & twee", "Drie", "vier"]),
+        ("Tekst <script>alert(1)</script>zonder script", ["Tekst zonder script"]),
+        ("<div><b>Vet</b>   en\n  <i>schuin</i></div>", ["Vet en schuin"]),
+    ],
+)
 def test_html_is_reduced_to_clean_text(html, paragraphs):
     assert html_paragraphs(html) == paragraphs
 
@@ -301,21 +326,24 @@ def test_json_bulletin():
     assert a1.place is None and page.section == "Regio"
 
 
-@pytest.mark.parametrize(("document", "says"), [
-    (b"{", "not valid JSON"),
-    (b'{"briefs": []}', 'needs a "lead"'),
-    (b'{"lead": {"headline": "x"}}', 'lead needs "text"'),
-    (b'{"lead": {"text": "x"}, "briefs": [{"text": "y", "published": "gisteren"}]}', "briefs\\[0\\].published"),
-    # Every field of the wrong type is named, not a crash.
-    (b'{"lead": {"headline": 5, "text": "Tekst."}}', "lead.headline must be text"),
-    (b'{"lead": {"place": ["X"], "text": "Tekst."}}', "lead.place must be text"),
-    (b'{"lead": {"text": "x"}, "briefs": [{"text": "y", "place": 5}]}', "briefs\\[0\\].place must be text"),
-    (b'{"lead": {"text": 5}}', "lead.text must be text"),
-    (b'{"lead": {"paragraphs": ["a", 5]}}', "lead.paragraphs\\[1\\] must be text"),
-    (b'{"lead": {"text": "x", "agencies": [1]}}', "lead.agencies must be a list of names"),
-    (b'{"lead": {"text": "x", "published": 5}}', "lead.published must be text"),
-    (b'{"lead": {"text": "x"}, "section": ["Regio"]}', "section must be text"),
-])
+@pytest.mark.parametrize(
+    ("document", "says"),
+    [
+        (b"{", "not valid JSON"),
+        (b'{"briefs": []}', 'needs a "lead"'),
+        (b'{"lead": {"headline": "x"}}', 'lead needs "text"'),
+        (b'{"lead": {"text": "x"}, "briefs": [{"text": "y", "published": "gisteren"}]}', "briefs\\[0\\].published"),
+        # Every field of the wrong type is named, not a crash.
+        (b'{"lead": {"headline": 5, "text": "Tekst."}}', "lead.headline must be text"),
+        (b'{"lead": {"place": ["X"], "text": "Tekst."}}', "lead.place must be text"),
+        (b'{"lead": {"text": "x"}, "briefs": [{"text": "y", "place": 5}]}', "briefs\\[0\\].place must be text"),
+        (b'{"lead": {"text": 5}}', "lead.text must be text"),
+        (b'{"lead": {"paragraphs": ["a", 5]}}', "lead.paragraphs\\[1\\] must be text"),
+        (b'{"lead": {"text": "x", "agencies": [1]}}', "lead.agencies must be a list of names"),
+        (b'{"lead": {"text": "x", "published": 5}}', "lead.published must be text"),
+        (b'{"lead": {"text": "x"}, "section": ["Regio"]}', "section must be text"),
+    ],
+)
 def test_json_bulletin_errors(document, says):
     with pytest.raises(InputError, match=says) as raised:
         parse_bulletin_json(document, AT, "regio")
@@ -323,11 +351,21 @@ def test_json_bulletin_errors(document, says):
 
 
 def test_combine_announces_sections_and_drops_duplicates():
-    first = Page(Story(("Het kabinet valt over de stikstofwet.",), headline="Kabinet valt"),
-                 (Section((Story(("De gemeente Groningen plant 1200 bomen in de binnenstad.",), place="Groningen"),)),))
-    second = Page(Story(("Het kabinet valt vandaag over de stikstofwet, melden bronnen.",)),
-                  (Section((Story(("Groningen plant 1200 bomen in de binnenstad.",)),
-                            Story(("In Parijs staakt het openbaar vervoer.",), place="Parijs"))),))
+    first = Page(
+        Story(("Het kabinet valt over de stikstofwet.",), headline="Kabinet valt"),
+        (Section((Story(("De gemeente Groningen plant 1200 bomen in de binnenstad.",), place="Groningen"),)),),
+    )
+    second = Page(
+        Story(("Het kabinet valt vandaag over de stikstofwet, melden bronnen.",)),
+        (
+            Section(
+                (
+                    Story(("Groningen plant 1200 bomen in de binnenstad.",)),
+                    Story(("In Parijs staakt het openbaar vervoer.",), place="Parijs"),
+                )
+            ),
+        ),
+    )
     page = combine([(first, "Het binnenland.", 0), (second, "Het buitenland.", 0)])
     assert page.lead is first.lead
     assert [s.announcement for s in page.sections] == ["Het binnenland.", "Het buitenland."]

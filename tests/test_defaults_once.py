@@ -63,8 +63,11 @@ def repeated_defaults() -> list[str]:
                 continue
             if not (inspect.isclass(obj) or inspect.isfunction(obj)):
                 continue
-            repeated += [f"{module.__name__}.{name}: {key} = {default!r}" for key, default in _defaults_of(obj)
-                         if (key, type(default), default) in KEYS]
+            repeated += [
+                f"{module.__name__}.{name}: {key} = {default!r}"
+                for key, default in _defaults_of(obj)
+                if (key, type(default), default) in KEYS
+            ]
     return [where for where in repeated if where not in NOT_SETTINGS]
 
 
@@ -85,6 +88,7 @@ def test_no_default_value_is_repeated_in_the_code():
 
 def test_the_check_finds_a_repeated_default(monkeypatch):
     """The check above can fail: a function with ``[gtts] tries``'s value as its default is found."""
+
     def speak(tries: int = DEFAULTS["gtts"]["tries"]) -> None: ...
 
     speak.__module__ = cfg.__name__
@@ -95,10 +99,14 @@ def test_the_check_finds_a_repeated_default(monkeypatch):
 def test_stage_settings_take_their_values_from_the_configuration():
     filled = _filled_by_config()
     assert {cls.__name__ for cls, _ in filled} >= {"AudioSettings", "Gaps", "FetchSettings", "ScriptSettings"}
-    with_default = [f"{cls.__name__}.{name}" for cls, name in filled
-                    if any(f.name == name and (f.default is not dataclasses.MISSING
-                                               or f.default_factory is not dataclasses.MISSING)
-                           for f in dataclasses.fields(cls))]
+    with_default = [
+        f"{cls.__name__}.{name}"
+        for cls, name in filled
+        if any(
+            f.name == name and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+            for f in dataclasses.fields(cls)
+        )
+    ]
     assert with_default == []
 
 

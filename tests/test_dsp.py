@@ -12,18 +12,22 @@ RATE = 44100
 rng = np.random.default_rng(11)
 NOISE = rng.standard_normal(3 * RATE).astype(np.float32) * 0.2
 # Interpolators differ only near Nyquist, where audio has (almost) nothing: compare on 0.8 of the band.
-BAND_LIMITED = np.fft.irfft(np.fft.rfft(NOISE) * (np.arange(len(NOISE) // 2 + 1) < 0.8 * len(NOISE) / 2),
-                            len(NOISE)).astype(np.float32)
+BAND_LIMITED = np.fft.irfft(
+    np.fft.rfft(NOISE) * (np.arange(len(NOISE) // 2 + 1) < 0.8 * len(NOISE) / 2), len(NOISE)
+).astype(np.float32)
 
 
 def _sos(sections):
     return np.array([[b0 / a0, b1 / a0, b2 / a0, 1.0, a1 / a0, a2 / a0] for b0, b1, b2, a0, a1, a2 in sections])
 
 
-@pytest.mark.parametrize("sections", [
-    [dsp.rbj_high_shelf(4.0, 1 / np.sqrt(2), 1500.0, RATE), dsp.rbj_high_pass(0.5, 38.0, RATE)],  # K-weighting
-    [dsp.all_pass(1.0, f, RATE) for f in (150.0, 540.0, 3000.0)],
-])
+@pytest.mark.parametrize(
+    "sections",
+    [
+        [dsp.rbj_high_shelf(4.0, 1 / np.sqrt(2), 1500.0, RATE), dsp.rbj_high_pass(0.5, 38.0, RATE)],  # K-weighting
+        [dsp.all_pass(1.0, f, RATE) for f in (150.0, 540.0, 3000.0)],
+    ],
+)
 def test_iir_as_fir_matches_scipys_iir_filter(sections):
     ours = dsp.fir_filter(NOISE, dsp.iir_as_fir(sections))
     theirs = sosfilt(_sos(sections), NOISE.astype(np.float64))
@@ -36,7 +40,7 @@ def test_all_pass_keeps_the_spectrum():
 
 
 def test_doubling_the_rate_matches_scipy():
-    low = BAND_LIMITED[: RATE].astype(np.float64)
+    low = BAND_LIMITED[:RATE].astype(np.float64)
     ours = dsp.resample(low.astype(np.float32), 22050, 44100)
     theirs = resample_poly(low, 2, 1)
     inner = slice(500, -500)

@@ -14,8 +14,8 @@ import requests
 import webvtt
 from mutagen.id3 import ID3
 
-from bulletin.config import load_config
 from bulletin.build.pipeline import build
+from bulletin.config import load_config
 from bulletin.sources import SourceSpec, read_source, sniff
 from conftest import (
     AMSTERDAM,
@@ -33,9 +33,10 @@ AT = "2026-11-27T08:15"
 EUROPA = PAGES / "europa.txt"
 CHANGED = ("een half jaar", "drie maanden")  # one sentence of the first brief, changed by the editor
 RATE = 44100
-WARSCHAU = ("[3] BRIEF: Warschau: Polen verlengt de controles aan de grens…\nWarschau.\n"
-            "Polen verlengt de controles aan de grens met Duitsland met een half jaar.")
-
+WARSCHAU = (
+    "[3] BRIEF: Warschau: Polen verlengt de controles aan de grens…\nWarschau.\n"
+    "Polen verlengt de controles aan de grens met Duitsland met een half jaar."
+)
 
 
 def printed_script(fmt: str) -> str:
@@ -88,8 +89,9 @@ def check_built(mp3: Path, expected: list[tuple[str, str, str]]) -> None:
     (toc,) = tags.getall("CTOC")
     chaps = {c.element_id: c for c in tags.getall("CHAP")}
     assert [str(chaps[i].sub_frames["TIT2"]) for i in toc.child_element_ids] == titles
-    meta = subprocess.run([ffmpeg(), "-v", "error", "-i", str(mp3), "-f", "ffmetadata", "-"],
-                          capture_output=True, text=True, check=True).stdout
+    meta = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(mp3), "-f", "ffmetadata", "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert re.findall(r"^title=(.*)$", meta.split("[CHAPTER]", 1)[1], re.MULTILINE) == titles
     # Captions wrap lines (also after a hyphen), so the characters are compared, in order.
     cues = "".join("".join(c.text.split()) for c in webvtt.read(str(mp3.with_suffix(".vtt"))))
@@ -103,8 +105,12 @@ def check_built(mp3: Path, expected: list[tuple[str, str, str]]) -> None:
 def test_edited_json_script_with_an_added_brief_is_built_as_written_from_the_cache(cache, tmp_path):
     document = json.loads(printed_script("json"))
     *segments, outro = edit(document["segments"], CHANGED)
-    added = {"kind": "brief", "title": "Utrecht: nieuwe fietsbrug", "place": "Utrecht",
-             "text": "Utrecht.\nIn Utrecht is vanochtend een nieuwe fietsbrug geopend."}
+    added = {
+        "kind": "brief",
+        "title": "Utrecht: nieuwe fietsbrug",
+        "place": "Utrecht",
+        "text": "Utrecht.\nIn Utrecht is vanochtend een nieuwe fietsbrug geopend.",
+    }
     outro = {**outro, "text": "Dat was het nieuws. Tot het volgende uur."}
     document["segments"] = [*segments, added, outro]
     path = tmp_path / "s.json"
@@ -112,13 +118,16 @@ def test_edited_json_script_with_an_added_brief_is_built_as_written_from_the_cac
 
     result = build(path, load_config(overrides=overrides(cache, tmp_path / "out")))
 
-    assert result.audio == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815/nieuwsbulletin-buitenland-0815.mp3"  # the script's moment
+    assert (
+        result.audio == tmp_path / "out/2026-11-27/nieuwsbulletin-buitenland-0815/nieuwsbulletin-buitenland-0815.mp3"
+    )  # the script's moment
     # Spoken anew: the changed brief, the added brief and the new outro; the other six from the cache.
     assert (result.speech.segments, result.speech.synthesised) == (9, 3)
     check_built(result.audio, [(s["kind"], s["title"], s["text"]) for s in document["segments"]])
     written = json.loads(result.outputs.script_json.read_text("utf-8"))
     assert [(s["kind"], s["place"], s["text"]) for s in written["segments"]] == [
-        (s["kind"], s["place"], s["text"]) for s in document["segments"]]
+        (s["kind"], s["place"], s["text"]) for s in document["segments"]
+    ]
 
 
 def test_edited_text_script_is_built_as_written_from_the_cache(cache, tmp_path):
@@ -135,7 +144,7 @@ def test_edited_text_script_is_built_as_written_from_the_cache(cache, tmp_path):
     mp3 = Path(result.stdout.splitlines()[0])
     assert "8 segments (7 cached)" in result.stdout.splitlines()[1]
     headers = [re.match(r"\[\d+\] (\w+): (.*)", b.split("\n", 1)[0]).groups() for b in blocks]
-    check_built(mp3, [(kind.lower(), title, text_of(b)) for (kind, title), b in zip(headers, blocks)])
+    check_built(mp3, [(kind.lower(), title, text_of(b)) for (kind, title), b in zip(headers, blocks, strict=False)])
 
 
 def test_script_round_trips_between_forms():
@@ -150,7 +159,8 @@ def test_script_round_trips_between_forms():
     back = json.loads(again.stdout)
     assert (back["title"], back["at"], back["section"]) == (document["title"], document["at"], "Buitenland")
     assert [(s["kind"], s["title"], s["text"]) for s in back["segments"]] == [
-        (s["kind"], s["title"], s["text"]) for s in document["segments"]]
+        (s["kind"], s["title"], s["text"]) for s in document["segments"]
+    ]
 
 
 # --- mistakes: one line naming the segment, exit 1, nothing written ------------------------------
@@ -163,6 +173,7 @@ def _set(path: str, value):
         for key in parents:
             target = target[int(key)] if key.isdigit() else target[key]
         target[int(last) if last.isdigit() else last] = value
+
     return change
 
 
@@ -174,25 +185,28 @@ def _stories_only_anchors(document: dict) -> None:
     document["segments"] = [s for s in document["segments"] if s["kind"] in ("intro", "outro")]
 
 
-@pytest.mark.parametrize(("mistake", "says"), [
-    (_set("segments.3.kind", "nieuws"), "s.json: segments[3].kind: 'nieuws' is not a kind; use one of intro, lead"),
-    (_set("segments.3.text", "  \n "), "s.json: segments[3].text: empty"),
-    (_set("segments.3.text", ["Een.", "Twee."]), "s.json: segments[3].text: must be text"),
-    (_drop("text"), "s.json: segments[3].text: missing"),
-    (_set("segments.3.tekst", "Hallo."), "s.json: segments[3].tekst: unknown key"),
-    (_set("segments.3.published", "gisteren"), "s.json: segments[3].published: 'gisteren' is not an ISO-8601"),
-    (_set("segments.4.kind", "intro"), "s.json: segments[4].kind: an intro opens the bulletin"),
-    (_set("segments.2.kind", "outro"), "s.json: segments[2].kind: an outro closes the bulletin"),
-    (_set("version", 2), "s.json: version: 2 is not one this bulletin reads (1)"),
-    (_set("format", "iets-anders"), "s.json: format: 'iets-anders', expected 'bulletin-script'"),
-    (_stories_only_anchors, "s.json: segments: no lead or brief"),
-    # Text that gives no audio is refused before anything is synthesised.
-    (_set("segments.3.text", "…"), "s.json: segments[3].text: nothing to speak"),
-    (_set("segments.3.text", "\x01\x02 ?!"), "s.json: segments[3].text: nothing to speak"),
-    # Unknown keys are refused at the top as in a segment; JSON's true is not version 1.
-    (_set("titel", "Nieuws"), "s.json: titel: unknown key; a script has at, dropped"),
-    (_set("version", True), "s.json: version: True is not one this bulletin reads (1)"),
-])
+@pytest.mark.parametrize(
+    ("mistake", "says"),
+    [
+        (_set("segments.3.kind", "nieuws"), "s.json: segments[3].kind: 'nieuws' is not a kind; use one of intro, lead"),
+        (_set("segments.3.text", "  \n "), "s.json: segments[3].text: empty"),
+        (_set("segments.3.text", ["Een.", "Twee."]), "s.json: segments[3].text: must be text"),
+        (_drop("text"), "s.json: segments[3].text: missing"),
+        (_set("segments.3.tekst", "Hallo."), "s.json: segments[3].tekst: unknown key"),
+        (_set("segments.3.published", "gisteren"), "s.json: segments[3].published: 'gisteren' is not an ISO-8601"),
+        (_set("segments.4.kind", "intro"), "s.json: segments[4].kind: an intro opens the bulletin"),
+        (_set("segments.2.kind", "outro"), "s.json: segments[2].kind: an outro closes the bulletin"),
+        (_set("version", 2), "s.json: version: 2 is not one this bulletin reads (1)"),
+        (_set("format", "iets-anders"), "s.json: format: 'iets-anders', expected 'bulletin-script'"),
+        (_stories_only_anchors, "s.json: segments: no lead or brief"),
+        # Text that gives no audio is refused before anything is synthesised.
+        (_set("segments.3.text", "…"), "s.json: segments[3].text: nothing to speak"),
+        (_set("segments.3.text", "\x01\x02 ?!"), "s.json: segments[3].text: nothing to speak"),
+        # Unknown keys are refused at the top as in a segment; JSON's true is not version 1.
+        (_set("titel", "Nieuws"), "s.json: titel: unknown key; a script has at, dropped"),
+        (_set("version", True), "s.json: version: True is not one this bulletin reads (1)"),
+    ],
+)
 def test_broken_json_script_is_one_line_naming_the_segment(tmp_path, mistake, says):
     document = json.loads(printed_script("json"))
     mistake(document)
@@ -203,13 +217,16 @@ def test_broken_json_script_is_one_line_naming_the_segment(tmp_path, mistake, sa
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize(("mistake", "says"), [
-    (("[3] BRIEF:", "[3] NIEUWS:"), r"s.txt: line \d+ \(\[3\] NIEUWS\) kind: 'NIEUWS' is not a kind"),
-    ((WARSCHAU, "[3] BRIEF: Warschau"), r"s.txt: line \d+ \(\[3\] BRIEF\) text: empty"),
-    ((WARSCHAU, "[3] BRIEF: Warschau\n…"), r"s.txt: line \d+ \(\[3\] BRIEF\) text: nothing to speak"),
-    # A header without its colon is named, not read as a line of the segment before.
-    (("[3] BRIEF:", "[3] BRIEF"), r"s.txt: line \d+: '\[3\] BRIEF .*' is not a segment header"),
-])
+@pytest.mark.parametrize(
+    ("mistake", "says"),
+    [
+        (("[3] BRIEF:", "[3] NIEUWS:"), r"s.txt: line \d+ \(\[3\] NIEUWS\) kind: 'NIEUWS' is not a kind"),
+        ((WARSCHAU, "[3] BRIEF: Warschau"), r"s.txt: line \d+ \(\[3\] BRIEF\) text: empty"),
+        ((WARSCHAU, "[3] BRIEF: Warschau\n…"), r"s.txt: line \d+ \(\[3\] BRIEF\) text: nothing to speak"),
+        # A header without its colon is named, not read as a line of the segment before.
+        (("[3] BRIEF:", "[3] BRIEF"), r"s.txt: line \d+: '\[3\] BRIEF .*' is not a segment header"),
+    ],
+)
 def test_broken_text_script_names_the_line_and_segment(tmp_path, mistake, says):
     text = printed_script("text")
     assert mistake[0] in text
@@ -226,8 +243,13 @@ def test_a_script_whose_every_header_lost_its_colon_is_still_a_script(tmp_path):
     result = run("build", tmp_path / "s.txt", "--engine", "espeak", "-o", tmp_path / "out")
     line = next(n for n, each in enumerate(text.splitlines(), 1) if each.startswith("[1] INTRO"))
     assert result.exit_code == 1, result.stderr
-    assert re.match(rf"Error: {re.escape(str(tmp_path))}/s.txt: line {line}: '\[1\] INTRO .*' is not a segment header",
-                    result.stderr) and result.stderr.count("\n") == 1, result.stderr
+    assert (
+        re.match(
+            rf"Error: {re.escape(str(tmp_path))}/s.txt: line {line}: '\[1\] INTRO .*' is not a segment header",
+            result.stderr,
+        )
+        and result.stderr.count("\n") == 1
+    ), result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -248,8 +270,16 @@ def test_max_duration_drops_briefs_from_the_end_of_an_edited_script(tmp_path):
     (tmp_path / "s.json").write_text(json.dumps(document), "utf-8")
     full = json.loads(run("script", tmp_path / "s.json", "--engine", "espeak", "--format", "json").stdout)
     assert full["dropped"] == []
-    cut = run("script", tmp_path / "s.json", "--engine", "espeak", "--format", "json", "--max-duration",
-              str(full_seconds(tmp_path / "s.json") - 1))
+    cut = run(
+        "script",
+        tmp_path / "s.json",
+        "--engine",
+        "espeak",
+        "--format",
+        "json",
+        "--max-duration",
+        str(full_seconds(tmp_path / "s.json") - 1),
+    )
     kept = json.loads(cut.stdout)
     assert [s["title"] for s in kept["segments"]] == [s["title"] for s in segments if s is not segments[7]]
     assert [d["title"] for d in kept["dropped"]] == [segments[7]["title"]]  # the last brief, as edited
@@ -265,14 +295,17 @@ def full_seconds(path: Path) -> float:
 # --- sources: sniffed by the registry; a malformed local file is bad input ---------------------
 
 
-@pytest.mark.parametrize(("data", "location", "kind"), [
-    (b'{"format": "bulletin-script", "version": 1}', "s.json", "script"),
-    (b'{"title": "x", "segments": []}', "s.json", "script"),
-    (b"Titel\n~10 s\n\n[1] INTRO: Opening\nGoedemorgen.\n", "s.txt", "script"),
-    (b'\xef\xbb\xbf{"lead": {"text": "x"}}', "b.json", "json"),
-    (b"<?xml version='1.0'?><rss></rss>", "feed", "rss"),
-    (b"Kop\nDEN HAAG (ANP) - Tekst.\n", "pagina.txt", "page"),
-])
+@pytest.mark.parametrize(
+    ("data", "location", "kind"),
+    [
+        (b'{"format": "bulletin-script", "version": 1}', "s.json", "script"),
+        (b'{"title": "x", "segments": []}', "s.json", "script"),
+        (b"Titel\n~10 s\n\n[1] INTRO: Opening\nGoedemorgen.\n", "s.txt", "script"),
+        (b'\xef\xbb\xbf{"lead": {"text": "x"}}', "b.json", "json"),
+        (b"<?xml version='1.0'?><rss></rss>", "feed", "rss"),
+        (b"Kop\nDEN HAAG (ANP) - Tekst.\n", "pagina.txt", "page"),
+    ],
+)
 def test_sources_are_sniffed_by_their_readers(data, location, kind):
     assert sniff(data, location) == kind
 
@@ -283,11 +316,14 @@ def test_a_script_can_be_named_as_its_kind(tmp_path):
     assert [s.kind.value for s in script.segments][:2] == ["intro", "lead"]
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("kapot.json", b'{"lead": 3}'),
-    ("kapot.xml", b"<html>geen feed</html>"),
-    ("kapot.txt", b"\x00\x01\x02"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("kapot.json", b'{"lead": 3}'),
+        ("kapot.xml", b"<html>geen feed</html>"),
+        ("kapot.txt", b"\x00\x01\x02"),
+    ],
+)
 def test_a_malformed_local_file_is_bad_input_whatever_its_kind(tmp_path, name, data):
     (tmp_path / name).write_bytes(data)
     result = run("script", tmp_path / name)
@@ -298,7 +334,7 @@ def test_a_malformed_local_file_is_bad_input_whatever_its_kind(tmp_path, name, d
 
 
 def daily_config(tmp_path: Path, *locations: Path) -> Path:
-    lines = ['[output]\ndir = "out"', '[voice]\nengine = "espeak"', '[sounders]\nenabled = false']
+    lines = ['[output]\ndir = "out"', '[voice]\nengine = "espeak"', "[sounders]\nenabled = false"]
     lines += [f'[[sources]]\nname = "bron{i}"\nlocation = "{p}"' for i, p in enumerate(locations)]
     config = tmp_path / "bulletin.toml"
     config.write_text("\n\n".join(lines) + "\n", "utf-8")
@@ -337,7 +373,9 @@ def test_say_prints_the_prepared_text_and_writes_a_mastered_mp3(tmp_path):
 
 
 def test_say_raw_speaks_the_text_as_given(tmp_path):
-    result = run("say", "Het KNMI meldt 12,5 mm regen", "--raw", "-o", tmp_path / "x.mp3", "--config", _espeak(tmp_path))
+    result = run(
+        "say", "Het KNMI meldt 12,5 mm regen", "--raw", "-o", tmp_path / "x.mp3", "--config", _espeak(tmp_path)
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "Het KNMI meldt 12,5 mm regen"
     assert len(decode(tmp_path / "x.mp3")) / RATE > 1.0

@@ -14,10 +14,10 @@ import pytest
 import requests
 from mutagen.id3 import ID3
 
+from bulletin.build.pipeline import build
 from bulletin.cli import cli
 from bulletin.config import load_config
 from bulletin.core.errors import EngineError
-from bulletin.build.pipeline import build
 from conftest import PAGES, decode, lufs, run
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -101,7 +101,8 @@ def test_damaged_speech_is_synthesised_again(google, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "failure", [requests.exceptions.ConnectionError("offline"), 403, 200],
+    "failure",
+    [requests.exceptions.ConnectionError("offline"), 403, 200],
 )
 def test_auto_falls_back_to_offline_for_the_whole_bulletin(google, tmp_path, caplog, failure):
     google.fail_always(failure)
@@ -128,8 +129,18 @@ def test_auto_never_mixes_voices_when_google_fails_partway(google, tmp_path):
 def test_strict_gtts_exits_3_and_writes_nothing(google, tmp_path):
     google.fail_always(requests.exceptions.ConnectionError("offline"))
     out = tmp_path / "out"
-    result = run("build", PAGES / "kort.txt", "--engine", "gtts", "-o", out, "--at", "2026-11-27T08:15",
-                 "--config", _fast_config(tmp_path))
+    result = run(
+        "build",
+        PAGES / "kort.txt",
+        "--engine",
+        "gtts",
+        "-o",
+        out,
+        "--at",
+        "2026-11-27T08:15",
+        "--config",
+        _fast_config(tmp_path),
+    )
     assert result.exit_code == 3
     assert result.stderr.strip().splitlines() == [
         "Error: cannot reach translate.google.com. Probable cause: this machine is offline or the "
@@ -154,13 +165,19 @@ def test_voices_lists_profiles_and_engine_status():
     result = run("voices")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert any(line.startswith("espeak-nl [fallback]") and line.endswith("(espeak, nl, offline) - ready")
-               for line in lines)
+    assert any(
+        line.startswith("espeak-nl [fallback]") and line.endswith("(espeak, nl, offline) - ready") for line in lines
+    )
     # the tests run without a way out, as on an offline machine
-    assert any(line.startswith("gtts-nl [anchor, newsreader]") and "(gtts, nl, online)" in line
-               and line.endswith("no network: cannot reach translate.google.com") for line in lines)
-    assert any(line.startswith("edge-nl-fenna:") and "(edge, nl, online)" in line and "no network" in line
-               for line in lines)
+    assert any(
+        line.startswith("gtts-nl [anchor, newsreader]")
+        and "(gtts, nl, online)" in line
+        and line.endswith("no network: cannot reach translate.google.com")
+        for line in lines
+    )
+    assert any(
+        line.startswith("edge-nl-fenna:") and "(edge, nl, online)" in line and "no network" in line for line in lines
+    )
 
 
 def test_cache_info_and_prune(google, tmp_path, runner):

@@ -47,8 +47,11 @@ DAYS = ("maandag", "dinsdag", "woensdag")  # one in each variant of the page, in
 def _page(path: Path, variant: int) -> Path:
     """A short page; each variant says something else, so two builds never share all files."""
     briefs = "\n".join(BRIEFS)
-    path.write_text(f"Dijken worden hoger\nDEN HAAG (ANP) - Het kabinet versterkt vanaf {DAYS[variant]} de dijken "
-                    f"langs de rivieren.\nMeer uit Binnenland\n{briefs}\n", encoding="utf-8")
+    path.write_text(
+        f"Dijken worden hoger\nDEN HAAG (ANP) - Het kabinet versterkt vanaf {DAYS[variant]} de dijken "
+        f"langs de rivieren.\nMeer uit Binnenland\n{briefs}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -57,8 +60,9 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _start(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "bulletin", *args], cwd=cwd, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bulletin", *args], cwd=cwd, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _holds(condition: Callable[[], bool]) -> bool:
@@ -143,9 +147,27 @@ def clean_durations(tmp_path) -> dict[int, float]:
         work = tmp_path / f"clean{variant}"
         work.mkdir()
         env_page = _page(work / "page.txt", variant)
-        done = subprocess.run([sys.executable, "-m", "bulletin", "build", str(env_page), "--at", AT, "--engine",
-                               "espeak", "--no-sounders", "-o", "out", "-q"], cwd=work, text=True,
-                              capture_output=True, env={**os.environ, "XDG_CACHE_HOME": str(work / "cache")})
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bulletin",
+                "build",
+                str(env_page),
+                "--at",
+                AT,
+                "--engine",
+                "espeak",
+                "--no-sounders",
+                "-o",
+                "out",
+                "-q",
+            ],
+            cwd=work,
+            text=True,
+            capture_output=True,
+            env={**os.environ, "XDG_CACHE_HOME": str(work / "cache")},
+        )
         assert done.returncode == 0, done.stderr
         durations[variant] = MP3(work / done.stdout.strip()).info.length
     return durations
@@ -169,7 +191,7 @@ def test_kills_during_builds_leave_old_or_new_and_nothing_else(tmp_path, clean_d
         # into the private folder, or as it takes the target's place.
         spoken = rng.randint(0, 5)
         triggers: list[Callable[[], bool]] = [
-            lambda: sum(1 for _ in cache.glob("segments/??/*.seg")) >= spoken,
+            lambda spoken=spoken: sum(1 for _ in cache.glob("segments/??/*.seg")) >= spoken,
             lambda: any(cache.glob("parts/??/*.part")),
             lambda: any(day.glob(".*.building")),
             temp_has(".mp3"),
@@ -204,8 +226,12 @@ def test_kills_during_publish_never_break_the_feed(tmp_path):
     out = tmp_path / "out"
     page = _page(tmp_path / "page.txt", 0)
     for at in ("2026-11-27T08:00", "2026-11-27T09:00", "2026-11-27T10:00"):
-        assert _run("build", str(page), "--at", at, "--engine", "espeak", "--no-sounders", "-o", "out",
-                    cwd=tmp_path).returncode == 0
+        assert (
+            _run(
+                "build", str(page), "--at", at, "--engine", "espeak", "--no-sounders", "-o", "out", cwd=tmp_path
+            ).returncode
+            == 0
+        )
     oldest = out / "2026-11-27" / "nieuwsbulletin-binnenland-0800"
     spare = tmp_path / "spare"
     shutil.copytree(oldest, spare)
@@ -236,8 +262,9 @@ def test_kills_during_publish_never_break_the_feed(tmp_path):
         _check_feed(out)
         feed = feedparser.parse((out / "feed.xml").read_bytes())
         assert len(feed.entries) == 2
-        assert (out / "latest.mp3").read_bytes() == (out / feed.entries[0].enclosures[0].href.removeprefix(
-            BASE)).read_bytes()
+        assert (out / "latest.mp3").read_bytes() == (
+            out / feed.entries[0].enclosures[0].href.removeprefix(BASE)
+        ).read_bytes()
     assert killed >= KILLS // 2
 
 
@@ -247,8 +274,7 @@ def test_ctrl_c_exits_130_and_leaves_nothing(tmp_path):
     long = " ".join(["Het kabinet versterkt de dijken langs de grote rivieren, bovenop de afspraken."] * 40)
     page.write_text(f"Dijken\nDEN HAAG (ANP) - {long}\nMeer uit Binnenland\n{BRIEFS[0]}\n", "utf-8")
     cache = tmp_path / "cache" / "bulletin"
-    process = _start("build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", "out",
-                     cwd=tmp_path)
+    process = _start("build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", "out", cwd=tmp_path)
     while not any(cache.glob("segments/??/*.seg")):
         assert process.poll() is None, process.communicate()
         time.sleep(POLL_S)
@@ -263,8 +289,7 @@ def _mount_tiny(folder: Path, size: str) -> bool:
     folder.mkdir()
     if os.geteuid() != 0 or not shutil.which("mount"):
         return False
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                             capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
     return mounted.returncode == 0
 
 
@@ -277,15 +302,15 @@ def test_a_full_disk_fails_in_one_line_and_leaves_the_old_bulletin(tmp_path):
         small = tmp_path / "small.txt"
         small.write_text(f"Kort\n{BRIEFS[0]}\n", "utf-8")
         out = tiny / "out"
-        first = _run("build", str(small), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", str(out),
-                     cwd=tmp_path)
+        first = _run(
+            "build", str(small), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", str(out), cwd=tmp_path
+        )
         assert first.returncode == 0, first.stderr
         before = {p.name: p.read_bytes() for p in _bulletin_folders(out)[0].iterdir()}
         # The longer bulletin does not fit beside the first.
         filler = tiny / "filler"
         filler.write_bytes(b"\0" * (os.statvfs(tiny).f_bavail * os.statvfs(tiny).f_frsize - 60_000))
-        full = _run("build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", str(out),
-                    cwd=tmp_path)
+        full = _run("build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", str(out), cwd=tmp_path)
         assert full.returncode == 1 and _one_line(full.stderr) and "No space left" in full.stderr, full.stderr
         assert {p.name: p.read_bytes() for p in _bulletin_folders(out)[0].iterdir()} == before
         assert not _hidden(out), _hidden(out)
@@ -293,14 +318,21 @@ def test_a_full_disk_fails_in_one_line_and_leaves_the_old_bulletin(tmp_path):
         subprocess.run(["umount", str(tiny)], check=False)
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("page.txt", "\x00\x07" * 200 + "\nZWOLLE (ANP) - Een bericht.\n"),
-    ("page.txt", "Kop\n" + "A" * 3_000 + "\n"),  # longer than a piece: cut inside the word
-    ("feed.xml", "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><rss><channel>"
-                 "<item><title>&b;</title></item></channel></rss>"),
-    ("page.txt", "Meer uit \n" * 500),
-    ("page.txt", ""),
-], ids=["control-characters", "one-huge-word", "entity-expansion", "only-markers", "empty"])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("page.txt", "\x00\x07" * 200 + "\nZWOLLE (ANP) - Een bericht.\n"),
+        ("page.txt", "Kop\n" + "A" * 3_000 + "\n"),  # longer than a piece: cut inside the word
+        (
+            "feed.xml",
+            '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><rss><channel>'
+            "<item><title>&b;</title></item></channel></rss>",
+        ),
+        ("page.txt", "Meer uit \n" * 500),
+        ("page.txt", ""),
+    ],
+    ids=["control-characters", "one-huge-word", "entity-expansion", "only-markers", "empty"],
+)
 def test_hostile_pages_get_a_result_or_one_line(tmp_path, name, text):
     page = tmp_path / name
     page.write_text(text, "utf-8")
@@ -318,9 +350,13 @@ def test_hostile_requests_never_reach_temporary_or_outside_files(tmp_path):
 
     out = tmp_path / "out"
     page = _page(tmp_path / "page.txt", 0)
-    assert _run("build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", "out",
-                cwd=tmp_path).returncode == 0
-    building = out / "2026-11-27" / f".nieuwsbulletin-binnenland-0900.{2 ** 22 + 1}-x.building"
+    assert (
+        _run(
+            "build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", "out", cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    building = out / "2026-11-27" / f".nieuwsbulletin-binnenland-0900.{2**22 + 1}-x.building"
     building.mkdir()
     (building / "half.mp3").write_bytes(b"half")
     (tmp_path / "secret.txt").write_text("secret", "utf-8")
@@ -328,8 +364,13 @@ def test_hostile_requests_never_reach_temporary_or_outside_files(tmp_path):
     Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        for path in [f"2026-11-27/{building.name}/half.mp3", "../secret.txt", "%2e%2e/secret.txt",
-                     "2026-11-27/" + "a" * 300, "2026-11-27/%00.mp3"]:
+        for path in [
+            f"2026-11-27/{building.name}/half.mp3",
+            "../secret.txt",
+            "%2e%2e/secret.txt",
+            "2026-11-27/" + "a" * 300,
+            "2026-11-27/%00.mp3",
+        ]:
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(base + path, timeout=10)
             assert refused.value.code in (400, 404), path

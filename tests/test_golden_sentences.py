@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.core.paths import builtin_voices_dir
 from bulletin.script.lexicon import load_lexicon
 from bulletin.script.normalize import Preparer
-from bulletin.core.paths import builtin_voices_dir
 
 TABLE = Path(__file__).parent / "golden" / "sentences-nl.tsv"
 MIN_ROWS = 80

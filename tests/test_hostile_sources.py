@@ -13,13 +13,13 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from bulletin.build.pipeline import make_script
 from bulletin.config import load_config
 from bulletin.config.stages import fetch_settings
 from bulletin.core.errors import InputError, SourceError
-from bulletin.build.pipeline import make_script
-from bulletin.text.scriptfile import to_text
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
+from bulletin.text.scriptfile import to_text
 from conftest import AMSTERDAM, FIXTURES, OFFLINE, PAGES, serve_loopback
 from conftest import run as run_cli
 
@@ -43,7 +43,7 @@ class Hostile:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 hostile.requests.append((self.path, dict(self.headers)))
                 getattr(self, "route_" + self.path.strip("/").replace("-", "_"))()
 
@@ -109,8 +109,9 @@ def hostile():
 
 def fetcher(tmp_path, **settings) -> Fetcher:
     defaults = fetch_settings(load_config())
-    return Fetcher(replace(defaults, **{"timeout": 5.0, "tries": 2, "backoff": 0.01, "cache_dir": tmp_path / "http",
-                                        **settings}))
+    return Fetcher(
+        replace(defaults, **{"timeout": 5.0, "tries": 2, "backoff": 0.01, "cache_dir": tmp_path / "http", **settings})
+    )
 
 
 @pytest.mark.parametrize("route", ["/truncated", "/loop"])
@@ -140,13 +141,24 @@ def test_lowercase_validators_are_sent_back(tmp_path, hostile):
 
 def test_daily_reports_the_broken_source_and_builds_from_the_rest(tmp_path, hostile):
     config = tmp_path / "bulletin.toml"
-    config.write_text("\n".join([
-        '[output]\ndir = "out"', '[voice]\nengine = "espeak"', '[sounders]\nenabled = false',
-        '[publish]\nbase_url = "https://nieuws.example.org/bulletin/"',
-        '[fetch]\ntimeout = 2.0\ntries = 1\ndeadline = 1.0', '[daily]\nlog_file = "runs.jsonl"',
-        *(f'[[sources]]\nname = "{name}"\nlocation = "{hostile.url}/{name}"'
-          for name in ("page", "truncated", "loop", "trickle")),
-    ]) + "\n", "utf-8")
+    config.write_text(
+        "\n".join(
+            [
+                '[output]\ndir = "out"',
+                '[voice]\nengine = "espeak"',
+                "[sounders]\nenabled = false",
+                '[publish]\nbase_url = "https://nieuws.example.org/bulletin/"',
+                "[fetch]\ntimeout = 2.0\ntries = 1\ndeadline = 1.0",
+                '[daily]\nlog_file = "runs.jsonl"',
+                *(
+                    f'[[sources]]\nname = "{name}"\nlocation = "{hostile.url}/{name}"'
+                    for name in ("page", "truncated", "loop", "trickle")
+                ),
+            ]
+        )
+        + "\n",
+        "utf-8",
+    )
     result = run_cli("daily", "--config", config, "--at", "2026-11-27T08:00")
     assert result.exit_code == 0, result.stderr
     (line,) = (tmp_path / "runs.jsonl").read_text("utf-8").splitlines()
@@ -177,9 +189,11 @@ RUN = 2_000_000  # spaces in one line; a quadratic parser never gets through thi
 def test_long_runs_of_whitespace_parse_in_one_pass():
     from bulletin.sources.page import parse_page
 
-    text = ("Kop van het verhaal\nDEN HAAG (ANP) - Het verhaal zelf." + " " * RUN + "Einde.\n"
-            "Meer uit Binnenland" + " " * RUN + "en Buitenland\n"
-            "2 uur" + " " * RUN + "geledenZWOLLE (ANP) - Een bericht." + "\t" * RUN + "Nog een zin.\n")
+    text = (
+        "Kop van het verhaal\nDEN HAAG (ANP) - Het verhaal zelf." + " " * RUN + "Einde.\n"
+        "Meer uit Binnenland" + " " * RUN + "en Buitenland\n"
+        "2 uur" + " " * RUN + "geledenZWOLLE (ANP) - Een bericht." + "\t" * RUN + "Nog een zin.\n"
+    )
     page = parse_page(text, datetime(2026, 11, 27, 8, 15, tzinfo=AMSTERDAM))
     (section,) = page.sections
     assert section.name.startswith("Binnenland") and section.name.endswith("en Buitenland")
@@ -198,12 +212,25 @@ def test_stray_control_characters_are_dropped_from_page_text():
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
-@pytest.mark.parametrize("name, text", [
-    ("bulletin.json", (FIXTURES / "bulletin.json").read_text("utf-8")
-     .replace("geopend", "ge\\u0007opend").replace("verplaatst", "ver\\u001bplaatst\\t")),
-    ("buitenland.xml", (FIXTURES / "feeds" / "buitenland.xml").read_text("utf-8")
-     .replace("windpark", "wind&#7;park").replace("uitgesteld", "uit&#x1b;gesteld")),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        (
+            "bulletin.json",
+            (FIXTURES / "bulletin.json")
+            .read_text("utf-8")
+            .replace("geopend", "ge\\u0007opend")
+            .replace("verplaatst", "ver\\u001bplaatst\\t"),
+        ),
+        (
+            "buitenland.xml",
+            (FIXTURES / "feeds" / "buitenland.xml")
+            .read_text("utf-8")
+            .replace("windpark", "wind&#7;park")
+            .replace("uitgesteld", "uit&#x1b;gesteld"),
+        ),
+    ],
+)
 def test_control_characters_from_json_and_feeds_reach_no_script(tmp_path, at, name, text):
     """JSON escapes and feed entities decode to control characters after the page decoder ran:
     neither the .txt script nor the text sent to the voice may carry them."""

@@ -24,23 +24,29 @@ SAME_LENGTH = 0.01  # relative
 # About 200 s of speech: espeak needs a second or more for it even on an idle machine, so
 # the signal, sent 20 ms after the intro is cached, lands while the lead is spoken.
 LEAD_PARAGRAPHS = 2
-SENTENCE = ("Het kabinet trekt de komende vijf jaar extra geld uit voor de versterking van dijken "
-            "langs de grote rivieren, bovenop de bestaande afspraken met de waterschappen.")
+SENTENCE = (
+    "Het kabinet trekt de komende vijf jaar extra geld uit voor de versterking van dijken "
+    "langs de grote rivieren, bovenop de bestaande afspraken met de waterschappen."
+)
 
 
 def _page(path: Path) -> Path:
     """A page whose lead takes espeak seconds to speak, so a signal lands mid-synthesis."""
     lead = "\n".join(" ".join([SENTENCE] * 10) for _ in range(LEAD_PARAGRAPHS))
-    briefs = "\n".join(f"{city} (ANP) - De gemeente opent vandaag een nieuwe brug over de rivier."
-                       for city in ("ZWOLLE", "DEVENTER", "ARNHEM"))
-    path.write_text(f"Kabinet versterkt dijken\nDEN HAAG (ANP) - {lead}\nMeer uit Binnenland\n{briefs}\n",
-                    encoding="utf-8")
+    briefs = "\n".join(
+        f"{city} (ANP) - De gemeente opent vandaag een nieuwe brug over de rivier."
+        for city in ("ZWOLLE", "DEVENTER", "ARNHEM")
+    )
+    path.write_text(
+        f"Kabinet versterkt dijken\nDEN HAAG (ANP) - {lead}\nMeer uit Binnenland\n{briefs}\n", encoding="utf-8"
+    )
     return path
 
 
 def _bulletin(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "bulletin", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bulletin", *args], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _wait_for(condition, process: subprocess.Popen[str]) -> None:
@@ -65,10 +71,10 @@ def _processes_with(marker: str) -> list[int]:
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_during_synthesis_stops_cleanly(tmp_path, signum, code):
-    from bulletin.config import stages as cfg
+    from bulletin.build.pipeline import make_script
     from bulletin.casting.cast import choose_cast
     from bulletin.config import load_config
-    from bulletin.build.pipeline import make_script
+    from bulletin.config import stages as cfg
     from bulletin.tts import create_engine
     from bulletin.tts.cache import SegmentCache, segment_key
 

@@ -16,24 +16,24 @@ import webvtt
 from PIL import Image
 
 from bulletin.audio import sounders
-from bulletin.media.meter import measure_file
-from bulletin.formats import FORMATS
-from bulletin.formats.mp3 import ENCODER_DELAY, SAMPLES_PER_FRAME, count_frames, encode_frames
 from bulletin.audio.parts import Part
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Rendered
 from bulletin.build.timeline import chapters, cues
 from bulletin.cli import cli
-from bulletin.media.cover import load_cover, make_cover
 from bulletin.core.errors import ConfigError
-from bulletin.core.model import Chapter, Cue, Script, Segment, SegmentKind
-from bulletin.publish.sidecars import chapters_json, srt as to_srt, webvtt as to_vtt
-from bulletin.core.model import Mark
+from bulletin.core.model import Chapter, Cue, Mark, Script, Segment, SegmentKind
+from bulletin.formats import FORMATS
+from bulletin.formats.mp3 import ENCODER_DELAY, SAMPLES_PER_FRAME, count_frames, encode_frames
+from bulletin.media.cover import load_cover, make_cover
+from bulletin.media.meter import measure_file
+from bulletin.publish.sidecars import chapters_json
+from bulletin.publish.sidecars import srt as to_srt
+from bulletin.publish.sidecars import webvtt as to_vtt
 from conftest import PAGES, cli_runner, ffmpeg, lufs
 
 RATE = 44100
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
-
 
 
 # --- sidecars -----------------------------------------------------------------
@@ -54,9 +54,13 @@ def test_vtt_and_srt_round_trip_through_real_parsers(tmp_path):
 
 def test_chapters_json_shape():
     data = json.loads(chapters_json([Chapter("Opening", 0.0, 5.5), Chapter("Den Haag: iets", 5.5, 9.0)]))
-    assert data == {"version": "1.2.0", "chapters": [
-        {"startTime": 0.0, "endTime": 5.5, "title": "Opening"},
-        {"startTime": 5.5, "endTime": 9.0, "title": "Den Haag: iets"}]}
+    assert data == {
+        "version": "1.2.0",
+        "chapters": [
+            {"startTime": 0.0, "endTime": 5.5, "title": "Opening"},
+            {"startTime": 5.5, "endTime": 9.0, "title": "Den Haag: iets"},
+        ],
+    }
 
 
 # --- timing from marks ----------------------------------------------------------------
@@ -65,28 +69,41 @@ def test_chapters_json_shape():
 def test_chapters_tile_the_file_and_cues_follow_the_marks():
     segments = (
         Segment(SegmentKind.INTRO, "Opening", "Goedemorgen. Dit is het nieuws.", "Goedemorgen. Dit is het nieuws."),
-        Segment(SegmentKind.LEAD, "Kop", "Den Haag.\nDe ee-uu besluit. Het is 2 uur.",
-                "Den Haag.\nDe EU besluit. Het is 2 uur."),
+        Segment(
+            SegmentKind.LEAD,
+            "Kop",
+            "Den Haag.\nDe ee-uu besluit. Het is 2 uur.",
+            "Den Haag.\nDe EU besluit. Het is 2 uur.",
+        ),
     )
     script = Script("T", AT, segments)
     frames = [round(4 * RATE / SAMPLES_PER_FRAME), round(6 * RATE / SAMPLES_PER_FRAME)]
     first_length = frames[0] * SAMPLES_PER_FRAME
     # Part one: speech from 1 s to 3 s, "Dit" at 2.2 s. Part two: speech from 0 to 5 s of it, "Het" at 3 s.
-    parts = (Part(b"", first_length, (RATE, 3 * RATE), (Mark(0, RATE), Mark(13, int(2.2 * RATE))), -16.0),
-             Part(b"", frames[1] * SAMPLES_PER_FRAME, (0, 5 * RATE), (Mark(0, 0), Mark(27, 3 * RATE)), -16.0))
+    parts = (
+        Part(b"", first_length, (RATE, 3 * RATE), (Mark(0, RATE), Mark(13, int(2.2 * RATE))), -16.0),
+        Part(b"", frames[1] * SAMPLES_PER_FRAME, (0, 5 * RATE), (Mark(0, 0), Mark(27, 3 * RATE)), -16.0),
+    )
     qa = QAReport("podcast", -16, -1, -16, 2, -2, 10.0, 0.5, (), ())
     rendered = Rendered(qa, parts, RATE)
     two = first_length / RATE
     total = (first_length + frames[1] * SAMPLES_PER_FRAME) / RATE
-    assert chapters(script, rendered) == [Chapter("Opening", 0.0, round(two, 3)), Chapter("Kop", round(two, 3),
-                                                                                          round(total, 3))]
+    assert chapters(script, rendered) == [
+        Chapter("Opening", 0.0, round(two, 3)),
+        Chapter("Kop", round(two, 3), round(total, 3)),
+    ]
     timed = cues(script, rendered)
     spans = rendered.spans
-    assert [c.text for c in timed] == ["Goedemorgen.", "Dit is het nieuws.", "Den Haag.", "De EU besluit.",
-                                       "Het is 2 uur."]
+    assert [c.text for c in timed] == [
+        "Goedemorgen.",
+        "Dit is het nieuws.",
+        "Den Haag.",
+        "De EU besluit.",
+        "Het is 2 uur.",
+    ]
     assert timed[1].start == pytest.approx(2.2, abs=0.01)
     assert timed[-1].start == pytest.approx(two + 3.0, abs=0.3)  # placed by the mark, in written text
-    for cue, span in zip(timed, [spans[0]] * 2 + [spans[1]] * 3):
+    for cue, span in zip(timed, [spans[0]] * 2 + [spans[1]] * 3, strict=False):
         assert span.start / RATE <= cue.start < cue.end <= span.end / RATE
 
 
@@ -131,12 +148,13 @@ def test_parts_are_whole_frames_with_the_audio_after_the_encoder_delay(tmp_path)
     frames = count_frames(mp3)
     path = tmp_path / "klik.mp3"
     path.write_bytes(mp3 + mp3)  # two parts, joined as a bulletin joins them
-    decoded = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-f", "f32le", "-"],
-                             capture_output=True, check=True).stdout
+    decoded = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(path), "-f", "f32le", "-"], capture_output=True, check=True
+    ).stdout
     samples = np.frombuffer(decoded, np.float32)
     assert len(samples) == 2 * frames * SAMPLES_PER_FRAME
     first = int(np.argmax(np.abs(samples[: len(samples) // 2])))
-    second = int(np.argmax(np.abs(samples[len(samples) // 2:]))) + frames * SAMPLES_PER_FRAME
+    second = int(np.argmax(np.abs(samples[len(samples) // 2 :]))) + frames * SAMPLES_PER_FRAME
     assert first == pytest.approx(ENCODER_DELAY + 1000, abs=2)
     assert second == pytest.approx(frames * SAMPLES_PER_FRAME + ENCODER_DELAY + 1000, abs=2)
 
@@ -174,8 +192,23 @@ def test_a_build_that_misses_its_profile_fails_and_writes_nothing(tmp_path):
     page = tmp_path / "mini.txt"
     page.write_text("Kop\nZWOLLE (ANP) - Kort bericht.\n", "utf-8")
     out = tmp_path / "out"
-    result = cli_runner().invoke(cli, ["build", str(page), "--engine", "espeak", "--profile", "alexa", "-o", str(out),
-                                   "--at", "2026-11-27T08:15", "--config", str(config)])
+    result = cli_runner().invoke(
+        cli,
+        [
+            "build",
+            str(page),
+            "--engine",
+            "espeak",
+            "--profile",
+            "alexa",
+            "-o",
+            str(out),
+            "--at",
+            "2026-11-27T08:15",
+            "--config",
+            str(config),
+        ],
+    )
     assert result.exit_code == 5
     assert "misses the alexa profile: duration" in result.stderr and "minimum of 10 s" in result.stderr
     assert not out.exists()
@@ -183,8 +216,9 @@ def test_a_build_that_misses_its_profile_fails_and_writes_nothing(tmp_path):
 
 def test_inspect_our_bulletin(tmp_path):
     out = tmp_path / "out"
-    built = cli_runner().invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(out), "-q",
-                                  "--at", "2026-11-27T08:15"])
+    built = cli_runner().invoke(
+        cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(out), "-q", "--at", "2026-11-27T08:15"]
+    )
     mp3 = built.stdout.strip()
     text = cli_runner().invoke(cli, ["inspect", mp3])
     assert text.exit_code == 0
@@ -197,8 +231,10 @@ def test_inspect_our_bulletin(tmp_path):
 
 def test_inspect_any_mp3(tmp_path):
     other = tmp_path / "other.mp3"
-    subprocess.run([ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=2", "-metadata", "title=Iets anders",
-                    str(other)], check=True)
+    subprocess.run(
+        [ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=2", "-metadata", "title=Iets anders", str(other)],
+        check=True,
+    )
     data = json.loads(cli_runner().invoke(cli, ["inspect", str(other), "--format", "json"]).stdout)
     assert data["tags"]["TIT2"] == "Iets anders" and data["chapters"] == []
     assert data["loudness"]["duration"] == pytest.approx(2.0, abs=0.06)
@@ -231,6 +267,7 @@ def _cut(make, size):
         whole = make(path.with_name("whole" + path.suffix)).read_bytes()
         path.write_bytes(whole[:size])
         return path
+
     return cut
 
 
@@ -239,11 +276,14 @@ def _folder(path):
     return path
 
 
-@pytest.mark.parametrize(("name", "make", "says"), [
-    ("cut.wav", _cut(_plain_wav, 30), NOT_AUDIO),
-    ("cut.mp3", _cut(_sine_mp3, 100), NOT_AUDIO),  # `head -c 100 x.mp3`
-    ("bulletins.mp3", _folder, "is a folder"),
-])
+@pytest.mark.parametrize(
+    ("name", "make", "says"),
+    [
+        ("cut.wav", _cut(_plain_wav, 30), NOT_AUDIO),
+        ("cut.mp3", _cut(_sine_mp3, 100), NOT_AUDIO),  # `head -c 100 x.mp3`
+        ("bulletins.mp3", _folder, "is a folder"),
+    ],
+)
 def test_inspect_broken_or_odd_input_is_one_line(tmp_path, name, make, says):
     result = cli_runner().invoke(cli, ["inspect", str(make(tmp_path / name))])
     assert result.exit_code == 1 and says in result.stderr, result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_gives_up_after_the_tries():
 
 def test_gives_up_when_the_waiting_budget_is_spent():
     watch = Stopwatch()
-    attempt, calls = flaky(10)
+    attempt, _calls = flaky(10)
 
     def slow_server() -> str:
         try:
@@ -85,10 +86,8 @@ def test_throttle_bounds_requests_in_flight():
     def request(_: int) -> None:
         with throttle.request():
             seen.append(throttle.in_flight)
-            try:
+            with suppress(threading.BrokenBarrierError):
                 barrier.wait()  # the first three meet inside; nobody else can be
-            except threading.BrokenBarrierError:
-                pass
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(request, range(9)))

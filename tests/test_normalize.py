@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bulletin.core.paths import builtin_voices_dir
 from bulletin.script import normalize as n
 from bulletin.script.lexicon import Lexicon, load_lexicon
-from bulletin.core.paths import builtin_voices_dir
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +141,7 @@ def test_date_ranges(text, out):
 
 @pytest.mark.parametrize(
     ("text", "out"),
-    [("voor 50+ is", "voor 50-plus is"), ("65+'ers", "65-plussers"), ("50+ers", "50-plussers"),
-     ("5+5", "5+5")],
+    [("voor 50+ is", "voor 50-plus is"), ("65+'ers", "65-plussers"), ("50+ers", "50-plussers"), ("5+5", "5+5")],
 )
 def test_age_plus(text, out):
     assert n.age_plus(text) == out
@@ -158,8 +157,13 @@ def test_leftover_digits(text, out):
 
 @pytest.mark.parametrize(
     ("text", "out"),
-    [("de 2e ronde", "de tweede ronde"), ("de 21ste eeuw", "de eenentwintigste eeuw"), ("3de", "derde"),
-     ("2en", "2en"), ("de 2e Kamer", "de Tweede Kamer")],
+    [
+        ("de 2e ronde", "de tweede ronde"),
+        ("de 21ste eeuw", "de eenentwintigste eeuw"),
+        ("3de", "derde"),
+        ("2en", "2en"),
+        ("de 2e Kamer", "de Tweede Kamer"),
+    ],
 )
 def test_ordinals(text, out):
     assert n.ordinals(text) == out
@@ -167,8 +171,13 @@ def test_ordinals(text, out):
 
 @pytest.mark.parametrize(
     ("text", "out"),
-    [("3–5 jaar", "3 tot 5 jaar"), ("2024-2025", "2024 tot 2025"), ("uitslag 3-1", "uitslag 3-1"),
-     ("10-15 procent", "10 tot 15 procent"), ("3-1 voor Ajax", "3-1 voor Ajax")],
+    [
+        ("3–5 jaar", "3 tot 5 jaar"),
+        ("2024-2025", "2024 tot 2025"),
+        ("uitslag 3-1", "uitslag 3-1"),
+        ("10-15 procent", "10 tot 15 procent"),
+        ("3-1 voor Ajax", "3-1 voor Ajax"),
+    ],
 )
 def test_ranges(text, out):
     assert n.ranges(text) == out
@@ -266,7 +275,7 @@ def test_a_lexicon_file_overrides_the_acronym_rule(tmp_path):
 
 def test_whole_chain(lexicon):
     prepare = n.Preparer(lexicon)
-    text = 'De EU wil in 2040 ca. 90% minder CO2 uitstoten dan in 1990 (o.a. via de NAVO).'
+    text = "De EU wil in 2040 ca. 90% minder CO2 uitstoten dan in 1990 (o.a. via de NAVO)."
     assert prepare(text) == (
         "De ee-uu wil in tweeduizendveertig circa negentig procent minder CO-twee uitstoten "
         "dan in negentienhonderdnegentig, onder andere via de Navo."

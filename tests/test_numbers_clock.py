@@ -32,8 +32,12 @@ def test_cardinal(n, hundreds, words):
 
 @pytest.mark.parametrize(
     ("whole", "fraction", "words"),
-    [(2, "1", "twee komma één"), (44210, "35", "vierenveertigduizendtweehonderdtien komma vijfendertig"),
-     (2, "05", "twee komma nul vijf"), (0, "125", "nul komma één twee vijf")],
+    [
+        (2, "1", "twee komma één"),
+        (44210, "35", "vierenveertigduizendtweehonderdtien komma vijfendertig"),
+        (2, "05", "twee komma nul vijf"),
+        (0, "125", "nul komma één twee vijf"),
+    ],
 )
 def test_decimal(whole, fraction, words):
     assert decimal(whole, fraction) == words

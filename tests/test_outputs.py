@@ -15,33 +15,53 @@ import webvtt
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
 from bulletin.core.model import Chapter, Cue
-from bulletin.publish.episode import Episode
-from bulletin.publish.sidecars import chapters_json, srt, webvtt as write_webvtt
-from bulletin.publish.site import index_html
 from bulletin.formats.base import TagInfo
 from bulletin.formats.id3 import _chapters_in_time_order, write_id3
+from bulletin.publish.episode import Episode
+from bulletin.publish.sidecars import chapters_json, srt
+from bulletin.publish.sidecars import webvtt as write_webvtt
+from bulletin.publish.site import index_html
 from conftest import AMSTERDAM, PAGES, ffmpeg, run
 
 HOSTILE = "A <b>vet</b> & <script>x</script> --> pijl\x07bel\x1b[31m\ttab\x00nul\x7f"
 C0 = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 
 
-
 def silent_mp3(path: Path, seconds: float) -> Path:
-    subprocess.run([ffmpeg(), "-v", "error", "-f", "lavfi", "-i", f"anullsrc=r=44100:cl=mono:d={seconds}",
-                    "-b:a", "64k", str(path)], check=True)
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"anullsrc=r=44100:cl=mono:d={seconds}",
+            "-b:a",
+            "64k",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
 def tag_info(chapters: list[Chapter], title: str = "Nieuws") -> TagInfo:
-    return TagInfo(title=title, artist="bulletin", album="Nieuwsbulletin", genre="Nieuws",
-                   recorded=datetime(2026, 11, 27, 8, 5, tzinfo=AMSTERDAM), duration=chapters[-1].end,
-                   chapters=chapters)
+    return TagInfo(
+        title=title,
+        artist="bulletin",
+        album="Nieuwsbulletin",
+        genre="Nieuws",
+        recorded=datetime(2026, 11, 27, 8, 5, tzinfo=AMSTERDAM),
+        duration=chapters[-1].end,
+        chapters=chapters,
+    )
 
 
 def ffmpeg_chapters(path: Path) -> list[tuple[int, int, str]]:
-    meta = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
-                          capture_output=True, text=True, check=True).stdout
+    meta = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"], capture_output=True, text=True, check=True
+    ).stdout
     found = []
     for block in meta.split("[CHAPTER]")[1:]:
         fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
@@ -94,14 +114,20 @@ def test_chapter_rewriter_stays_inside_the_tag(tmp_path):
     mp3 = tmp_path / "t.mp3"
     mp3.write_bytes(decoy + silent_mp3(tmp_path / "s.mp3", 1).read_bytes())
     tags = ID3()
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                  child_element_ids=["late", "early"], sub_frames=[]))
+    tags.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=["late", "early"],
+            sub_frames=[],
+        )
+    )
     tags.add(CHAP(element_id="late", start_time=500, end_time=1000, sub_frames=[TIT2(text="laat " * 20)]))
     tags.add(CHAP(element_id="early", start_time=0, end_time=500, sub_frames=[TIT2(text="vroeg")]))
     tags.save(str(mp3), v2_version=3, padding=lambda info: 0)
     before = mp3.read_bytes()
     tag_end = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(before[6:10]))
-    assert before[tag_end:tag_end + 4] == b"CHAP"  # the decoy right after the tag
+    assert before[tag_end : tag_end + 4] == b"CHAP"  # the decoy right after the tag
 
     _chapters_in_time_order(mp3)
 
@@ -147,10 +173,23 @@ def test_chapter_json_titles_are_clean():
 
 
 def test_preview_page_carries_no_control_characters():
-    episode = Episode(guid="g", title=HOSTILE, description=HOSTILE, published=datetime(2026, 11, 27, 8, 0,
-                      tzinfo=AMSTERDAM), duration=1.0, audio="a.mp3", webvtt="a.vtt", srt="a.srt",
-                      chapters="a.chapters.json", cover="a.jpg", alexa_mp3=None, alexa_duration=None,
-                      language="nl", engine="espeak", voice="espeak-nl")
+    episode = Episode(
+        guid="g",
+        title=HOSTILE,
+        description=HOSTILE,
+        published=datetime(2026, 11, 27, 8, 0, tzinfo=AMSTERDAM),
+        duration=1.0,
+        audio="a.mp3",
+        webvtt="a.vtt",
+        srt="a.srt",
+        chapters="a.chapters.json",
+        cover="a.jpg",
+        alexa_mp3=None,
+        alexa_duration=None,
+        language="nl",
+        engine="espeak",
+        voice="espeak-nl",
+    )
     page = index_html(HOSTILE, [episode])
     assert not C0.search(page) and "&lt;script&gt;" in page
 
@@ -159,8 +198,20 @@ def test_preview_page_carries_no_control_characters():
 
 
 def test_quiet_build_still_publishes(tmp_path):
-    result = run("build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(tmp_path), "-q",
-                 "--at", "2026-11-27T08:00", "--publish", "--base-url", "http://intranet.local/nieuws/")
+    result = run(
+        "build",
+        str(PAGES / "kort.txt"),
+        "--engine",
+        "espeak",
+        "-o",
+        str(tmp_path),
+        "-q",
+        "--at",
+        "2026-11-27T08:00",
+        "--publish",
+        "--base-url",
+        "http://intranet.local/nieuws/",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip().endswith(".mp3") and len(result.stdout.splitlines()) == 1
     assert (tmp_path / "feed.xml").is_file() and (tmp_path / "index.html").is_file()
@@ -168,8 +219,22 @@ def test_quiet_build_still_publishes(tmp_path):
 
 def test_alexa_feed_goes_when_the_base_url_is_no_longer_https(tmp_path):
     https, http = "https://nieuws.example.org/b/", "http://intranet.local/nieuws/"
-    assert run("build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(tmp_path), "-q",
-               "--at", "2026-11-27T08:00", "--base-url", https).exit_code == 0
+    assert (
+        run(
+            "build",
+            str(PAGES / "kort.txt"),
+            "--engine",
+            "espeak",
+            "-o",
+            str(tmp_path),
+            "-q",
+            "--at",
+            "2026-11-27T08:00",
+            "--base-url",
+            https,
+        ).exit_code
+        == 0
+    )
     assert run("publish", "-o", str(tmp_path), "--base-url", https).exit_code == 0
     assert (tmp_path / "flash-briefing.json").is_file()
     result = run("publish", "-o", str(tmp_path), "--base-url", http)

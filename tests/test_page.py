@@ -25,7 +25,12 @@ def test_lead_and_briefs(page, at):
     assert len(lead.paragraphs) == 2
     assert lead.paragraphs[0].startswith("De ministers van Defensie")  # dateline removed
     assert [b.place for b in parsed.briefs] == [
-        "Warschau", "Straatsburg", "Madrid", "Straatsburg", "Straatsburg", "Londen",
+        "Warschau",
+        "Straatsburg",
+        "Madrid",
+        "Straatsburg",
+        "Straatsburg",
+        "Londen",
     ]
     assert parsed.briefs[2].agencies == ("ANP", "Reuters")
 
@@ -35,7 +40,12 @@ def test_a_label_belongs_to_the_item_before_it(page, at):
     labels = [b.time_label for b in briefs]
     # Each label is glued to the start of the NEXT line; the last stands alone.
     assert labels == [
-        "15 minuten geleden", "1 uur geleden", "1 uur geleden", "1 uur geleden", "2 uur geleden", "gisteren",
+        "15 minuten geleden",
+        "1 uur geleden",
+        "1 uur geleden",
+        "1 uur geleden",
+        "2 uur geleden",
+        "gisteren",
     ]
     assert briefs[0].published == at - timedelta(minutes=15)
     assert briefs[4].published == at - timedelta(hours=2)
@@ -61,7 +71,10 @@ def test_page_without_briefs_or_dateline(page, at):
 
 
 def test_paragraph_opening_like_a_label_keeps_its_words(at):
-    text = "Kop\nNet als vorig jaar stijgt de huur.\n14.05 uur begon de zitting.\nMeer uit Binnenland\nZWOLLE (ANP) - Tekst.\n"
+    text = (
+        "Kop\nNet als vorig jaar stijgt de huur.\n14.05 uur begon de zitting.\nMeer uit Binnenland\n"
+        "ZWOLLE (ANP) - Tekst.\n"
+    )
     lead = parse_page(text, at).lead
     assert lead.paragraphs == ("Net als vorig jaar stijgt de huur.", "14.05 uur begon de zitting.")
 
@@ -78,7 +91,8 @@ def test_dash_variants_and_agency_free_dateline(at):
     parsed = parse_page(text, at)
     assert parsed.lead.paragraphs == ("Een.",)
     assert [(b.place, b.agencies, b.text) for b in parsed.briefs] == [
-        ("Zwolle", (), "Twee."), ("Groningen", ("ANP", "dpa"), "Drie."),
+        ("Zwolle", (), "Twee."),
+        ("Groningen", ("ANP", "dpa"), "Drie."),
     ]
 
 

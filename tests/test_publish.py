@@ -31,10 +31,22 @@ PODCAST = "{https://podcastindex.org/namespace/1.0}"
 POLL_S = 0.05
 
 
-
 def build(out: Path, when: str, page: Path = PAGES / "kort.txt", *extra: str) -> Path:
-    result = run("build", str(page), "--engine", "espeak", "--no-sounders", "-o", str(out), "--at", when, "-q",
-                 "--base-url", BASE, *extra)
+    result = run(
+        "build",
+        str(page),
+        "--engine",
+        "espeak",
+        "--no-sounders",
+        "-o",
+        str(out),
+        "--at",
+        when,
+        "-q",
+        "--base-url",
+        BASE,
+        *extra,
+    )
     assert result.exit_code == 0, result.stderr
     return Path(result.stdout.strip())
 
@@ -62,7 +74,7 @@ def server(site):
 
 def local(url: str, server: str) -> str:
     assert url.startswith(BASE)
-    return server + url[len(BASE):]
+    return server + url[len(BASE) :]
 
 
 def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET"):
@@ -84,7 +96,7 @@ def test_feedparser_sees_three_items_newest_first(site):
     assert len(feed.entries) == 3
     published = [parsedate_to_datetime(e.published) for e in feed.entries]
     assert published == sorted(published, reverse=True)
-    by_time = {p.hour: e for p, e in zip(published, feed.entries)}
+    by_time = {p.hour: e for p, e in zip(published, feed.entries, strict=False)}
     for mp3 in mp3s:
         entry = by_time[int(mp3.name[-8:-6])]
         (enclosure,) = entry.enclosures
@@ -113,32 +125,40 @@ def image(found) -> bool:
 def transcripts(found) -> bool:
     """Each item links both transcripts (two per item)."""
     kinds = [e.get("type") for e in found]
-    return len(kinds) == 6 and sorted(set(kinds)) == ["application/x-subrip", "text/vtt"] \
+    return (
+        len(kinds) == 6
+        and sorted(set(kinds)) == ["application/x-subrip", "text/vtt"]
         and kinds.count("text/vtt") == kinds.count("application/x-subrip")
+    )
 
 
 # Apple's and Podcast Index's feed rules: where each tag is, and what it must say for this show
 # (the defaults, and BASE as base_url).
 RULES = [
     ("channel title", "channel/title", texts("Nieuwsbulletin")),
-    ("channel description", "channel/description",
-     texts("Het nieuws van het moment, voorgelezen als radiobulletin.")),
+    ("channel description", "channel/description", texts("Het nieuws van het moment, voorgelezen als radiobulletin.")),
     ("channel link is the base_url", "channel/link", texts(BASE)),
     ("channel language nl", "channel/language", texts("nl")),
     ("itunes:image", f"channel/{ITUNES}image", image),
-    ("itunes:category News > Daily News", f"channel/{ITUNES}category",
-     lambda found: found[0].get("text") == "News" and found[0][0].get("text") == "Daily News"),
+    (
+        "itunes:category News > Daily News",
+        f"channel/{ITUNES}category",
+        lambda found: found[0].get("text") == "News" and found[0][0].get("text") == "Daily News",
+    ),
     ("itunes:explicit false", f"channel/{ITUNES}explicit", texts("false")),
     ("itunes:author", f"channel/{ITUNES}author", texts("bulletin")),
     ("itunes:type episodic", f"channel/{ITUNES}type", texts("episodic")),
-    ("podcast:guid", f"channel/{PODCAST}guid",
-     texts(podcast_guid("nieuws.example.org/bulletin/feed.xml"))),
+    ("podcast:guid", f"channel/{PODCAST}guid", texts(podcast_guid("nieuws.example.org/bulletin/feed.xml"))),
     ("podcast:locked yes", f"channel/{PODCAST}locked", texts("yes")),
     ("podcast:medium podcast", f"channel/{PODCAST}medium", texts("podcast")),
     ("item guid not a permalink", "channel/item/guid", attributes(isPermaLink="false")),
     ("item pubDate", "channel/item/pubDate", lambda found: all(parsedate_to_datetime(e.text).tzinfo for e in found)),
     ("item enclosure", "channel/item/enclosure", attributes(type="audio/mpeg")),
-    ("item itunes:duration in seconds", f"channel/item/{ITUNES}duration", lambda found: all(e.text.isdigit() for e in found)),
+    (
+        "item itunes:duration in seconds",
+        f"channel/item/{ITUNES}duration",
+        lambda found: all(e.text.isdigit() for e in found),
+    ),
     ("item itunes:episodeType full", f"channel/item/{ITUNES}episodeType", texts("full")),
     ("item itunes:image", f"channel/item/{ITUNES}image", image),
     ("item podcast:transcript", f"channel/item/{PODCAST}transcript", transcripts),
@@ -193,8 +213,11 @@ def test_retention_keeps_the_newest_and_can_delete_old_audio(tmp_path):
 
 def test_text_from_news_pages_is_escaped(tmp_path):
     page = tmp_path / "lastig.txt"
-    page.write_text('Kop met <b>&]]> erin\nDEN HAAG (ANP) - Tekst met <b>vet</b> & "]]>" en een \x07 bel, '
-                    'een verhaal dat lang genoeg is om als nieuwsbericht door te gaan.\n', "utf-8")
+    page.write_text(
+        'Kop met <b>&]]> erin\nDEN HAAG (ANP) - Tekst met <b>vet</b> & "]]>" en een \x07 bel, '
+        "een verhaal dat lang genoeg is om als nieuwsbericht door te gaan.\n",
+        "utf-8",
+    )
     build(tmp_path / "out", "2026-11-27T08:00", page)
     assert run("publish", "-o", str(tmp_path / "out"), "--base-url", BASE).exit_code == 0
     raw = (tmp_path / "out/feed.xml").read_bytes()
@@ -215,7 +238,7 @@ def test_build_publish_without_a_base_url_says_so_before_building(tmp_path):
     out = tmp_path / "out"
     result = run("build", str(PAGES / "kort.txt"), "--engine", "espeak", "-o", str(out), "--publish")
     assert result.exit_code == 1, result.stderr
-    line, = result.stderr.splitlines()
+    (line,) = result.stderr.splitlines()
     assert line.startswith("Error: publishing needs the address the output folder is served from")
     assert result.stdout == ""
     assert not out.exists()  # nothing was built
@@ -230,7 +253,7 @@ def test_nothing_to_publish(tmp_path):
 
 
 def test_alexa_feed_holds_the_same_bulletins_in_its_own_rendition(site, server):
-    out, mp3s = site
+    out, _mp3s = site
     items = json.loads((out / "flash-briefing.json").read_text("utf-8"))
     feed = feedparser.parse(str(out / "feed.xml"))
     assert [i["uid"] for i in items] == [e.id for e in feed.entries]  # same bulletins, newest first
@@ -240,7 +263,7 @@ def test_alexa_feed_holds_the_same_bulletins_in_its_own_rendition(site, server):
         datetime.strptime(item["updateDate"], "%Y-%m-%dT%H:%M:%S.0Z")
         status, _, body = fetch(local(item["streamUrl"], server))
         assert status == 200
-        audio = out / item["streamUrl"][len(BASE):]
+        audio = out / item["streamUrl"][len(BASE) :]
         assert audio.read_bytes() == body
         info = MP3(str(audio)).info
         assert info.bitrate == pytest.approx(256000, rel=1e-3) and 10 <= info.length <= 600
@@ -274,10 +297,16 @@ def test_every_url_in_the_feed_resolves_with_ranges(site, server):
         assert part_headers["Content-Range"] == f"bytes 5-104/{len(body)}"
 
 
-@pytest.mark.parametrize(("suffix", "content_type"), [
-    (".mp3", "audio/mpeg"), (".vtt", "text/vtt"), (".srt", "application/x-subrip"),
-    (".chapters.json", "application/json"), (".jpg", "image/jpeg"),
-])
+@pytest.mark.parametrize(
+    ("suffix", "content_type"),
+    [
+        (".mp3", "audio/mpeg"),
+        (".vtt", "text/vtt"),
+        (".srt", "application/x-subrip"),
+        (".chapters.json", "application/json"),
+        (".jpg", "image/jpeg"),
+    ],
+)
 def test_content_types(site, server, suffix, content_type):
     mp3 = site[1][0]
     path = mp3.with_name(mp3.name.replace(".mp3", suffix)).relative_to(site[0]).as_posix()
@@ -317,8 +346,9 @@ def test_byte_ranges_and_head(site, server):
     assert status == 304
 
 
-@pytest.mark.parametrize("path", ["../secret.txt", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd",
-                                  ".feed.xml.123.part", "nope.mp3"])
+@pytest.mark.parametrize(
+    "path", ["../secret.txt", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd", ".feed.xml.123.part", "nope.mp3"]
+)
 def test_nothing_outside_the_folder(site, server, path):
     (site[0].parent / "secret.txt").write_text("geheim")
     status, _, body = fetch(server + path)
@@ -410,11 +440,23 @@ def test_headless_chromium_plays_and_seeks(site, server, tmp_path):
 
     profile = tmp_path / "chromium-profile"
     browser = subprocess.Popen(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--autoplay-policy=no-user-gesture-required", f"--user-data-dir={profile}",
-         "--remote-debugging-port=0", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--autoplay-policy=no-user-gesture-required",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         port_file = profile / "DevToolsActivePort"
@@ -428,8 +470,9 @@ def test_headless_chromium_plays_and_seeks(site, server, tmp_path):
         ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
         devtools(ws, "Page.enable")
         devtools(ws, "Page.navigate", {"url": f"{server}index.html"}, until_event="Page.loadEventFired")
-        reply = devtools(ws, "Runtime.evaluate",
-                         {"expression": PLAY_AND_SEEK, "awaitPromise": True, "returnByValue": True})
+        reply = devtools(
+            ws, "Runtime.evaluate", {"expression": PLAY_AND_SEEK, "awaitPromise": True, "returnByValue": True}
+        )
         ws.close()
     finally:
         browser.terminate()

@@ -29,7 +29,6 @@ SITE_ORDER = ("latest.mp3", "latest.json", "latest.m3u", "flash-briefing.json", 
 EXIT_PUBLISH = 6
 
 
-
 @pytest.fixture(scope="module")
 def endpoint():
     """A real S3 endpoint (moto's server) on a free loopback port, for this module."""
@@ -48,8 +47,20 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("built")
     mp3s = []
     for when in TIMES:
-        result = run("build", str(PAGES / "kort.txt"), "--engine", "espeak", "--no-sounders", "-o", str(out),
-                     "--at", when, "-q", "--base-url", BASE)
+        result = run(
+            "build",
+            str(PAGES / "kort.txt"),
+            "--engine",
+            "espeak",
+            "--no-sounders",
+            "-o",
+            str(out),
+            "--at",
+            when,
+            "-q",
+            "--base-url",
+            BASE,
+        )
         assert result.exit_code == 0, result.stderr
         mp3s.append(Path(result.stdout.strip()).relative_to(out).as_posix())
     return out, mp3s
@@ -89,8 +100,9 @@ def sent(monkeypatch):
 
     def client(self, *args, **kwargs):
         made = original(self, *args, **kwargs)
-        made.meta.events.register("before-parameter-build.s3",
-                                  lambda params, model, **_: calls.append((model.name, params.get("Key", ""))))
+        made.meta.events.register(
+            "before-parameter-build.s3", lambda params, model, **_: calls.append((model.name, params.get("Key", "")))
+        )
         return made
 
     monkeypatch.setattr(boto3.session.Session, "client", client)
@@ -130,9 +142,17 @@ def test_publish_puts_every_file_with_its_type_and_cache_header(folder, aws, sen
     assert keys(client, bucket) == {f"nieuws/{name}" for name in local}
     for name in (*SITE_ORDER, "cover.jpg", *mp3s):
         assert body(client, bucket, f"nieuws/{name}") == (out / name).read_bytes()
-    types = {".mp3": "audio/mpeg", ".xml": "application/rss+xml", ".json": "application/json",
-             ".vtt": "text/vtt", ".srt": "application/x-subrip", ".jpg": "image/jpeg", ".html": "text/html",
-             ".m3u": "audio/x-mpegurl", ".txt": "text/plain"}
+    types = {
+        ".mp3": "audio/mpeg",
+        ".xml": "application/rss+xml",
+        ".json": "application/json",
+        ".vtt": "text/vtt",
+        ".srt": "application/x-subrip",
+        ".jpg": "image/jpeg",
+        ".html": "text/html",
+        ".m3u": "audio/x-mpegurl",
+        ".txt": "text/plain",
+    }
     for key in keys(client, bucket):
         head = client.head_object(Bucket=bucket, Key=key)
         assert head["ContentType"].split(";")[0] == types[Path(key).suffix], key
@@ -180,7 +200,7 @@ def test_latest_is_the_newest_bulletin_in_the_folder_and_the_bucket(folder, aws)
     assert record["duration"] == pytest.approx(MP3(out / mp3s[1]).info.length, abs=0.1)
     assert record["transcript"].endswith(".vtt") and record["chapters"].endswith(".chapters.json")
     for url in (record["transcript"], record["chapters"], record["transcript_srt"]):
-        assert url.startswith(BASE) and (out / url[len(BASE):]).is_file()
+        assert url.startswith(BASE) and (out / url[len(BASE) :]).is_file()
     playlist = body(client, bucket, "nieuws/latest.m3u").decode().splitlines()
     assert playlist[0] == "#EXTM3U" and playlist[1].startswith("#EXTINF:") and playlist[2] == record["url"]
     assert record["title"] in playlist[1]
@@ -192,8 +212,22 @@ def test_latest_of_an_older_format_goes_from_the_folder_and_the_bucket(folder, a
     client, bucket = aws
     assert publish(out, bucket).exit_code == 0
     assert "nieuws/latest.mp3" in keys(client, bucket)
-    built = run("build", str(PAGES / "kort.txt"), "--engine", "espeak", "--no-sounders", "-o", str(out), "-q",
-                "--at", "2026-11-27T09:00", "--format", "wav", "--base-url", BASE)
+    built = run(
+        "build",
+        str(PAGES / "kort.txt"),
+        "--engine",
+        "espeak",
+        "--no-sounders",
+        "-o",
+        str(out),
+        "-q",
+        "--at",
+        "2026-11-27T09:00",
+        "--format",
+        "wav",
+        "--base-url",
+        BASE,
+    )
     assert built.exit_code == 0, built.stderr
     wav = Path(built.stdout.strip())
     result = publish(out, bucket)
@@ -249,7 +283,9 @@ def test_build_and_daily_publish_to_the_target(aws, tmp_path, sent):
     config.write_text(
         f'[output]\ndir = "out"\n[voice]\nengine = "espeak"\n[sounders]\nenabled = false\n'
         f'[publish]\nbase_url = "{BASE}"\ntarget = "s3://{bucket}/station-a/"\n'
-        f'[[sources]]\nname = "binnenland"\nlocation = "{PAGES / "kort.txt"}"\n', "utf-8")
+        f'[[sources]]\nname = "binnenland"\nlocation = "{PAGES / "kort.txt"}"\n',
+        "utf-8",
+    )
     built = run("build", str(PAGES / "kort.txt"), "--config", str(config), "--at", TIMES[0], "--publish")
     assert built.exit_code == 0, built.stderr
     assert f"s3://{bucket}/station-a/: upload" in built.stdout
@@ -269,7 +305,9 @@ def test_daily_with_an_unreachable_bucket_logs_the_failure_and_the_next_run_publ
     config.write_text(
         f'[output]\ndir = "out"\n[voice]\nengine = "espeak"\n[sounders]\nenabled = false\n'
         f'[publish]\nbase_url = "{BASE}"\ntarget = "s3://nog-niet-{bucket}/"\n[daily]\nlog_file = "runs.jsonl"\n'
-        f'[[sources]]\nname = "binnenland"\nlocation = "{PAGES / "kort.txt"}"\n', "utf-8")
+        f'[[sources]]\nname = "binnenland"\nlocation = "{PAGES / "kort.txt"}"\n',
+        "utf-8",
+    )
     failed = run("daily", "--config", str(config), "--at", TIMES[0])
     one_error_line(failed, "does not exist")
     client.create_bucket(Bucket=f"nog-niet-{bucket}")
@@ -373,8 +411,9 @@ def test_access_denied_midway_leaves_the_previous_feed(folder, aws, tmp_path, mo
     assert publish(older, bucket).exit_code == 0
     old_feed = body(client, bucket, "nieuws/feed.xml")
     sent.clear()
-    fail_puts(monkeypatch, lambda url: url.endswith(newest.with_suffix(".srt").name),
-              lambda: answer(403, "AccessDenied"))
+    fail_puts(
+        monkeypatch, lambda url: url.endswith(newest.with_suffix(".srt").name), lambda: answer(403, "AccessDenied")
+    )
     one_error_line(publish(out, bucket), "access denied", "PutObject", "unchanged")
     assert body(client, bucket, "nieuws/feed.xml") == old_feed
     assert f"nieuws/{mp3s[1]}" in puts(sent)  # the media before the failure went up...
@@ -399,8 +438,11 @@ def test_throttling_is_retried_and_a_dead_connection_stops_before_the_feed(folde
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     client.delete_object(Bucket=bucket, Key="nieuws/index.html")  # so that it goes up again
     sent.clear()
-    fail_puts(monkeypatch, lambda url: url.endswith("/index.html"),
-              lambda: EndpointConnectionError(endpoint_url="http://127.0.0.1"))
+    fail_puts(
+        monkeypatch,
+        lambda url: url.endswith("/index.html"),
+        lambda: EndpointConnectionError(endpoint_url="http://127.0.0.1"),
+    )
     one_error_line(publish(out, bucket), "cannot reach", "unchanged")
     assert "nieuws/index.html" in puts(sent) and "nieuws/feed.xml" not in puts(sent)
 
@@ -414,24 +456,33 @@ def test_an_etag_that_is_not_the_md5_falls_back_to_our_checksum(folder, aws, sen
     key = f"nieuws/{mp3s[0]}"
     data = (out / mp3s[0]).read_bytes()
     head = client.head_object(Bucket=bucket, Key=key)
-    part = client.create_multipart_upload(Bucket=bucket, Key=key, Metadata=head["Metadata"],
-                                          ContentType=head["ContentType"], CacheControl=head["CacheControl"])
+    part = client.create_multipart_upload(
+        Bucket=bucket,
+        Key=key,
+        Metadata=head["Metadata"],
+        ContentType=head["ContentType"],
+        CacheControl=head["CacheControl"],
+    )
     etag = client.upload_part(Bucket=bucket, Key=key, UploadId=part["UploadId"], PartNumber=1, Body=data)["ETag"]
-    client.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=part["UploadId"],
-                                     MultipartUpload={"Parts": [{"ETag": etag, "PartNumber": 1}]})
+    client.complete_multipart_upload(
+        Bucket=bucket, Key=key, UploadId=part["UploadId"], MultipartUpload={"Parts": [{"ETag": etag, "PartNumber": 1}]}
+    )
     assert "-" in client.head_object(Bucket=bucket, Key=key)["ETag"]
     sent.clear()
     assert publish(out, bucket).exit_code == 0
     assert ("HeadObject", key) in sent and puts(sent) == []
 
 
-@pytest.mark.parametrize("url, bucket, prefix", [
-    ("s3://pod/nieuws/", "pod", "nieuws/"),
-    ("s3://pod/nieuws", "pod", "nieuws/"),
-    ("s3://pod", "pod", ""),
-    ("s3://pod/", "pod", ""),
-    ("s3://my.pod-1/a/b/", "my.pod-1", "a/b/"),
-])
+@pytest.mark.parametrize(
+    "url, bucket, prefix",
+    [
+        ("s3://pod/nieuws/", "pod", "nieuws/"),
+        ("s3://pod/nieuws", "pod", "nieuws/"),
+        ("s3://pod", "pod", ""),
+        ("s3://pod/", "pod", ""),
+        ("s3://my.pod-1/a/b/", "my.pod-1", "a/b/"),
+    ],
+)
 def test_targets(url, bucket, prefix):
     from bulletin.publish.s3 import parse_target
 

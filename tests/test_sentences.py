@@ -46,10 +46,14 @@ def test_spans_point_into_the_text_and_first_and_count_agree():
     [
         ("Kort.", 84, ["Kort."]),
         # Two even lines rather than a full one and a stub.
-        ("Het kabinet trekt de komende vijf jaar extra geld uit voor de versterking van dijken langs "
-         "de rivieren.", 84,
-         ["Het kabinet trekt de komende vijf jaar extra geld uit",
-          "voor de versterking van dijken langs de rivieren."]),
+        (
+            "Het kabinet trekt de komende vijf jaar extra geld uit voor de versterking van dijken langs de rivieren.",
+            84,
+            [
+                "Het kabinet trekt de komende vijf jaar extra geld uit",
+                "voor de versterking van dijken langs de rivieren.",
+            ],
+        ),
         ("een twee drie vier vijf", 9, ["een twee", "drie vier", "vijf"]),
         ("kort " + "x" * 20 + " kort", 10, ["kort", "x" * 20, "kort"]),  # a long word gets a line
     ],

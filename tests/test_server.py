@@ -105,12 +105,15 @@ def test_idle_connections_are_closed(served):
         assert slow.recv(1) == b""
 
 
-@pytest.mark.parametrize(("error", "shown"), [
-    (ConnectionResetError(104, "Connection reset by peer"), False),
-    (BrokenPipeError(32, "Broken pipe"), False),
-    (ConnectionAbortedError(103, "Software caused connection abort"), False),
-    (ValueError("a real bug"), True),  # anything else is still reported
-])
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (ConnectionResetError(104, "Connection reset by peer"), False),
+        (BrokenPipeError(32, "Broken pipe"), False),
+        (ConnectionAbortedError(103, "Software caused connection abort"), False),
+        (ValueError("a real bug"), True),  # anything else is still reported
+    ],
+)
 def test_a_client_that_hangs_up_is_no_traceback(tmp_path, capsys, error, shown):
     server = make_server(tmp_path, "127.0.0.1", 0)
     try:
@@ -142,5 +145,5 @@ def test_serve_where_it_cannot_listen_names_host_and_port(tmp_path, make):
         if held is not None:
             held.close()
     assert result.exit_code == 1, result.stderr
-    line, = result.stderr.splitlines()
+    (line,) = result.stderr.splitlines()
     assert line.startswith(f"Error: cannot serve on {where}: "), line

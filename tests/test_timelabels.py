@@ -46,14 +46,17 @@ FIRST_DAY = datetime.fromisoformat("0001-01-01T00:00:00+00:00")
 EARLIEST = datetime.min.replace(tzinfo=FIRST_DAY.tzinfo)
 
 
-@pytest.mark.parametrize(("label", "at", "moment"), [
-    # At the start of the calendar there is no yesterday: the earliest moment, not an OverflowError.
-    ("gisteren", FIRST_DAY, EARLIEST),
-    ("2 uur geleden", FIRST_DAY, EARLIEST),
-    ("14:05", FIRST_DAY, EARLIEST),
-    # A count no page means is read as ten years back, however large.
-    ("99999999999 dagen geleden", AT, AT - timedelta(days=3660)),
-    ("99999999999 weken geleden", AT, AT - timedelta(weeks=3660 // 7)),
-])
+@pytest.mark.parametrize(
+    ("label", "at", "moment"),
+    [
+        # At the start of the calendar there is no yesterday: the earliest moment, not an OverflowError.
+        ("gisteren", FIRST_DAY, EARLIEST),
+        ("2 uur geleden", FIRST_DAY, EARLIEST),
+        ("14:05", FIRST_DAY, EARLIEST),
+        # A count no page means is read as ten years back, however large.
+        ("99999999999 dagen geleden", AT, AT - timedelta(days=3660)),
+        ("99999999999 weken geleden", AT, AT - timedelta(weeks=3660 // 7)),
+    ],
+)
 def test_labels_at_the_edges_of_the_calendar(label, at, moment):
     assert resolve_label(label, at) == moment

@@ -15,8 +15,8 @@ import pytest
 from mutagen.mp3 import MP3
 
 from bulletin.storage import atomic as fsutil
-from bulletin.storage.locks import name_lock
 from bulletin.storage import sweep as sweeping
+from bulletin.storage.locks import name_lock
 from bulletin.storage.sweep import sweep
 from test_cli import AT, ESPEAK, run
 
@@ -28,8 +28,10 @@ MAX_STEPS = 40  # more file-system steps than putting one bulletin in place take
 
 
 def _page(path: Path, brief: str) -> Path:
-    path.write_text(f"Dijken worden hoger\nDEN HAAG (ANP) - Het kabinet versterkt de dijken.\n"
-                    f"Meer uit Binnenland\n{brief}\n", encoding="utf-8")
+    path.write_text(
+        f"Dijken worden hoger\nDEN HAAG (ANP) - Het kabinet versterkt de dijken.\nMeer uit Binnenland\n{brief}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -41,8 +43,9 @@ def _which(folder: Path) -> str:
     """Which build's files ``folder`` holds ("first" or "second"); fails on a mix."""
     texts = {p.name: p.read_text("utf-8") for p in folder.iterdir() if p.suffix in (".txt", ".vtt", ".srt")}
     texts["json"] = (folder / f"{STEM}.json").read_text("utf-8")
-    owners = {name: ("first" if "Zwolle" in text else "second" if "Deventer" in text else "?")
-              for name, text in texts.items()}
+    owners = {
+        name: ("first" if "Zwolle" in text else "second" if "Deventer" in text else "?") for name, text in texts.items()
+    }
     assert len(set(owners.values())) == 1, f"a mixed set: {owners}"
     episode = json.loads((folder / f"{STEM}.episode.json").read_text("utf-8"))
     assert abs(episode["duration"] - MP3(folder / f"{STEM}.mp3").info.length) < DURATION_TOLERANCE_S
@@ -73,13 +76,14 @@ def test_a_failure_at_any_step_of_a_rebuild_leaves_old_or_new_whole(tmp_path, mo
         steps = 0
         real = {name: getattr(os, name) for name in ("rename", "replace", "unlink", "rmdir")}
 
-        def failing(name):
+        def failing(name, fail_at=fail_at, real=real):
             def step(*args, **kwargs):
                 nonlocal steps
                 steps += 1
                 if steps > fail_at:
                     raise OSError(5, "Input/output error (injected)")
                 return real[name](*args, **kwargs)
+
             return step
 
         with monkeypatch.context() as faults:

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from bulletin.media import cover
 from bulletin.build.caches import COVERS
 from bulletin.cli import cli
+from bulletin.media import cover
 from bulletin.media.cover import Covers, make_cover
 from conftest import PAGES
 
@@ -36,8 +36,12 @@ def test_a_cover_is_drawn_once_and_then_read_back(tmp_path, monkeypatch):
 
 def test_another_date_title_or_label_draws_another_cover(tmp_path):
     covers = Covers(tmp_path / "covers")
-    drawn = {covers.get(SHOW, DATE, LABEL), covers.get(SHOW, "zaterdag 28 november 2026 · 08:15", LABEL),
-             covers.get("Stadsnieuws", DATE, LABEL), covers.get(SHOW, DATE, "BUITENLAND")}
+    drawn = {
+        covers.get(SHOW, DATE, LABEL),
+        covers.get(SHOW, "zaterdag 28 november 2026 · 08:15", LABEL),
+        covers.get("Stadsnieuws", DATE, LABEL),
+        covers.get(SHOW, DATE, "BUITENLAND"),
+    }
     assert len(drawn) == 4
     assert len(list((tmp_path / "covers").glob("??/*.cover"))) == 4
 
@@ -52,8 +56,12 @@ def test_a_damaged_cover_entry_is_drawn_again(tmp_path):
 
 def test_covers_are_listed_and_pruned_with_the_cache(tmp_path):
     runner = CliRunner()
-    assert runner.invoke(cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak",
-                               "--at", "2026-11-27T08:00", "-q"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["build", str(PAGES / "kort.txt"), "--engine", "espeak", "--at", "2026-11-27T08:00", "-q"]
+        ).exit_code
+        == 0
+    )
     info = runner.invoke(cli, ["cache", "info"]).output
     assert f"{COVERS}: 1 entries" in info
     pruned = runner.invoke(cli, ["cache", "prune", "--all"]).output
@@ -78,8 +86,9 @@ def test_a_warm_rebuild_loads_no_numpy_and_no_drawing_code(tmp_path, fmt):
     build = [str(PAGES / "kort.txt"), "--engine", "espeak", "--at", "2026-11-27T08:00", "--format", fmt]
 
     def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-c", WARM_BUILD, "build", *build, "-v"],
-                              capture_output=True, text=True, cwd=tmp_path)
+        return subprocess.run(
+            [sys.executable, "-c", WARM_BUILD, "build", *build, "-v"], capture_output=True, text=True, cwd=tmp_path
+        )
 
     cold = run()
     assert cold.returncode == 0, cold.stderr
@@ -110,6 +119,8 @@ def test_the_transcript_clock_is_numpys_interpolation_without_numpy():
     for _ in range(500):
         length, start = rng.randint(0, 300), rng.randint(0, 10**6)
         end = start + rng.randint(0, 10**6)
-        marks = [Mark(rng.choice([rng.randint(0, length + 5), rng.randint(0, 3)]),
-                      rng.randint(start - 1000, end + 1000)) for _ in range(rng.randint(0, 25))]
+        marks = [
+            Mark(rng.choice([rng.randint(0, length + 5), rng.randint(0, 3)]), rng.randint(start - 1000, end + 1000))
+            for _ in range(rng.randint(0, 25))
+        ]
         assert _clock(marks, length, start, end) == numpy_clock(marks, length, start, end)

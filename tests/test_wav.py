@@ -22,7 +22,6 @@ BEXT_FIXED = 602
 UNKNOWN = 0x7FFF
 
 
-
 @dataclass
 class Riff:
     """A WAV file's chunks, as this test reads them."""
@@ -41,7 +40,7 @@ class Riff:
         out, at = [], 4
         while at < len(body):
             sub_id, size = struct.unpack_from("<4sI", body, at)
-            out.append((sub_id, body[at + 8: at + 8 + size]))
+            out.append((sub_id, body[at + 8 : at + 8 + size]))
             at += 8 + size + size % 2
         assert at == len(body)
         return out
@@ -58,7 +57,7 @@ def parse(data: bytes) -> Riff:
             size = ds64_data
         if chunk_id == b"ds64":
             ds64_data = struct.unpack_from("<QQQI", data, at + 8)[1]
-        riff.chunks.append((chunk_id, data[at + 8: at + 8 + size]))
+        riff.chunks.append((chunk_id, data[at + 8 : at + 8 + size]))
         at += 8 + size + size % 2  # every chunk padded to an even length
     riff.ended_exactly = at == len(data)
     if kind == b"RIFF":
@@ -83,8 +82,12 @@ def build(tmp_path: Path, *extra: str, page: str = "regio.txt", config: str = ""
 
 
 def ebur128(path: Path) -> tuple[float, float]:
-    log = subprocess.run([ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
-                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    log = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", log.rsplit("Summary:", 1)[1]).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", log.rsplit("Summary:", 1)[1]).group(1))
     return integrated, peak
@@ -110,7 +113,7 @@ def test_broadcast_wav_is_48k_mono_24bit_with_every_chunk_padded(broadcast):
 
 def samples_24(data: bytes) -> np.ndarray:
     raw = np.frombuffer(data, np.uint8).reshape(-1, 3)
-    ints = (raw[:, 0].astype(np.int32) | raw[:, 1].astype(np.int32) << 8 | raw[:, 2].astype(np.int32) << 16)
+    ints = raw[:, 0].astype(np.int32) | raw[:, 1].astype(np.int32) << 8 | raw[:, 2].astype(np.int32) << 16
     return np.where(ints >= 1 << 23, ints - (1 << 24), ints) / float(1 << 23)
 
 
@@ -127,8 +130,11 @@ def test_bext_is_filled_and_sized_per_tech_3285(broadcast):
     body = parse(path.read_bytes()).one(b"bext")
     assert len(body) >= BEXT_FIXED
     (description, originator, reference, date, clock, low, high, version) = struct.unpack_from(
-        "<256s32s32s10s8sIIH", body)
-    loudness, loudness_range, true_peak, momentary, short_term = struct.unpack_from("<5h", body, 256 + 32 + 32 + 10 + 8 + 8 + 2 + 64)
+        "<256s32s32s10s8sIIH", body
+    )
+    loudness, loudness_range, true_peak, momentary, short_term = struct.unpack_from(
+        "<5h", body, 256 + 32 + 32 + 10 + 8 + 8 + 2 + 64
+    )
     description = text(description)
     assert description.isascii()
     assert "Nieuwsbulletin" in description and "27 november 2026" in description
@@ -160,8 +166,10 @@ def test_one_cue_point_per_segment_labelled_with_the_chapter_titles(broadcast):
     labels = {struct.unpack_from("<I", body)[0]: text(body[4:]) for sub, body in riff.lists(b"adtl") if sub == b"labl"}
     by_time = sorted(points, key=lambda p: p[5])
     assert [labels[p[0]] for p in by_time] == [c["title"] for c in chapters]
-    assert all(chunk == b"data" and start == 0 and block == 0 and position == offset
-               for _, position, chunk, start, block, offset in points)
+    assert all(
+        chunk == b"data" and start == 0 and block == 0 and position == offset
+        for _, position, chunk, start, block, offset in points
+    )
     assert [p[5] / 48000 for p in by_time] == pytest.approx([c["startTime"] for c in chapters], abs=0.001)
     info = dict(riff.lists(b"INFO"))
     assert text(info[b"INAM"]) == script["title"] and text(info[b"IART"]) == "bulletin"
@@ -205,8 +213,9 @@ def test_rf64_when_the_riff_size_would_not_fit(tmp_path):
 
     pcm = np.arange(-1000, 1000, dtype="<i2").tobytes()
     path = tmp_path / "groot.wav"
-    write_wave(path, PcmFormat(48000, 16), [pcm[:1000], pcm[1000:]], WavMetadata(cues=[CuePoint(10, "Eén")]),
-               limit=1000)  # as if the file were over 4 GB
+    write_wave(
+        path, PcmFormat(48000, 16), [pcm[:1000], pcm[1000:]], WavMetadata(cues=[CuePoint(10, "Eén")]), limit=1000
+    )  # as if the file were over 4 GB
     data = path.read_bytes()
     riff = parse(data)
     assert riff.kind == b"RF64" and riff.ended_exactly and struct.unpack_from("<I", data, 4)[0] == 0xFFFFFFFF
@@ -214,8 +223,9 @@ def test_rf64_when_the_riff_size_would_not_fit(tmp_path):
     riff_size, data_size, sample_count, table = struct.unpack("<QQQI", riff.chunks[0][1])
     assert (riff_size, data_size, sample_count, table) == (len(data) - 8, len(pcm), len(pcm) // 2, 0)
     assert riff.one(b"data") == pcm
-    decoded = subprocess.run([ffmpeg(), "-v", "error", "-i", str(path), "-f", "s16le", "-"],
-                             capture_output=True, check=True).stdout
+    decoded = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(path), "-f", "s16le", "-"], capture_output=True, check=True
+    ).stdout
     assert decoded == pcm  # ffmpeg reads RF64 too
 
 
@@ -249,8 +259,17 @@ def test_warm_rebuild_recalls_the_measurement_and_writes_the_same_file(tmp_path,
     assert json.loads(again.with_name(again.stem + ".qa.json").read_text()) == qa_before
 
 
-@pytest.mark.parametrize("damage", ["[]", '"kapot"', '{"96k": {"offset_db": NaN, "headroom_db": 0.5}}',
-                                    '{"96k": [0.7, 0.5]}', '{"96k": {"offset_db": "veel"}}', "{niet json"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "[]",
+        '"kapot"',
+        '{"96k": {"offset_db": NaN, "headroom_db": 0.5}}',
+        '{"96k": [0.7, 0.5]}',
+        '{"96k": {"offset_db": "veel"}}',
+        "{niet json",
+    ],
+)
 def test_a_damaged_calibration_file_is_remade(tmp_path, damage):
     calibration = tmp_path / "cache" / "bulletin" / "calibration.json"
     calibration.parent.mkdir(parents=True)

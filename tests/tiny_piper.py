@@ -49,10 +49,13 @@ def make_voice(folder: Path, name: str = "nl_NL-test-low", *, variant: float = 0
         helper.make_node("Ceil", ["durations"], ["w_ceil"]),
     ]
     graph = helper.make_graph(
-        nodes, "tiny-piper",
-        [helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
-         helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
-         helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3])],
+        nodes,
+        "tiny-piper",
+        [
+            helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
+            helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
+            helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3]),
+        ],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, "samples"])],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
@@ -62,15 +65,20 @@ def make_voice(folder: Path, name: str = "nl_NL-test-low", *, variant: float = 0
     path = folder / f"{name}.onnx"
     onnx.save(model, str(path))
     code = name.split("-")[0]
-    path.with_name(path.name + ".json").write_text(json.dumps({
-        "audio": {"sample_rate": SAMPLE_RATE, "quality": "low"},
-        "espeak": {"voice": "nl"},
-        "language": {"code": code, "family": code.split("_")[0]},
-        "inference": {"noise_scale": 0.667, "length_scale": 1.0, "noise_w": 0.8},
-        "phoneme_type": "espeak",
-        "phoneme_id_map": DEFAULT_PHONEME_ID_MAP,
-        "num_symbols": 1 + max(i for ids in DEFAULT_PHONEME_ID_MAP.values() for i in ids),
-        "num_speakers": 1,
-        "hop_length": HOP,
-    }), "utf-8")
+    path.with_name(path.name + ".json").write_text(
+        json.dumps(
+            {
+                "audio": {"sample_rate": SAMPLE_RATE, "quality": "low"},
+                "espeak": {"voice": "nl"},
+                "language": {"code": code, "family": code.split("_")[0]},
+                "inference": {"noise_scale": 0.667, "length_scale": 1.0, "noise_w": 0.8},
+                "phoneme_type": "espeak",
+                "phoneme_id_map": DEFAULT_PHONEME_ID_MAP,
+                "num_symbols": 1 + max(i for ids in DEFAULT_PHONEME_ID_MAP.values() for i in ids),
+                "num_speakers": 1,
+                "hop_length": HOP,
+            }
+        ),
+        "utf-8",
+    )
     return path

@@ -62,7 +62,22 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "AudioError", "BulletinError", "Config", "ConfigError", "EngineError", "InputError", "LockedError",
-    "OptionError", "PublishError", "QAError", "ScriptError", "SourceError", "build", "daily", "load_config",
-    "make_script", "publish", "say",
+    "AudioError",
+    "BulletinError",
+    "Config",
+    "ConfigError",
+    "EngineError",
+    "InputError",
+    "LockedError",
+    "OptionError",
+    "PublishError",
+    "QAError",
+    "ScriptError",
+    "SourceError",
+    "build",
+    "daily",
+    "load_config",
+    "make_script",
+    "publish",
+    "say",
 ]

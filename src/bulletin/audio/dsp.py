@@ -51,9 +51,9 @@ def fir_filter(samples: np.ndarray, taps: np.ndarray) -> np.ndarray:
     spectrum = np.fft.rfft(taps, size)
     out = np.zeros(n + len(taps) - 1, dtype=np.float64)
     for start in range(0, n, CHUNK):
-        block = samples[start: start + CHUNK]
+        block = samples[start : start + CHUNK]
         filtered = np.fft.irfft(np.fft.rfft(block, size) * spectrum, size)[: len(block) + len(taps) - 1]
-        out[start: start + len(filtered)] += filtered
+        out[start : start + len(filtered)] += filtered
     return out[:n].astype(np.float32)
 
 
@@ -78,9 +78,14 @@ def rbj_high_shelf(gain_db: float, q: float, corner_hz: float, rate: int) -> Biq
     w0 = 2 * math.pi * corner_hz / rate
     alpha, cos = math.sin(w0) / (2 * q), math.cos(w0)
     root = 2 * math.sqrt(a) * alpha
-    return (a * ((a + 1) + (a - 1) * cos + root), -2 * a * ((a - 1) + (a + 1) * cos),
-            a * ((a + 1) + (a - 1) * cos - root), (a + 1) - (a - 1) * cos + root,
-            2 * ((a - 1) - (a + 1) * cos), (a + 1) - (a - 1) * cos - root)
+    return (
+        a * ((a + 1) + (a - 1) * cos + root),
+        -2 * a * ((a - 1) + (a + 1) * cos),
+        a * ((a + 1) + (a - 1) * cos - root),
+        (a + 1) - (a - 1) * cos + root,
+        2 * ((a - 1) - (a + 1) * cos),
+        (a + 1) - (a - 1) * cos - root,
+    )
 
 
 def rbj_high_pass(q: float, corner_hz: float, rate: int) -> Biquad:
@@ -120,7 +125,7 @@ def upsample_phases(samples: np.ndarray, factor: int) -> list[np.ndarray]:
     phases = [signal]
     for phase in range(1, factor):
         kernel = taps[phase::factor].astype(np.float32)
-        phases.append(np.convolve(signal, kernel)[lag: lag + len(signal)])
+        phases.append(np.convolve(signal, kernel)[lag : lag + len(signal)])
     return phases
 
 

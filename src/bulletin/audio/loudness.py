@@ -17,8 +17,15 @@ from functools import cache
 
 import numpy as np
 
-from bulletin.audio.dsp import (all_pass, fir_filter, iir_as_fir, rbj_high_pass, rbj_high_shelf, trailing_min,
-                                upsample_phases)
+from bulletin.audio.dsp import (
+    all_pass,
+    fir_filter,
+    iir_as_fir,
+    rbj_high_pass,
+    rbj_high_shelf,
+    trailing_min,
+    upsample_phases,
+)
 from bulletin.core.errors import AudioError
 
 TRUE_PEAK_OVERSAMPLING = 4
@@ -151,8 +158,9 @@ def rotate_phase(samples: np.ndarray, rate: int) -> np.ndarray:
     return fir_filter(samples, _phase_rotator(rate))
 
 
-def ramp_gain(need_db: np.ndarray, rate: int, attack_db_per_s: float, release_db_per_s: float,
-              hold_s: float = 0.0) -> np.ndarray:
+def ramp_gain(
+    need_db: np.ndarray, rate: int, attack_db_per_s: float, release_db_per_s: float, hold_s: float = 0.0
+) -> np.ndarray:
     """The smoothest gain (dB, at control-block boundaries: one value more than
     blocks) that is at most ``need_db`` in every block, falling no faster than
     the attack and rising no faster than the release, after holding ``hold_s``.
@@ -182,8 +190,13 @@ def limiter_gain(peaks_db: np.ndarray, ceiling_db: float, rate: int) -> np.ndarr
     so the sum stays under the ceiling everywhere in the block.
     """
     peaks = peaks_db.astype(np.float64)
-    smooth = ramp_gain(np.minimum(0.0, ceiling_db + PEAK_SHAVE_DB - peaks), rate,
-                       LIMITER_ATTACK_DB_PER_S, LIMITER_RELEASE_DB_PER_S, LIMITER_HOLD_S)
+    smooth = ramp_gain(
+        np.minimum(0.0, ceiling_db + PEAK_SHAVE_DB - peaks),
+        rate,
+        LIMITER_ATTACK_DB_PER_S,
+        LIMITER_RELEASE_DB_PER_S,
+        LIMITER_HOLD_S,
+    )
     left = peaks + np.maximum(smooth[:-1], smooth[1:])
     fast = ramp_gain(np.minimum(0.0, ceiling_db - left), rate, SHAVE_ATTACK_DB_PER_S, SHAVE_RELEASE_DB_PER_S)
     return smooth + fast
@@ -210,8 +223,14 @@ class Master:
     gain -> loudness; the limiter always acts last.
     """
 
-    def __init__(self, samples: np.ndarray, rate: int, energies: np.ndarray, peaks: np.ndarray,
-                 measure: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        samples: np.ndarray,
+        rate: int,
+        energies: np.ndarray,
+        peaks: np.ndarray,
+        measure: tuple[int, int] | None = None,
+    ) -> None:
         """``energies`` and ``peaks`` (dB) per control block: see block_energies and peaks_db."""
         self.samples, self.rate, self.energies, self.peaks_db = samples, rate, energies, peaks
         first, last = (measure[0] // CONTROL_BLOCK, block_count(measure[1])) if measure else (0, None)

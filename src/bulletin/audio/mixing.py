@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from bulletin.audio import AudioSettings
-from bulletin.media.ffmpeg import decode
 from bulletin.audio.loudness import (
     CONTROL_BLOCK,
     SILENT_DB,
@@ -23,6 +22,7 @@ from bulletin.audio.loudness import (
     rotate_phase,
 )
 from bulletin.audio.sounders import SounderSet, music_bed
+from bulletin.media.ffmpeg import decode
 
 # Elements are levelled to this before mastering; only differences matter.
 REFERENCE_LUFS = -20.0
@@ -58,14 +58,16 @@ class Piece:
     def scaled(self, gain_db: float) -> Piece:
         """The piece ``gain_db`` louder."""
         factor = 10 ** (gain_db / 20)
-        return Piece((self.samples * factor).astype(np.float32), self.energies * factor**2,
-                     self.peaks_db + gain_db)
+        return Piece((self.samples * factor).astype(np.float32), self.energies * factor**2, self.peaks_db + gain_db)
 
     @staticmethod
     def joined(pieces: list[Piece]) -> Piece:
         """The pieces one after another (their analyses joined too)."""
-        return Piece(np.concatenate([p.samples for p in pieces]), np.concatenate([p.energies for p in pieces]),
-                     np.concatenate([p.peaks_db for p in pieces]))
+        return Piece(
+            np.concatenate([p.samples for p in pieces]),
+            np.concatenate([p.energies for p in pieces]),
+            np.concatenate([p.peaks_db for p in pieces]),
+        )
 
 
 def levelled(samples: np.ndarray, rate: int, target: float, rotate: bool = False) -> tuple[Piece, bool]:
@@ -88,8 +90,9 @@ class Sounds:
         """The sounder called ``name`` (intro, between, outro), levelled."""
         if name not in self._pieces:
             clip = getattr(self.sounders, name)
-            self._pieces[name] = levelled(clip, self.settings.sample_rate,
-                                          REFERENCE_LUFS + self.settings.sounder_level_lu)[0]
+            self._pieces[name] = levelled(
+                clip, self.settings.sample_rate, REFERENCE_LUFS + self.settings.sounder_level_lu
+            )[0]
         return self._pieces[name]
 
     def bed(self, length: int, speech: tuple[int, int]) -> np.ndarray:
@@ -101,7 +104,7 @@ class Sounds:
             clip = music_bed(rate, length)
         clip = levelled(clip, rate, REFERENCE_LUFS + self.settings.bed_level_lu)[0].samples[:length]
         need = np.zeros(block_count(length))
-        need[speech[0] // CONTROL_BLOCK: block_count(speech[1])] = self.settings.bed_duck_lu
+        need[speech[0] // CONTROL_BLOCK : block_count(speech[1])] = self.settings.bed_duck_lu
         duck = -self.settings.bed_duck_lu
         curve = ramp_gain(need, rate, duck / BED_DUCK_ATTACK_S, duck / BED_DUCK_RELEASE_S)
         fade = np.clip((speech[1] + BED_TAIL_S * rate - np.arange(length)) / (BED_TAIL_S * rate), 0.0, 1.0)

@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.audio import AudioSettings
-from bulletin.formats.base import Calibration, Encoder
 from bulletin.audio.profiles import Profile
 from bulletin.audio.sounders import SounderSet
-from bulletin.storage.blobstore import BlobStore, content_key
-from bulletin.core.model import SegmentKind
-from bulletin.core.model import Mark, Speech
+from bulletin.core.model import Mark, SegmentKind, Speech
 from bulletin.core.pcm import MS_PER_S
+from bulletin.formats.base import Calibration, Encoder
+from bulletin.storage.blobstore import BlobStore, content_key
 
 if TYPE_CHECKING:
     from bulletin.audio.mixing import Piece, Sounds
@@ -82,8 +81,13 @@ class Part:
     loudness: float  # of the speech, mastered, before encoding
 
 
-def plan_parts(kinds: Sequence[SegmentKind], speech_keys: Sequence[str], settings: AudioSettings,
-               sounders: SounderSet, pieces: Sequence[int] | None = None) -> list[PartPlan]:
+def plan_parts(
+    kinds: Sequence[SegmentKind],
+    speech_keys: Sequence[str],
+    settings: AudioSettings,
+    sounders: SounderSet,
+    pieces: Sequence[int] | None = None,
+) -> list[PartPlan]:
     """The parts of a bulletin: one per segment, with the sounders and gaps that follow it.
 
     A segment spoken in ``pieces[i]`` pieces (a long one, see ``MAX_PIECE_CHARS``) is that
@@ -105,9 +109,15 @@ def plan_parts(kinds: Sequence[SegmentKind], speech_keys: Sequence[str], setting
         else:
             after = (Element(ms=gaps.after(kind, following)),)
         for piece in range(count):
-            plans.append(PartPlan(len(plans), next(keys), before if piece == 0 else (),
-                                  after if piece == count - 1 else (Element(ms=PIECE_PAUSE_MS),),
-                                  bed=index == 0 and piece == 0 and sounders.has_bed))
+            plans.append(
+                PartPlan(
+                    len(plans),
+                    next(keys),
+                    before if piece == 0 else (),
+                    after if piece == count - 1 else (Element(ms=PIECE_PAUSE_MS),),
+                    bed=index == 0 and piece == 0 and sounders.has_bed,
+                )
+            )
     return plans
 
 
@@ -117,33 +127,41 @@ def segment_part(pieces: Sequence[Part], char_starts: Sequence[int]) -> Part:
     if len(pieces) == 1:
         return pieces[0]
     starts = offsets(pieces)
-    marks = tuple(Mark(m.char + chars, start + m.sample)
-                  for part, start, chars in zip(pieces, starts, char_starts, strict=True) for m in part.marks)
+    marks = tuple(
+        Mark(m.char + chars, start + m.sample)
+        for part, start, chars in zip(pieces, starts, char_starts, strict=True)
+        for m in part.marks
+    )
     # The speech's loudness over all pieces: their mean power, weighted by length.
     weighed = [(p.speech[1] - p.speech[0], p.loudness) for p in pieces if math.isfinite(p.loudness)]
     total = sum(w for w, _ in weighed)
-    loudness = (10 * math.log10(sum(w * 10 ** (lufs / 10) for w, lufs in weighed) / total) if total > 0
-                else math.nan)
-    return Part(data=b"".join(p.data for p in pieces), samples=sum(p.samples for p in pieces),
-                speech=(pieces[0].speech[0], starts[-1] + pieces[-1].speech[1]), marks=marks,
-                loudness=round(loudness, 2))
+    loudness = 10 * math.log10(sum(w * 10 ** (lufs / 10) for w, lufs in weighed) / total) if total > 0 else math.nan
+    return Part(
+        data=b"".join(p.data for p in pieces),
+        samples=sum(p.samples for p in pieces),
+        speech=(pieces[0].speech[0], starts[-1] + pieces[-1].speech[1]),
+        marks=marks,
+        loudness=round(loudness, 2),
+    )
 
 
 def part_key(plan: PartPlan, rendition: Rendition, settings: AudioSettings, sounders: SounderSet) -> str:
     """A hash of everything that makes the part sound as it does."""
-    return content_key({
-        "format": PART_FORMAT,
-        "bulletin": __version__,
-        "speech": plan.speech_key,
-        "before": [asdict(e) for e in plan.before],
-        "after": [asdict(e) for e in plan.after],
-        "sounders": {e.sounder: sounders.identity(e.sounder) for e in (*plan.before, *plan.after) if e.sounder},
-        "bed": sounders.identity("bed") if plan.bed else None,
-        "profile": asdict(rendition.profile),
-        "calibration": rendition.calibration.to_dict(),
-        "audio": {k: v for k, v in asdict(settings).items() if k != "gaps"},
-        "encoder": rendition.encoder.identity(),
-    })
+    return content_key(
+        {
+            "format": PART_FORMAT,
+            "bulletin": __version__,
+            "speech": plan.speech_key,
+            "before": [asdict(e) for e in plan.before],
+            "after": [asdict(e) for e in plan.after],
+            "sounders": {e.sounder: sounders.identity(e.sounder) for e in (*plan.before, *plan.after) if e.sounder},
+            "bed": sounders.identity("bed") if plan.bed else None,
+            "profile": asdict(rendition.profile),
+            "calibration": rendition.calibration.to_dict(),
+            "audio": {k: v for k, v in asdict(settings).items() if k != "gaps"},
+            "encoder": rendition.encoder.identity(),
+        }
+    )
 
 
 class PartStore:
@@ -160,8 +178,12 @@ class PartStore:
         return Part(data, meta["samples"], tuple(meta["speech"]), Mark.unpack(meta["marks"]), meta["loudness"])
 
     def put(self, key: str, part: Part) -> None:
-        meta = {"samples": part.samples, "speech": list(part.speech), "marks": Mark.pack(part.marks),
-                "loudness": part.loudness}
+        meta = {
+            "samples": part.samples,
+            "speech": list(part.speech),
+            "marks": Mark.pack(part.marks),
+            "loudness": part.loudness,
+        }
         self.store.put(key, meta, part.data)
 
 
@@ -180,8 +202,9 @@ def _assemble(plan: PartPlan, voice: Piece, sounds: Sounds, rate: int) -> tuple[
     return joined, start
 
 
-def render_part(plan: PartPlan, speech: Speech, renditions: Sequence[Rendition], settings: AudioSettings,
-                sounds: Sounds) -> list[Part]:
+def render_part(
+    plan: PartPlan, speech: Speech, renditions: Sequence[Rendition], settings: AudioSettings, sounds: Sounds
+) -> list[Part]:
     """The part for each rendition: cleaned, levelled and analysed once, mastered per profile."""
     # The signal processing (numpy) loads only when a part is made: a rebuild from stored parts needs none.
     from bulletin.audio.loudness import Master
@@ -198,18 +221,21 @@ def render_part(plan: PartPlan, speech: Speech, renditions: Sequence[Rendition],
     parts = []
     for rendition in renditions:
         profile, calibration = rendition.profile, rendition.calibration
-        mastered, loudness = master.master(profile.loudness + calibration.offset_db,
-                                           profile.true_peak - calibration.headroom_db)
+        mastered, loudness = master.master(
+            profile.loudness + calibration.offset_db, profile.true_peak - calibration.headroom_db
+        )
         encoder = rendition.encoder
         data = encoder.encode(mastered, rate)
         shift = encoder.delay + start
-        parts.append(Part(
-            data=data,
-            samples=encoder.length(data),
-            speech=(shift, shift + len(clip.samples)),
-            marks=tuple(Mark(m.char, shift + m.sample) for m in clip.marks),
-            loudness=round(loudness - calibration.offset_db, 2),
-        ))
+        parts.append(
+            Part(
+                data=data,
+                samples=encoder.length(data),
+                speech=(shift, shift + len(clip.samples)),
+                marks=tuple(Mark(m.char, shift + m.sample) for m in clip.marks),
+                loudness=round(loudness - calibration.offset_db, 2),
+            )
+        )
     return parts
 
 

@@ -34,13 +34,22 @@ class Profile:
 
 
 PODCAST = Profile("podcast", -16.0, -1.0, "Apple Podcasts and most apps: -16 LUFS, -1 dBTP")
-ALEXA = Profile("alexa", -14.0, -2.0, "Alexa Flash Briefing: -14 LUFS, -2 dBTP, 256 kbps, 10 s-10 min",
-                min_seconds=10.0, max_seconds=600.0, min_kbps=256)
-BROADCAST = Profile("broadcast", -23.0, -1.0, "EBU R128 broadcast: -23 LUFS, -1 dBTP; lossy copies at 192 kbps",
-                    min_kbps=192)
+ALEXA = Profile(
+    "alexa",
+    -14.0,
+    -2.0,
+    "Alexa Flash Briefing: -14 LUFS, -2 dBTP, 256 kbps, 10 s-10 min",
+    min_seconds=10.0,
+    max_seconds=600.0,
+    min_kbps=256,
+)
+BROADCAST = Profile(
+    "broadcast", -23.0, -1.0, "EBU R128 broadcast: -23 LUFS, -1 dBTP; lossy copies at 192 kbps", min_kbps=192
+)
 
 PROFILES: Registry[Profile] = Registry(
-    "loudness profile", "bulletin.profiles",
+    "loudness profile",
+    "bulletin.profiles",
     {"podcast": f"{__name__}:PODCAST", "alexa": f"{__name__}:ALEXA", "broadcast": f"{__name__}:BROADCAST"},
     lambda entry: isinstance(entry, Profile),
 )

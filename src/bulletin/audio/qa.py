@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bulletin.media.meter import FileLoudness
 from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
+from bulletin.media.meter import FileLoudness
 
 
 @dataclass(frozen=True)
@@ -48,22 +48,33 @@ class QAReport:
 
     def to_dict(self) -> dict[str, Any]:
         """For the .qa.json file."""
-        return {**asdict(self), "segment_loudness": list(self.segment_loudness), "problems": list(self.problems),
-                "spread": self.spread, "passed": self.passed}
+        return {
+            **asdict(self),
+            "segment_loudness": list(self.segment_loudness),
+            "problems": list(self.problems),
+            "spread": self.spread,
+            "passed": self.passed,
+        }
 
 
 def problems_with(measured: FileLoudness, profile: Profile) -> list[str]:
     """Where the file misses its profile, in words."""
     out = []
     if abs(measured.integrated - profile.loudness) > LOUDNESS_TOLERANCE_LU:
-        out.append(f"integrated loudness {measured.integrated:.1f} LUFS is outside "
-                   f"{profile.loudness:g} ± {LOUDNESS_TOLERANCE_LU:g} LU")
+        out.append(
+            f"integrated loudness {measured.integrated:.1f} LUFS is outside "
+            f"{profile.loudness:g} ± {LOUDNESS_TOLERANCE_LU:g} LU"
+        )
     if measured.true_peak > profile.true_peak:
         out.append(f"true peak {measured.true_peak:.1f} dBTP is over the {profile.true_peak:g} dBTP ceiling")
     if profile.min_seconds is not None and measured.duration < profile.min_seconds:
-        out.append(f"duration {measured.duration:.1f} s is under the {profile.name} minimum of {profile.min_seconds:g} s")
+        out.append(
+            f"duration {measured.duration:.1f} s is under the {profile.name} minimum of {profile.min_seconds:g} s"
+        )
     if profile.max_seconds is not None and measured.duration > profile.max_seconds:
-        out.append(f"duration {measured.duration:.1f} s is over the {profile.name} maximum of {profile.max_seconds:g} s")
+        out.append(
+            f"duration {measured.duration:.1f} s is over the {profile.name} maximum of {profile.max_seconds:g} s"
+        )
     return out
 
 

@@ -30,8 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 from bulletin import __version__
 from bulletin.audio import AudioSettings
-from bulletin.formats.base import Calibration, Encoder
-from bulletin.media.meter import FileLoudness, Meter
 from bulletin.audio.parts import (
     Part,
     PartPlan,
@@ -46,9 +44,11 @@ from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
-from bulletin.storage.blobstore import BlobStore, content_key
-from bulletin.storage.atomic import write_text
 from bulletin.core.model import Mark, Speech
+from bulletin.formats.base import Calibration, Encoder
+from bulletin.media.meter import FileLoudness, Meter
+from bulletin.storage.atomic import write_text
+from bulletin.storage.blobstore import BlobStore, content_key
 
 if TYPE_CHECKING:
     from bulletin.audio.mixing import Sounds
@@ -97,8 +97,9 @@ class Rendered:
     @property
     def marks(self) -> tuple[tuple[Mark, ...], ...]:
         """Each segment's text marks in the file, in samples."""
-        return tuple(tuple(Mark(m.char, s + m.sample) for m in p.marks)
-                     for s, p in zip(self.starts, self.parts, strict=True))
+        return tuple(
+            tuple(Mark(m.char, s + m.sample) for m in p.marks) for s, p in zip(self.starts, self.parts, strict=True)
+        )
 
 
 def _bounded(db: float) -> float:
@@ -110,8 +111,10 @@ def _calibration(value: Any) -> Calibration | None:
     if not isinstance(value, dict):
         return None
     numbers = [value.get(name) for name in ("offset_db", "headroom_db")]
-    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n)
-               and abs(n) <= MAX_CORRECTION_DB for n in numbers):
+    if not all(
+        isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) and abs(n) <= MAX_CORRECTION_DB
+        for n in numbers
+    ):
         return None
     return Calibration(float(numbers[0]), float(numbers[1]))  # type: ignore[arg-type]
 
@@ -161,8 +164,15 @@ class Verdicts:
     @staticmethod
     def key(part_keys: Sequence[str], profile: Profile, encoder: Encoder) -> str:
         """The name of the file these parts make."""
-        return content_key({"bulletin": __version__, "parts": list(part_keys), "profile": asdict(profile),
-                            "format": encoder.format.name, "encoder": encoder.identity()})
+        return content_key(
+            {
+                "bulletin": __version__,
+                "parts": list(part_keys),
+                "profile": asdict(profile),
+                "format": encoder.format.name,
+                "encoder": encoder.identity(),
+            }
+        )
 
     def get(self, key: str) -> FileLoudness | None:
         """The measurement, if this file was measured before."""
@@ -182,8 +192,14 @@ class Verdicts:
 class Renderer:
     """Makes the files of one bulletin from its parts."""
 
-    def __init__(self, settings: AudioSettings, sounders: SounderSet, store: PartStore,
-                 calibrations: Calibrations, verdicts: Verdicts) -> None:
+    def __init__(
+        self,
+        settings: AudioSettings,
+        sounders: SounderSet,
+        store: PartStore,
+        calibrations: Calibrations,
+        verdicts: Verdicts,
+    ) -> None:
         self.settings, self.sounders, self.store = settings, sounders, store
         self.calibrations, self.verdicts = calibrations, verdicts
         self.made = 0  # parts rendered this run (not found in the store)
@@ -195,9 +211,15 @@ class Renderer:
 
         return Sounds(self.sounders, self.settings)
 
-    def _parts(self, plans: Sequence[PartPlan], renditions: Mapping[str, Rendition],
-               keys: Mapping[str, list[str]], found: dict[str, list[Part | None]], speech_for: SpeechFor,
-               meters: Mapping[str, Meter]) -> dict[str, list[Part]]:
+    def _parts(
+        self,
+        plans: Sequence[PartPlan],
+        renditions: Mapping[str, Rendition],
+        keys: Mapping[str, list[str]],
+        found: dict[str, list[Part | None]],
+        speech_for: SpeechFor,
+        meters: Mapping[str, Meter],
+    ) -> dict[str, list[Part]]:
         """Every rendition's parts, from the store or made; each meter is fed its file in order."""
         fed = dict.fromkeys(meters, 0)
 
@@ -215,8 +237,11 @@ class Renderer:
 
             def make(index: int, speech: Speech) -> tuple[int, list[str], list[Part]]:
                 names = [n for n in renditions if found[n][index] is None]
-                return index, names, render_part(plans[index], speech, [renditions[n] for n in names],
-                                                 self.settings, sounds)
+                return (
+                    index,
+                    names,
+                    render_part(plans[index], speech, [renditions[n] for n in names], self.settings, sounds),
+                )
 
             def collect(wait: bool) -> None:  # finished parts, in order, into the store and the meters
                 while running and (wait or running[0].done()):
@@ -246,9 +271,15 @@ class Renderer:
                 collect(wait=True)
         return {name: [p for p in parts if p is not None] for name, parts in found.items()}
 
-    def render(self, plans: Sequence[PartPlan], profiles: Sequence[Profile], encoders: Mapping[str, Encoder],
-               paths: Mapping[str, Path], speech_for: SpeechFor,
-               pieces: Sequence[Sequence[int]] | None = None) -> dict[str, Rendered]:
+    def render(
+        self,
+        plans: Sequence[PartPlan],
+        profiles: Sequence[Profile],
+        encoders: Mapping[str, Encoder],
+        paths: Mapping[str, Path],
+        speech_for: SpeechFor,
+        pieces: Sequence[Sequence[int]] | None = None,
+    ) -> dict[str, Rendered]:
         """Write one file per profile to ``paths[profile.name]`` with ``encoders[profile.name]``;
         measure (or recall the measurement of the same parts), correct, review. With
         ``pieces`` (per segment, where each of its pieces' text starts: see
@@ -257,14 +288,20 @@ class Renderer:
         pending = {p.name: p for p in profiles}
         done: dict[str, Rendered] = {}
         for attempt in range(1, ATTEMPTS + 1):
-            renditions = {name: Rendition(p, self.calibrations.get(encoders[name]), encoders[name])
-                          for name, p in pending.items()}
-            keys = {name: [part_key(plan, r, self.settings, self.sounders) for plan in plans]
-                    for name, r in renditions.items()}
+            renditions = {
+                name: Rendition(p, self.calibrations.get(encoders[name]), encoders[name]) for name, p in pending.items()
+            }
+            keys = {
+                name: [part_key(plan, r, self.settings, self.sounders) for plan in plans]
+                for name, r in renditions.items()
+            }
             found: dict[str, list[Part | None]] = {name: [self.store.get(k) for k in ks] for name, ks in keys.items()}
             verdict_keys = {name: Verdicts.key(keys[name], p, encoders[name]) for name, p in pending.items()}
-            known = {name: v for name in pending
-                     if None not in found[name] and (v := self.verdicts.get(verdict_keys[name])) is not None}
+            known = {
+                name: v
+                for name in pending
+                if None not in found[name] and (v := self.verdicts.get(verdict_keys[name])) is not None
+            }
             meters = {name: encoders[name].meter(paths[name], rate) for name in pending if name not in known}
             try:
                 parts = self._parts(plans, renditions, keys, found, speech_for, meters)
@@ -286,13 +323,23 @@ class Renderer:
                 calibration = renditions[name].calibration
                 miss = profile.loudness - result.integrated
                 overshoot = result.true_peak - profile.true_peak
-                log.info("%s: %.1f LUFS, %.1f dBTP (attempt %d%s)", name, result.integrated, result.true_peak,
-                         attempt, ", measured before" if name in known else "")
+                log.info(
+                    "%s: %.1f LUFS, %.1f dBTP (attempt %d%s)",
+                    name,
+                    result.integrated,
+                    result.true_peak,
+                    attempt,
+                    ", measured before" if name in known else "",
+                )
                 learnable = result.duration >= MIN_LEARNING_S and math.isfinite(miss)
                 if learnable and (abs(miss) > LOUDNESS_AIM_LU or overshoot > 0):
-                    self.calibrations.set(encoder, Calibration(
-                        _bounded(calibration.offset_db + miss),
-                        _bounded(calibration.headroom_db + max(overshoot + OVERSHOOT_MARGIN_DB, 0))))
+                    self.calibrations.set(
+                        encoder,
+                        Calibration(
+                            _bounded(calibration.offset_db + miss),
+                            _bounded(calibration.headroom_db + max(overshoot + OVERSHOOT_MARGIN_DB, 0)),
+                        ),
+                    )
                 retry = learnable and (abs(miss) > LOUDNESS_TOLERANCE_LU or overshoot > 0)
                 if retry and attempt < ATTEMPTS:
                     continue
@@ -311,6 +358,6 @@ def _by_segment(parts: Sequence[Part], pieces: Sequence[Sequence[int]] | None) -
         return list(parts)
     out, position = [], 0
     for starts in pieces:
-        out.append(segment_part(parts[position:position + len(starts)], starts))
+        out.append(segment_part(parts[position : position + len(starts)], starts))
         position += len(starts)
     return out

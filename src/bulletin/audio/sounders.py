@@ -12,8 +12,8 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.media.ffmpeg import decode
 from bulletin.core.errors import ConfigError
+from bulletin.media.ffmpeg import decode
 
 if TYPE_CHECKING:  # numpy loads when a sound is made: configuration and keys need none
     import numpy as np
@@ -33,8 +33,10 @@ def _bell(rate: int, semitones: float, seconds: float, decay: float) -> np.ndarr
     import numpy as np
 
     t = np.arange(int(rate * seconds)) / rate
-    tone = sum(amp * np.sin(2 * np.pi * _hz(semitones) * ratio * t) * np.exp(-t * decay * ratio)
-               for ratio, amp in BELL_PARTIALS)
+    tone = sum(
+        amp * np.sin(2 * np.pi * _hz(semitones) * ratio * t) * np.exp(-t * decay * ratio)
+        for ratio, amp in BELL_PARTIALS
+    )
     attack = np.minimum(1.0, t / 0.005)  # a 5 ms attack, no click
     return (tone * attack).astype(np.float32)
 
@@ -56,8 +58,15 @@ def _place(rate: int, notes: list[tuple[float, float, float, float]], seconds: f
 
 def intro_sting(rate: int) -> np.ndarray:
     """A rising C-major arpeggio resolving on a chord: about two seconds."""
-    notes = [(0.0, C5, 1.8, 3.0), (0.12, E5, 1.7, 3.0), (0.24, G5, 1.6, 3.0), (0.36, C6, 1.6, 2.5),
-             (0.62, C5 - 12, 1.4, 2.0), (0.62, G5, 1.4, 2.5), (0.62, E6, 1.4, 3.0)]
+    notes = [
+        (0.0, C5, 1.8, 3.0),
+        (0.12, E5, 1.7, 3.0),
+        (0.24, G5, 1.6, 3.0),
+        (0.36, C6, 1.6, 2.5),
+        (0.62, C5 - 12, 1.4, 2.0),
+        (0.62, G5, 1.4, 2.5),
+        (0.62, E6, 1.4, 3.0),
+    ]
     return _place(rate, notes, 2.2)
 
 
@@ -68,8 +77,13 @@ def between_sounder(rate: int) -> np.ndarray:
 
 def outro_sting(rate: int) -> np.ndarray:
     """A falling arpeggio settling on the tonic: about two seconds."""
-    notes = [(0.0, C6, 1.6, 3.0), (0.14, G5, 1.6, 3.0), (0.28, E5, 1.6, 3.0), (0.42, C5, 1.7, 2.2),
-             (0.42, C5 - 12, 1.7, 1.8)]
+    notes = [
+        (0.0, C6, 1.6, 3.0),
+        (0.14, G5, 1.6, 3.0),
+        (0.28, E5, 1.6, 3.0),
+        (0.42, C5, 1.7, 2.2),
+        (0.42, C5 - 12, 1.7, 1.8),
+    ]
     return _place(rate, notes, 2.2)
 
 

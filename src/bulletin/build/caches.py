@@ -15,8 +15,12 @@ from bulletin.tts.cache import SegmentCache
 
 def stores(root: Path) -> dict[str, BlobStore]:
     """The content-addressed stores under ``root``, by name."""
-    return {SEGMENTS: SegmentCache(root / SEGMENTS).store, PARTS: PartStore(root / PARTS).store,
-            VERDICTS: Verdicts(root / VERDICTS).store, COVERS: Covers(root / COVERS).store}
+    return {
+        SEGMENTS: SegmentCache(root / SEGMENTS).store,
+        PARTS: PartStore(root / PARTS).store,
+        VERDICTS: Verdicts(root / VERDICTS).store,
+        COVERS: Covers(root / COVERS).store,
+    }
 
 
 BYTES_PER_MB = 1_000_000
@@ -40,5 +44,7 @@ def prune(root: Path, older_than_days: float, max_mb: float | None = None) -> li
     """Remove from every store what was not used for ``older_than_days`` (0: everything), then,
     with ``max_mb``, the least recently used until each store fits."""
     max_bytes = None if max_mb is None else int(max_mb * BYTES_PER_MB)
-    return [Pruned(name, *store.prune(older_than_days=older_than_days, max_bytes=max_bytes))
-            for name, store in stores(root).items()]
+    return [
+        Pruned(name, *store.prune(older_than_days=older_than_days, max_bytes=max_bytes))
+        for name, store in stores(root).items()
+    ]

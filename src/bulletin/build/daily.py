@@ -100,8 +100,9 @@ def gather(config: Config, at: datetime) -> tuple[News, list[SourceReport]]:
         reports.append(SourceReport(spec.name, True))
         if isinstance(page, Script):
             if len(specs) > 1:
-                raise ConfigError(f"source {spec.name!r} is a bulletin script, a whole bulletin: make it the only "
-                                  f"[[sources]] entry.")
+                raise ConfigError(
+                    f"source {spec.name!r} is a bulletin script, a whole bulletin: make it the only [[sources]] entry."
+                )
             return page, reports
         pages.append((page, spec.announce or None, spec.max_items))
     if not pages:
@@ -122,10 +123,14 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
         digest = page_digest(page)
         state = _read_state(root)
         if not force and state.get("digest") == digest:
-            return DailyResult("unchanged", reports, last_audio=str(state.get(STATE_AUDIO, "")),
-                               seconds=time.perf_counter() - started)
-        built = (pipeline.build_script(page, config) if isinstance(page, Script)
-                 else pipeline.build_page(page, config, at=moment))
+            return DailyResult(
+                "unchanged", reports, last_audio=str(state.get(STATE_AUDIO, "")), seconds=time.perf_counter() - started
+            )
+        built = (
+            pipeline.build_script(page, config)
+            if isinstance(page, Script)
+            else pipeline.build_page(page, config, at=moment)
+        )
         published = bool(config.settings.publish.base_url)
         upload = None
         if published:
@@ -134,10 +139,13 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
             log.warning("not published: set [publish] base_url (or --base-url) to update the feeds.")
         cache_root = cfg.cache_dir(config)
         pruned = sum(p.entries for p in prune(cache_root, config.settings.daily.keep_cache_days)) if cache_root else 0
-        write_text(root / STATE_NAME, json.dumps(
-            {"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat()}, indent=2) + "\n")
-    return DailyResult("built", reports, built, published, pruned, str(built.audio),
-                       time.perf_counter() - started, upload)
+        write_text(
+            root / STATE_NAME,
+            json.dumps({"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat()}, indent=2) + "\n",
+        )
+    return DailyResult(
+        "built", reports, built, published, pruned, str(built.audio), time.perf_counter() - started, upload
+    )
 
 
 def summary(result: DailyResult) -> str:
@@ -148,9 +156,11 @@ def summary(result: DailyResult) -> str:
     if result.build is None:
         return f"nothing new since {result.last_audio or 'the last run'}; nothing built · {sources}"
     qa, speech = result.build.qa, result.build.speech
-    return (f"built {result.build.audio} · {duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · "
-            f"{result.build.engine} · {speech.cached}/{speech.segments} segments cached · {sources} · "
-            f"{_published(result)} · {result.seconds:.1f} s")
+    return (
+        f"built {result.build.audio} · {duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · "
+        f"{result.build.engine} · {speech.cached}/{speech.segments} segments cached · {sources} · "
+        f"{_published(result)} · {result.seconds:.1f} s"
+    )
 
 
 def _published(result: DailyResult) -> str:
@@ -164,17 +174,30 @@ def _published(result: DailyResult) -> str:
 def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
     """The JSON log record of a run."""
     record: dict[str, Any] = {
-        "time": at.isoformat(), "status": result.status, "seconds": round(result.seconds, 2),
-        "sources": [r.__dict__ for r in result.sources], "published": result.published,
+        "time": at.isoformat(),
+        "status": result.status,
+        "seconds": round(result.seconds, 2),
+        "sources": [r.__dict__ for r in result.sources],
+        "published": result.published,
     }
     if result.build:
-        record.update(audio=str(result.build.audio), duration=result.build.qa.duration,
-                      loudness=result.build.qa.integrated, true_peak=result.build.qa.true_peak,
-                      engine=result.build.engine, segments=result.build.speech.segments,
-                      cached=result.build.speech.cached, fell_back=result.build.fell_back)
+        record.update(
+            audio=str(result.build.audio),
+            duration=result.build.qa.duration,
+            loudness=result.build.qa.integrated,
+            true_peak=result.build.qa.true_peak,
+            engine=result.build.engine,
+            segments=result.build.speech.segments,
+            cached=result.build.speech.cached,
+            fell_back=result.build.fell_back,
+        )
     if result.upload:
-        record.update(target=result.upload.target, uploaded=len(result.upload.uploaded),
-                      unchanged=result.upload.unchanged, deleted=len(result.upload.deleted))
+        record.update(
+            target=result.upload.target,
+            uploaded=len(result.upload.uploaded),
+            unchanged=result.upload.unchanged,
+            deleted=len(result.upload.deleted),
+        )
     return record
 
 
@@ -187,8 +210,10 @@ def run_logged(config: Config, *, force: bool = False, at: datetime | None = Non
         result = run_daily(config, force=force, at=moment)
     except BulletinError as exc:
         if log_file:
-            append_log(Path(log_file), {"time": moment.isoformat(), "status": "failed", "error": str(exc),
-                                        "exit": exc.exit_code})
+            append_log(
+                Path(log_file),
+                {"time": moment.isoformat(), "status": "failed", "error": str(exc), "exit": exc.exit_code},
+            )
         raise
     if log_file:
         append_log(Path(log_file), log_line(result, moment))

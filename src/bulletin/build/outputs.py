@@ -12,9 +12,17 @@ from bulletin.formats import Format
 from bulletin.publish.episode import MANIFEST_SUFFIX
 
 ALEXA_SUFFIX = ".alexa.mp3"
-SIDECAR_SUFFIXES = {"script_text": ".txt", "script_json": ".json", "webvtt": ".vtt", "srt": ".srt",
-                    "chapters": ".chapters.json", "qa": ".qa.json", "cover": ".jpg", "episode": MANIFEST_SUFFIX,
-                    "alexa": ALEXA_SUFFIX}
+SIDECAR_SUFFIXES = {
+    "script_text": ".txt",
+    "script_json": ".json",
+    "webvtt": ".vtt",
+    "srt": ".srt",
+    "chapters": ".chapters.json",
+    "qa": ".qa.json",
+    "cover": ".jpg",
+    "episode": MANIFEST_SUFFIX,
+    "alexa": ALEXA_SUFFIX,
+}
 
 
 def slug(text: str) -> str:

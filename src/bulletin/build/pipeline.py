@@ -108,8 +108,9 @@ def build_page(
 ) -> BuildResult:
     """Build one bulletin from a page: its script assembled for the voices, then made."""
     moment = resolve_at(at, config)
-    return _build(lambda cast: _assemble(page, moment, cast, config, max_seconds), page.section, moment, config,
-                  progress)
+    return _build(
+        lambda cast: _assemble(page, moment, cast, config, max_seconds), page.section, moment, config, progress
+    )
 
 
 def build_script(
@@ -121,8 +122,9 @@ def build_script(
     return _build(lambda cast: _fit(script, cast, config, max_seconds), script.section, script.at, config, progress)
 
 
-def _build(compose: Compose, section: str | None, moment: datetime, config: Config,
-           progress: Progress | None) -> BuildResult:
+def _build(
+    compose: Compose, section: str | None, moment: datetime, config: Config, progress: Progress | None
+) -> BuildResult:
     """Make one bulletin: the audio file with its tags and chapters (or cue points), script,
     transcripts, chapters, QA report, cover, Alexa rendition and episode manifest."""
     started = time.perf_counter()
@@ -136,20 +138,33 @@ def _build(compose: Compose, section: str | None, moment: datetime, config: Conf
         for left in sweep(folder, depth):
             log.info("removed %s, left by an interrupted run", left)
     out = Outputs.at(output_stem(root, moment, section, config.settings.show.title), audio_format)
-    with name_lock(out.folder, f"another build of {out.folder} is running; this one stops (try again when it "
-                               "is done, or build for another --at)."):
+    with name_lock(
+        out.folder,
+        f"another build of {out.folder} is running; this one stops (try again when it "
+        "is done, or build for another --at).",
+    ):
         earlier = out.folder.exists()
         with staged_folder(out.folder) as temp:
             tmp = Outputs.at(temp / out.folder.name, audio_format)
             voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress)
     if earlier:
         log.warning("replaced the earlier bulletin %s with this build.", out.audio)
-    log.info("speech: %d segments, %d synthesised; %d parts made", voiced.speech.segments,
-             voiced.speech.synthesised, workshop.renderer.made)
+    log.info(
+        "speech: %d segments, %d synthesised; %d parts made",
+        voiced.speech.segments,
+        voiced.speech.synthesised,
+        workshop.renderer.made,
+    )
     main = voiced.rendered[workshop.main.name]
     return BuildResult(
-        outputs=out, script=voiced.script, qa=main.qa, engine=spoken_by, voice=voices,
-        speech=voiced.speech, parts_made=workshop.renderer.made, fell_back=voiced.cast != casting.cast,
+        outputs=out,
+        script=voiced.script,
+        qa=main.qa,
+        engine=spoken_by,
+        voice=voices,
+        speech=voiced.speech,
+        parts_made=workshop.renderer.made,
+        fell_back=voiced.cast != casting.cast,
         seconds_taken=time.perf_counter() - started,
     )
 
@@ -168,17 +183,27 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _make(compose: Compose, casting: Casting, workshop: Workshop, config: Config, root: Path, out: Outputs,
-          tmp: Outputs, progress: Progress | None) -> tuple[Voiced, str, str]:
+def _make(
+    compose: Compose,
+    casting: Casting,
+    workshop: Workshop,
+    config: Config,
+    root: Path,
+    out: Outputs,
+    tmp: Outputs,
+    progress: Progress | None,
+) -> tuple[Voiced, str, str]:
     """Write every file of the bulletin ``out`` at its place in ``tmp`` (a private folder)."""
     paths = {workshop.main.name: tmp.audio, **({workshop.alexa.name: tmp.alexa} if workshop.alexa else {})}
-    voiced = first_that_works(casting, cfg.voice_choice(config),
-                              lambda cast, engines: workshop.voice(compose, cast, engines, paths))
+    voiced = first_that_works(
+        casting, cfg.voice_choice(config), lambda cast, engines: workshop.voice(compose, cast, engines, paths)
+    )
     script, main = voiced.script, voiced.rendered[workshop.main.name]
     tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
     if not main.qa.passed:
-        raise QAError(f"the bulletin misses the {main.qa.profile} profile: "
-                      f"{'; '.join(main.qa.problems)}. Nothing was written.")
+        raise QAError(
+            f"the bulletin misses the {main.qa.profile} profile: {'; '.join(main.qa.problems)}. Nothing was written."
+        )
     alexa = _alexa(voiced.rendered.get(workshop.alexa.name) if workshop.alexa else None, tmp.alexa)
     if progress:
         progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
@@ -188,27 +213,49 @@ def _make(compose: Compose, casting: Casting, workshop: Workshop, config: Config
     cover = _cover(config, script, workshop.covers)
     guid = episode_guid(_relative(out.audio, root))
     show = config.settings.show
-    workshop.main.encoder.tag(tmp.audio, Finished(
-        tags=TagInfo(
-            title=script.title, artist=show.author, album=show.title,
-            recorded=script.at, genre=show.genre, engine=spoken_by, voice=voices,
-            encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
-            description=description(script), transcript=transcript(script), duration=main.duration,
-            cover_jpeg=cover, chapters=chapter_list,
+    workshop.main.encoder.tag(
+        tmp.audio,
+        Finished(
+            tags=TagInfo(
+                title=script.title,
+                artist=show.author,
+                album=show.title,
+                recorded=script.at,
+                genre=show.genre,
+                engine=spoken_by,
+                voice=voices,
+                encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
+                description=description(script),
+                transcript=transcript(script),
+                duration=main.duration,
+                cover_jpeg=cover,
+                chapters=chapter_list,
+            ),
+            headline=next((s.title for s in script.segments if s.kind is SegmentKind.LEAD), ""),
+            reference=guid.rsplit(":", 1)[-1].replace("-", ""),
+            rate=main.sample_rate,
+            part_starts=main.starts,
+            loudness=main.qa.measured,
         ),
-        headline=next((s.title for s in script.segments if s.kind is SegmentKind.LEAD), ""),
-        reference=guid.rsplit(":", 1)[-1].replace("-", ""), rate=main.sample_rate, part_starts=main.starts,
-        loudness=main.qa.measured,
-    ))
+    )
     timed = cues(script, main)
     episode = Episode(
-        guid=guid, title=script.title, description=description(script),
-        published=script.at, duration=main.duration, audio=_relative(out.audio, root),
+        guid=guid,
+        title=script.title,
+        description=description(script),
+        published=script.at,
+        duration=main.duration,
+        audio=_relative(out.audio, root),
         media_type=workshop.main.encoder.format.media_type,
-        webvtt=_relative(out.webvtt, root), srt=_relative(out.srt, root), chapters=_relative(out.chapters, root),
-        cover=_relative(out.cover, root), alexa_mp3=_relative(out.alexa, root) if alexa else None,
-        alexa_duration=alexa.duration if alexa else None, language=show.language,
-        engine=spoken_by, voice=voices,
+        webvtt=_relative(out.webvtt, root),
+        srt=_relative(out.srt, root),
+        chapters=_relative(out.chapters, root),
+        cover=_relative(out.cover, root),
+        alexa_mp3=_relative(out.alexa, root) if alexa else None,
+        alexa_duration=alexa.duration if alexa else None,
+        language=show.language,
+        engine=spoken_by,
+        voice=voices,
     )
     sidecars: list[tuple[Path, Callable[[], str]]] = [
         (tmp.script_text, lambda: to_text(script)),

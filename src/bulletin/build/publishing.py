@@ -25,13 +25,17 @@ def publish_folder(config: Config, *, dry_run: bool = False) -> PublishResult:
     publishing = config.settings.publish
     target = cfg.publish_target(config)
     if dry_run and target is None:
-        raise ConfigError("a dry run shows what would change in the bucket: set [publish] target or pass "
-                          "--to s3://BUCKET/PREFIX/.")
+        raise ConfigError(
+            "a dry run shows what would change in the bucket: set [publish] target or pass --to s3://BUCKET/PREFIX/."
+        )
     result = publish(
-        root, cfg.show(config), cfg.channel_cover(config), retention=publishing.retention, alexa=publishing.alexa,
+        root,
+        cfg.show(config),
+        cfg.channel_cover(config),
+        retention=publishing.retention,
+        alexa=publishing.alexa,
         delete_old=publishing.delete_old_audio and not dry_run,
     )
     if target is None:
         return result
-    return replace(result, upload=upload(root, result, target, delete_old=publishing.delete_old_audio,
-                                         dry_run=dry_run))
+    return replace(result, upload=upload(root, result, target, delete_old=publishing.delete_old_audio, dry_run=dry_run))

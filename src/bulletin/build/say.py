@@ -42,8 +42,9 @@ def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
     name asks for. With engine ``auto`` the offline voice speaks when Google cannot, as in a build."""
     formats = by_suffix()
     if path.suffix.lower() not in formats:
-        raise InputError(f"{path}: cannot write {path.suffix or 'this kind of'} audio; "
-                         f"name a {' or '.join(formats)} file.")
+        raise InputError(
+            f"{path}: cannot write {path.suffix or 'this kind of'} audio; name a {' or '.join(formats)} file."
+        )
     if not speakable(text):
         raise InputError("nothing to say: give the text to speak (a word or a number).")
     choice = cfg.voice_choice(config)
@@ -59,8 +60,7 @@ def _say(text: str, cast: Cast, engines: dict[str, Engine], config: Config, path
     voice = cast.newsreader
     spoken = text.strip() if raw else reader(voice).prepare(text.strip())
     if not speakable(spoken):
-        raise InputError(f"nothing to say: {text.strip()!r} has no word or number left once prepared for "
-                         f"{voice.name}.")
+        raise InputError(f"nothing to say: {text.strip()!r} has no word or number left once prepared for {voice.name}.")
     segment = Segment(SegmentKind.BRIEF, first_words(spoken), spoken, spoken)
     workshop = Workshop(config, alexa=False)
     main = workshop.main
@@ -72,8 +72,12 @@ def _say(text: str, cast: Cast, engines: dict[str, Engine], config: Config, path
         from bulletin.audio.loudness import GATE_BLOCK_S  # (numpy: only once there is audio)
 
         # Under one 400 ms gating block ffmpeg reads -70 LUFS however loud the word is.
-        short = (f" (shorter than {GATE_BLOCK_S} s, too short for an integrated loudness reading; "
-                 f"levelled by its mean loudness)" if rendered.qa.duration < GATE_BLOCK_S else "")
+        short = (
+            f" (shorter than {GATE_BLOCK_S} s, too short for an integrated loudness reading; "
+            f"levelled by its mean loudness)"
+            if rendered.qa.duration < GATE_BLOCK_S
+            else ""
+        )
         log.warning("%s misses the %s profile: %s%s.", path, main.name, "; ".join(rendered.qa.problems), short)
     engine = next(iter(voiced.engines.values()))
     return Said(spoken, path, rendered.qa, f"{engine.name} {engine.version}", voice.name)

@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 from bulletin.audio.render import Rendered
-from bulletin.core.model import Chapter, Cue, Script, Segment
-from bulletin.core.model import Mark
+from bulletin.core.model import Chapter, Cue, Mark, Script, Segment
 from bulletin.core.pcm import MS_PER_S
 from bulletin.text.sentences import spans, wrap
 
@@ -32,9 +31,10 @@ def chapters(script: Script, rendered: Rendered) -> list[Chapter]:
     """One chapter per segment, contiguous from zero to the file's duration."""
     rate = rendered.sample_rate
     starts = [s / rate for s in rendered.starts]
-    ends = starts[1:] + [sum(p.samples for p in rendered.parts) / rate]
-    return [Chapter(seg.title, round(s, 3), round(e, 3))
-            for seg, s, e in zip(script.segments, starts, ends, strict=True)]
+    ends = [*starts[1:], sum(p.samples for p in rendered.parts) / rate]
+    return [
+        Chapter(seg.title, round(s, 3), round(e, 3)) for seg, s, e in zip(script.segments, starts, ends, strict=True)
+    ]
 
 
 def _clock(marks: Sequence[Mark], text_length: int, start: int, end: int) -> list[float]:
@@ -43,8 +43,10 @@ def _clock(marks: Sequence[Mark], text_length: int, start: int, end: int) -> lis
 
     Plain Python (numpy's interp, step for step), so that a rebuild from stored parts loads no numpy.
     """
-    points = sorted(zip([0, *(m.char for m in marks), text_length], [start, *(m.sample for m in marks), end]),
-                    key=lambda point: point[0])
+    points = sorted(
+        zip([0, *(m.char for m in marks), text_length], [start, *(m.sample for m in marks), end], strict=True),
+        key=lambda point: point[0],
+    )
     xs = [float(char) for char, _ in points]
     ys = list(accumulate((float(min(max(sample, start), end)) for _, sample in points), max))
     clock = []

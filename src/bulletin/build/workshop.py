@@ -79,17 +79,24 @@ class Workshop:
         self.audio = cfg.audio_settings(config)
         root = cfg.cache_dir(config)
         self.segments = SegmentCache(root / SEGMENTS if root else None)
-        self.renderer = Renderer(self.audio, cfg.sounders(config), PartStore(root / PARTS if root else None),
-                                 Calibrations(root / CALIBRATION if root else None),
-                                 Verdicts(root / VERDICTS if root else None))
+        self.renderer = Renderer(
+            self.audio,
+            cfg.sounders(config),
+            PartStore(root / PARTS if root else None),
+            Calibrations(root / CALIBRATION if root else None),
+            Verdicts(root / VERDICTS if root else None),
+        )
         self.covers = Covers(root / COVERS if root else None)
         profile = cfg.main_profile(config)
         self.main = Rendition(profile, cfg.encoder(config, profile, config.settings.audio.format))
         # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
         publishing = config.settings.publish
         wanted = publishing.alexa and alexa_feed.plays(publishing.base_url) if alexa is None else alexa
-        self.alexa = (Rendition(ALEXA, cfg.encoder(config, ALEXA, alexa_feed.FORMAT))
-                      if wanted and profile.name != ALEXA.name else None)
+        self.alexa = (
+            Rendition(ALEXA, cfg.encoder(config, ALEXA, alexa_feed.FORMAT))
+            if wanted and profile.name != ALEXA.name
+            else None
+        )
         self.renditions = [self.main, *([self.alexa] if self.alexa else [])]
 
     def voice(self, compose: Compose, cast: Cast, engines: dict[str, Engine], paths: Mapping[str, Path]) -> Voiced:
@@ -97,15 +104,25 @@ class Workshop:
         from parts, synthesising only the speech of parts that are not made yet."""
         script = compose(cast)
         if len(script.segments) > self.max_segments:
-            raise ScriptError(f"the bulletin would have {len(script.segments)} segments, more than [script] "
-                              f"max_segments = {self.max_segments}; shorten it with --max-duration, or raise "
-                              "the cap.")
+            raise ScriptError(
+                f"the bulletin would have {len(script.segments)} segments, more than [script] "
+                f"max_segments = {self.max_segments}; shorten it with --max-duration, or raise "
+                "the cap."
+            )
         spoken_pieces = [pieces(s.text) for s in script.segments]
-        jobs = [(engines[cast.voice(s.kind).name], chunk.text)
-                for s, chunks in zip(script.segments, spoken_pieces, strict=True) for chunk in chunks]
+        jobs = [
+            (engines[cast.voice(s.kind).name], chunk.text)
+            for s, chunks in zip(script.segments, spoken_pieces, strict=True)
+            for chunk in chunks
+        ]
         owner = [index for index, chunks in enumerate(spoken_pieces) for _ in chunks]  # the segment of each job
-        plans = plan_parts([s.kind for s in script.segments], [segment_key(e, t) for e, t in jobs],
-                           self.audio, self.renderer.sounders, [len(chunks) for chunks in spoken_pieces])
+        plans = plan_parts(
+            [s.kind for s in script.segments],
+            [segment_key(e, t) for e, t in jobs],
+            self.audio,
+            self.renderer.sounders,
+            [len(chunks) for chunks in spoken_pieces],
+        )
         # Counted per segment: one spoken in pieces is synthesised if any piece was.
         stats = SpeechStats(segments=len(script.segments))
         spoken: set[int] = set()
@@ -122,8 +139,13 @@ class Workshop:
             stats.synthesised = len(spoken)
 
         wanted = [r for r in self.renditions if r.name in paths]
-        rendered = self.renderer.render(plans, [r.profile for r in wanted], {r.name: r.encoder for r in wanted},
-                                        paths, speech_for, [[chunk.start for chunk in chunks]
-                                                            for chunks in spoken_pieces])
+        rendered = self.renderer.render(
+            plans,
+            [r.profile for r in wanted],
+            {r.name: r.encoder for r in wanted},
+            paths,
+            speech_for,
+            [[chunk.start for chunk in chunks] for chunks in spoken_pieces],
+        )
         stats.cached = stats.segments - stats.synthesised
         return Voiced(script, rendered, stats, engines, cast)

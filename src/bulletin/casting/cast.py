@@ -58,14 +58,17 @@ def choose_cast(choice: VoiceChoice) -> Casting:
     anchor = load_voice(choice.anchor, choice.dirs)
     newsreader = load_voice(choice.newsreader, choice.dirs)
     if choice.engine != AUTO:  # strict: every voice from that engine, no fallback
-        anchor, newsreader = (v if v.engine == choice.engine else _engine_voice(choice.engine, v.language, choice.dirs)
-                              for v in (anchor, newsreader))
+        anchor, newsreader = (
+            v if v.engine == choice.engine else _engine_voice(choice.engine, v.language, choice.dirs)
+            for v in (anchor, newsreader)
+        )
         return Casting(Cast(anchor, newsreader))
     cast = Cast(anchor, newsreader)
     others = [load_voice(name, choice.dirs) for name in choice.fallback]
     if not others or ENGINES.get(others[-1].engine).needs.network:
-        raise ConfigError("[voice] fallback must end with an offline voice (e.g. \"espeak-nl\"), so a bulletin "
-                          "can always be read.")
+        raise ConfigError(
+            '[voice] fallback must end with an offline voice (e.g. "espeak-nl"), so a bulletin can always be read.'
+        )
     fallbacks = tuple(Cast(v, v) for v in others if Cast(v, v) != cast)
     return Casting(cast, fallbacks)
 
@@ -95,8 +98,12 @@ def make_engines(cast: Cast, choice: VoiceChoice) -> dict[str, Engine]:
     engines = {}
     for profile in cast.profiles:
         try:
-            engines[profile.name] = create_engine(profile.engine, profile.options, choice.sections.get(profile.engine),
-                                                  lambda key, p=profile: option_location(p, key))
+            engines[profile.name] = create_engine(
+                profile.engine,
+                profile.options,
+                choice.sections.get(profile.engine),
+                lambda key, p=profile: option_location(p, key),
+            )
         except OptionError as exc:
             raise ConfigError(f"{_where(exc.key, profile, choice)}: {exc}") from None
     return engines
@@ -118,6 +125,9 @@ def first_that_works(casting: Casting, choice: VoiceChoice, attempt: Callable[[C
         except EngineError as exc:
             if number == len(lineup) - 1:
                 raise
-            log.warning("%s The whole bulletin is read by %s instead.", exc.reason,
-                        " + ".join(v.name for v in lineup[number + 1][0].profiles))
+            log.warning(
+                "%s The whole bulletin is read by %s instead.",
+                exc.reason,
+                " + ".join(v.name for v in lineup[number + 1][0].profiles),
+            )
     raise AssertionError("unreachable: the loop returns or raises")

@@ -23,10 +23,19 @@ class VoiceRow:
 def voice_rows(choice: VoiceChoice) -> list[VoiceRow]:
     """Every voice profile found, by name, with its roles and whether it can run here."""
     roles: dict[str, list[str]] = {}
-    for role, names in (("anchor", [choice.anchor]), ("newsreader", [choice.newsreader]),
-                        ("fallback", list(choice.fallback))):
+    for role, names in (
+        ("anchor", [choice.anchor]),
+        ("newsreader", [choice.newsreader]),
+        ("fallback", list(choice.fallback)),
+    ):
         for name in names:
             roles.setdefault(name, []).append(role)
-    return [VoiceRow(profile, tuple(roles.get(profile.name, ())), ENGINES.get(profile.engine).needs.network,
-                     engine_status(profile.engine, profile.options, choice.sections.get(profile.engine)))
-            for profile in list_voices(choice.dirs)]
+    return [
+        VoiceRow(
+            profile,
+            tuple(roles.get(profile.name, ())),
+            ENGINES.get(profile.engine).needs.network,
+            engine_status(profile.engine, profile.options, choice.sections.get(profile.engine)),
+        )
+        for profile in list_voices(choice.dirs)
+    ]

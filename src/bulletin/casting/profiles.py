@@ -117,9 +117,13 @@ def _installed_piper(dirs: Sequence[Path]) -> dict[str, VoiceProfile]:
 
     return {
         voice.profile: VoiceProfile(
-            name=voice.profile, engine="piper", language=voice.language, chars_per_second=PIPER_CHARS_PER_SECOND,
+            name=voice.profile,
+            engine="piper",
+            language=voice.language,
+            chars_per_second=PIPER_CHARS_PER_SECOND,
             lexicons=tuple(_find_lexicon(n, voice.model.parent, dirs) for n in PIPER_LEXICONS),
-            options={"model": str(voice.model)}, description=f"Piper voice {voice.name} (installed)",
+            options={"model": str(voice.model)},
+            description=f"Piper voice {voice.name} (installed)",
             path=voice.model,
         )
         for voice in installed()
@@ -152,8 +156,10 @@ def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> Voic
         from bulletin.tts import ENGINES
 
         hint = ENGINES.get(engine).no_voice_hint
-        raise ConfigError(f"no voice profile for engine {engine!r} and language {language!r} in "
-                          f"{', '.join(map(str, dirs))}.{' ' + hint if hint else ''}")
+        raise ConfigError(
+            f"no voice profile for engine {engine!r} and language {language!r} in "
+            f"{', '.join(map(str, dirs))}.{' ' + hint if hint else ''}"
+        )
     exact = [v for v in candidates if v.name == f"{engine}-{language}"]
     prefixed = [v for v in candidates if v.name.startswith(f"{engine}-{language}-")]
     return (exact or prefixed or candidates)[0]

@@ -68,8 +68,9 @@ class OneLineUsageError(click.UsageError):
 class BulletinGroup(click.Group):
     """Turns our exceptions into one-line errors; tracebacks only with --debug."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:  # an unknown option before the command's name
@@ -125,8 +126,10 @@ def _exit_if_stopping(ctx: click.Context) -> None:
 
 
 def _exit_interrupted(ctx: click.Context, signum: int) -> NoReturn:
-    click.echo(f"Error: interrupted ({signal.Signals(signum).name}); stopped without writing "
-               "or caching anything unfinished.", err=True)
+    click.echo(
+        f"Error: interrupted ({signal.Signals(signum).name}); stopped without writing or caching anything unfinished.",
+        err=True,
+    )
     ctx.exit(EXIT_SIGNAL_BASE + signum)
 
 

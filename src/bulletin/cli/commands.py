@@ -11,7 +11,6 @@ import click
 
 from bulletin.cli.app import cli
 from bulletin.cli.options import (
-    FiniteFloatRange,
     IsoDateTime,
     RegistryChoice,
     base_url_option,
@@ -37,21 +36,41 @@ TEXT_OR_JSON = click.Choice(["text", "json"])
 
 @cli.command()
 @script_options
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: output/).")
+@click.option(
+    "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/)."
+)
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment anew; leave the cache alone.")
 @click.option("--profile", type=RegistryChoice(profile_choices), help="Loudness profile (default: podcast).")
-@click.option("--format", "audio_format", type=RegistryChoice(format_choices),
-              help="The file's format (default: mp3); see [mp3], [wav], [m4a] in bulletin.toml.")
+@click.option(
+    "--format",
+    "audio_format",
+    type=RegistryChoice(format_choices),
+    help="The file's format (default: mp3); see [mp3], [wav], [m4a] in bulletin.toml.",
+)
 @click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
 @click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
 @base_url_option
 @target_options("--aws-profile")
 @common_options
-def build(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
-          output_dir: Path | None, no_cache: bool, profile: str | None, audio_format: str | None,
-          no_sounders: bool, then_publish: bool, base_url: str | None, target: str | None, aws_profile: str | None,
-          config_path: Path | None, quiet: bool, verbose: int) -> None:
+def build(
+    page: str,
+    at: datetime | None,
+    max_duration: float | None,
+    engine: str | None,
+    voice: str | None,
+    output_dir: Path | None,
+    no_cache: bool,
+    profile: str | None,
+    audio_format: str | None,
+    no_sounders: bool,
+    then_publish: bool,
+    base_url: str | None,
+    target: str | None,
+    aws_profile: str | None,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Build a bulletin from a saved news PAGE, feed or JSON bulletin (or a script, read as written).
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM/<name>-HHMM.mp3 (or .wav, .m4a) with the script beside it
@@ -60,13 +79,20 @@ def build(page: str, at: datetime | None, max_duration: float | None, engine: st
     from bulletin.build.pipeline import build as make
     from bulletin.build.publishing import check_publishable, publish_folder
 
-    config = load(config_path, quiet, verbose, **voice_overrides(engine, voice),
-                  **{"output.dir": str(output_dir) if output_dir else None,
-                     "cache.enabled": False if no_cache else None,
-                     "audio.profile": profile,
-                     "audio.format": audio_format,
-                     "sounders.enabled": False if no_sounders else None},
-                  **publish_overrides(base_url, target, aws_profile))
+    config = load(
+        config_path,
+        quiet,
+        verbose,
+        **voice_overrides(engine, voice),
+        **{
+            "output.dir": str(output_dir) if output_dir else None,
+            "cache.enabled": False if no_cache else None,
+            "audio.profile": profile,
+            "audio.format": audio_format,
+            "sounders.enabled": False if no_sounders else None,
+        },
+        **publish_overrides(base_url, target, aws_profile),
+    )
     if then_publish:
         check_publishable(config)
     with progress_bar(not quiet, "Building") as progress:
@@ -99,8 +125,10 @@ def _report_build(result: BuildResult) -> None:
 
 
 def _report_publish(result: PublishResult) -> None:
-    click.echo(f"published {result.feed}: {len(result.episodes)} bulletins, {result.alexa_items} in the Alexa feed"
-               + (f", {len(result.removed)} removed" if result.removed else ""))
+    click.echo(
+        f"published {result.feed}: {len(result.episodes)} bulletins, {result.alexa_items} in the Alexa feed"
+        + (f", {len(result.removed)} removed" if result.removed else "")
+    )
     if result.upload is None:
         return
     if result.upload.dry_run:  # the point of a dry run is the list
@@ -117,8 +145,16 @@ def _report_publish(result: PublishResult) -> None:
 @base_url_option
 @target_options("--aws-profile")
 @common_options
-def daily(force: bool, at: datetime | None, base_url: str | None, target: str | None, aws_profile: str | None,
-          config_path: Path | None, quiet: bool, verbose: int) -> None:
+def daily(
+    force: bool,
+    at: datetime | None,
+    base_url: str | None,
+    target: str | None,
+    aws_profile: str | None,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Fetch the configured sources, build, publish and prune: one unattended run (for cron).
 
     Exit codes: 0 built, or nothing new; 1 configuration; 3 speech engine; 4 no source
@@ -133,20 +169,37 @@ def daily(force: bool, at: datetime | None, base_url: str | None, target: str | 
 
 
 @cli.command()
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The output folder to publish (default: output/).")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The output folder to publish (default: output/).",
+)
 @base_url_option
 @target_options("--profile", "--aws-profile")
 @click.option("--dry-run", is_flag=True, help="List what the bucket would get and lose; upload and delete nothing.")
 @common_options
-def publish(output_dir: Path | None, base_url: str | None, target: str | None, aws_profile: str | None,
-            dry_run: bool, config_path: Path | None, quiet: bool, verbose: int) -> None:
+def publish(
+    output_dir: Path | None,
+    base_url: str | None,
+    target: str | None,
+    aws_profile: str | None,
+    dry_run: bool,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Write feed.xml (podcast), flash-briefing.json (Alexa), index.html and latest.* for the
     output folder, and copy it to an S3 bucket (--to or [publish] target)."""
     from bulletin.build.publishing import publish_folder
 
-    config = load(config_path, quiet, verbose, **{"output.dir": str(output_dir) if output_dir else None},
-                  **publish_overrides(base_url, target, aws_profile))
+    config = load(
+        config_path,
+        quiet,
+        verbose,
+        **{"output.dir": str(output_dir) if output_dir else None},
+        **publish_overrides(base_url, target, aws_profile),
+    )
     _report_publish(publish_folder(config, dry_run=dry_run))
 
 
@@ -186,11 +239,21 @@ def init(path: Path, force: bool) -> None:
 
 @cli.command()
 @script_options
-@click.option("--format", "fmt", type=TEXT_OR_JSON, default="text", show_default=True,
-              help="Text for people, JSON for programs.")
+@click.option(
+    "--format", "fmt", type=TEXT_OR_JSON, default="text", show_default=True, help="Text for people, JSON for programs."
+)
 @common_options
-def script(page: str, at: datetime | None, max_duration: float | None, engine: str | None, voice: str | None,
-           fmt: str, config_path: Path | None, quiet: bool, verbose: int) -> None:
+def script(
+    page: str,
+    at: datetime | None,
+    max_duration: float | None,
+    engine: str | None,
+    voice: str | None,
+    fmt: str,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Print the radio script for a saved news PAGE, without synthesising it (edit it, then build it)."""
     from bulletin.build.pipeline import make_script
     from bulletin.text.scriptfile import to_json, to_text
@@ -204,12 +267,26 @@ def script(page: str, at: datetime | None, max_duration: float | None, engine: s
 @click.argument("text")
 @click.option("--voice", metavar="NAME", help="Voice profile (default: the newsreader; see `bulletin voices`).")
 @engine_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.mp3"),
-              show_default=True, help="Where to write the audio (its suffix says the format).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("say.mp3"),
+    show_default=True,
+    help="Where to write the audio (its suffix says the format).",
+)
 @click.option("--raw", is_flag=True, help="Speak TEXT as it is, without the voice's lexicons.")
 @common_options
-def say(text: str, voice: str | None, engine: str | None, output: Path, raw: bool, config_path: Path | None,
-        quiet: bool, verbose: int) -> None:
+def say(
+    text: str,
+    voice: str | None,
+    engine: str | None,
+    output: Path,
+    raw: bool,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Speak TEXT as a bulletin would: print it as prepared for the voice, write it mastered.
 
     For checking a pronunciation (a lexicon entry) in seconds.
@@ -221,8 +298,10 @@ def say(text: str, voice: str | None, engine: str | None, output: Path, raw: boo
     said = speak(text, config, output, raw=raw)
     click.echo(said.text)
     if not quiet:
-        click.echo(f"{said.path} · {duration_text(said.qa.duration)} · {said.qa.integrated:.1f} LUFS · "
-                   f"{said.engine} ({said.voice})")
+        click.echo(
+            f"{said.path} · {duration_text(said.qa.duration)} · {said.qa.integrated:.1f} LUFS · "
+            f"{said.engine} ({said.voice})"
+        )
 
 
 @cli.command()
@@ -239,5 +318,6 @@ def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbos
 
     configure_logging(quiet, verbose)
     found = inspect_file(audio)
-    click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else to_text(found),
-               nl=fmt == "json")
+    click.echo(
+        json.dumps(found.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else to_text(found), nl=fmt == "json"
+    )

@@ -27,14 +27,20 @@ def voices(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: i
     for row in voice_rows(voice_choice(load(config_path, quiet, verbose))):
         profile = row.profile
         roles = f" [{', '.join(row.roles)}]" if row.roles else ""
-        click.echo(f"{profile.name}{roles}: {profile.description} ({profile.engine}, {profile.language}, "
-                   f"{'online' if row.online else 'offline'}) - {row.status}")
+        click.echo(
+            f"{profile.name}{roles}: {profile.description} ({profile.engine}, {profile.language}, "
+            f"{'online' if row.online else 'offline'}) - {row.status}"
+        )
 
 
 @voices.command("download")
 @click.argument("name")
-@click.option("--from", "base", metavar="URL", help="A mirror laid out like Piper's voice repository "
-              "(default: [piper] catalogue).")
+@click.option(
+    "--from",
+    "base",
+    metavar="URL",
+    help="A mirror laid out like Piper's voice repository (default: [piper] catalogue).",
+)
 @common_options
 def voices_download(name: str, base: str | None, config_path: Path | None, quiet: bool, verbose: int) -> None:
     """Download, verify and install the Piper voice NAME (like nl_NL-mls-medium)."""
@@ -77,20 +83,37 @@ def cache_info(config_path: Path | None, quiet: bool, verbose: int) -> None:
     for name, info in report(root).items():
         line = f"{name}: {info.entries} entries, {info.total_bytes / BYTES_PER_MB:.1f} MB"
         if info.oldest is not None and info.newest is not None:
-            line += (f", last used between {time.strftime(DATE, time.localtime(info.oldest))} "
-                     f"and {time.strftime(DATE, time.localtime(info.newest))}")
+            line += (
+                f", last used between {time.strftime(DATE, time.localtime(info.oldest))} "
+                f"and {time.strftime(DATE, time.localtime(info.newest))}"
+            )
         click.echo(line)
 
 
 @cache.command("prune")
-@click.option("--older-than", "older_than", type=FiniteFloatRange(min=0), metavar="DAYS",
-              help="Remove what was not used for this many days (default: [daily] keep_cache_days).")
-@click.option("--max-size", type=FiniteFloatRange(min=0), metavar="MB",
-              help="Then remove the least recently used until the cache fits.")
+@click.option(
+    "--older-than",
+    "older_than",
+    type=FiniteFloatRange(min=0),
+    metavar="DAYS",
+    help="Remove what was not used for this many days (default: [daily] keep_cache_days).",
+)
+@click.option(
+    "--max-size",
+    type=FiniteFloatRange(min=0),
+    metavar="MB",
+    help="Then remove the least recently used until the cache fits.",
+)
 @click.option("--all", "everything", is_flag=True, help="Empty the cache.")
 @common_options
-def cache_prune(older_than: float | None, max_size: float | None, everything: bool,
-                config_path: Path | None, quiet: bool, verbose: int) -> None:
+def cache_prune(
+    older_than: float | None,
+    max_size: float | None,
+    everything: bool,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Remove what has not been used for a while from the cache."""
     from bulletin.build.caches import prune
     from bulletin.config.stages import cache_location

@@ -91,46 +91,79 @@ def profile_choices() -> list[str]:
 
 def common_options(func: F) -> F:
     """--config, -q, -v and --debug, for every command."""
-    func = click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug,
-                        help="Show tracebacks for errors.")(func)
+    func = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=set_debug,
+        help="Show tracebacks for errors.",
+    )(func)
     func = click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")(func)
     func = click.option("-q", "--quiet", is_flag=True, help="Only errors; build prints just the file's path.")(func)
-    func = click.option("--config", "config_path", type=click.Path(readable=False, path_type=Path),
-                        help="Configuration file (default: ./bulletin.toml if present).")(func)
+    func = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(readable=False, path_type=Path),
+        help="Configuration file (default: ./bulletin.toml if present).",
+    )(func)
     return func
 
 
 def engine_option(func: F) -> F:
     """--engine: auto or one engine."""
-    return click.option("--engine", type=RegistryChoice(engine_choices),
-                        help="auto (default): the configured voices, else the fallback; or one engine, strictly.")(func)
+    return click.option(
+        "--engine",
+        type=RegistryChoice(engine_choices),
+        help="auto (default): the configured voices, else the fallback; or one engine, strictly.",
+    )(func)
 
 
 def script_options(func: F) -> F:
     """PAGE, --at, --max-duration, --engine and --voice, shared by build and script."""
-    func = click.option("--voice", metavar="NAME",
-                        help="Voice profile for anchor and newsreader (see `bulletin voices`).")(func)
+    func = click.option(
+        "--voice", metavar="NAME", help="Voice profile for anchor and newsreader (see `bulletin voices`)."
+    )(func)
     func = engine_option(func)
-    func = click.option("--max-duration", type=FiniteFloatRange(min=1), metavar="SECONDS",
-                        help="Drop the oldest briefs until the estimated length fits.")(func)
-    func = click.option("--at", type=IsoDateTime(), metavar="ISO-8601",
-                        help="The bulletin's time (default: now, in the show's time zone).")(func)
+    func = click.option(
+        "--max-duration",
+        type=FiniteFloatRange(min=1),
+        metavar="SECONDS",
+        help="Drop the oldest briefs until the estimated length fits.",
+    )(func)
+    func = click.option(
+        "--at",
+        type=IsoDateTime(),
+        metavar="ISO-8601",
+        help="The bulletin's time (default: now, in the show's time zone).",
+    )(func)
     return click.argument("page", metavar="PAGE")(func)  # a file or an http(s) URL
 
 
 def base_url_option(func: F) -> F:
     """--base-url, for every command that publishes."""
-    return click.option("--base-url", metavar="URL",
-                        help="Where the output folder is served (overrides [publish] base_url).")(func)
+    return click.option(
+        "--base-url", metavar="URL", help="Where the output folder is served (overrides [publish] base_url)."
+    )(func)
 
 
 def target_options(*profile_flags: str) -> Callable[[F], F]:
     """--to and the AWS profile flags, for every command that publishes."""
+
     def decorate(func: F) -> F:
-        func = click.option(*profile_flags, "aws_profile", metavar="NAME",
-                            help="AWS profile for the bucket (overrides [publish] aws_profile).")(func)
-        return click.option("--to", "target", metavar="s3://BUCKET/PREFIX/",
-                            help="Also copy the published folder to this bucket (overrides [publish] target).")(func)
+        func = click.option(
+            *profile_flags,
+            "aws_profile",
+            metavar="NAME",
+            help="AWS profile for the bucket (overrides [publish] aws_profile).",
+        )(func)
+        return click.option(
+            "--to",
+            "target",
+            metavar="s3://BUCKET/PREFIX/",
+            help="Also copy the published folder to this bucket (overrides [publish] target).",
+        )(func)
+
     return decorate
 
 
@@ -163,8 +196,9 @@ def progress_bar(enabled: bool, label: str) -> Iterator[Callable[..., None] | No
     def update(done: int, total: int, item: str | None = None) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr,
-                                    item_show_func=lambda shown: shown).__enter__()
+            bar = click.progressbar(
+                length=total, label=label, file=sys.stderr, item_show_func=lambda shown: shown
+            ).__enter__()
         bar.update(done - bar.pos, item[:LABEL_CHARS] if item else None)
 
     try:

@@ -23,8 +23,11 @@ DEFAULTS_NAME = "defaults.toml"
 SOURCES = "sources"
 COMMAND_LINE = "command line"  # stands in for file:line in messages about options
 # Keys that moved to a format's own section: an older bulletin.toml is told where they are now.
-MOVED = {("audio", "sample_rate"): ("mp3", "sample_rate"), ("audio", "wav_sample_rate"): ("wav", "sample_rate"),
-         ("audio", "bit_depth"): ("wav", "bit_depth")}
+MOVED = {
+    ("audio", "sample_rate"): ("mp3", "sample_rate"),
+    ("audio", "wav_sample_rate"): ("wav", "sample_rate"),
+    ("audio", "bit_depth"): ("wav", "bit_depth"),
+}
 
 Values = dict[str, dict[str, Any]]
 
@@ -45,8 +48,9 @@ def defaults() -> Values:
             table = values[name] = defaults_of(cls)
         expected = set(schema.sections()[name])
         if table is None or set(table) != expected:  # a programming error: a new key is one line in each place
-            raise RuntimeError(f"{DEFAULTS_NAME} and the schema disagree on [{name}]: "
-                               f"{sorted(table or {})} != {sorted(expected)}")
+            raise RuntimeError(
+                f"{DEFAULTS_NAME} and the schema disagree on [{name}]: {sorted(table or {})} != {sorted(expected)}"
+            )
     extra = set(values) - set(types)
     if extra:
         raise RuntimeError(f"{DEFAULTS_NAME} has sections the schema does not: {sorted(extra)}")
@@ -63,8 +67,11 @@ class Config:
 
     def values(self) -> Values:
         """Every section's values, by name (to build on)."""
-        return {name: {f.name: getattr(section, f.name) for f in fields(section)}
-                for name in schema.section_types() for section in [self.settings.section(name)]}
+        return {
+            name: {f.name: getattr(section, f.name) for f in fields(section)}
+            for name in schema.section_types()
+            for section in [self.settings.section(name)]
+        }
 
     def override(self, overrides: Mapping[str, Any]) -> Config:
         """This configuration with ``"section.key"`` values over it, each checked as a value in
@@ -80,8 +87,9 @@ def _relative_to(path: Path, value: str) -> str:
 
 def _sources(path: Path, text: str, tables: Any) -> tuple[SourceSpec, ...]:
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise ConfigError(f"{where(path, line_of(text, SOURCES))}: sources are [[sources]] tables, each with a "
-                          "name and a location.")
+        raise ConfigError(
+            f"{where(path, line_of(text, SOURCES))}: sources are [[sources]] tables, each with a name and a location."
+        )
     keys, out, names = schema.source_keys(), [], set()
     for index, table in enumerate(tables):
         here = where(path, line_of_array_table(text, SOURCES, index))

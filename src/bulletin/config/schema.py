@@ -74,8 +74,10 @@ def s3_target(value: str) -> str | None:
         if value:
             parse_target(value)
     except ConfigError:
-        return ('must be empty or s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, '
-                'digits, dots and hyphens')
+        return (
+            "must be empty or s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, "
+            "digits, dots and hyphens"
+        )
     return None
 
 
@@ -310,8 +312,10 @@ def source_keys() -> dict[str, Key]:
     """The keys of a ``[[sources]]`` table."""
     from bulletin.sources import SourceSpec
 
-    return {name: Key(name, key.kind, SOURCE_CHECKS.get(name, ()), required=key.required)
-            for name, key in keys_of(SourceSpec).items()}
+    return {
+        name: Key(name, key.kind, SOURCE_CHECKS.get(name, ()), required=key.required)
+        for name, key in keys_of(SourceSpec).items()
+    }
 
 
 def build(values: Mapping[str, Mapping[str, Any]]) -> Settings:

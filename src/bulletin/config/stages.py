@@ -37,17 +37,27 @@ def timezone(config: Config) -> ZoneInfo:
 def script_settings(config: Config) -> ScriptSettings:
     """Settings for the script stage."""
     show, script = config.settings.show, config.settings.script
-    return ScriptSettings(show=show.title, intro=script.intro, outro=script.outro,
-                          gap_seconds=config.settings.audio.gap_ms / MS_PER_S)
+    return ScriptSettings(
+        show=show.title, intro=script.intro, outro=script.outro, gap_seconds=config.settings.audio.gap_ms / MS_PER_S
+    )
 
 
 def voice_choice(config: Config) -> VoiceChoice:
     """What casting needs: ``[voice]``, where profiles are, and each engine's own section."""
     voice = config.settings.voice
     fallback = (voice.fallback,) if isinstance(voice.fallback, str) else tuple(voice.fallback)
-    sections = {name: config.settings.registered[name] for name in ENGINES.names() if name in config.settings.registered}
-    return VoiceChoice(anchor=voice.anchor, newsreader=voice.newsreader, engine=voice.engine, fallback=fallback,
-                       dirs=tuple(voice_dirs(config)), sections=sections, config_file=config.path)
+    sections = {
+        name: config.settings.registered[name] for name in ENGINES.names() if name in config.settings.registered
+    }
+    return VoiceChoice(
+        anchor=voice.anchor,
+        newsreader=voice.newsreader,
+        engine=voice.engine,
+        fallback=fallback,
+        dirs=tuple(voice_dirs(config)),
+        sections=sections,
+        config_file=config.path,
+    )
 
 
 def engine_section(config: Config, engine: str) -> Any:
@@ -94,8 +104,9 @@ def audio_settings(config: Config) -> AudioSettings:
     audio = config.settings.audio
     return AudioSettings(
         sample_rate=audio_rate(config),
-        gaps=Gaps(between_ms=audio.gap_ms, after_intro_ms=audio.gap_after_intro_ms,
-                  before_outro_ms=audio.gap_before_outro_ms),
+        gaps=Gaps(
+            between_ms=audio.gap_ms, after_intro_ms=audio.gap_after_intro_ms, before_outro_ms=audio.gap_before_outro_ms
+        ),
         sounder_level_lu=config.settings.sounders.level,
     )
 
@@ -118,10 +129,19 @@ def show(config: Config) -> Show:
     """The feed's channel settings."""
     own, publishing = config.settings.show, config.settings.publish
     return Show(
-        title=own.title, description=own.description, author=own.author, language=own.language,
-        link=own.link, base_url=publishing.base_url, category=own.category, subcategory=own.subcategory,
-        explicit=own.explicit, owner_name=own.owner_name, owner_email=own.owner_email,
-        locked=publishing.locked, cover=CHANNEL_COVER,
+        title=own.title,
+        description=own.description,
+        author=own.author,
+        language=own.language,
+        link=own.link,
+        base_url=publishing.base_url,
+        category=own.category,
+        subcategory=own.subcategory,
+        explicit=own.explicit,
+        owner_name=own.owner_name,
+        owner_email=own.owner_email,
+        locked=publishing.locked,
+        cover=CHANNEL_COVER,
     )
 
 
@@ -144,8 +164,12 @@ def fetch_settings(config: Config) -> FetchSettings:
     fetch = config.settings.fetch
     root = cache_dir(config)
     return FetchSettings(
-        timeout=fetch.timeout, connect_timeout=fetch.connect_timeout, tries=fetch.tries,
-        backoff=fetch.backoff, max_bytes=int(fetch.max_mb * BYTES_PER_MB), deadline=fetch.deadline,
+        timeout=fetch.timeout,
+        connect_timeout=fetch.connect_timeout,
+        tries=fetch.tries,
+        backoff=fetch.backoff,
+        max_bytes=int(fetch.max_mb * BYTES_PER_MB),
+        deadline=fetch.deadline,
         cache_dir=root / HTTP if root else None,
     )
 

@@ -16,8 +16,13 @@ from bulletin.core.tomlfile import HEADER
 from bulletin.storage.atomic import write_text
 
 # Keys a new user fills in first; the rest of the starter file is commented out.
-STARTER_KEYS = {("show", "title"), ("show", "description"), ("show", "author"), ("show", "owner_email"),
-                ("publish", "base_url")}
+STARTER_KEYS = {
+    ("show", "title"),
+    ("show", "description"),
+    ("show", "author"),
+    ("show", "owner_email"),
+    ("publish", "base_url"),
+}
 STARTER_HEADER = (
     "# bulletin.toml: settings for bulletin. Every key is shown with its default;",
     "# uncomment a line to change it. Command-line options override this file.",
@@ -41,7 +46,7 @@ def _split_comment(line: str) -> tuple[str, str]:
             tomllib.loads(line[:at])
         except tomllib.TOMLDecodeError:
             continue
-        return line[:at].rstrip(), line[at + 1:].strip()
+        return line[:at].rstrip(), line[at + 1 :].strip()
     return line.rstrip(), ""
 
 

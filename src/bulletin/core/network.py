@@ -27,8 +27,15 @@ class Throttle:
     schedule can be checked without real waiting.
     """
 
-    def __init__(self, per_second: float, concurrent: int, burst: int = 1, *,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        concurrent: int,
+        burst: int = 1,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         if per_second <= 0 or concurrent < 1 or burst < 1:
             raise ValueError("per_second must be positive, concurrent and burst at least 1")
         self._clock, self._sleep = clock, sleep
@@ -91,8 +98,10 @@ class Backoff:
             try:
                 return attempt()
             except Retryable as exc:
-                delay = exc.retry_after if exc.retry_after is not None else self.rng.uniform(
-                    0, min(self.cap, self.base * 2 ** (number - 1))
+                delay = (
+                    exc.retry_after
+                    if exc.retry_after is not None
+                    else self.rng.uniform(0, min(self.cap, self.base * 2 ** (number - 1)))
                 )
                 if number == self.tries or waited + delay > self.budget or stop.wait(delay):
                     raise

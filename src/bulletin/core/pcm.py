@@ -17,8 +17,9 @@ INT16_MAX, INT16_MIN = 32767, -32768
 SILENCE_THRESHOLD_DB = -50.0
 
 
-def loud_span(samples: np.ndarray, threshold_db: float = SILENCE_THRESHOLD_DB, keep: int = 0,
-              full_scale: float = 1.0) -> tuple[int, int]:
+def loud_span(
+    samples: np.ndarray, threshold_db: float = SILENCE_THRESHOLD_DB, keep: int = 0, full_scale: float = 1.0
+) -> tuple[int, int]:
     """``(first, end)``: the samples from the first to the last louder than
     ``threshold_db`` (relative to ``full_scale``), with ``keep`` samples of the
     silence around them; ``(0, 0)`` when everything is silent."""

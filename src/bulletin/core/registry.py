@@ -68,8 +68,9 @@ class Registry(Generic[T]):
         found = {}
         for point in entry_points(group=self.group):
             if point.name in self.builtin:
-                log.warning("ignoring %s %r from %s: bulletin has its own of that name.", self.what, point.name,
-                            point.value)
+                log.warning(
+                    "ignoring %s %r from %s: bulletin has its own of that name.", self.what, point.name, point.value
+                )
             else:
                 found.setdefault(point.name, point)
         return dict(sorted(found.items()))
@@ -100,12 +101,15 @@ class Registry(Generic[T]):
             try:
                 entry = point.load()
             except Exception as exc:  # a broken plugin is a mistake in what is installed, not a bug of ours
-                raise ConfigError(f"the {self.what} {name!r} ({point.value}) cannot be loaded: "
-                                  f"{type(exc).__name__}: {exc}") from None
+                raise ConfigError(
+                    f"the {self.what} {name!r} ({point.value}) cannot be loaded: {type(exc).__name__}: {exc}"
+                ) from None
         else:
             raise self.unknown(name)
         if not self.check(entry) or getattr(entry, "name", None) != name:
-            raise ConfigError(f"{self.group} entry point {name!r} is not a {self.what} named {name!r}; "
-                              "check the plugin that provides it.")
+            raise ConfigError(
+                f"{self.group} entry point {name!r} is not a {self.what} named {name!r}; "
+                "check the plugin that provides it."
+            )
         self._loaded[name] = entry
         return entry  # type: ignore[no-any-return]

@@ -29,8 +29,13 @@ Check = Callable[[Any], "str | None"]
 # Where a key (None: the table itself) is written, as "FILE:LINE", for messages.
 Where = Callable[[str | None], str]
 
-TYPE_NAMES: dict[type, str] = {bool: "true or false", int: "a whole number", float: "a number",
-                               str: "text in quotes", dict: "a table"}
+TYPE_NAMES: dict[type, str] = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: "text in quotes",
+    dict: "a table",
+}
 WEB_SCHEMES = ("http", "https")
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: "C:" is a drive
 EXAMPLE_URL = '"https://example.org/nieuws/"'
@@ -236,8 +241,9 @@ def check_value(key: Key, value: Any, where: str, label: str) -> Any:
         raise ConfigError(f"{where}: {label} {problem}, got {value!r}.") from None
 
 
-def conform(schema: type[T], table: Mapping[str, Any], where: Where, label: str,
-            defaults: Mapping[str, Any] | None = None) -> T:
+def conform(
+    schema: type[T], table: Mapping[str, Any], where: Where, label: str, defaults: Mapping[str, Any] | None = None
+) -> T:
     """``table`` as an instance of ``schema``: every key known and valid, every required one there
     (from ``table`` or ``defaults``). ``label`` names the table in messages (``[options]``)."""
     keys = keys_of(schema)

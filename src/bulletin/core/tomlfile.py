@@ -33,7 +33,7 @@ def read_toml(path: Path, what: str = "file") -> tuple[str, dict[str, Any]]:
         message = str(exc)
         at = SYNTAX_AT.search(message)
         if at:
-            raise ConfigError(f"{path}:{at.group(1)}: {message[:at.start()]} (TOML syntax).") from None
+            raise ConfigError(f"{path}:{at.group(1)}: {message[: at.start()]} (TOML syntax).") from None
         raise ConfigError(f"{path}: {message} (TOML syntax).") from None
 
 
@@ -73,8 +73,10 @@ def line_of_array_table(text: str, array: str, index: int, key: str | None = Non
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            inside = re.fullmatch(rf"\[\[\s*{re.escape(array)}\s*\]\]", stripped) is not None and (
-                count := count + 1) == index
+            inside = (
+                re.fullmatch(rf"\[\[\s*{re.escape(array)}\s*\]\]", stripped) is not None
+                and (count := count + 1) == index
+            )
             table_line = number if inside else table_line
             if inside and key is None:
                 return number

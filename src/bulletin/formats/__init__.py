@@ -14,7 +14,8 @@ from bulletin.core.registry import Registry
 from bulletin.formats.base import Format
 
 FORMATS: Registry[Format] = Registry(
-    "audio format", "bulletin.formats",
+    "audio format",
+    "bulletin.formats",
     {
         "mp3": "bulletin.formats.mp3:FORMAT",
         "wav": "bulletin.formats.wav:FORMAT",

@@ -39,6 +39,7 @@ SECONDS_PER_DAY = 86400
 COPY_BLOCK = 1 << 20
 WAV_MAGIC = (b"RIFF", b"RF64")
 
+
 @dataclass(frozen=True)
 class PcmFormat:
     """Linear PCM, little-endian, interleaved."""
@@ -126,10 +127,21 @@ def _chunk(chunk_id: bytes, body: bytes) -> bytes:
 
 def _bext(bext: Bext) -> bytes:
     fixed = BEXT.pack(
-        _fixed(bext.description, 256), _fixed(bext.originator, 32), _fixed(bext.originator_reference, 32),
-        bext.origination.strftime("%Y-%m-%d").encode(), bext.origination.strftime("%H:%M:%S").encode(),
-        bext.time_reference, BEXT_VERSION, b"", _loudness(bext.loudness_value), _loudness(bext.loudness_range),
-        _loudness(bext.max_true_peak), LOUDNESS_UNKNOWN, LOUDNESS_UNKNOWN, b"")
+        _fixed(bext.description, 256),
+        _fixed(bext.originator, 32),
+        _fixed(bext.originator_reference, 32),
+        bext.origination.strftime("%Y-%m-%d").encode(),
+        bext.origination.strftime("%H:%M:%S").encode(),
+        bext.time_reference,
+        BEXT_VERSION,
+        b"",
+        _loudness(bext.loudness_value),
+        _loudness(bext.loudness_range),
+        _loudness(bext.max_true_peak),
+        LOUDNESS_UNKNOWN,
+        LOUDNESS_UNKNOWN,
+        b"",
+    )
     return _chunk(b"bext", fixed + ascii_text(bext.coding_history).encode())
 
 
@@ -146,22 +158,24 @@ def _info(info: dict[str, str]) -> bytes:
 
 def _header(fmt: PcmFormat, meta: WavMetadata, data_size: int, limit: int) -> bytes:
     """Everything before the audio: RIFF (or RF64) header, format, metadata, the data chunk's header."""
-    body = (_chunk(b"fmt ", FMT.pack(PCM, fmt.channels, fmt.rate, fmt.rate * fmt.block_align, fmt.block_align,
-                                     fmt.bits))
-            + (_bext(meta.bext) if meta.bext else b"") + (_cues(meta.cues) if meta.cues else b"") + _info(meta.info))
+    body = (
+        _chunk(b"fmt ", FMT.pack(PCM, fmt.channels, fmt.rate, fmt.rate * fmt.block_align, fmt.block_align, fmt.bits))
+        + (_bext(meta.bext) if meta.bext else b"")
+        + (_cues(meta.cues) if meta.cues else b"")
+        + _info(meta.info)
+    )
     padded_data = data_size + data_size % 2
     riff_size = 4 + len(body) + CHUNK_HEADER.size + padded_data
     if riff_size <= limit:
-        return (CHUNK_HEADER.pack(b"RIFF", riff_size) + b"WAVE" + body
-                + CHUNK_HEADER.pack(b"data", data_size))
+        return CHUNK_HEADER.pack(b"RIFF", riff_size) + b"WAVE" + body + CHUNK_HEADER.pack(b"data", data_size)
     riff_size += CHUNK_HEADER.size + DS64.size
     ds64 = _chunk(b"ds64", DS64.pack(riff_size, data_size, data_size // fmt.block_align, 0))
-    return (CHUNK_HEADER.pack(b"RF64", SIZE_IN_DS64) + b"WAVE" + ds64 + body
-            + CHUNK_HEADER.pack(b"data", SIZE_IN_DS64))
+    return CHUNK_HEADER.pack(b"RF64", SIZE_IN_DS64) + b"WAVE" + ds64 + body + CHUNK_HEADER.pack(b"data", SIZE_IN_DS64)
 
 
-def write_wave(path: Path, fmt: PcmFormat, data: Sequence[bytes], meta: WavMetadata | None = None,
-               limit: int = RIFF_LIMIT) -> None:
+def write_wave(
+    path: Path, fmt: PcmFormat, data: Sequence[bytes], meta: WavMetadata | None = None, limit: int = RIFF_LIMIT
+) -> None:
     """Write the PCM ``data`` (pieces, in order) as a WAV at ``path``, RF64 when larger than ``limit``."""
     size = sum(len(d) for d in data)
     with open(path, "wb") as out:
@@ -206,8 +220,22 @@ def _text(raw: bytes) -> str:
 
 
 def _read_bext(body: bytes) -> Bext:
-    (description, originator, reference, date, time, time_reference, _version, _umid, loudness, loudness_range,
-     true_peak, _momentary, _short_term, _reserved) = BEXT.unpack_from(body)
+    (
+        description,
+        originator,
+        reference,
+        date,
+        time,
+        time_reference,
+        _version,
+        _umid,
+        loudness,
+        loudness_range,
+        true_peak,
+        _momentary,
+        _short_term,
+        _reserved,
+    ) = BEXT.unpack_from(body)
 
     def level(value: int) -> float | None:
         return None if value == LOUDNESS_UNKNOWN else value / LOUDNESS_SCALE
@@ -216,14 +244,23 @@ def _read_bext(body: bytes) -> Bext:
         origination = datetime.fromisoformat(f"{_text(date)}T{_text(time)}")
     except ValueError:
         origination = datetime.min
-    return Bext(_text(description), _text(originator), _text(reference), origination, time_reference,
-                level(loudness), level(loudness_range), level(true_peak), _text(body[BEXT.size:]))
+    return Bext(
+        _text(description),
+        _text(originator),
+        _text(reference),
+        origination,
+        time_reference,
+        level(loudness),
+        level(loudness_range),
+        level(true_peak),
+        _text(body[BEXT.size :]),
+    )
 
 
 def read_wave(path: Path) -> WaveFile:
     """The format, audio location and metadata of a WAV, RF64 or Broadcast WAV file."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115  (closed by the with below; only opening is guarded)
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror}.") from None
     with handle:
@@ -262,13 +299,14 @@ def read_wave(path: Path) -> WaveFile:
                 count = struct.unpack_from("<I", body)[0]
                 for index in range(count):
                     cue_id, _position, _chunk_id, _start, _block, offset_in_data = CUE_POINT.unpack_from(
-                        body, 4 + index * CUE_POINT.size)
+                        body, 4 + index * CUE_POINT.size
+                    )
                     positions[cue_id] = offset_in_data
             elif chunk_id == b"LIST" and body[:4] in (b"adtl", b"INFO"):
                 at = 4
                 while at + CHUNK_HEADER.size <= len(body):
                     sub_id, sub_size = CHUNK_HEADER.unpack_from(body, at)
-                    sub = body[at + CHUNK_HEADER.size: at + CHUNK_HEADER.size + sub_size]
+                    sub = body[at + CHUNK_HEADER.size : at + CHUNK_HEADER.size + sub_size]
                     if sub_id == b"labl":
                         labels[struct.unpack_from("<I", sub)[0]] = _text(sub[4:])
                     elif body[:4] == b"INFO":

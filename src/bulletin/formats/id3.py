@@ -37,8 +37,7 @@ def _ms(seconds: float) -> int:
 
 def write_id3(path: Path, info: TagInfo) -> None:
     """The MP3's ID3v2.3 tag: every text printable, dates in v2.3's own frames, chapters in order."""
-    from mutagen.id3 import (APIC, COMM, ID3, TALB, TCON, TDAT, TENC, TIME, TIT2, TLAN, TLEN, TPE1, TXXX,
-                             TYER, USLT)
+    from mutagen.id3 import APIC, COMM, ID3, TALB, TCON, TDAT, TENC, TIME, TIT2, TLAN, TLEN, TPE1, TXXX, TYER, USLT
 
     if len(info.chapters) > MAX_CHAPTERS:
         raise AudioError(f"{len(info.chapters)} chapters are more than an ID3 tag can list ({MAX_CHAPTERS}).")
@@ -83,19 +82,32 @@ def _chapter_frames(chapters: Sequence[Chapter]) -> list[Any]:
         return []
     ids = [f"chp{i}" for i in range(len(chapters))]
     frames: list[Any] = [
-        CHAP(element_id=element_id, start_time=_ms(chapter.start), end_time=_ms(chapter.end),
-             start_offset=NO_OFFSET, end_offset=NO_OFFSET,
-             sub_frames=[TIT2(encoding=UTF8, text=printable(chapter.title))])
+        CHAP(
+            element_id=element_id,
+            start_time=_ms(chapter.start),
+            end_time=_ms(chapter.end),
+            start_offset=NO_OFFSET,
+            end_offset=NO_OFFSET,
+            sub_frames=[TIT2(encoding=UTF8, text=printable(chapter.title))],
+        )
         for element_id, chapter in zip(ids, chapters, strict=True)
     ]
     top = ids
     if len(ids) > MAX_TOC_CHILDREN:
-        groups = [ids[i:i + MAX_TOC_CHILDREN] for i in range(0, len(ids), MAX_TOC_CHILDREN)]
+        groups = [ids[i : i + MAX_TOC_CHILDREN] for i in range(0, len(ids), MAX_TOC_CHILDREN)]
         top = [f"{TOC_ID}{n}" for n in range(len(groups))]
-        frames += [CTOC(element_id=toc_id, flags=CTOCFlags.ORDERED, child_element_ids=group, sub_frames=[])
-                   for toc_id, group in zip(top, groups, strict=True)]
-    frames.append(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
-                       sub_frames=[TIT2(encoding=UTF8, text=TOC_TITLE)]))
+        frames += [
+            CTOC(element_id=toc_id, flags=CTOCFlags.ORDERED, child_element_ids=group, sub_frames=[])
+            for toc_id, group in zip(top, groups, strict=True)
+        ]
+    frames.append(
+        CTOC(
+            element_id=TOC_ID,
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=top,
+            sub_frames=[TIT2(encoding=UTF8, text=TOC_TITLE)],
+        )
+    )
     return frames
 
 
@@ -109,26 +121,32 @@ def _chapters_in_time_order(path: Path) -> None:
     """
     with open(path, "r+b") as handle:
         header = handle.read(ID3_HEADER_BYTES)
-        if (len(header) < ID3_HEADER_BYTES or header[:3] != b"ID3" or header[3] != ID3_VERSION
-                or header[5] & (UNSYNCHRONISED | EXTENDED_HEADER)):
+        if (
+            len(header) < ID3_HEADER_BYTES
+            or header[:3] != b"ID3"
+            or header[3] != ID3_VERSION
+            or header[5] & (UNSYNCHRONISED | EXTENDED_HEADER)
+        ):
             return
         size = _syncsafe(header[SIZE_AT])
         body = handle.read(size)
         frames: list[bytes] = []
         at = 0
-        while at + FRAME_HEADER_BYTES <= len(body) and body[at:at + 4] != b"\0\0\0\0":
-            length = FRAME_HEADER_BYTES + int.from_bytes(body[at + 4:at + 8], "big")
+        while at + FRAME_HEADER_BYTES <= len(body) and body[at : at + 4] != b"\0\0\0\0":
+            length = FRAME_HEADER_BYTES + int.from_bytes(body[at + 4 : at + 8], "big")
             if at + length > len(body):
                 return  # not a tag we wrote: leave it as it is
-            frames.append(body[at:at + length])
+            frames.append(body[at : at + length])
             at += length
         chaps = [f for f in frames if f[:4] == b"CHAP"]
         if not chaps:
             return
+
         def start_ms(frame: bytes) -> int:
             data = frame[FRAME_HEADER_BYTES:]
             after_id = data.index(b"\0") + 1
-            return int.from_bytes(data[after_id:after_id + 4], "big")
+            return int.from_bytes(data[after_id : after_id + 4], "big")
+
         first = frames.index(chaps[0])
         others = [f for f in frames if f[:4] != b"CHAP"]
         ordered = others[:first] + sorted(chaps, key=start_ms) + others[first:]
@@ -178,8 +196,11 @@ def _read_chapters(tags: Any) -> list[Chapter]:
         if chap is None:
             continue
         titles = [f for f in chap.sub_frames.values() if f.FrameID == "TIT2"]
-        out.append(Chapter(_frame_text(titles[0]) if titles else element_id,
-                           chap.start_time / MS_PER_S, chap.end_time / MS_PER_S))
+        out.append(
+            Chapter(
+                _frame_text(titles[0]) if titles else element_id, chap.start_time / MS_PER_S, chap.end_time / MS_PER_S
+            )
+        )
     return out
 
 

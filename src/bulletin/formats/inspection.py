@@ -77,6 +77,8 @@ def to_text(found: Inspection) -> str:
         lines.append(f"  transcript: {found.transcript_chars} characters")
     if found.chapters:
         lines.append(f"{len(found.chapters)} {found.chapter_kind}:")
-        lines += [f"  {duration_text(c.start, CLOCK_DECIMALS)} – {duration_text(c.end, CLOCK_DECIMALS)}  {c.title}"
-                  for c in found.chapters]
+        lines += [
+            f"  {duration_text(c.start, CLOCK_DECIMALS)} – {duration_text(c.end, CLOCK_DECIMALS)}  {c.title}"
+            for c in found.chapters
+        ]
     return "\n".join(lines) + "\n"

@@ -53,8 +53,17 @@ SURE, LIKELY = 100, 60  # an M4A brand; another MP4 brand (audio or not)
 FFMETADATA_SPECIAL = ("\\", "=", ";", "#", "\n")
 FFMETADATA_HEADER = ";FFMETADATA1"
 # The MP4 (iTunes) atoms the tags go in.
-ATOMS = {"title": "\xa9nam", "artist": "\xa9ART", "album": "\xa9alb", "date": "\xa9day", "genre": "\xa9gen",
-         "description": "desc", "comment": "\xa9cmt", "lyrics": "\xa9lyr", "encoded_by": "\xa9too"}
+ATOMS = {
+    "title": "\xa9nam",
+    "artist": "\xa9ART",
+    "album": "\xa9alb",
+    "date": "\xa9day",
+    "genre": "\xa9gen",
+    "description": "desc",
+    "comment": "\xa9cmt",
+    "lyrics": "\xa9lyr",
+    "encoded_by": "\xa9too",
+}
 FREEFORM = "----:com.apple.iTunes:"  # for what iTunes has no atom of its own (engine, voice)
 
 
@@ -76,8 +85,14 @@ def chapters_metadata(chapters: Sequence[Chapter]) -> str:
     """ffmpeg's metadata file with the chapters, in milliseconds."""
     lines = [FFMETADATA_HEADER]
     for chapter in chapters:
-        lines += ["", "[CHAPTER]", f"TIMEBASE=1/{MS_PER_S}", f"START={round(chapter.start * MS_PER_S)}",
-                  f"END={round(chapter.end * MS_PER_S)}", f"title={_escaped(printable(chapter.title))}"]
+        lines += [
+            "",
+            "[CHAPTER]",
+            f"TIMEBASE=1/{MS_PER_S}",
+            f"START={round(chapter.start * MS_PER_S)}",
+            f"END={round(chapter.end * MS_PER_S)}",
+            f"title={_escaped(printable(chapter.title))}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -86,9 +101,17 @@ def _write_tags(path: Path, info: TagInfo) -> None:
     from mutagen import MutagenError
     from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
-    texts = {"title": info.title, "artist": info.artist, "album": info.album, "date": info.recorded.isoformat(),
-             "genre": info.genre, "description": info.description, "comment": info.description,
-             "lyrics": info.transcript, "encoded_by": info.encoded_by}
+    texts = {
+        "title": info.title,
+        "artist": info.artist,
+        "album": info.album,
+        "date": info.recorded.isoformat(),
+        "genre": info.genre,
+        "description": info.description,
+        "comment": info.description,
+        "lyrics": info.transcript,
+        "encoded_by": info.encoded_by,
+    }
     try:
         audio = MP4(str(path))
         if audio.tags is None:
@@ -126,8 +149,9 @@ class M4aEncoder:
 
     def check_rate(self, rate: int) -> None:
         if rate not in RATES:
-            raise ConfigError(f"bulletin writes M4A at {' or '.join(map(str, RATES))} Hz, not {rate} "
-                              "([m4a] sample_rate).")
+            raise ConfigError(
+                f"bulletin writes M4A at {' or '.join(map(str, RATES))} Hz, not {rate} ([m4a] sample_rate)."
+            )
 
     def encode(self, samples: np.ndarray, rate: int) -> bytes:
         return to_pcm(samples, PART_BITS)
@@ -138,9 +162,30 @@ class M4aEncoder:
     def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
         """The parts' PCM, encoded as one AAC stream in an MP4 with its index at the front
         (a player can start before the whole file is there)."""
-        run_ffmpeg(["-f", f"s{PART_BITS}le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-c:a", "aac",
-                    "-b:a", f"{self.kbps}k", "-movflags", "+faststart", "-f", MUXER, "-y", str(path)],
-                   what=f"write {path}", data=b"".join(parts))
+        run_ffmpeg(
+            [
+                "-f",
+                f"s{PART_BITS}le",
+                "-ar",
+                str(rate),
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                "-c:a",
+                "aac",
+                "-b:a",
+                f"{self.kbps}k",
+                "-movflags",
+                "+faststart",
+                "-f",
+                MUXER,
+                "-y",
+                str(path),
+            ],
+            what=f"write {path}",
+            data=b"".join(parts),
+        )
 
     def meter(self, path: Path, rate: int) -> Meter:
         return FileMeter(path)  # the AAC stream exists only once the parts are joined
@@ -153,9 +198,32 @@ class M4aEncoder:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)
         try:
-            run_ffmpeg(["-i", str(path), "-f", "ffmetadata", "-i", "pipe:0", "-map", "0:a", "-map_chapters", "1",
-                        "-map_metadata", "1", "-c", "copy", "-movflags", "+faststart", "-f", MUXER, "-y", name],
-                       what=f"write the chapters of {path}", data=chapters_metadata(finished.tags.chapters).encode())
+            run_ffmpeg(
+                [
+                    "-i",
+                    str(path),
+                    "-f",
+                    "ffmetadata",
+                    "-i",
+                    "pipe:0",
+                    "-map",
+                    "0:a",
+                    "-map_chapters",
+                    "1",
+                    "-map_metadata",
+                    "1",
+                    "-c",
+                    "copy",
+                    "-movflags",
+                    "+faststart",
+                    "-f",
+                    MUXER,
+                    "-y",
+                    name,
+                ],
+                what=f"write the chapters of {path}",
+                data=chapters_metadata(finished.tags.chapters).encode(),
+            )
             os.replace(name, path)
         finally:
             Path(name).unlink(missing_ok=True)
@@ -218,19 +286,25 @@ def inspect(path: Path) -> Inspection:
     tags = dict(audio.tags or {})
     starts = [c.start for c in audio.chapters or []]
     ends = [*starts[1:], loudness.duration]
-    chapters = [Chapter(c.title, round(c.start, 3), round(end, 3))
-                for c, end in zip(audio.chapters or [], ends, strict=True)]
+    chapters = [
+        Chapter(c.title, round(c.start, 3), round(end, 3)) for c, end in zip(audio.chapters or [], ends, strict=True)
+    ]
     covers = tags.pop("covr", [])
     lyrics = tags.get(ATOMS["lyrics"], [])
     channels = "mono" if audio.info.channels == 1 else f"{audio.info.channels} channels"
     return Inspection(
-        path=str(path), format=NAME,
+        path=str(path),
+        format=NAME,
         audio=f"{audio.info.codec_description} {audio.info.sample_rate} Hz, {round(audio.info.bitrate / 1000)} kbps, "
-              f"{channels}",
-        tags={key: _text(value) for key, value in sorted(tags.items())}, chapters=chapters, loudness=loudness,
+        f"{channels}",
+        tags={key: _text(value) for key, value in sorted(tags.items())},
+        chapters=chapters,
+        loudness=loudness,
         tag_format="MP4" if audio.tags else None,
         cover=f"image/{'png' if covers and covers[0].imageformat == covers[0].FORMAT_PNG else 'jpeg'}, "
-              f"{len(covers[0])} bytes" if covers else None,
+        f"{len(covers[0])} bytes"
+        if covers
+        else None,
         transcript_chars=sum(len(str(text)) for text in lyrics),
     )
 

@@ -63,7 +63,7 @@ def count_frames(mp3: bytes) -> int:
     """Frames in a run of MPEG-1 Layer III frames (what our parts are)."""
     position = frames = 0
     while position + 4 <= len(mp3):
-        header = int.from_bytes(mp3[position: position + 4], "big")
+        header = int.from_bytes(mp3[position : position + 4], "big")
         rate_index, kbps_index = (header >> 10) & 3, (header >> 12) & 15
         if header >> 21 != FRAME_SYNC or rate_index == 3 or kbps_index in (0, 15):
             raise AudioError("the encoder wrote something other than MP3 frames; check the ffmpeg build.")
@@ -83,10 +83,33 @@ def encode_frames(samples: np.ndarray, rate: int, kbps: int, quality: int = QUAL
 
     pcm = np.clip(np.round(samples * INT16_MAX), INT16_MIN, INT16_MAX).astype("<i2")
     return run_ffmpeg(
-        ["-f", "s16le", "-ar", str(rate), "-ac", str(MONO), "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a",
-         f"{kbps}k", "-compression_level", str(quality), "-reservoir", "0", "-write_xing", "0",
-         "-id3v2_version", "0", "-f", "mp3", "pipe:1"],
-        what="encode MP3", data=pcm.tobytes(),
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            str(MONO),
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            f"{kbps}k",
+            "-compression_level",
+            str(quality),
+            "-reservoir",
+            "0",
+            "-write_xing",
+            "0",
+            "-id3v2_version",
+            "0",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
+        what="encode MP3",
+        data=pcm.tobytes(),
     )
 
 
@@ -119,8 +142,10 @@ class Mp3Encoder:
 
     def check_rate(self, rate: int) -> None:
         if rate not in MPEG1_RATES:
-            raise ConfigError(f"an MP3 cannot hold audio at {rate} Hz; MPEG-1 Layer III takes "
-                              f"{', '.join(map(str, MPEG1_RATES))} ([mp3] sample_rate).")
+            raise ConfigError(
+                f"an MP3 cannot hold audio at {rate} Hz; MPEG-1 Layer III takes "
+                f"{', '.join(map(str, MPEG1_RATES))} ([mp3] sample_rate)."
+            )
 
     def encode(self, samples: np.ndarray, rate: int) -> bytes:
         return encode_frames(samples, rate, self.kbps, self.quality)
@@ -130,8 +155,26 @@ class Mp3Encoder:
 
     def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
         """The parts' frames one after another, given an Info header (frame count, CBR) by ffmpeg."""
-        run_ffmpeg(["-f", "mp3", "-i", "pipe:0", "-c", "copy", "-write_xing", "1", "-id3v2_version", "0",
-                    "-f", "mp3", "-y", str(path)], what=f"write {path}", data=b"".join(parts))
+        run_ffmpeg(
+            [
+                "-f",
+                "mp3",
+                "-i",
+                "pipe:0",
+                "-c",
+                "copy",
+                "-write_xing",
+                "1",
+                "-id3v2_version",
+                "0",
+                "-f",
+                "mp3",
+                "-y",
+                str(path),
+            ],
+            what=f"write {path}",
+            data=b"".join(parts),
+        )
 
     def meter(self, path: Path, rate: int) -> Meter:
         return StreamMeter(str(path), ["-f", "mp3"])
@@ -174,9 +217,18 @@ def inspect(path: Path) -> Inspection:
         raise not_audio(path) from None
     if tags is None:
         return Inspection(str(path), NAME, info, {}, [], loudness)
-    return Inspection(str(path), NAME, info, tags.frames, tags.chapters, loudness, tag_format=f"ID3v{tags.version}",
-                      cover=tags.cover, transcript_chars=tags.transcript_chars,
-                      details={"id3_version": tags.version})
+    return Inspection(
+        str(path),
+        NAME,
+        info,
+        tags.frames,
+        tags.chapters,
+        loudness,
+        tag_format=f"ID3v{tags.version}",
+        cover=tags.cover,
+        transcript_chars=tags.transcript_chars,
+        details={"id3_version": tags.version},
+    )
 
 
 def _stream_info(path: Path) -> str:
@@ -184,7 +236,9 @@ def _stream_info(path: Path) -> str:
 
     info = MP3(str(path)).info
     channels = "mono" if info.channels == 1 else f"{info.channels} channels"
-    return f"MPEG-{info.version:g} Layer {'I' * info.layer} {info.sample_rate} Hz, {info.bitrate // 1000} kbps, {channels}"
+    return (
+        f"MPEG-{info.version:g} Layer {'I' * info.layer} {info.sample_rate} Hz, {info.bitrate // 1000} kbps, {channels}"
+    )
 
 
 FORMAT = Format(

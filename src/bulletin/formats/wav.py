@@ -63,8 +63,14 @@ def metadata(finished: Finished, bits: int) -> WavMetadata:
         coding_history=f"A=PCM,F={rate},W={bits},M=mono,T=bulletin {__version__}\r\n",
     )
     cues = [CuePoint(start, chapter.title) for start, chapter in zip(finished.part_starts, tags.chapters, strict=True)]
-    info = {"INAM": tags.title, "IART": tags.artist, "IPRD": tags.album, "ICRD": f"{at:%Y-%m-%d}",
-            "IGNR": tags.genre, "ISFT": tags.encoded_by}
+    info = {
+        "INAM": tags.title,
+        "IART": tags.artist,
+        "IPRD": tags.album,
+        "ICRD": f"{at:%Y-%m-%d}",
+        "IGNR": tags.genre,
+        "ISFT": tags.encoded_by,
+    }
     return WavMetadata(bext, cues, info)
 
 
@@ -86,8 +92,9 @@ class WavEncoder:
 
     def check_rate(self, rate: int) -> None:
         if rate not in PCM_RATES:
-            raise ConfigError(f"bulletin writes WAV at {' or '.join(map(str, PCM_RATES))} Hz, not {rate} "
-                              "([wav] sample_rate).")
+            raise ConfigError(
+                f"bulletin writes WAV at {' or '.join(map(str, PCM_RATES))} Hz, not {rate} ([wav] sample_rate)."
+            )
 
     def encode(self, samples: np.ndarray, rate: int) -> bytes:
         return to_pcm(samples, self.bits)
@@ -133,16 +140,24 @@ def inspect(path: Path) -> Inspection:
     meta, fmt = wave.metadata, wave.format
     starts = [c.position / fmt.rate for c in meta.cues]
     ends = [*starts[1:], wave.duration] if starts else []  # a cue point lasts until the next one
-    chapters = [Chapter(c.label, round(start, CLOCK_DECIMALS), round(end, CLOCK_DECIMALS))
-                for c, start, end in zip(meta.cues, starts, ends, strict=True)]
+    chapters = [
+        Chapter(c.label, round(start, CLOCK_DECIMALS), round(end, CLOCK_DECIMALS))
+        for c, start, end in zip(meta.cues, starts, ends, strict=True)
+    ]
     details = {}
     if meta.bext is not None:
         details["bext"] = {**asdict(meta.bext), "origination": meta.bext.origination.isoformat()}
     channels = "mono" if fmt.channels == 1 else f"{fmt.channels} channels"
     chunks = " + ".join(name for name, there in (("bext", meta.bext), ("INFO", meta.info)) if there) or None
     return Inspection(
-        path=str(path), format=NAME, audio=f"{'RF64' if wave.rf64 else 'PCM'} {fmt.rate} Hz, {fmt.bits}-bit, {channels}",
-        tags=dict(meta.info), chapters=chapters, loudness=loudness, tag_format=chunks, chapter_kind="cue points",
+        path=str(path),
+        format=NAME,
+        audio=f"{'RF64' if wave.rf64 else 'PCM'} {fmt.rate} Hz, {fmt.bits}-bit, {channels}",
+        tags=dict(meta.info),
+        chapters=chapters,
+        loudness=loudness,
+        tag_format=chunks,
+        chapter_kind="cue points",
         details=details,
     )
 

@@ -12,8 +12,8 @@ import math
 import textwrap
 from pathlib import Path
 
-from bulletin.storage.blobstore import BlobStore, content_key
 from bulletin.core.errors import ConfigError
+from bulletin.storage.blobstore import BlobStore, content_key
 
 SIZE = 1400
 MIN_SIDE, MAX_SIDE = 1400, 3000
@@ -43,7 +43,7 @@ def make_cover(show: str, date_line: str, label: str = "NIEUWS") -> bytes:
     draw = ImageDraw.Draw(image)
     for y in range(SIZE):  # vertical gradient
         mix = y / (SIZE - 1)
-        draw.line([(0, y), (SIZE, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(TOP, BOTTOM)))
+        draw.line([(0, y), (SIZE, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(TOP, BOTTOM, strict=True)))
     margin = SIZE // 10
     draw.text((margin, margin), label, font=_font(LABEL_PX), fill=ACCENT)
     title = "\n".join(textwrap.wrap(show, TITLE_WRAP)) or show
@@ -53,8 +53,11 @@ def make_cover(show: str, date_line: str, label: str = "NIEUWS") -> bytes:
     for i in range(BARS):
         height = SIZE * 0.12 * (0.35 + 0.65 * abs(math.sin(i * 0.9) * math.cos(i * 0.37)))
         x = margin + i * width
-        draw.rounded_rectangle([x + width * 0.2, centre - height, x + width * 0.8, centre + height],
-                               radius=width * 0.3, fill=ACCENT if i % 7 == 3 else INK)
+        draw.rounded_rectangle(
+            [x + width * 0.2, centre - height, x + width * 0.8, centre + height],
+            radius=width * 0.3,
+            fill=ACCENT if i % 7 == 3 else INK,
+        )
     draw.text((margin, SIZE - margin - DATE_PX), date_line, font=_font(DATE_PX), fill=INK)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
@@ -71,8 +74,17 @@ class Covers:
         """The cover :func:`make_cover` draws for these, drawn only the first time."""
         from PIL import __version__ as pillow  # the package's version only, not its drawing code
 
-        key = content_key({"cover": COVER_VERSION, "show": show, "date": date_line, "label": label,
-                           "pillow": pillow, "size": SIZE, "quality": JPEG_QUALITY})
+        key = content_key(
+            {
+                "cover": COVER_VERSION,
+                "show": show,
+                "date": date_line,
+                "label": label,
+                "pillow": pillow,
+                "size": SIZE,
+                "quality": JPEG_QUALITY,
+            }
+        )
         found = self.store.get(key)
         if found is not None:
             return found[1]

@@ -66,8 +66,13 @@ def _command(args: list[str], loglevel: str) -> list[str]:
     return [ffmpeg_exe(), "-hide_banner", "-loglevel", loglevel, *args]
 
 
-def spawn(args: list[str], *, loglevel: str = "error", stdin: int | IO[bytes] | None = subprocess.DEVNULL,
-          stdout: int | None = subprocess.PIPE) -> subprocess.Popen[bytes]:
+def spawn(
+    args: list[str],
+    *,
+    loglevel: str = "error",
+    stdin: int | IO[bytes] | None = subprocess.DEVNULL,
+    stdout: int | None = subprocess.PIPE,
+) -> subprocess.Popen[bytes]:
     """Start ffmpeg with ``args``, tracked until :func:`reap` (so :func:`stop_all` reaches it)."""
     with _running_lock:
         if _stopped.is_set():
@@ -84,8 +89,9 @@ def reap(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def started(args: list[str], *, loglevel: str = "error",
-            stdin: int | IO[bytes] | None = subprocess.DEVNULL) -> Iterator[subprocess.Popen[bytes]]:
+def started(
+    args: list[str], *, loglevel: str = "error", stdin: int | IO[bytes] | None = subprocess.DEVNULL
+) -> Iterator[subprocess.Popen[bytes]]:
     """An ffmpeg process with ``args`` for the block, killed if the block fails."""
     process = spawn(args, loglevel=loglevel, stdin=stdin)
     try:
@@ -135,8 +141,9 @@ def decode(path: str | Path, sample_rate: int) -> np.ndarray:
     """Any audio file as mono float32 samples at ``sample_rate``."""
     import numpy as np
 
-    raw = run_ffmpeg(["-i", str(path), "-ac", "1", "-ar", str(sample_rate), "-f", FLOAT_FORMAT, "-"],
-                     what=f"decode {path}")
+    raw = run_ffmpeg(
+        ["-i", str(path), "-ac", "1", "-ar", str(sample_rate), "-f", FLOAT_FORMAT, "-"], what=f"decode {path}"
+    )
     return np.frombuffer(raw, dtype=np.float32)
 
 
@@ -144,6 +151,9 @@ def decode_bytes(data: bytes, sample_rate: int) -> np.ndarray:
     """Encoded audio (MP3, say) in memory to mono int16 samples at ``sample_rate``."""
     import numpy as np
 
-    raw = run_ffmpeg(["-i", "pipe:0", "-ac", "1", "-ar", str(sample_rate), "-f", INT16_FORMAT, "pipe:1"],
-                     what="decode audio", data=data)
+    raw = run_ffmpeg(
+        ["-i", "pipe:0", "-ac", "1", "-ar", str(sample_rate), "-f", INT16_FORMAT, "pipe:1"],
+        what="decode audio",
+        data=data,
+    )
     return np.frombuffer(raw, dtype=np.int16)

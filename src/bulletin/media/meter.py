@@ -9,6 +9,7 @@ import queue
 import re
 import subprocess
 import threading
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -44,8 +45,7 @@ FILTERS = f"ebur128=peak=true:framelog=quiet,silencedetect=noise={SILENCE_THRESH
 
 def measure_file(path: Path, duration: float) -> FileLoudness:
     """Loudness, range, true peak and longest silence of an audio file ``duration`` seconds long."""
-    log = run_ffmpeg_stderr(["-nostats", "-i", str(path), "-af", FILTERS, "-f", "null", "-"],
-                            what=f"measure {path}")
+    log = run_ffmpeg_stderr(["-nostats", "-i", str(path), "-af", FILTERS, "-f", "null", "-"], what=f"measure {path}")
     return _reading(log, duration, str(path))
 
 
@@ -91,12 +91,18 @@ class StreamMeter:
 
     def __init__(self, label: str, input_args: list[str]) -> None:
         self.label = label
-        self.process = spawn(["-nostats", *input_args, "-i", "pipe:0", "-af", FILTERS, "-f", "null", "-"],
-                             loglevel="info", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        self.process = spawn(
+            ["-nostats", *input_args, "-i", "pipe:0", "-af", FILTERS, "-f", "null", "-"],
+            loglevel="info",
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+        )
         self._chunks: queue.Queue[bytes | None] = queue.Queue()
         self._log: list[bytes] = []
-        self._threads = [threading.Thread(target=self._write, daemon=True),
-                         threading.Thread(target=self._read_log, daemon=True)]
+        self._threads = [
+            threading.Thread(target=self._write, daemon=True),
+            threading.Thread(target=self._read_log, daemon=True),
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -112,10 +118,8 @@ class StreamMeter:
         except (BrokenPipeError, ValueError):
             pass  # ffmpeg stopped early (or was killed); finish() reports what it said
         finally:
-            try:
+            with suppress(BrokenPipeError):
                 self.process.stdin.close()
-            except BrokenPipeError:
-                pass
 
     def feed(self, data: bytes) -> None:
         """The next stretch of the file."""

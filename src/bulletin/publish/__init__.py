@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.core.errors import ConfigError, InputError
-from bulletin.storage.atomic import remove_folder, staged
-from bulletin.storage.sweep import sweep
 from bulletin.publish.alexa import flash_briefing
 from bulletin.publish.episode import Episode, own_folder, read_episodes
 from bulletin.publish.feed import Show, render_feed
 from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
 from bulletin.publish.s3 import S3Target, UploadReport, plan, upload_site
 from bulletin.publish.site import index_html
+from bulletin.storage.atomic import remove_folder, staged
+from bulletin.storage.sweep import sweep
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,10 @@ class PublishResult:
 def require_base_url(base_url: str) -> None:
     """Publishing writes absolute addresses: without the folder's, it cannot start."""
     if not base_url:
-        raise ConfigError("publishing needs the address the output folder is served from: set [publish] "
-                          "base_url in bulletin.toml or pass --base-url https://...")
+        raise ConfigError(
+            "publishing needs the address the output folder is served from: set [publish] "
+            "base_url in bulletin.toml or pass --base-url https://..."
+        )
 
 
 def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, delete_old: bool) -> PublishResult:
@@ -66,8 +69,13 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
     newest = kept[0]
     # Renamed in this order, so that a reader of the folder (or of a bucket filled in the same
     # order) finds every file a feed names before the feed: media, latest.*, then the feeds.
-    site = [root / CHANNEL_COVER, *(root / name for name in latest_names(newest)),
-            *([root / ALEXA_FEED] if briefing else []), root / INDEX, root / FEED]
+    site = [
+        root / CHANNEL_COVER,
+        *(root / name for name in latest_names(newest)),
+        *([root / ALEXA_FEED] if briefing else []),
+        root / INDEX,
+        root / FEED,
+    ]
     with staged(site) as temps:
         temp = {path.name: t for path, t in zip(site, temps, strict=True)}
         temp[CHANNEL_COVER].write_bytes(cover)
@@ -88,8 +96,9 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
     return PublishResult(root / FEED, kept, len(briefing), gone if delete_old else [], site)
 
 
-def upload(root: Path, result: PublishResult, target: S3Target, *, delete_old: bool,
-           dry_run: bool = False) -> UploadReport:
+def upload(
+    root: Path, result: PublishResult, target: S3Target, *, delete_old: bool, dry_run: bool = False
+) -> UploadReport:
     """Copy what ``publish`` made to the bucket: every kept bulletin's files, then the site's
     files (the feed last); with ``delete_old``, then remove bulletins the feed no longer names."""
     files = [path for episode in result.episodes for path in episode_files(root, episode)]
@@ -112,7 +121,5 @@ def _remove_episode(root: Path, episode: Episode) -> None:
         for path in episode_files(root, episode):
             path.unlink(missing_ok=True)
     day = audio.parent.parent if own_folder(episode) else audio.parent
-    try:
+    with suppress(OSError):  # other bulletins of that day are still there
         day.rmdir()
-    except OSError:
-        pass  # other bulletins of that day are still there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import timezone
+from datetime import UTC
 
 from bulletin.audio.profiles import ALEXA
 from bulletin.publish.episode import Episode
@@ -37,17 +37,22 @@ def flash_briefing(episodes: Sequence[Episode], base_url: str, link: str) -> lis
         if episode.alexa_mp3 is None or episode.alexa_duration is None:
             continue
         if not _within(episode.alexa_duration):
-            log.warning("%s left out of the Alexa feed: %.0f s is outside Amazon's 10 s to 10 min.",
-                        episode.title, episode.alexa_duration)
+            log.warning(
+                "%s left out of the Alexa feed: %.0f s is outside Amazon's 10 s to 10 min.",
+                episode.title,
+                episode.alexa_duration,
+            )
             continue
-        items.append({
-            "uid": episode.guid,
-            "updateDate": episode.published.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.0Z"),
-            "titleText": xml_text(episode.title),
-            "mainText": "",
-            "streamUrl": absolute(base_url, episode.alexa_mp3),
-            "redirectionUrl": link or base_url,
-        })
+        items.append(
+            {
+                "uid": episode.guid,
+                "updateDate": episode.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0Z"),
+                "titleText": xml_text(episode.title),
+                "mainText": "",
+                "streamUrl": absolute(base_url, episode.alexa_mp3),
+                "redirectionUrl": link or base_url,
+            }
+        )
         if len(items) == MAX_ITEMS:
             break
     if not items:

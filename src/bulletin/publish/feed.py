@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -91,7 +91,6 @@ class PodcastIndexExtension:
         return rss
 
 
-
 class PodcastIndexEntryExtension:
     """Item elements: podcast:transcript (one per format) and podcast:chapters."""
 
@@ -113,7 +112,7 @@ class PodcastIndexEntryExtension:
 
 
 def _rfc2822_source(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _clip_bytes(text: str, limit: int) -> str:
@@ -142,8 +141,9 @@ def render_feed(show: Show, episodes: Sequence[Episode], sizes: dict[str, int]) 
     fg.podcast.itunes_summary(xml_text(_clip_bytes(show.description, MAX_DESCRIPTION_BYTES)))
     if show.owner_email:
         fg.podcast.itunes_owner(name=xml_text(show.owner_name or show.author), email=show.owner_email)
-    fg.podcastindex.values.update(explicit=show.explicit, guid=podcast_guid(show.feed_url),
-                                  locked=show.locked, owner=show.owner_email)
+    fg.podcastindex.values.update(
+        explicit=show.explicit, guid=podcast_guid(show.feed_url), locked=show.locked, owner=show.owner_email
+    )
     if episodes:
         fg.lastBuildDate(max(_rfc2822_source(e.published) for e in episodes))
 
@@ -160,8 +160,12 @@ def render_feed(show: Show, episodes: Sequence[Episode], sizes: dict[str, int]) 
         if episode.cover:
             entry.podcast.itunes_image(absolute(show.base_url, episode.cover))
         entry.podcastindex.transcripts = [
-            {"url": absolute(show.base_url, path), "type": kind, "language": episode.language,
-             **({"rel": "captions"} if name == "webvtt" else {})}
+            {
+                "url": absolute(show.base_url, path),
+                "type": kind,
+                "language": episode.language,
+                **({"rel": "captions"} if name == "webvtt" else {}),
+            }
             for name, kind in TRANSCRIPT_TYPES
             if (path := getattr(episode, name))
         ]

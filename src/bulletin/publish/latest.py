@@ -42,6 +42,7 @@ def latest_names(episode: Episode) -> list[str]:
 
 def latest_record(episode: Episode, base_url: str, feed: str) -> dict[str, Any]:
     """What ``latest.json`` says: the newest bulletin and where its files are."""
+
     def url(relative: str | None) -> str | None:
         return absolute(base_url, relative) if relative else None
 
@@ -70,6 +71,7 @@ def fill_latest(temps: Sequence[Path], root: Path, episode: Episode, base_url: s
     """Write the files named by :func:`latest_names` into ``temps`` (staged paths, same order)."""
     audio, record, playlist = temps
     shutil.copyfile(root / episode.audio, audio)  # byte for byte: the same file under a stable name
-    record.write_text(json.dumps(latest_record(episode, base_url, feed), ensure_ascii=False, indent=2) + "\n",
-                      encoding="utf-8")
+    record.write_text(
+        json.dumps(latest_record(episode, base_url, feed), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     playlist.write_text(m3u(episode, base_url), encoding="utf-8")

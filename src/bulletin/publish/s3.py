@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulletin.formats import FORMATS
 from bulletin.core.errors import ConfigError, PublishError
+from bulletin.formats import FORMATS
 from bulletin.publish.latest import LATEST
 from bulletin.publish.mediatypes import content_type
 
@@ -46,7 +46,13 @@ MIB = KIB * KIB
 # S3 error codes, by what the user has to do about them.
 MISSING_BUCKET = {"NoSuchBucket"}
 DENIED = {"AccessDenied", "AllAccessDisabled", "403", "Forbidden"}
-BAD_CREDENTIALS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken", "TokenRefreshRequired"}
+BAD_CREDENTIALS = {
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidToken",
+    "ExpiredToken",
+    "TokenRefreshRequired",
+}
 
 
 @dataclass(frozen=True)
@@ -69,10 +75,12 @@ def parse_target(url: str, profile: str | None = None) -> S3Target:
     """``s3://BUCKET/PREFIX/`` as a target; anything else is a configuration error."""
     if not url.startswith(SCHEME):
         raise ConfigError(f"[publish] target must look like s3://BUCKET/PREFIX/, got {url!r}.")
-    bucket, _, prefix = url[len(SCHEME):].partition("/")
+    bucket, _, prefix = url[len(SCHEME) :].partition("/")
     if not BUCKET.match(bucket):
-        raise ConfigError(f"{bucket!r} in [publish] target {url!r} is not a bucket name (3-63 characters: "
-                          "lowercase letters, digits, dots and hyphens).")
+        raise ConfigError(
+            f"{bucket!r} in [publish] target {url!r} is not a bucket name (3-63 characters: "
+            "lowercase letters, digits, dots and hyphens)."
+        )
     prefix = prefix.strip("/")
     return S3Target(bucket, f"{prefix}/" if prefix else "", profile or None)
 
@@ -105,9 +113,11 @@ class UploadReport:
     def summary(self) -> str:
         """One line: what went up, what was already there, what went away."""
         would = "would " if self.dry_run else ""
-        return (f"{'dry run: ' if self.dry_run else ''}{self.target}: {would}upload {len(self.uploaded)} "
-                f"({_size_text(self.bytes_uploaded)}), {self.unchanged} unchanged, "
-                f"{would}delete {len(self.deleted)}")
+        return (
+            f"{'dry run: ' if self.dry_run else ''}{self.target}: {would}upload {len(self.uploaded)} "
+            f"({_size_text(self.bytes_uploaded)}), {self.unchanged} unchanged, "
+            f"{would}delete {len(self.deleted)}"
+        )
 
 
 def _size_text(size: int) -> str:
@@ -117,6 +127,7 @@ def _size_text(size: int) -> str:
 def plan(root: Path, episode_files: Sequence[Path], site: Sequence[Path]) -> list[Upload]:
     """Every file in upload order: the bulletins' files (long-lived: their names are dated and
     never reused for other content), then the site's files in the order given (short-lived)."""
+
     def upload(path: Path, cache: str) -> Upload:
         return Upload(path.relative_to(root).as_posix(), path, cache)
 
@@ -137,11 +148,15 @@ def _client(target: S3Target) -> Any:
     try:
         session = boto3.Session(profile_name=target.profile)
     except ProfileNotFound:
-        raise ConfigError(f"AWS profile {target.profile!r} not found in ~/.aws/config or ~/.aws/credentials; "
-                          "fix [publish] aws_profile or --profile.") from None
+        raise ConfigError(
+            f"AWS profile {target.profile!r} not found in ~/.aws/config or ~/.aws/credentials; "
+            "fix [publish] aws_profile or --profile."
+        ) from None
     # Standard retry mode: bounded tries with backoff on throttling and 5xx (AWS_MAX_ATTEMPTS sets how many).
-    return session.client("s3", config=Config(retries={"mode": "standard"}, connect_timeout=CONNECT_TIMEOUT_S,
-                                              read_timeout=READ_TIMEOUT_S))
+    return session.client(
+        "s3",
+        config=Config(retries={"mode": "standard"}, connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S),
+    )
 
 
 def _listing(client: Any, target: S3Target) -> dict[str, tuple[int, str]]:
@@ -149,7 +164,7 @@ def _listing(client: Any, target: S3Target) -> dict[str, tuple[int, str]]:
     found = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=target.prefix):
         for item in page.get("Contents", []):
-            found[item["Key"][len(target.prefix):]] = (item["Size"], item["ETag"].strip('"'))
+            found[item["Key"][len(target.prefix) :]] = (item["Size"], item["ETag"].strip('"'))
     return found
 
 
@@ -167,8 +182,12 @@ def _holds(client: Any, target: S3Target, item: Upload, data: bytes, remote: tup
 def _put(client: Any, target: S3Target, item: Upload, data: bytes) -> None:
     digest = hashlib.md5(data, usedforsecurity=False)
     client.put_object(
-        Bucket=target.bucket, Key=target.key(item.relative), Body=data, ContentType=item.content_type,
-        CacheControl=item.cache_control, ContentMD5=base64.b64encode(digest.digest()).decode("ascii"),
+        Bucket=target.bucket,
+        Key=target.key(item.relative),
+        Body=data,
+        ContentType=item.content_type,
+        CacheControl=item.cache_control,
+        ContentMD5=base64.b64encode(digest.digest()).decode("ascii"),
         Metadata={MD5_METADATA: digest.hexdigest()},
     )
 
@@ -187,8 +206,9 @@ def _stale(listing: dict[str, tuple[int, str]], uploads: Sequence[Upload], delet
     return sorted([*stale_latest, *(key for key in listing if DATED_FOLDER.match(key) and key not in current)])
 
 
-def upload_site(target: S3Target, uploads: Sequence[Upload], *, delete_old: bool,
-                dry_run: bool = False) -> UploadReport:
+def upload_site(
+    target: S3Target, uploads: Sequence[Upload], *, delete_old: bool, dry_run: bool = False
+) -> UploadReport:
     """Put ``uploads`` in the bucket in their order, skipping what is there already, then delete
     old bulletins. A failure stops at once: what comes later (the feed last) is not touched."""
     report = UploadReport(str(target), dry_run=dry_run)
@@ -222,8 +242,10 @@ def _s3_errors(target: S3Target, state: Callable[[], str]) -> Iterator[None]:
     try:
         yield
     except (aws.NoCredentialsError, aws.PartialCredentialsError, aws.CredentialRetrievalError) as exc:
-        cause = (f"no usable AWS credentials ({exc}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                 "or name a profile with [publish] aws_profile or --profile")
+        cause = (
+            f"no usable AWS credentials ({exc}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+            "or name a profile with [publish] aws_profile or --profile"
+        )
         raise PublishError(f"cannot publish to {target}: {cause}. {state()}") from None
     except (aws.ConnectionError, aws.HTTPClientError) as exc:
         cause = f"cannot reach the S3 endpoint ({exc}); check AWS_ENDPOINT_URL and the network"
@@ -241,8 +263,10 @@ def _client_cause(exc: Any, target: S3Target) -> str:
     if code in MISSING_BUCKET:
         return f"bucket {target.bucket!r} does not exist there; create it or fix [publish] target"
     if code in DENIED:
-        return (f"access denied ({operation}); the credentials need s3:ListBucket, s3:GetObject, "
-                "s3:PutObject and s3:DeleteObject on it")
+        return (
+            f"access denied ({operation}); the credentials need s3:ListBucket, s3:GetObject, "
+            "s3:PutObject and s3:DeleteObject on it"
+        )
     if code in BAD_CREDENTIALS:
         return f"the endpoint refused the credentials ({code}); check the key id, secret and profile"
     return f"{operation} failed: {code} {error.get('Message', '')}".rstrip()
@@ -253,5 +277,7 @@ def _state_before_feed(report: UploadReport) -> str:
     done = len(report.uploaded)
     if not done:
         return "The bucket is unchanged."
-    return (f"The feed in the bucket is unchanged ({done} new file{'s' if done != 1 else ''} went up before "
-            "the failure; the next publish completes the rest).")
+    return (
+        f"The feed in the bucket is unchanged ({done} new file{'s' if done != 1 else ''} went up before "
+        "the failure; the next publish completes the rest)."
+    )

@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
-from bulletin.publish.mediatypes import content_type
 from bulletin.core.errors import InputError
+from bulletin.publish.mediatypes import content_type
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,13 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = f"bulletin/{__version__}"
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 (the http.server naming)
+    def do_GET(self) -> None:
         self._serve(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._serve(send_body=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+    def log_message(self, format: str, *args: object) -> None:
         log.info("%s %s", self.address_string(), format % args)
 
     def _file(self) -> Path | None:
@@ -161,19 +161,19 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000,
-                idle_timeout: float = IDLE_TIMEOUT_S) -> ThreadingHTTPServer:
+def make_server(
+    root: Path, host: str = "127.0.0.1", port: int = 8000, idle_timeout: float = IDLE_TIMEOUT_S
+) -> ThreadingHTTPServer:
     """A server for ``root`` (not started); port 0 picks a free port."""
     handler = type("Handler", (_Handler,), {"root": root.resolve(), "timeout": idle_timeout})
     try:
         server = _Server((host, port), handler)
     except OSError as exc:  # a busy port, an address not on this machine, a name that does not resolve
-        raise InputError(f"cannot serve on {host}:{port}: {exc.strerror or exc}; pick another --port, or a --host "
-                         "address of this machine.") from None
+        raise InputError(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}; pick another --port, or a --host "
+            "address of this machine."
+        ) from None
     server.daemon_threads = True
     if host not in LOOPBACK:
-        log.warning("serving %s to the network on %s:%d; this is a preview server, not a web host.",
-                    root, host, port)
+        log.warning("serving %s to the network on %s:%d; this is a preview server, not a web host.", root, host, port)
     return server
-
-

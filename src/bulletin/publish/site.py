@@ -20,8 +20,11 @@ def index_html(title: str, episodes: Sequence[Episode]) -> str:
     for episode in episodes:
         extras = " · ".join(
             f'<a href="{escape(path)}">{label}</a>'
-            for label, path in (("transcript", episode.webvtt), ("chapters", episode.chapters),
-                                ("Alexa", episode.alexa_mp3))
+            for label, path in (
+                ("transcript", episode.webvtt),
+                ("chapters", episode.chapters),
+                ("Alexa", episode.alexa_mp3),
+            )
             if path
         )
         rows.append(
@@ -30,9 +33,10 @@ def index_html(title: str, episodes: Sequence[Episode]) -> str:
             f"<p>{escape(episode.description)}</p><p>{extras}</p></article>"
         )
     return (
-        "<!doctype html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="nl"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
         '<link rel="alternate" type="application/rss+xml" href="feed.xml"></head>\n'
-        f"<body><h1>{escape(title)}</h1><p><a href=\"feed.xml\">podcast feed</a></p>\n"
-        + "\n".join(rows) + "\n</body></html>\n"
+        f'<body><h1>{escape(title)}</h1><p><a href="feed.xml">podcast feed</a></p>\n'
+        + "\n".join(rows)
+        + "\n</body></html>\n"
     )

@@ -20,10 +20,10 @@ from importlib import resources
 
 from bulletin.core.errors import ConfigError, ScriptError
 from bulletin.core.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
-from bulletin.text import sentences
-from bulletin.text.sentences import first_words
 from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
 from bulletin.script.estimate import Pacing, read_seconds
+from bulletin.text import sentences
+from bulletin.text.sentences import first_words
 
 Prepare = Callable[[str], str]
 
@@ -89,8 +89,7 @@ def headline_repeated(headline: str, sentence: str) -> bool:
 
     def found(word: str) -> bool:
         return any(
-            s == word
-            or (min(len(s), len(word)) >= PREFIX_MATCH_LETTERS and (s.startswith(word) or word.startswith(s)))
+            s == word or (min(len(s), len(word)) >= PREFIX_MATCH_LETTERS and (s.startswith(word) or word.startswith(s)))
             for s in said
         )
 
@@ -168,8 +167,9 @@ class _Builder:
         parts += list(story.paragraphs)
         return self._segment(SegmentKind.BRIEF, _place_title(story.place, story.paragraphs[0]), parts, story)
 
-    def segments(self, lead_paragraphs: Sequence[str], sections: Sequence[Section],
-                 kept: Sequence[Story]) -> list[Segment]:
+    def segments(
+        self, lead_paragraphs: Sequence[str], sections: Sequence[Section], kept: Sequence[Story]
+    ) -> list[Segment]:
         """Intro, lead, the kept briefs section by section, outro."""
         out = [self.intro, self.lead(lead_paragraphs)]
         kept_ids = {id(story) for story in kept}
@@ -232,13 +232,26 @@ def assemble(
             victim = _oldest(briefs, page.briefs)
             seconds = pacing.seconds(builder.brief(victim, say_place=True).text)
             briefs = [b for b in briefs if b is not victim]
-            dropped.append(Dropped("brief", _place_title(victim.place, victim.paragraphs[0]),
-                                   victim.place, victim.published, round(seconds, 1)))
+            dropped.append(
+                Dropped(
+                    "brief",
+                    _place_title(victim.place, victim.paragraphs[0]),
+                    victim.place,
+                    victim.published,
+                    round(seconds, 1),
+                )
+            )
         elif len(lead_paragraphs) > 1:
             paragraph = lead_paragraphs.pop()
-            dropped.append(Dropped("paragraph", first_words(paragraph), page.lead.place,
-                                   page.lead.published,
-                                   round(pacing.seconds(voicing.newsreader.prepare(paragraph)), 1)))
+            dropped.append(
+                Dropped(
+                    "paragraph",
+                    first_words(paragraph),
+                    page.lead.place,
+                    page.lead.published,
+                    round(pacing.seconds(voicing.newsreader.prepare(paragraph)), 1),
+                )
+            )
         else:
             raise ScriptError(
                 f"the intro, the lead's first paragraph and the outro alone take about "

@@ -27,11 +27,7 @@ class Pacing:
         spoken = sum(ch.isalnum() for ch in text)
         stops = sentences.count(text) + text.count(PARAGRAPH_BREAK)
         clauses = len(CLAUSE_BREAK.findall(text))
-        return (
-            spoken / self.chars_per_second
-            + stops * self.sentence_pause
-            + clauses * self.clause_pause
-        )
+        return spoken / self.chars_per_second + stops * self.sentence_pause + clauses * self.clause_pause
 
 
 def read_seconds(spoken: Iterable[tuple[Pacing, str]], gap_seconds: float) -> float:

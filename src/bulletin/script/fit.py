@@ -31,5 +31,9 @@ def fit_script(script: Script, voicing: Voicing, gap_seconds: float, max_seconds
         brief = segments.pop(last)
         seconds = voicing.reader(brief.kind).pacing.seconds(brief.text)
         dropped.append(Dropped("brief", brief.title, brief.place, brief.published, round(seconds, 1)))
-    return replace(script, segments=tuple(segments), dropped=(*script.dropped, *dropped),
-                   estimated_seconds=round(_length(segments, voicing, gap_seconds), 1))
+    return replace(
+        script,
+        segments=tuple(segments),
+        dropped=(*script.dropped, *dropped),
+        estimated_seconds=round(_length(segments, voicing, gap_seconds), 1),
+    )

@@ -60,7 +60,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _string_table(path: Path, table: str, entries: Any) -> dict[str, str]:
     if not isinstance(entries, dict):
-        raise ConfigError(f"{path}: [{table}] must be a table of \"written\" = \"spoken\" pairs.")
+        raise ConfigError(f'{path}: [{table}] must be a table of "written" = "spoken" pairs.')
     for key, value in entries.items():
         if not isinstance(value, str):
             raise ConfigError(f"{path}: [{table}] {key!r} must be text in quotes, got {value!r}.")
@@ -70,5 +70,5 @@ def _string_table(path: Path, table: str, entries: Any) -> dict[str, str]:
 def _spell_list(path: Path, entries: Any) -> set[str]:
     words = entries.get(SPELL_KEY) if isinstance(entries, dict) else None
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise ConfigError(f"{path}: [{SPELL_TABLE}] needs {SPELL_KEY} = [\"EU\", ...], a list of text.")
+        raise ConfigError(f'{path}: [{SPELL_TABLE}] needs {SPELL_KEY} = ["EU", ...], a list of text.')
     return set(words)

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 from bulletin.script import numbers
 from bulletin.script.acronyms import pronounceable
-from bulletin.text.addresses import speak_addresses
 from bulletin.script.clock import MONTHS
 from bulletin.script.lexicon import Lexicon
+from bulletin.text.addresses import speak_addresses
 
 Rule = Callable[[str], str]
 
@@ -77,7 +77,7 @@ def _digit_groups(group: str) -> list[str]:
     if len(group) <= GROUP_MAX_DIGITS:
         return [group]
     head = len(group) % PAIR + PAIR if len(group) % PAIR else PAIR
-    return [group[:head], *(group[i:i + PAIR] for i in range(head, len(group), PAIR))]
+    return [group[:head], *(group[i : i + PAIR] for i in range(head, len(group), PAIR))]
 
 
 def phone_numbers(text: str) -> str:
@@ -119,8 +119,21 @@ MINUTES = r"[0-5]\d"
 TIME_END = r"(?![\w]|[.,:]\d)"
 # H.MM is a time only when something says so: "uur" after it, or a word before
 # it that introduces a time. H:MM always is.
-CLOCK_LEAD_WORDS = ("om", "rond", "omstreeks", "vanaf", "tot", "tussen", "van", "sinds", "na", "voor",
-                    "tegen", "uiterlijk", "vóór")
+CLOCK_LEAD_WORDS = (
+    "om",
+    "rond",
+    "omstreeks",
+    "vanaf",
+    "tot",
+    "tussen",
+    "van",
+    "sinds",
+    "na",
+    "voor",
+    "tegen",
+    "uiterlijk",
+    "vóór",
+)
 CLOCK_RANGE = re.compile(
     rf"(?<![\w.,:])(?P<h1>{HOUR})[.:](?P<m1>{MINUTES})(?P<join>\s?[-–—]\s?|\s(?:en|tot|à)\s)"
     rf"(?P<h2>{HOUR})[.:](?P<m2>{MINUTES})\s?uur{TIME_END}"
@@ -129,9 +142,7 @@ CLOCK_LED = re.compile(
     rf"(?<![\w])(?P<lead>(?i:{'|'.join(CLOCK_LEAD_WORDS)})\s)"
     rf"(?P<h>{HOUR})\.(?P<m>{MINUTES})(?:\s?uur)?{TIME_END}"
 )
-CLOCK = re.compile(
-    rf"(?<![\w.,:])(?P<h>{HOUR})(?::(?P<m1>{MINUTES})(?:\s?uur)?|\.(?P<m2>{MINUTES})\s?uur){TIME_END}"
-)
+CLOCK = re.compile(rf"(?<![\w.,:])(?P<h>{HOUR})(?::(?P<m1>{MINUTES})(?:\s?uur)?|\.(?P<m2>{MINUTES})\s?uur){TIME_END}")
 
 
 def _say_clock(hour: str, minute: str) -> str:
@@ -185,8 +196,26 @@ def ordinals(text: str) -> str:
 RANGE = re.compile(rf"{NUM_BEFORE}({NUMBER})\s?[–—]\s?({NUMBER}){NUM_AFTER}")
 YEAR_RANGE = re.compile(r"(?<![\w.,-])(1\d{3}|20\d{2})-(1\d{3}|20\d{2})(?![\w-])")
 # After a hyphenated pair of numbers, these words make it a range, not a score.
-RANGE_NOUNS = ("procent", "graden", "jaar", "jaren", "uur", "minuten", "seconden", "dagen", "weken",
-               "maanden", "kilometer", "meter", "centimeter", "kilo", "euro", "miljoen", "miljard", "keer")
+RANGE_NOUNS = (
+    "procent",
+    "graden",
+    "jaar",
+    "jaren",
+    "uur",
+    "minuten",
+    "seconden",
+    "dagen",
+    "weken",
+    "maanden",
+    "kilometer",
+    "meter",
+    "centimeter",
+    "kilo",
+    "euro",
+    "miljoen",
+    "miljard",
+    "keer",
+)
 HYPHEN_RANGE = re.compile(rf"{NUM_BEFORE}({NUMBER})-({NUMBER})(?= (?:{'|'.join(RANGE_NOUNS)})\b)")
 
 

@@ -27,7 +27,8 @@ from bulletin.sources.kind import News, SourceKind
 AUTO = "auto"
 # In the order ``auto`` asks them (a kind that takes anything is asked last).
 SOURCES: Registry[SourceKind] = Registry(
-    "source kind", "bulletin.sources",
+    "source kind",
+    "bulletin.sources",
     {
         "script": "bulletin.sources.script:KIND",
         "json": "bulletin.sources.bulletinjson:KIND",
@@ -70,8 +71,9 @@ def sniff(data: bytes, location: str) -> str:
     return next(kind.name for kind in kinds if kind.catch_all or kind.sniff(data, location))
 
 
-def read_source(spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None,
-                max_file_bytes: int | None = None) -> News:
+def read_source(
+    spec: SourceSpec, at: datetime, fetcher: Fetcher | None = None, max_file_bytes: int | None = None
+) -> News:
     """Fetch (or read, up to ``max_file_bytes``) and parse one source; SourceError or
     InputError says why not."""
     if spec.remote:

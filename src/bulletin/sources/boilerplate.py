@@ -38,7 +38,9 @@ DATA_FILE = "boilerplate-nl.toml"
 LEAD_IN = r"[\s»›>→▶►•·*|(\[\-–—]*"
 WORD_END = r"(?![\w-])"
 # Name particles that may stand lower case in a credit line: "Robin van Lonkhuijsen".
-NAME_PARTICLES = frozenset("van de der den ten ter het 't op in la le du da von zu".split())
+NAME_PARTICLES = frozenset(
+    ["van", "de", "der", "den", "ten", "ter", "het", "'t", "op", "in", "la", "le", "du", "da", "von", "zu"]
+)
 PARENTHESIS = re.compile(r"\s*\(([^()]{1,80})\)")
 LEADING_ASIDE = re.compile(r"\s*\((?!c\))[^()]*\)\s*\w")  # "(Foto: ANP) Het dier ..." goes on after it
 STORY_LABEL_WORDS = 7
@@ -296,7 +298,7 @@ class _Cleaner:
             headline = self._cut(self._cut(headline, label, tags=True), label)
         paragraphs = [p for p in (self._paragraph(p, label) for p in story.paragraphs) if p]
         if story.max_sentences and paragraphs:  # a brief is brief: its first news sentences
-            paragraphs = [" ".join(split_sentences(" ".join(paragraphs))[:story.max_sentences])]
+            paragraphs = [" ".join(split_sentences(" ".join(paragraphs))[: story.max_sentences])]
         if not paragraphs:
             if not headline:
                 return None
@@ -309,13 +311,16 @@ def drop_boilerplate(page: Page, rules: Boilerplate, source: str) -> Page:
     (and logged at INFO). A story with nothing else left is left out."""
     cleaner = _Cleaner(rules, source)
     lead = cleaner.story(page.lead)
-    sections = [Section(tuple(s for b in sec.briefs if (s := cleaner.story(b))), sec.name, sec.announcement)
-                for sec in page.sections]
+    sections = [
+        Section(tuple(s for b in sec.briefs if (s := cleaner.story(b))), sec.name, sec.announcement)
+        for sec in page.sections
+    ]
     if lead is None:
         first = next((sec for sec in sections if sec.briefs), None)
         if first is None:
-            raise SourceError(f"{source}: nothing is left to read once web boilerplate is dropped "
-                              f"(see `bulletin script -v`).")
+            raise SourceError(
+                f"{source}: nothing is left to read once web boilerplate is dropped (see `bulletin script -v`)."
+            )
         lead = first.briefs[0]
         sections = [replace(sec, briefs=sec.briefs[1:]) if sec is first else sec for sec in sections]
     dropped = (*page.dropped_text, *cleaner.dropped)

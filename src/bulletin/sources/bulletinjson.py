@@ -21,8 +21,8 @@ from typing import Any
 from bulletin.core.errors import InputError
 from bulletin.core.model import Page, Section, Story
 from bulletin.sources.encoding import opening, path_part
-from bulletin.sources.places import case_place
 from bulletin.sources.kind import SourceKind
+from bulletin.sources.places import case_place
 
 
 def _text_field(data: dict[str, Any], key: str, where: str, name: str) -> str | None:
@@ -43,7 +43,7 @@ def _story(data: Any, where: str, name: str, zone: Any) -> Story:
         text = _text_field(data, "text", where, name)
         paragraphs = [p.strip() for p in text.split("\n") if p.strip()] if text else []
     if not isinstance(paragraphs, list) or not paragraphs:
-        raise InputError(f"{name}: {where} needs \"text\" or a list of \"paragraphs\".")
+        raise InputError(f'{name}: {where} needs "text" or a list of "paragraphs".')
     for index, paragraph in enumerate(paragraphs):
         if not isinstance(paragraph, str):
             raise InputError(f"{name}: {where}.paragraphs[{index}] must be text, got {paragraph!r}.")
@@ -76,11 +76,11 @@ def parse_bulletin_json(data: bytes, at: datetime, name: str) -> Page:
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{name}: not valid JSON ({exc}).") from None
     if not isinstance(document, dict) or "lead" not in document:
-        raise InputError(f"{name}: a JSON bulletin needs a \"lead\" object (see the README).")
+        raise InputError(f'{name}: a JSON bulletin needs a "lead" object (see the README).')
     lead = _story(document["lead"], "lead", name, at.tzinfo)
     briefs = document.get("briefs", [])
     if not isinstance(briefs, list):
-        raise InputError(f"{name}: \"briefs\" must be a list.")
+        raise InputError(f'{name}: "briefs" must be a list.')
     stories = tuple(_story(b, f"briefs[{i}]", name, at.tzinfo) for i, b in enumerate(briefs))
     section = document.get("section")
     if section is not None and not isinstance(section, str):

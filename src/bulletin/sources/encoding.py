@@ -43,8 +43,10 @@ def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise InputError(f"{path} is over the {max_bytes / 1e6:g} MB limit for input files; "
-                         "raise [input] max_mb if it really is a news page.")
+        raise InputError(
+            f"{path} is over the {max_bytes / 1e6:g} MB limit for input files; "
+            "raise [input] max_mb if it really is a news page."
+        )
     return data
 
 

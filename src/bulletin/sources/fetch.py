@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bulletin import __version__
 from bulletin.core.errors import SourceError
-from bulletin.storage.atomic import staged
 from bulletin.core.network import Backoff, Retryable
+from bulletin.storage.atomic import staged
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +105,14 @@ class Fetcher:
             raise SourceError(f"{url}: {exc} (after {self.settings.tries} tries)") from None
 
     def _late(self, url: str) -> SourceError:
-        return SourceError(f"{url}: no complete answer within the {self.settings.deadline:g} s deadline "
-                           "([fetch] deadline); the server is too slow.")
+        return SourceError(
+            f"{url}: no complete answer within the {self.settings.deadline:g} s deadline "
+            "([fetch] deadline); the server is too slow."
+        )
 
-    def _attempt(self, url: str, headers: dict[str, str], cached: tuple[bytes, dict[str, str]] | None,
-                 deadline: float) -> Fetched:
+    def _attempt(
+        self, url: str, headers: dict[str, str], cached: tuple[bytes, dict[str, str]] | None, deadline: float
+    ) -> Fetched:
         import requests
         import urllib3
 

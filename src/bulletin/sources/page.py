@@ -23,9 +23,9 @@ from datetime import datetime
 from bulletin.core.errors import InputError
 from bulletin.core.model import Page, Section, Story
 from bulletin.sources.encoding import decode
+from bulletin.sources.kind import SourceKind
 from bulletin.sources.places import case_place
 from bulletin.sources.timelabels import match_label, resolve_label
-from bulletin.sources.kind import SourceKind
 
 DATELINE = re.compile(
     r"""^(?P<place>[^()\n]{2,60}?)
@@ -71,7 +71,7 @@ class _Draft:
         if not self.paragraphs and self.dateline is None:
             self.dateline = parse_dateline(line)
             if self.dateline is not None:
-                line = line[self.dateline.length:].strip()
+                line = line[self.dateline.length :].strip()
         if line:
             self.paragraphs.append(line)
 
@@ -95,7 +95,7 @@ def _split_label(line: str) -> tuple[str | None, str]:
     m = match_label(line)
     if m is None:
         return None, line
-    rest = line[m.end():].lstrip()
+    rest = line[m.end() :].lstrip()
     if rest and parse_dateline(rest) is None and SECTION_MARKER.match(rest) is None:
         return None, line
     return m.group(0), rest

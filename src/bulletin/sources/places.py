@@ -61,7 +61,7 @@ def _case_word(word: str, *, first: bool, rules: PlaceRules) -> str:
     if "." in word:  # initials such as "D.C." stay in capitals
         return word.upper()
     if word.startswith(DUTCH_IJ):
-        return "IJ" + word[len(DUTCH_IJ):]
+        return "IJ" + word[len(DUTCH_IJ) :]
     elided = ELISION.match(normalised)
     if elided:  # L'AQUILA -> L'Aquila
         return _capitalise(word[:2]) + _capitalise(word[2:])
@@ -71,5 +71,5 @@ def _case_word(word: str, *, first: bool, rules: PlaceRules) -> str:
 def _capitalise(word: str) -> str:
     for i, ch in enumerate(word):
         if ch.isalpha():
-            return word[:i] + ch.upper() + word[i + 1:]
+            return word[:i] + ch.upper() + word[i + 1 :]
     return word

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 from typing import Any
 
@@ -16,17 +16,24 @@ from bulletin.core.errors import InputError
 from bulletin.core.model import DroppedText, Page, Section, Story
 from bulletin.sources.boilerplate import story_label
 from bulletin.sources.encoding import opening, path_part
-from bulletin.sources.page import parse_dateline
 from bulletin.sources.kind import SourceKind
+from bulletin.sources.page import parse_dateline
 
-BLOCK_TAGS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote tr section article".split())
-SILENT_TAGS = frozenset("script style template".split())  # code, not text: nothing to report
+BLOCK_TAGS = frozenset(
+    ["p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"]
+)
+SILENT_TAGS = frozenset(["script", "style", "template"])  # code, not text: nothing to report
 # Markup that says "not the story": its text is set aside under this rule.
-SET_ASIDE_TAGS = {"figure": "html-caption", "figcaption": "html-caption", "picture": "html-caption",
-                  "iframe": "html-embed", "noscript": "html-embed"}
+SET_ASIDE_TAGS = {
+    "figure": "html-caption",
+    "figcaption": "html-caption",
+    "picture": "html-caption",
+    "iframe": "html-embed",
+    "noscript": "html-embed",
+}
 EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|embed", re.IGNORECASE)
 LINK_TAGS = frozenset({"a"})
-EMPHASIS_TAGS = frozenset("em i small".split())
+EMPHASIS_TAGS = frozenset(["em", "i", "small"])
 # A closing paragraph all in italics this short is an editor's note or a credit.
 NOTE_MAX_WORDS = 30
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
@@ -139,7 +146,7 @@ def _published(entry: Any, zone: tzinfo | None) -> datetime | None:
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     if not stamp:
         return None
-    return datetime(*stamp[:6], tzinfo=timezone.utc).astimezone(zone)
+    return datetime(*stamp[:6], tzinfo=UTC).astimezone(zone)
 
 
 def _story(entry: Any, zone: tzinfo | None, lead: bool, name: str) -> tuple[Story | None, list[DroppedText]]:
@@ -154,7 +161,7 @@ def _story(entry: Any, zone: tzinfo | None, lead: bool, name: str) -> tuple[Stor
         paragraphs, headline = [headline], None
     dateline = parse_dateline(paragraphs[0])
     if dateline:
-        paragraphs[0] = paragraphs[0][dateline.length:].strip()
+        paragraphs[0] = paragraphs[0][dateline.length :].strip()
     story = Story(
         paragraphs=tuple(p for p in paragraphs if p),
         headline=headline if lead else None,

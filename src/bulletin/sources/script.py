@@ -29,12 +29,12 @@ from datetime import datetime
 from typing import Any
 
 from bulletin.core.errors import InputError
-from bulletin.core.plaintext import speakable
 from bulletin.core.model import Dropped, Script, Segment, SegmentKind
-from bulletin.text.sentences import first_words
-from bulletin.text.scriptfile import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
+from bulletin.core.plaintext import speakable
 from bulletin.sources.encoding import decode, opening
 from bulletin.sources.kind import SourceKind
+from bulletin.text.scriptfile import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
+from bulletin.text.sentences import first_words
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ def sniff(data: bytes, location: str) -> bool:
     if opening(data).startswith(b"{"):
         document = _json_document(data)
         return isinstance(document, dict) and (
-            document.get("format") == SCRIPT_FORMAT or ("segments" in document and "lead" not in document))
+            document.get("format") == SCRIPT_FORMAT or ("segments" in document and "lead" not in document)
+        )
     head = data.lstrip(b"\xef\xbb\xbf")[:SNIFF_BYTES]
     return TEXT_HEADER_BYTES.search(head) is not None or AT_LINE_BYTES.match(head) is not None
 
@@ -130,8 +131,10 @@ def _segment(draft: _Draft, at: datetime) -> Segment:
     if not text:
         raise _Problem(f"{draft.where('text')}: empty; write what is to be read, or delete the segment.")
     if not speakable(text):
-        raise _Problem(f"{draft.where('text')}: nothing to speak (no letter or digit); write what is to be read, "
-                       "or delete the segment.")
+        raise _Problem(
+            f"{draft.where('text')}: nothing to speak (no letter or digit); write what is to be read, "
+            "or delete the segment."
+        )
     agencies = draft.agencies if draft.agencies is not None else []
     if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
         raise _Problem(f"{draft.where('agencies')}: must be a list of names, got {agencies!r}.")
@@ -151,10 +154,13 @@ def _segments(drafts: Sequence[_Draft], at: datetime, name: str) -> tuple[Segmen
     segments = tuple(_segment(d, at) for d in drafts)
     for index, (draft, segment) in enumerate(zip(drafts, segments, strict=True)):
         if segment.kind is SegmentKind.INTRO and index != 0:
-            raise _Problem(f"{draft.where('kind')}: an intro opens the bulletin; move it to the top or make it a brief.")
+            raise _Problem(
+                f"{draft.where('kind')}: an intro opens the bulletin; move it to the top or make it a brief."
+            )
         if segment.kind is SegmentKind.OUTRO and index != len(segments) - 1:
-            raise _Problem(f"{draft.where('kind')}: an outro closes the bulletin; move it to the end or make it a "
-                           f"brief.")
+            raise _Problem(
+                f"{draft.where('kind')}: an outro closes the bulletin; move it to the end or make it a brief."
+            )
     if not any(s.kind.is_story for s in segments):
         raise _Problem("segments: no lead or brief; a bulletin needs at least one story.")
     if segments[0].kind is not SegmentKind.INTRO:
@@ -178,9 +184,15 @@ def _dropped(items: Any, at: datetime) -> tuple[Dropped, ...]:
         seconds = item.get("estimated_seconds", 0.0)
         if not isinstance(seconds, int | float):
             raise _Problem(f"{where}.estimated_seconds: must be a number, got {seconds!r}.")
-        out.append(Dropped(str(item.get("kind", "brief")), str(item.get("title", "")),
-                           _optional_text(item.get("place"), f"{where}.place"),
-                           _moment(item.get("published"), f"{where}.published", at), float(seconds)))
+        out.append(
+            Dropped(
+                str(item.get("kind", "brief")),
+                str(item.get("title", "")),
+                _optional_text(item.get("place"), f"{where}.place"),
+                _moment(item.get("published"), f"{where}.published", at),
+                float(seconds),
+            )
+        )
     return tuple(out)
 
 
@@ -196,8 +208,15 @@ def _json_draft(index: int, item: Any) -> _Draft:
     for required in ("kind", "text"):
         if required not in item:
             raise _Problem(f"{where(required)}: missing.")
-    return _Draft(item["kind"], item["text"], item.get("title"), item.get("place"), item.get("agencies"),
-                  item.get("published"), where)
+    return _Draft(
+        item["kind"],
+        item["text"],
+        item.get("title"),
+        item.get("place"),
+        item.get("agencies"),
+        item.get("published"),
+        where,
+    )
 
 
 def _from_json(data: bytes, at: datetime, name: str) -> Script:
@@ -205,15 +224,19 @@ def _from_json(data: bytes, at: datetime, name: str) -> Script:
     if not isinstance(document, dict):
         raise _Problem("not a valid JSON object; check it with a JSON validator.")
     if document.get("format") != SCRIPT_FORMAT:
-        raise _Problem(f"format: {document.get('format')!r}, expected {SCRIPT_FORMAT!r} (as `bulletin script "
-                       f"--format json` writes it).")
+        raise _Problem(
+            f"format: {document.get('format')!r}, expected {SCRIPT_FORMAT!r} (as `bulletin script "
+            f"--format json` writes it)."
+        )
     unknown = sorted(set(document) - DOCUMENT_KEYS)
     if unknown:
         raise _Problem(f"{unknown[0]}: unknown key; a script has {', '.join(sorted(DOCUMENT_KEYS))}.")
     version = document.get("version")
     if isinstance(version, bool) or version != SCRIPT_VERSION:  # true == 1 in Python, not in the format
-        raise _Problem(f"version: {version!r} is not one this bulletin reads ({SCRIPT_VERSION}); "
-                       f"make the script again with `bulletin script --format json`.")
+        raise _Problem(
+            f"version: {version!r} is not one this bulletin reads ({SCRIPT_VERSION}); "
+            f"make the script again with `bulletin script --format json`."
+        )
     title = _optional_text(document.get("title"), "title")
     if not title:
         raise _Problem("title: missing; give the bulletin a title.")
@@ -241,13 +264,14 @@ def _text_dropped(lines: Sequence[str]) -> tuple[Dropped, ...]:
 def _from_text(text: str, at: datetime, name: str) -> Script:
     lines = [line.strip() for line in text.split("\n")]
     rule = lines.index(RULE) if RULE in lines else len(lines)
-    body, tail = lines[:rule], lines[rule + 1:]
+    body, tail = lines[:rule], lines[rule + 1 :]
     for number, line in enumerate(body):
         if HEADER_START.match(line) and not HEADER.match(line):
-            raise _Problem(f"line {number + 1}: {line!r} is not a segment header; write [n] KIND: title "
-                           "(with the colon).")
+            raise _Problem(
+                f"line {number + 1}: {line!r} is not a segment header; write [n] KIND: title (with the colon)."
+            )
     headers = [(number, m) for number, line in enumerate(body) if (m := HEADER.match(line))]
-    preamble = [line for line in body[:headers[0][0] if headers else len(body)] if line]
+    preamble = [line for line in body[: headers[0][0] if headers else len(body)] if line]
     if not preamble:
         raise _Problem("line 1: the first line is the bulletin's title, then the segments ([1] INTRO: Opening).")
     if not headers:
@@ -256,11 +280,13 @@ def _from_text(text: str, at: datetime, name: str) -> Script:
     moment = _moment(fields.get(AT_FIELD), AT_FIELD, at) or at
     drafts = []
     for (start, header), end in zip(headers, [n for n, _ in headers[1:]] + [len(body)], strict=True):
+
         def where(field: str, line: int = start + 1, label: str = f"[{header['number']}] {header['kind']}") -> str:
             return f"line {line} ({label}) {field}"
 
-        drafts.append(_Draft(header["kind"], "\n".join(body[start + 1:end]), header["title"], None, None, None,
-                             where))
+        drafts.append(
+            _Draft(header["kind"], "\n".join(body[start + 1 : end]), header["title"], None, None, None, where)
+        )
     return Script(
         title=preamble[0],
         at=moment,

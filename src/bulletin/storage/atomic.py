@@ -13,9 +13,8 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-
 
 TEMP_SUFFIX = ".part"  # a file being written
 BUILDING_SUFFIX = ".building"  # a folder being written, or the one it replaced, being removed
@@ -23,8 +22,10 @@ RETIRED_SUFFIX = ".old"  # a folder moved aside to make room for its replacement
 GONE_SUFFIX = ".gone"  # a folder being removed
 FILE_MODE = 0o666  # before the umask, as open() would create it
 DIR_MODE = 0o777
-TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+"
-                       rf"(?P<suffix>{'|'.join(re.escape(s) for s in (TEMP_SUFFIX, BUILDING_SUFFIX, RETIRED_SUFFIX, GONE_SUFFIX))})$")
+TEMP_NAME = re.compile(
+    r"^\.(?P<target>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+"
+    rf"(?P<suffix>{'|'.join(re.escape(s) for s in (TEMP_SUFFIX, BUILDING_SUFFIX, RETIRED_SUFFIX, GONE_SUFFIX))})$"
+)
 # renameat2(2) with RENAME_EXCHANGE swaps two paths in one step (Linux 3.15+; not every file system).
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -71,10 +72,8 @@ def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
         for temp in temps:
             temp.unlink(missing_ok=True)
         for folder in sorted(created, key=lambda p: len(p.parts), reverse=True):
-            try:
+            with suppress(OSError):  # not empty: something else lives there now
                 folder.rmdir()
-            except OSError:
-                pass  # not empty: something else lives there now
         raise
 
 

@@ -17,8 +17,9 @@ import logging
 import os
 import struct
 import time
-from dataclasses import dataclass
 from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,8 @@ class BlobStore:
                 self.repaired += 1
             self._remove(path)
             return None
-        try:
+        with suppress(OSError):  # a read-only cache still answers; only pruning order suffers
             os.utime(path)
-        except OSError:
-            pass  # a read-only cache still answers; only pruning order suffers
         return entry
 
     def put(self, key: str, meta: dict[str, Any], data: bytes) -> None:
@@ -102,8 +101,9 @@ class BlobStore:
             self._memory[key] = (meta, data)
             return
         encoded = json.dumps(meta, separators=(",", ":")).encode()
-        header = HEADER.pack(self.magic, len(encoded), LAYOUT, _key_digest(key),
-                             hashlib.sha256(key.encode() + encoded + data).digest())
+        header = HEADER.pack(
+            self.magic, len(encoded), LAYOUT, _key_digest(key), hashlib.sha256(key.encode() + encoded + data).digest()
+        )
         try:
             with staged([self._path(key)]) as (temp,):
                 temp.write_bytes(header + encoded + data)
@@ -114,8 +114,9 @@ class BlobStore:
     def _report(self, exc: OSError) -> None:
         assert self.root is not None
         if self.root.parent not in _reported:
-            log.warning("cannot use the cache at %s (%s); building without caching.",
-                        self.root.parent, exc.strerror or exc)
+            log.warning(
+                "cannot use the cache at %s (%s); building without caching.", self.root.parent, exc.strerror or exc
+            )
         _reported.update((self.root, self.root.parent))
 
     def _remove(self, path: Path) -> None:
@@ -131,7 +132,7 @@ class BlobStore:
         magic, meta_length, layout, key_digest, digest = HEADER.unpack_from(raw)
         if magic == self.magic and layout != LAYOUT:
             return None, ""
-        body = raw[HEADER.size:]
+        body = raw[HEADER.size :]
         if magic != self.magic or meta_length > len(body):
             return None, "was damaged"
         if key_digest != _key_digest(key):
@@ -153,14 +154,14 @@ class BlobStore:
         """How many entries, how big, how recently used."""
         stats = [p.stat() for p in self._entries()]
         times = [s.st_mtime for s in stats]
-        return StoreInfo(self.root, len(stats), sum(s.st_size for s in stats),
-                         min(times, default=None), max(times, default=None))
+        return StoreInfo(
+            self.root, len(stats), sum(s.st_size for s in stats), min(times, default=None), max(times, default=None)
+        )
 
     def prune(self, older_than_days: float | None = None, max_bytes: int | None = None) -> tuple[int, int]:
         """Remove entries unused for ``older_than_days``, then the least recently used
         until the store fits in ``max_bytes``. Returns (entries, bytes) removed."""
-        entries = sorted(((s.st_mtime, s.st_size, p) for p in self._entries() for s in [p.stat()]),
-                         key=lambda e: e[0])
+        entries = sorted(((s.st_mtime, s.st_size, p) for p in self._entries() for s in [p.stat()]), key=lambda e: e[0])
         cutoff = time.time() - older_than_days * SECONDS_PER_DAY if older_than_days is not None else None
         total = sum(size for _, size, _ in entries)
         removed = freed = 0

@@ -7,7 +7,13 @@ from pathlib import Path
 from bulletin.core.paths import APP_NAME
 
 SEGMENTS, PARTS, HTTP, CALIBRATION, VERDICTS, COVERS = (
-    "segments", "parts", "http", "calibration.json", "verdicts", "covers")
+    "segments",
+    "parts",
+    "http",
+    "calibration.json",
+    "verdicts",
+    "covers",
+)
 DEPTH = 2  # CACHE/<store>/<fan-out>/: where killed runs leave temporary files
 
 

@@ -27,24 +27,52 @@ import re
 
 # Top-level domains recognised in a bare domain such as "htm.nl".
 TOP_LEVEL_DOMAINS = (
-    "nl", "be", "eu", "com", "org", "net", "info", "nu", "de", "fr", "uk", "io", "tv", "frl",
-    "amsterdam", "nieuws", "app", "online", "site", "gov", "edu",
+    "nl",
+    "be",
+    "eu",
+    "com",
+    "org",
+    "net",
+    "info",
+    "nu",
+    "de",
+    "fr",
+    "uk",
+    "io",
+    "tv",
+    "frl",
+    "amsterdam",
+    "nieuws",
+    "app",
+    "online",
+    "site",
+    "gov",
+    "edu",
 )
 # Host prefixes nobody says.
 SILENT_PREFIXES = ("www.", "m.", "mobile.")
 # Platforms are named, not spelled out: "op Facebook", not "op facebook punt com".
 PLATFORMS = {
-    "facebook.com": "Facebook", "fb.com": "Facebook", "instagram.com": "Instagram", "x.com": "X",
-    "twitter.com": "X", "youtube.com": "YouTube", "youtu.be": "YouTube", "tiktok.com": "TikTok",
-    "linkedin.com": "LinkedIn", "threads.net": "Threads", "bsky.app": "Bluesky",
+    "facebook.com": "Facebook",
+    "fb.com": "Facebook",
+    "instagram.com": "Instagram",
+    "x.com": "X",
+    "twitter.com": "X",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "tiktok.com": "TikTok",
+    "linkedin.com": "LinkedIn",
+    "threads.net": "Threads",
+    "bsky.app": "Bluesky",
 }
 DOT_WORD = "punt"
 AT_WORD = "apenstaartje"
 VOWELS = frozenset("aeiouy")
 COUNTRY_CODE_LETTERS = 2
 # A parenthesised address right after one of these words repeats what was said.
-ALREADY_SAID = re.compile(r"\b(?:website|webpagina|site|pagina|formulier|webformulier|online|internet)\b",
-                          re.IGNORECASE)
+ALREADY_SAID = re.compile(
+    r"\b(?:website|webpagina|site|pagina|formulier|webformulier|online|internet)\b", re.IGNORECASE
+)
 ALREADY_SAID_WINDOW = 60  # characters before the parenthesis that are searched
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
@@ -69,11 +97,11 @@ def _label(label: str, *, last: bool) -> str:
 
 
 def spoken_domain(host: str) -> str:
-    """"www.htm.nl" -> "HTM punt NL"; a known platform by its name."""
+    """ "www.htm.nl" -> "HTM punt NL"; a known platform by its name."""
     host = host.lower().split(":", 1)[0].rstrip(".")
     for prefix in SILENT_PREFIXES:
         if host.startswith(prefix) and host.count(".") > 1:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
     if host in PLATFORMS:
         return PLATFORMS[host]
     labels = host.split(".")
@@ -86,14 +114,14 @@ def _host(url: str) -> str:
 
 
 def spoken_email(address: str) -> str:
-    """"tips@omroepwest.nl" -> "tips apenstaartje omroepwest punt NL"."""
+    """ "tips@omroepwest.nl" -> "tips apenstaartje omroepwest punt NL"."""
     local, _, domain = address.rpartition("@")
     return f"{f' {DOT_WORD} '.join(local.lower().split('.'))} {AT_WORD} {spoken_domain(domain)}"
 
 
 def _drop_repeated(text: str) -> str:
     def repeat(m: re.Match[str]) -> str:
-        before = text[max(0, m.start() - ALREADY_SAID_WINDOW):m.start()]
+        before = text[max(0, m.start() - ALREADY_SAID_WINDOW) : m.start()]
         return "" if ALREADY_SAID.search(before) else m.group(0)
 
     return PARENTHESISED.sub(repeat, text)
@@ -109,6 +137,6 @@ def speak_addresses(text: str) -> str:
         url = m.group("url")
         trailing = TRAILING.search(url)
         end = trailing.group(0) if trailing else ""
-        return spoken_domain(_host(url[:len(url) - len(end)])) + end
+        return spoken_domain(_host(url[: len(url) - len(end)])) + end
 
     return ADDRESS.sub(say, text)

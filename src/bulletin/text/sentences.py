@@ -86,7 +86,7 @@ def split(text: str) -> list[str]:
 def first(text: str) -> str:
     """The first sentence of ``text`` ("" for a text without words)."""
     found = spans(text)
-    return text[found[0][0]:found[0][1]] if found else ""
+    return text[found[0][0] : found[0][1]] if found else ""
 
 
 def first_words(text: str, count: int = TITLE_WORDS) -> str:
@@ -116,7 +116,7 @@ def wrap(sentence: str, width: int) -> list[tuple[int, str]]:
         lines = _greedy(words, even)
         if len(lines) <= lines_needed:
             break
-    return [(line[0].start(), sentence[line[0].start():line[-1].end()]) for line in lines]
+    return [(line[0].start(), sentence[line[0].start() : line[-1].end()]) for line in lines]
 
 
 def _greedy(words: list[re.Match[str]], width: int) -> list[list[re.Match[str]]]:

@@ -17,7 +17,8 @@ from bulletin.core.schema import Where, conform
 from bulletin.tts.base import Engine
 
 ENGINES: Registry[type[Engine]] = Registry(
-    "speech engine", "bulletin.engines",
+    "speech engine",
+    "bulletin.engines",
     {
         "gtts": "bulletin.tts.google:GttsEngine",
         "edge": "bulletin.tts.edge:EdgeEngine",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.storage.blobstore import BlobStore, StoreInfo, content_key
 from bulletin.core.model import Mark, Speech
+from bulletin.storage.blobstore import BlobStore, StoreInfo, content_key
 from bulletin.tts.base import Engine
 
 FORMAT_VERSION = 3
@@ -21,13 +21,15 @@ SUFFIX = ".seg"
 
 def segment_key(engine: Engine, text: str) -> str:
     """The cache key of ``text`` spoken by ``engine`` as configured."""
-    return content_key({
-        "format": FORMAT_VERSION,
-        "engine": engine.name,
-        "version": engine.version,
-        "settings": dict(engine.settings),
-        "text": text,
-    })
+    return content_key(
+        {
+            "format": FORMAT_VERSION,
+            "engine": engine.name,
+            "version": engine.version,
+            "settings": dict(engine.settings),
+            "text": text,
+        }
+    )
 
 
 class SegmentCache:

@@ -118,7 +118,7 @@ def _tokens(text: str) -> list[tuple[str, bool, int]]:
 
 def _hard_split(word: str, limit: int) -> list[str]:
     """A single word longer than the limit (a URL, say) cut into pieces."""
-    return [word[i: i + limit] for i in range(0, len(word), limit)]
+    return [word[i : i + limit] for i in range(0, len(word), limit)]
 
 
 def pack(text: str, limit: int = GOOGLE_MAX_CHARS, abbreviations: Iterable[str] = ()) -> list[Chunk]:

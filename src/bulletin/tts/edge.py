@@ -80,8 +80,14 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
         from edge_tts.exceptions import NoAudioReceived, WebSocketError
 
         communicate = edge_tts.Communicate(
-            text, self.voice, rate=self.rate, pitch=self.pitch, volume=self.volume, boundary="WordBoundary",
-            connect_timeout=max(1, round(self.timeout)), receive_timeout=max(1, round(self.timeout)),  # whole seconds
+            text,
+            self.voice,
+            rate=self.rate,
+            pitch=self.pitch,
+            volume=self.volume,
+            boundary="WordBoundary",
+            connect_timeout=max(1, round(self.timeout)),
+            receive_timeout=max(1, round(self.timeout)),  # whole seconds
         )
         audio, words = bytearray(), []
         try:
@@ -99,11 +105,15 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
         except (TimeoutError, aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, WebSocketError) as exc:
             raise Retryable(f"no complete answer from {self.host} ({type(exc).__name__})") from exc
         except NoAudioReceived as exc:
-            raise EngineError(f"Microsoft answered without audio. Probable cause: the voice {self.voice!r} "
-                              "does not exist; check options.voice in the voice profile.", self.offline_hint) from exc
+            raise EngineError(
+                f"Microsoft answered without audio. Probable cause: the voice {self.voice!r} "
+                "does not exist; check options.voice in the voice profile.",
+                self.offline_hint,
+            ) from exc
         except edge_tts.exceptions.EdgeTTSException as exc:
-            raise EngineError(f"Microsoft's answer was not understood ({exc}). {PROTOCOL_CHANGED}",
-                              self.offline_hint) from exc
+            raise EngineError(
+                f"Microsoft's answer was not understood ({exc}). {PROTOCOL_CHANGED}", self.offline_hint
+            ) from exc
         return _Answer(bytes(audio), tuple(words))
 
     def _join(self, text: str, plan: Sequence[str], answers: Sequence[_Answer]) -> Speech:

@@ -50,9 +50,7 @@ class _Event(ctypes.Structure):
     ]
 
 
-_SYNTH_CALLBACK = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
-)
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
 
 
 class _Library:
@@ -73,8 +71,14 @@ class _Library:
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_Synth.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
         ]
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
@@ -120,8 +124,12 @@ class _Library:
         ctypes. Here the main thread receives it while waiting, and stops espeak."""
         status: list[int] = []
         self._abort.clear()
-        worker = threading.Thread(target=lambda: status.append(self.lib.espeak_Synth(
-            data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)), name="espeak")
+        worker = threading.Thread(
+            target=lambda: status.append(
+                self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
+            ),
+            name="espeak",
+        )
         worker.start()
         try:
             worker.join()
@@ -139,7 +147,7 @@ class _Library:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != EE_OK:
                 raise EngineError(
                     f"espeak-ng has no voice {voice!r}; set options.voice in the voice profile "
-                    "(for example \"nl\" or \"nl+m3\")."
+                    '(for example "nl" or "nl+m3").'
                 )
             self.lib.espeak_SetParameter(PARAM_RATE, rate, 0)
             self.lib.espeak_SetParameter(PARAM_PITCH, pitch, 0)
@@ -186,8 +194,7 @@ class EspeakEngine(Engine):
             import espeakng_loader  # noqa: F401
         except ImportError:
             raise EngineError(
-                "the espeak engine needs the espeakng-loader package; "
-                "install it with: pip install espeakng-loader"
+                "the espeak engine needs the espeakng-loader package; install it with: pip install espeakng-loader"
             ) from None
         _library()
 

@@ -72,9 +72,16 @@ class GttsEngine(OnlineEngine[Chunk, "np.ndarray"]):
         import numpy as np
         from gtts import gTTS, gTTSError
 
-        tts = gTTS(piece.text, lang=self.lang, tld=self.tld, slow=self.slow, lang_check=False,
-                   pre_processor_funcs=[], tokenizer_func=tokenizer,
-                   timeout=(min(CONNECT_TIMEOUT_S, self.timeout), self.timeout))
+        tts = gTTS(
+            piece.text,
+            lang=self.lang,
+            tld=self.tld,
+            slow=self.slow,
+            lang_check=False,
+            pre_processor_funcs=[],
+            tokenizer_func=tokenizer,
+            timeout=(min(CONNECT_TIMEOUT_S, self.timeout), self.timeout),
+        )
         buffer = io.BytesIO()
         try:
             tts.write_to_fp(buffer)
@@ -102,8 +109,9 @@ class GttsEngine(OnlineEngine[Chunk, "np.ndarray"]):
             return unreachable(self.host, self.offline_hint)
         if response.status_code == HTTP_OK:
             return EngineError(f"Google answered without audio. {ENDPOINT_CHANGED}", self.offline_hint)
-        return http_failure("Google", response.status_code, retry_after(response.headers), ENDPOINT_CHANGED,
-                            self.offline_hint)
+        return http_failure(
+            "Google", response.status_code, retry_after(response.headers), ENDPOINT_CHANGED, self.offline_hint
+        )
 
     def _join(self, text: str, plan: Sequence[Chunk], answers: Sequence[np.ndarray]) -> Speech:
         """The pieces in order with natural pauses; a mark where each piece starts."""

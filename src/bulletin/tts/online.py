@@ -12,8 +12,8 @@ import threading
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
 from bulletin.core.errors import EngineError
@@ -115,7 +115,9 @@ class OnlineEngine(Engine, Generic[Piece, Answer]):
         try:
             importlib.import_module(self.client)
         except ImportError:
-            install = f"pip install 'bulletin[{self.needs.extra}]'" if self.needs.extra else f"pip install {self.client}"
+            install = (
+                f"pip install 'bulletin[{self.needs.extra}]'" if self.needs.extra else f"pip install {self.client}"
+            )
             raise EngineError(f"the {self.name} engine needs the {self.client} package: {install}") from None
 
     @property
@@ -176,8 +178,7 @@ class OnlineEngine(Engine, Generic[Piece, Answer]):
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=self.concurrent, thread_name_prefix=self.name)
         futures: dict[Future[Answer], tuple[int, int]] = {
-            pool.submit(self._ask, piece, stop): (i, j)
-            for i, plan in enumerate(plans) for j, piece in enumerate(plan)
+            pool.submit(self._ask, piece, stop): (i, j) for i, plan in enumerate(plans) for j, piece in enumerate(plan)
         }
         try:
             for future in as_completed(futures):
@@ -191,6 +192,11 @@ class OnlineEngine(Engine, Generic[Piece, Answer]):
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        log.info("%s: %d requests for %d segments, at most %d at once",
-                 self.name, len(futures), len(texts), self.throttle.most_in_flight)
+        log.info(
+            "%s: %d requests for %d segments, at most %d at once",
+            self.name,
+            len(futures),
+            len(texts),
+            self.throttle.most_in_flight,
+        )
         return [r for r in results if r is not None]

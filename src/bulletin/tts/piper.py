@@ -91,8 +91,11 @@ class PiperEngine(Engine):
 
     def __init__(self, options: PiperOptions, section: PiperSection) -> None:
         if not options.model:
-            raise OptionError("model", "a piper voice needs options.model: the path of its .onnx file "
-                              "(`bulletin voices download NAME` installs one as profile piper-NAME).")
+            raise OptionError(
+                "model",
+                "a piper voice needs options.model: the path of its .onnx file "
+                "(`bulletin voices download NAME` installs one as profile piper-NAME).",
+            )
         self.model = Path(options.model).expanduser()
         self.length_scale, self.speaker = options.length_scale, options.speaker
         self.workers = section.workers or os.cpu_count() or 1
@@ -105,12 +108,15 @@ class PiperEngine(Engine):
             import onnxruntime  # noqa: F401
             import piper  # noqa: F401
         except ImportError:
-            raise EngineError("the piper engine needs piper-tts and onnxruntime: pip install 'bulletin[piper]'") \
-                from None
+            raise EngineError(
+                "the piper engine needs piper-tts and onnxruntime: pip install 'bulletin[piper]'"
+            ) from None
         for path in (self.model, self.model.with_name(self.model.name + ".json")):
             if not path.is_file():
-                raise EngineError(f"piper model file {path} not found; `bulletin voices download NAME` or "
-                                  "`bulletin voices add MODEL.onnx` installs a voice.")
+                raise EngineError(
+                    f"piper model file {path} not found; `bulletin voices download NAME` or "
+                    "`bulletin voices add MODEL.onnx` installs a voice."
+                )
 
     @property
     def version(self) -> str:
@@ -121,8 +127,11 @@ class PiperEngine(Engine):
     @property
     def settings(self) -> Mapping[str, Any]:
         stat = self.model.stat()
-        return {"model": _digest(self.model, stat.st_size, stat.st_mtime_ns),
-                "length_scale": self.length_scale, "speaker": self.speaker}
+        return {
+            "model": _digest(self.model, stat.st_size, stat.st_mtime_ns),
+            "length_scale": self.length_scale,
+            "speaker": self.speaker,
+        }
 
     def _loaded(self) -> Any:
         with self._lock:
@@ -132,6 +141,7 @@ class PiperEngine(Engine):
 
                 try:
                     import onnx  # noqa: F401  (lets piper expose the model's alignments)
+
                     alignments = True
                 except ImportError:
                     alignments = False
@@ -139,8 +149,10 @@ class PiperEngine(Engine):
                     self._voice = PiperVoice.load(self.model, include_alignments=alignments)
                 except Exception as exc:  # onnx, protobuf and onnxruntime each raise their own types
                     first_line = next(iter(str(exc).splitlines()), "")  # their messages run to many lines
-                    raise EngineError(f"piper could not load {self.model} ({type(exc).__name__}: {first_line}). "
-                                      "Probable cause: a damaged model; download it again.") from None
+                    raise EngineError(
+                        f"piper could not load {self.model} ({type(exc).__name__}: {first_line}). "
+                        "Probable cause: a damaged model; download it again."
+                    ) from None
             return self._voice
 
     def synthesize(self, text: str) -> Speech:

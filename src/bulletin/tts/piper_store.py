@@ -98,8 +98,9 @@ def check_voice(model: Path, config: Path) -> None:
     data = _config_data(config)
     missing = [key for key in PIPER_CONFIG_KEYS if not _has(data, key)]
     if missing:
-        raise InputError(f"{config} is not a Piper voice config: it has no {', '.join(missing)}; nothing was "
-                         "installed.")
+        raise InputError(
+            f"{config} is not a Piper voice config: it has no {', '.join(missing)}; nothing was installed."
+        )
     try:
         import onnxruntime
     except ImportError:  # without the engine installed, the model is checked when the engine first loads it
@@ -107,8 +108,9 @@ def check_voice(model: Path, config: Path) -> None:
     try:
         onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own types (InvalidProtobuf, Fail, ...), none shared
-        raise InputError(f"{model} is not a model onnxruntime can load ({type(exc).__name__}); nothing was "
-                         "installed.") from None
+        raise InputError(
+            f"{model} is not a model onnxruntime can load ({type(exc).__name__}); nothing was installed."
+        ) from None
 
 
 def md5_of(path: Path) -> str:
@@ -164,12 +166,16 @@ def _get(url: str, **kwargs: Any) -> Any:
     try:
         response = requests.get(url, timeout=DOWNLOAD_TIMEOUT_S, **kwargs)
     except requests.RequestException as exc:
-        raise InputError(f"cannot download {url} ({type(exc).__name__}). Probable cause: offline, or a wrong "
-                         "--from; run the same command again to resume.") from None
+        raise InputError(
+            f"cannot download {url} ({type(exc).__name__}). Probable cause: offline, or a wrong "
+            "--from; run the same command again to resume."
+        ) from None
     if response.status_code >= 400 and response.status_code != HTTP_RANGE_NOT_SATISFIABLE:
         response.close()
-        raise InputError(f"cannot download {url}: HTTP {response.status_code}. Probable cause: no such voice "
-                         "in this catalogue, or a wrong --from.")
+        raise InputError(
+            f"cannot download {url}: HTTP {response.status_code}. Probable cause: no such voice "
+            "in this catalogue, or a wrong --from."
+        )
     return response
 
 
@@ -181,8 +187,9 @@ def catalogue_entry(name: str, base: str) -> dict[str, dict[str, Any]]:
         files = index[name]["files"]
     except (ValueError, KeyError, TypeError):
         known = ", ".join(sorted(k for k in index if k.startswith("nl"))) if isinstance(index, dict) else ""
-        raise InputError(f"voice {name!r} is not in {base}/{CATALOGUE_INDEX}"
-                         + (f"; Dutch voices there: {known}." if known else ".")) from None
+        raise InputError(
+            f"voice {name!r} is not in {base}/{CATALOGUE_INDEX}" + (f"; Dutch voices there: {known}." if known else ".")
+        ) from None
     return {path: meta for path, meta in files.items() if path.endswith((MODEL_SUFFIX, CONFIG_SUFFIX))}
 
 
@@ -229,8 +236,10 @@ def download(name: str, base: str, root: Path | None = None, progress: Progress 
         _fetch(f"{base.rstrip('/')}/{path}", partial, size, lambda n, before=done: report(before + n, total))
         if partial.stat().st_size != size or md5_of(partial) != meta["md5_digest"]:
             partial.unlink()
-            raise InputError(f"{Path(path).name} from {base} does not match {CATALOGUE_INDEX} (size or MD5); "
-                             "nothing was installed. Probable cause: a damaged or tampered mirror.")
+            raise InputError(
+                f"{Path(path).name} from {base} does not match {CATALOGUE_INDEX} (size or MD5); "
+                "nothing was installed. Probable cause: a damaged or tampered mirror."
+            )
         fetched[Path(path).name] = partial
         done += size
     check_voice(fetched[f"{name}{MODEL_SUFFIX}"], fetched[f"{name}{CONFIG_SUFFIX}"])

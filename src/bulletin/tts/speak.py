@@ -49,7 +49,7 @@ def speak(
         # An engine keeps every speech of one call until it returns: calls of a few segments
         # keep memory flat in the bulletin's length (and still let the engine overlap its work).
         for start in range(0, len(indexes), BATCH):
-            batch = indexes[start:start + BATCH]
+            batch = indexes[start : start + BATCH]
 
             def store(position: int, speech: Speech, batch: list[int] = batch) -> None:
                 index = batch[position]
