@@ -149,4 +149,5 @@ def trailing_min(values: np.ndarray, width: int) -> np.ndarray:
     if width <= 1 or len(values) == 0:
         return values
     padded = np.concatenate([np.full(width - 1, values[0]), values])
-    return np.lib.stride_tricks.sliding_window_view(padded, width).min(axis=1)
+    minima: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, width).min(axis=1)
+    return minima

@@ -95,18 +95,21 @@ def block_peaks(samples: np.ndarray) -> np.ndarray:
     peaks = np.abs(padded).reshape(-1, CONTROL_BLOCK).max(axis=1)
     for phase in upsample_phases(padded, TRUE_PEAK_OVERSAMPLING)[1:]:
         np.maximum(peaks, np.abs(phase).reshape(-1, CONTROL_BLOCK).max(axis=1), out=peaks)
-    return peaks
+    result: np.ndarray = peaks
+    return result
 
 
 @cache
 def _k_weighting(rate: int) -> np.ndarray:
-    return iir_as_fir([rbj_high_shelf(*K_SHELF, rate), rbj_high_pass(*K_HIGH_PASS, rate)])
+    taps: np.ndarray = iir_as_fir([rbj_high_shelf(*K_SHELF, rate), rbj_high_pass(*K_HIGH_PASS, rate)])
+    return taps
 
 
 def block_energies(samples: np.ndarray, rate: int) -> np.ndarray:
     """K-weighted energy (sum of squares) of each control block."""
     filtered = fir_filter(pad_blocks(samples), _k_weighting(rate)).astype(np.float64)
-    return np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
+    energies: np.ndarray = np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
+    return energies
 
 
 def mean_loudness(energies: np.ndarray, rate: int) -> float:
@@ -142,7 +145,8 @@ def gated_loudness(energies: np.ndarray, rate: int) -> float:
 
 def peaks_db(samples: np.ndarray) -> np.ndarray:
     """Each control block's true peak in dBTP (silence at SILENT_DB)."""
-    return 20 * np.log10(np.maximum(block_peaks(samples), db_to_gain(SILENT_DB)))
+    levels: np.ndarray = 20 * np.log10(np.maximum(block_peaks(samples), db_to_gain(SILENT_DB)))
+    return levels
 
 
 # --- processing -----------------------------------------------------------------
@@ -199,7 +203,8 @@ def limiter_gain(peaks_db: np.ndarray, ceiling_db: float, rate: int) -> np.ndarr
     )
     left = peaks + np.maximum(smooth[:-1], smooth[1:])
     fast = ramp_gain(np.minimum(0.0, ceiling_db - left), rate, SHAVE_ATTACK_DB_PER_S, SHAVE_RELEASE_DB_PER_S)
-    return smooth + fast
+    gains: np.ndarray = smooth + fast
+    return gains
 
 
 def apply_gain(samples: np.ndarray, boundary_db: np.ndarray) -> np.ndarray:

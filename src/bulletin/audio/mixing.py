@@ -109,7 +109,8 @@ class Sounds:
         curve = ramp_gain(need, rate, duck / BED_DUCK_ATTACK_S, duck / BED_DUCK_RELEASE_S)
         fade = np.clip((speech[1] + BED_TAIL_S * rate - np.arange(length)) / (BED_TAIL_S * rate), 0.0, 1.0)
         gain = 10 ** (np.interp(np.arange(length), np.arange(len(curve)) * CONTROL_BLOCK, curve) / 20) * fade
-        return (clip * gain).astype(np.float32)
+        ducked: np.ndarray = (clip * gain).astype(np.float32)
+        return ducked
 
     def under(self, samples: np.ndarray, speech: tuple[int, int]) -> np.ndarray:
         """``samples`` with the bed mixed in under ``speech`` and a tail after it (in place)."""

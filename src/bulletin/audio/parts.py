@@ -94,12 +94,13 @@ def plan_parts(
     many parts, one per piece's speech in ``speech_keys``: what comes before the segment
     goes before its first, what follows it after its last.
     """
-    gaps, plans = settings.gaps, []
+    gaps, plans = settings.gaps, list[PartPlan]()
     counts = pieces if pieces is not None else [1] * len(kinds)
     keys = iter(speech_keys)
     for index, (kind, count) in enumerate(zip(kinds, counts, strict=True)):
         following = kinds[index + 1] if index + 1 < len(kinds) else None
         before: tuple[Element, ...] = ()
+        after: tuple[Element, ...]
         if index == 0 and sounders.enabled:
             before = (Element(sounder="intro"), Element(ms=gaps.after_sting_ms))
         if following is None:

@@ -9,6 +9,7 @@ point the configuration at files of their own instead.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ def _bell(rate: int, semitones: float, seconds: float, decay: float) -> np.ndarr
     return (tone * attack).astype(np.float32)
 
 
-def _place(rate: int, notes: list[tuple[float, float, float, float]], seconds: float) -> np.ndarray:
+def _place(rate: int, notes: Sequence[tuple[float, float, float, float]], seconds: float) -> np.ndarray:
     """Mix (start s, semitones, length s, decay) bells into one clip with a short fade-out."""
     import numpy as np
 
@@ -96,7 +97,8 @@ def music_bed(rate: int, samples: int) -> np.ndarray:
     pad = sum(np.sin(2 * np.pi * _hz(n) * t) * (0.5 if n < C5 else 0.3) for n in (C5 - 12, E5 - 12, G5 - 12, B5 - 12))
     pulse = 0.75 + 0.25 * np.sin(2 * np.pi * 1.0 * t)  # one beat per second
     envelope = np.minimum(1.0, np.minimum(t / 0.5, (seconds - t) / 1.0))
-    return (pad * pulse * np.clip(envelope, 0.0, 1.0)).astype(np.float32)
+    bed: np.ndarray = (pad * pulse * np.clip(envelope, 0.0, 1.0)).astype(np.float32)
+    return bed
 
 
 SOUNDERS_VERSION = 1  # bump when the built-in sounds change

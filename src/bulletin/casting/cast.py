@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,7 +103,7 @@ def make_engines(cast: Cast, choice: VoiceChoice) -> dict[str, Engine]:
                 profile.engine,
                 profile.options,
                 choice.sections.get(profile.engine),
-                lambda key, p=profile: option_location(p, key),
+                partial(option_location, profile),
             )
         except OptionError as exc:
             raise ConfigError(f"{_where(exc.key, profile, choice)}: {exc}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -50,7 +50,7 @@ class FiniteFloatRange(click.FloatRange):
         return number
 
 
-class RegistryChoice(click.Choice):  # type: ignore[type-arg]  # (click >= 8.2 makes Choice generic)
+class RegistryChoice(click.Choice):
     """A choice among a registry's names, read when the option is used or shown, so
     importing the command line loads no registry (nor any plugin)."""
 
@@ -59,7 +59,7 @@ class RegistryChoice(click.Choice):  # type: ignore[type-arg]  # (click >= 8.2 m
         super().__init__([])
 
     @property
-    def choices(self) -> list[str]:  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
         return self._names()
 
     @choices.setter

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from bulletin.core.errors import ConfigError
 
@@ -65,7 +65,7 @@ class Registry(Generic[T]):
 
     @cached_property
     def _plugins(self) -> dict[str, EntryPoint]:
-        found = {}
+        found: dict[str, EntryPoint] = {}
         for point in entry_points(group=self.group):
             if point.name in self.builtin:
                 log.warning(
@@ -112,4 +112,4 @@ class Registry(Generic[T]):
                 "check the plugin that provides it."
             )
         self._loaded[name] = entry
-        return entry  # type: ignore[no-any-return]
+        return cast(T, entry)

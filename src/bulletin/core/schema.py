@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 from functools import cache
 from types import UnionType
-from typing import Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, cast, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -246,7 +246,7 @@ def conform(
 ) -> T:
     """``table`` as an instance of ``schema``: every key known and valid, every required one there
     (from ``table`` or ``defaults``). ``label`` names the table in messages (``[options]``)."""
-    keys = keys_of(schema)
+    keys = keys_of(cast(type, schema))
     values = dict(defaults or {})
     for name, value in table.items():
         if name not in keys:

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bulletin.core.errors import AudioError, ConfigError
 from bulletin.core.model import Chapter
@@ -117,6 +117,7 @@ def _write_tags(path: Path, info: TagInfo) -> None:
         if audio.tags is None:
             audio.add_tags()
         tags = audio.tags
+        assert tags is not None  # add_tags made them
         tags.clear()
         for key, text in texts.items():
             if text:
@@ -283,7 +284,7 @@ def inspect(path: Path) -> Inspection:
     except (MutagenError, KeyError, IndexError):  # not an MP4, or one cut short
         raise not_audio(path) from None
     loudness = measured(path, seconds)
-    tags = dict(audio.tags or {})
+    tags: dict[str, list[Any]] = dict(audio.tags.items()) if audio.tags else {}
     starts = [c.start for c in audio.chapters or []]
     ends = [*starts[1:], loudness.duration]
     chapters = [

@@ -107,10 +107,9 @@ def load_cover(path: Path) -> bytes:
                 raise ConfigError(f"cover {path} is {width}x{height}; podcast covers must be square.")
             if width < MIN_SIDE:
                 raise ConfigError(f"cover {path} is {width} pixels wide; podcast apps need at least {MIN_SIDE}.")
-            if width > MAX_SIDE:
-                image = image.resize((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
+            fitted = image.resize((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS) if width > MAX_SIDE else image
             out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY)
+            fitted.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY)
             return out.getvalue()
     except FileNotFoundError:
         raise ConfigError(f"cover {path} not found; check [show] cover in the configuration.") from None

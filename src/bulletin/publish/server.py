@@ -16,6 +16,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
@@ -152,7 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     request_queue_size = LISTEN_BACKLOG
 
-    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         """A player that hangs up mid-file (skipping, seeking, ``head -c``) is normal: one debug line,
         not a traceback; anything else is still reported."""
         if isinstance(sys.exc_info()[1], ConnectionError):  # reset, broken pipe, aborted

@@ -137,12 +137,12 @@ def parse_page(text: str, at: datetime, name: str = "page") -> Page:
 
     if not drafts:
         raise InputError(f"{name} holds no story, only section markers or time labels.")
-    lead, *briefs = (draft.finish(at) for draft in drafts)
-    if not lead.paragraphs:
-        what = f"headline {lead.headline!r}" if lead.headline else "lead story"
+    top, *briefs = (draft.finish(at) for draft in drafts)
+    if not top.paragraphs:
+        what = f"headline {top.headline!r}" if top.headline else "lead story"
         raise InputError(f"{name}: the {what} has no story text under it.")
     kept = tuple(b for b in briefs if b.paragraphs)
-    return Page(lead=lead, sections=(Section(kept, section),) if kept or section else ())
+    return Page(lead=top, sections=(Section(kept, section),) if kept or section else ())
 
 
 def sniff(data: bytes, location: str) -> bool:

@@ -7,6 +7,7 @@ is set aside and reported as dropped text."""
 from __future__ import annotations
 
 import re
+from calendar import timegm
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
@@ -146,7 +147,7 @@ def _published(entry: Any, zone: tzinfo | None) -> datetime | None:
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     if not stamp:
         return None
-    return datetime(*stamp[:6], tzinfo=UTC).astimezone(zone)
+    return datetime.fromtimestamp(timegm(stamp), UTC).astimezone(zone)
 
 
 def _story(entry: Any, zone: tzinfo | None, lead: bool, name: str) -> tuple[Story | None, list[DroppedText]]:

@@ -89,13 +89,13 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
             connect_timeout=max(1, round(self.timeout)),
             receive_timeout=max(1, round(self.timeout)),  # whole seconds
         )
-        audio, words = bytearray(), []
+        audio, words = bytearray(), list[tuple[str, int]]()
         try:
             async for chunk in communicate.stream():
                 if chunk["type"] == "audio":
                     audio += chunk["data"]
                 elif chunk["type"] == "WordBoundary":
-                    words.append((chunk["text"], chunk["offset"]))
+                    words.append((str(chunk["text"]), int(chunk["offset"])))
         except aiohttp.WSServerHandshakeError as exc:
             raise http_failure("Microsoft", exc.status, None, PROTOCOL_CHANGED, self.offline_hint) from exc
         except aiohttp.ClientResponseError as exc:
@@ -124,7 +124,8 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
             return Speech(np.zeros(0, dtype=np.int16), EDGE_RATE)
         answer = answers[0]
         samples = decode_bytes(answer.mp3, EDGE_RATE)
-        marks, cursor = [], 0
+        marks: list[Mark] = []
+        cursor = 0
         for word, ticks in answer.words:
             found = text.find(word, cursor)
             if found < 0:  # a word the service spelled differently: time the next one instead

@@ -87,7 +87,7 @@ class _Library:
         self.sample_rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode(), 0)
         if self.sample_rate <= 0:
             raise EngineError(f"espeak-ng failed to start with its data at {data}.")
-        self.version = lib.espeak_Info(None).decode()
+        self.version: str = lib.espeak_Info(None).decode()
         self.lock = threading.Lock()
         self._chunks: list[bytes] = []  # 16-bit samples in the machine's byte order
         self._marks: list[Mark] = []

@@ -168,9 +168,9 @@ class OnlineEngine(Engine, Generic[Piece, Answer]):
         waiting = [len(plan) for plan in plans]
 
         def finish(index: int) -> None:
-            results[index] = self._join(texts[index], plans[index], answers[index])
+            speech = results[index] = self._join(texts[index], plans[index], answers[index])
             if on_done:
-                on_done(index, results[index])
+                on_done(index, speech)
 
         for index, plan in enumerate(plans):
             if not plan:

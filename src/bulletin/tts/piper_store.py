@@ -217,6 +217,11 @@ def _fetch(url: str, partial: Path, size: int, report: Callable[[int], None]) ->
                 report(written)
 
 
+def partial_report(report: Progress, before: int, total: int) -> Callable[[int], None]:
+    """Progress in one file reported as progress in all of them (``before`` bytes already done)."""
+    return lambda done: report(before + done, total)
+
+
 def download(name: str, base: str, root: Path | None = None, progress: Progress | None = None) -> InstalledVoice:
     """Fetch voice ``name`` from the catalogue at ``base``, verify it and install it."""
     root = root or voices_dir()
@@ -233,7 +238,7 @@ def download(name: str, base: str, root: Path | None = None, progress: Progress 
     for path, meta in sorted(files.items()):
         partial = partial_dir / Path(path).name
         size = int(meta["size_bytes"])
-        _fetch(f"{base.rstrip('/')}/{path}", partial, size, lambda n, before=done: report(before + n, total))
+        _fetch(f"{base.rstrip('/')}/{path}", partial, size, partial_report(report, done, total))
         if partial.stat().st_size != size or md5_of(partial) != meta["md5_digest"]:
             partial.unlink()
             raise InputError(

@@ -1,0 +1,3 @@
+# Types for the parts of mutagen bulletin uses (mutagen ships py.typed but leaves most of it unannotated).
+
+class MutagenError(Exception): ...
