@@ -6,6 +6,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +23,29 @@ RATE = 44100
 
 
 OFFLINE = {"voice.engine": "espeak"}  # config overrides for tests that are not about engine choice
+# Programs some tests read results back with, from Debian's packages (.ci/run installs them). Where one
+# is missing such a test is skipped, saying so; with BULLETIN_TEST_TOOLS=required (as in CI) it fails.
+REQUIRE_TOOLS_ENV = "BULLETIN_TEST_TOOLS"
+WAIT_S = 60.0  # how long a test waits for something another process does, at most (then it fails)
+POLL_S = 0.01
+
+
+def wait_until(
+    condition: Callable[[], bool],
+    what: str,
+    process: subprocess.Popen | None = None,
+    timeout: float = WAIT_S,
+    poll: float = POLL_S,
+) -> bool:
+    """Poll ``condition`` until it holds (True) or ``process`` has ended (False); a test
+    fails, rather than hangs, when neither happens within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process is not None and process.poll() is not None:
+            return False
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout:g} s"
+        time.sleep(poll)
+    return True
 
 
 @pytest.fixture
@@ -33,6 +58,21 @@ def at() -> datetime:
 def page() -> callable:
     """Path of a fixture page by file name."""
     return lambda name: PAGES / name
+
+
+def need_tool(name: str) -> str:
+    """The path of the program ``name`` (a Debian package's); skip the test without it, or fail when
+    the tools are required."""
+    import os
+    import shutil
+
+    found = shutil.which(name)
+    if found is None:
+        message = f"no {name} here (Debian package); .ci/run installs it"
+        if os.environ.get(REQUIRE_TOOLS_ENV) == "required":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
 
 
 def cli_runner():

@@ -51,7 +51,11 @@ BAD_CONFIGS = [
     ("[piper]\nworkers = -1\n", 6, "[piper] workers must be at least 0, got -1."),
     ("[voice]\nfallback = []\n", 6, "[voice] fallback must be a text or a list of texts, not an empty list"),
     ('[voice]\nfallback = ["piper-x", 3]\n', 6, "[voice] fallback must be text in quotes"),
-    ('[audio]\nformat = "flac"\n', 6, f"[audio] format must be one of {', '.join(FORMATS.names())}, got 'flac'."),
+    (
+        '[audio]\nformat = "no such format"\n',
+        6,
+        f"[audio] format must be one of {', '.join(FORMATS.names())}, got 'no such format'.",
+    ),
     ("[wav]\nsample_rate = 96000\n", 6, "[wav] sample_rate must be one of 44100, 48000, got 96000."),
     ("[wav]\nbit_depth = 32\n", 6, "[wav] bit_depth must be one of 16, 24, got 32."),
     ("[audio]\nbit_depth = 16\n", 6, "[audio] bit_depth is now [wav] bit_depth; move it there."),
@@ -364,7 +368,7 @@ def test_an_override_is_checked_and_leaves_the_rest():
     assert (quiet.settings.sounders.enabled, quiet.settings.audio.format) == (False, "wav")
     assert quiet.settings.show == config.settings.show and config.settings.sounders.enabled
     with pytest.raises(ConfigError, match=re.escape("command line: [audio] format must be one of")):
-        config.override({"audio.format": "flac"})
+        config.override({"audio.format": "no such format"})
 
 
 def test_a_list_key_checks_each_item():

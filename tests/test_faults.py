@@ -14,7 +14,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -25,6 +24,8 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+
+from conftest import wait_until
 
 SEED = 13
 KILLS = 20
@@ -76,11 +77,9 @@ def _holds(condition: Callable[[], bool]) -> bool:
 
 def _kill_when(process: subprocess.Popen[str], condition: Callable[[], bool], signum: int = signal.SIGKILL) -> bool:
     """Send ``signum`` once ``condition`` holds; False if the process ended first."""
-    while not _holds(condition):
-        if process.poll() is not None:
-            process.communicate()
-            return False
-        time.sleep(POLL_S)
+    if not wait_until(lambda: _holds(condition), "the moment to kill", process, poll=POLL_S):
+        process.communicate()
+        return False
     process.send_signal(signum)
     process.communicate()
     return True
@@ -173,6 +172,7 @@ def clean_durations(tmp_path) -> dict[int, float]:
     return durations
 
 
+@pytest.mark.slow  # fault injection: whole builds killed or failed at many points
 def test_kills_during_builds_leave_old_or_new_and_nothing_else(tmp_path, clean_durations):
     rng = random.Random(SEED)
     pages = [_page(tmp_path / f"page{v}.txt", v) for v in (0, 1)]
@@ -221,6 +221,7 @@ def test_kills_during_builds_leave_old_or_new_and_nothing_else(tmp_path, clean_d
     assert killed >= KILLS // 2  # most kills landed inside a build
 
 
+@pytest.mark.slow  # fault injection: whole builds killed or failed at many points
 def test_kills_during_publish_never_break_the_feed(tmp_path):
     rng = random.Random(SEED)
     out = tmp_path / "out"
@@ -275,9 +276,8 @@ def test_ctrl_c_exits_130_and_leaves_nothing(tmp_path):
     page.write_text(f"Dijken\nDEN HAAG (ANP) - {long}\nMeer uit Binnenland\n{BRIEFS[0]}\n", "utf-8")
     cache = tmp_path / "cache" / "bulletin"
     process = _start("build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", "out", cwd=tmp_path)
-    while not any(cache.glob("segments/??/*.seg")):
-        assert process.poll() is None, process.communicate()
-        time.sleep(POLL_S)
+    started = wait_until(lambda: any(cache.glob("segments/??/*.seg")), "the first cached segment", process)
+    assert started, process.communicate()
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate()
     assert process.returncode == 130 and _one_line(stderr), stderr

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from conftest import AMSTERDAM
+from conftest import AMSTERDAM, wait_until
 
 AT = "2026-11-27T08:15"
 POLL_S = 0.02
@@ -50,9 +49,8 @@ def _bulletin(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def _wait_for(condition, process: subprocess.Popen[str]) -> None:
-    while not condition():
-        assert process.poll() is None, f"build ended before the condition: {process.communicate()}"
-        time.sleep(POLL_S)
+    reached = wait_until(condition, "the moment to interrupt", process, poll=POLL_S)
+    assert reached, f"build ended before the condition: {process.communicate()}"
 
 
 def _processes_with(marker: str) -> list[int]:
@@ -69,6 +67,7 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # fault injection: whole builds killed or failed at many points
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_during_synthesis_stops_cleanly(tmp_path, signum, code):
     from bulletin.build.pipeline import make_script

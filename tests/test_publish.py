@@ -4,12 +4,10 @@ against `bulletin serve`, headless Chromium playing the MP3, a killed publish.""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -23,12 +21,11 @@ from mutagen.mp3 import MP3
 
 from bulletin.publish.feed import podcast_guid
 from bulletin.publish.server import make_server
-from conftest import PAGES, decode, lufs, run, true_peak_dbtp
+from conftest import PAGES, decode, lufs, need_tool, run, true_peak_dbtp, wait_until
 
 BASE = "https://nieuws.example.org/bulletin/"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
-POLL_S = 0.05
 
 
 def build(out: Path, when: str, page: Path = PAGES / "kort.txt", *extra: str) -> Path:
@@ -383,10 +380,7 @@ def test_killing_publish_midway_leaves_the_previous_feed(tmp_path):
     signal_file = tmp_path / "stalled"
     process = subprocess.Popen([sys.executable, "-c", KILLED_PUBLISH, str(signal_file), str(tmp_path), BASE])
     try:
-        deadline = time.monotonic() + 60
-        while not signal_file.exists():
-            assert process.poll() is None and time.monotonic() < deadline, "publish never reached the rename"
-            time.sleep(POLL_S)
+        assert wait_until(signal_file.exists, "publish reaching the rename", process), "publish ended first"
         process.send_signal(signal.SIGKILL)
         process.wait()
     finally:
@@ -401,7 +395,6 @@ def test_killing_publish_midway_leaves_the_previous_feed(tmp_path):
 
 # --- a real browser -----------------------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 PLAY_AND_SEEK = """
 new Promise((resolve, reject) => {
   const ready = () => {
@@ -434,14 +427,13 @@ def devtools(ws, method: str, params: dict | None = None, until_event: str | Non
     return reply
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (Debian package 'chromium'); .ci/run installs it")
 def test_headless_chromium_plays_and_seeks(site, server, tmp_path):
     import websocket
 
     profile = tmp_path / "chromium-profile"
     browser = subprocess.Popen(
         [
-            CHROMIUM,
+            need_tool("chromium"),
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -460,10 +452,10 @@ def test_headless_chromium_plays_and_seeks(site, server, tmp_path):
     )
     try:
         port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 60
-        while not port_file.exists() or not port_file.read_text().strip():
-            assert browser.poll() is None and time.monotonic() < deadline, "Chromium did not start"
-            time.sleep(POLL_S)
+        started = wait_until(
+            lambda: port_file.exists() and port_file.read_text().strip() != "", "Chromium's start", browser
+        )
+        assert started, "Chromium ended before it listened"
         port = port_file.read_text().split()[0]
         request = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
         target = json.loads(urllib.request.urlopen(request).read())

@@ -62,6 +62,7 @@ def _hidden(out: Path) -> list[Path]:
     return [p for p in out.rglob(".*")]
 
 
+@pytest.mark.slow  # fault injection: whole builds killed or failed at many points
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "fallback"])
 def test_a_failure_at_any_step_of_a_rebuild_leaves_old_or_new_whole(tmp_path, monkeypatch, exchange):
     out = tmp_path / "out"

@@ -13,12 +13,16 @@ from bulletin.cli.app import cli
 from bulletin.cli.options import (
     IsoDateTime,
     RegistryChoice,
+    RegistryOption,
+    SourcesCommand,
     base_url_option,
     common_options,
     engine_option,
     format_choices,
+    format_entries,
     load,
     profile_choices,
+    profile_entries,
     progress_bar,
     publish_overrides,
     script_options,
@@ -34,18 +38,26 @@ if TYPE_CHECKING:
 TEXT_OR_JSON = click.Choice(["text", "json"])
 
 
-@cli.command()
+@cli.command(cls=SourcesCommand)
 @script_options
 @click.option(
     "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/)."
 )
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment anew; leave the cache alone.")
-@click.option("--profile", type=RegistryChoice(profile_choices), help="Loudness profile (default: podcast).")
+@click.option(
+    "--profile",
+    type=RegistryChoice(profile_choices),
+    cls=RegistryOption,
+    entries=profile_entries,
+    help="Loudness profile (default: podcast).",
+)
 @click.option(
     "--format",
     "audio_format",
     type=RegistryChoice(format_choices),
-    help="The file's format (default: mp3); see [mp3], [wav], [m4a] in bulletin.toml.",
+    cls=RegistryOption,
+    entries=format_entries,
+    help="The file's format (default: mp3; its settings: [FORMAT] in bulletin.toml).",
 )
 @click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
 @click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
@@ -237,7 +249,7 @@ def init(path: Path, force: bool) -> None:
     click.echo(f"wrote {path}: set [show] and [publish] base_url, then `bulletin build PAGE --publish`.")
 
 
-@cli.command()
+@cli.command(cls=SourcesCommand)
 @script_options
 @click.option(
     "--format", "fmt", type=TEXT_OR_JSON, default="text", show_default=True, help="Text for people, JSON for programs."

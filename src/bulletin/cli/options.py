@@ -67,6 +67,61 @@ class RegistryChoice(click.Choice):
         """click sets the choices it was given (none): ours come from the registry."""
 
 
+class RegistryOption(click.Option):
+    """An option among a registry's entries whose help lists them with their descriptions
+    (read when the help is shown)."""
+
+    def __init__(self, *args: Any, entries: Callable[[], list[tuple[str, str]]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        listed = "; ".join(f"{name}: {description}" for name, description in self.entries())
+        return record[0], f"{record[1]} {listed}."
+
+
+class SourcesCommand(click.Command):
+    """A command that reads a PAGE: its help ends with the kinds of source it takes."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from bulletin.sources import SOURCES
+
+        formatter.write_paragraph()
+        formatter.write_text(
+            "PAGE is a file or an http(s) URL holding "
+            + "; or ".join(f"{kind.description} ({kind.name})" for kind in SOURCES)
+            + "."
+        )
+        super().format_epilog(ctx, formatter)
+
+
+def engine_entries() -> list[tuple[str, str]]:
+    """``auto`` and every engine, with what it is."""
+    from bulletin.tts import ENGINES
+
+    return [
+        ("auto", "the configured voices, else their fallback"),
+        *((engine.name, engine.description) for engine in ENGINES),
+    ]
+
+
+def format_entries() -> list[tuple[str, str]]:
+    """Every audio format, with what it is."""
+    from bulletin.formats import FORMATS
+
+    return [(f.name, f.description) for f in FORMATS]
+
+
+def profile_entries() -> list[tuple[str, str]]:
+    """Every loudness profile, with what it is."""
+    from bulletin.audio.profiles import PROFILES
+
+    return [(p.name, p.description) for p in PROFILES]
+
+
 def engine_choices() -> list[str]:
     """``auto`` and every engine's name."""
     from bulletin.casting.cast import AUTO
@@ -115,7 +170,9 @@ def engine_option(func: F) -> F:
     return click.option(
         "--engine",
         type=RegistryChoice(engine_choices),
-        help="auto (default): the configured voices, else the fallback; or one engine, strictly.",
+        cls=RegistryOption,
+        entries=engine_entries,
+        help="Who speaks (default: auto); an engine's name: only that engine, strictly.",
     )(func)
 
 

@@ -120,9 +120,11 @@ def sounders(config: Config) -> SounderSet:
 
 
 def voice_dirs(config: Config) -> list[Path]:
-    """Folders searched for voice profiles, the user's first."""
+    """Folders searched for voice profiles: the user's first, then bulletin's own, then those
+    engines bring along."""
     extra = config.settings.voice.voices_dir
-    return [*([Path(extra)] if extra else []), builtin_voices_dir()]
+    brought = [engine.voices_dir for engine in ENGINES if engine.voices_dir is not None]
+    return [*([Path(extra)] if extra else []), builtin_voices_dir(), *brought]
 
 
 def show(config: Config) -> Show:

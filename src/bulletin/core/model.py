@@ -21,7 +21,6 @@ class Story:
     place: str | None = None  # properly cased: "Den Haag", not "DEN HAAG"
     agencies: tuple[str, ...] = ()
     published: datetime | None = None
-    time_label: str | None = None  # the page's own words, e.g. "2 uur geleden"
     # 0: read it all; a feed's brief reads only its first sentences, counted
     # after web boilerplate is dropped (so a credit line takes no news sentence's place)
     max_sentences: int = 0

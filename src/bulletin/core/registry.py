@@ -62,6 +62,7 @@ class Registry(Generic[T]):
     def __init__(self, what: str, group: str, builtin: Mapping[str, str], check: Callable[[Any], bool]) -> None:
         self.what, self.group, self.builtin, self.check = what, group, dict(builtin), check
         self._loaded: dict[str, T] = {}
+        self._broken: set[str] = set()  # plugins that did not load, reported once
 
     @cached_property
     def _plugins(self) -> dict[str, EntryPoint]:
@@ -83,7 +84,19 @@ class Registry(Generic[T]):
         return name in self.builtin or name in self._plugins
 
     def __iter__(self) -> Iterator[T]:
-        return iter([self.get(name) for name in self.names()])
+        """Every entry that loads; a plugin that does not is left out with a warning (asked for by
+        name, it is an error)."""
+        entries = []
+        for name in self.names():
+            try:
+                entries.append(self.get(name))
+            except ConfigError as exc:
+                if name in self.builtin:
+                    raise
+                if name not in self._broken:
+                    self._broken.add(name)
+                    log.warning("%s", exc)
+        return iter(entries)
 
     def unknown(self, name: str) -> ConfigError:
         """The error for a name that is not registered: it lists the valid ones."""

@@ -82,7 +82,6 @@ class _Draft:
             agencies=self.dateline.agencies if self.dateline else (),
             paragraphs=tuple(self.paragraphs),
             published=resolve_label(self.label, at) if self.label else None,
-            time_label=self.label,
         )
 
 

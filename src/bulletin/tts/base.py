@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from bulletin.core.model import Speech
@@ -37,6 +38,9 @@ class Engine(ABC):
     Options: ClassVar[type] = NoOptions
     Section: ClassVar[type | None] = None
     no_voice_hint: ClassVar[str] = ""  # what to do when no voice profile uses the engine
+    # A folder of voice profiles the engine brings along (a plugin's), searched after the
+    # user's folder and bulletin's own voices/.
+    voices_dir: ClassVar[Path | None] = None
 
     @abstractmethod
     def __init__(self, options: Any, section: Any) -> None:
