@@ -389,13 +389,14 @@ def _edge_in_process(work: Path, page: Path) -> dict[str, float]:
 
 def engine_rows(work: Path, page: Path) -> list[dict[str, object]]:
     """Cold and warm realtime factors and peak memory per engine present on this machine."""
-    from bulletin.config import engine_options, load_config
+    from bulletin.config import load_config
+    from bulletin.config.stages import engine_section
     from bulletin.tts import create_engine
 
     rows: list[dict[str, object]] = []
     candidates: list[tuple[str, tuple[str, ...], dict[str, str], str]] = [("espeak", ("--engine", "espeak"), {}, "")]
     try:
-        create_engine("piper", {"model": "-"}, engine_options(load_config(), "piper")).check()
+        create_engine("piper", {"model": "-"}, engine_section(load_config(), "piper")).check()
     except Exception as exc:
         if "not found" in str(exc):
             profile, env, test_model = _piper_voice(work)
