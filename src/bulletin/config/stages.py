@@ -12,6 +12,7 @@ from bulletin.audio.profiles import PROFILES, Profile
 from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.casting.cast import VoiceChoice
 from bulletin.config.loader import Config
+from bulletin.core.errors import ConfigError
 from bulletin.core.paths import builtin_voices_dir
 from bulletin.core.pcm import MS_PER_S
 from bulletin.formats import FORMATS
@@ -88,9 +89,14 @@ def main_profile(config: Config) -> Profile:
 
 def encoder(config: Config, profile: Profile, format_name: str) -> Encoder:
     """The encoder of one rendition: ``profile`` written as ``format_name``, with its section's settings."""
-    made = FORMATS.get(format_name).encoder(config.settings.section(format_name), profile.min_kbps)
-    made.check_rate(audio_rate(config))
-    return made
+    audio_format = FORMATS.get(format_name)
+    rate = audio_rate(config)
+    if rate not in audio_format.rates:  # the Alexa MP3 of a bulletin written at another format's rate
+        raise ConfigError(
+            f"{audio_format.name} cannot hold audio at {rate} Hz, the rate of the bulletin's "
+            f"{main_format(config).name}; it takes {', '.join(map(str, audio_format.rates))} Hz."
+        )
+    return audio_format.encoder(config.settings.section(format_name), profile.min_kbps)
 
 
 def audio_rate(config: Config) -> int:

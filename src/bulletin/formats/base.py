@@ -19,11 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bulletin.core.model import Chapter
+from bulletin.core.pcm import BITS_PER_BYTE, to_pcm
 from bulletin.core.registry import Needs
 from bulletin.media.meter import FileLoudness, Meter
 
 if TYPE_CHECKING:
     import numpy as np
+
+DURATION_DECIMALS = 3  # a file's length, to the millisecond
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,6 @@ class Encoder(Protocol):
         """What the encoder is (binary, settings), for part and measurement cache keys."""
         ...
 
-    def check_rate(self, rate: int) -> None:
-        """Raise ConfigError if the format cannot hold audio at ``rate``."""
-        ...
-
     def encode(self, samples: np.ndarray, rate: int) -> bytes:
         """A mastered part (float samples) as the bytes kept for it: frames that join to the
         next part's, or PCM for a format that encodes when it joins."""
@@ -124,6 +123,30 @@ class Encoder(Protocol):
     def prior(self) -> Calibration:
         """The corrections to start from before anything is learnt."""
         ...
+
+
+class PcmParts:
+    """For a format whose parts are kept as PCM of ``bits`` bits: no encoder delay, a part's
+    length in its bytes, and the file exactly as long as its samples (WAV, and a format that
+    encodes when it joins, like AAC in MP4)."""
+
+    delay = 0
+
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
+        self.width = bits // BITS_PER_BYTE
+
+    def encode(self, samples: np.ndarray, rate: int) -> bytes:
+        """The mastered part as little-endian PCM."""
+        return to_pcm(samples, self.bits)
+
+    def length(self, data: bytes) -> int:
+        """Samples in a part's PCM."""
+        return len(data) // self.width
+
+    def duration(self, path: Path, samples: int, rate: int) -> float:
+        """Seconds: as many as the samples make (to the millisecond)."""
+        return round(samples / rate, DURATION_DECIMALS)
 
 
 @dataclass(frozen=True)
@@ -166,4 +189,4 @@ class Format:
     needs: Needs = Needs()
 
 
-__all__ = ["Calibration", "Encoder", "Finished", "Format", "Inspection", "TagInfo"]
+__all__ = ["Calibration", "Encoder", "Finished", "Format", "Inspection", "PcmParts", "TagInfo"]

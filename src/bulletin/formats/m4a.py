@@ -21,17 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bulletin.core.errors import AudioError, ConfigError
+from bulletin.core.errors import AudioError
 from bulletin.core.model import Chapter
-from bulletin.core.pcm import BITS_PER_BYTE, MS_PER_S, to_pcm
+from bulletin.core.pcm import MS_PER_S
 from bulletin.core.plaintext import printable
 from bulletin.core.schema import at_least, at_most, one_of, setting
-from bulletin.formats.base import Calibration, Finished, Format, Inspection, TagInfo
+from bulletin.formats.base import Calibration, Finished, Format, Inspection, PcmParts, TagInfo
 from bulletin.media.ffmpeg import ffmpeg_identity, run_ffmpeg
 from bulletin.media.meter import FileMeter, Meter
 
 if TYPE_CHECKING:
-    import numpy as np
+    pass
 
 NAME = "m4a"
 RATES = (44100, 48000)
@@ -132,14 +132,13 @@ def _write_tags(path: Path, info: TagInfo) -> None:
         raise AudioError(f"could not tag {path}: {exc}") from exc
 
 
-class M4aEncoder:
-    """AAC-LC in MP4: parts kept as PCM, the whole file encoded when they are joined."""
-
-    delay = 0  # the edit list hides AAC's priming: a part starts where its samples do
+class M4aEncoder(PcmParts):
+    """AAC-LC in MP4: parts kept as PCM, the whole file encoded when they are joined (its edit
+    list hides AAC's priming, so a part starts where its samples do: no delay)."""
 
     def __init__(self, section: M4aSection, min_kbps: int) -> None:
+        super().__init__(PART_BITS)
         self.kbps = min(max(section.bitrate, min_kbps), MAX_KBPS)
-        self.width = PART_BITS // BITS_PER_BYTE
 
     @property
     def format(self) -> Format:
@@ -147,18 +146,6 @@ class M4aEncoder:
 
     def identity(self) -> str:
         return f"{ffmpeg_identity()} aac-lc mono {self.kbps}k {MUXER} (parts s{PART_BITS}le)"
-
-    def check_rate(self, rate: int) -> None:
-        if rate not in RATES:
-            raise ConfigError(
-                f"bulletin writes M4A at {' or '.join(map(str, RATES))} Hz, not {rate} ([m4a] sample_rate)."
-            )
-
-    def encode(self, samples: np.ndarray, rate: int) -> bytes:
-        return to_pcm(samples, PART_BITS)
-
-    def length(self, data: bytes) -> int:
-        return len(data) // self.width
 
     def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
         """The parts' PCM, encoded as one AAC stream in an MP4 with its index at the front
@@ -190,9 +177,6 @@ class M4aEncoder:
 
     def meter(self, path: Path, rate: int) -> Meter:
         return FileMeter(path)  # the AAC stream exists only once the parts are joined
-
-    def duration(self, path: Path, samples: int, rate: int) -> float:
-        return round(samples / rate, 3)  # the edit list trims priming and padding: exactly the parts
 
     def tag(self, path: Path, finished: Finished) -> None:
         """Chapters (a remux by ffmpeg, copying the audio), then tags and cover (mutagen)."""

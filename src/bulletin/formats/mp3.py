@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.core.errors import AudioError, ConfigError
+from bulletin.core.errors import AudioError
 from bulletin.core.pcm import INT16_MAX, INT16_MIN
 from bulletin.core.schema import one_of, setting
 from bulletin.formats.base import Calibration, Finished, Format, Inspection
@@ -139,13 +139,6 @@ class Mp3Encoder:
 
     def identity(self) -> str:
         return f"{ffmpeg_identity()} libmp3lame cbr mono no-reservoir {self.kbps}k q{self.quality}"
-
-    def check_rate(self, rate: int) -> None:
-        if rate not in MPEG1_RATES:
-            raise ConfigError(
-                f"an MP3 cannot hold audio at {rate} Hz; MPEG-1 Layer III takes "
-                f"{', '.join(map(str, MPEG1_RATES))} ([mp3] sample_rate)."
-            )
 
     def encode(self, samples: np.ndarray, rate: int) -> bytes:
         return encode_frames(samples, rate, self.kbps, self.quality)

@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin import __version__
-from bulletin.core.errors import ConfigError, InputError
+from bulletin.core.errors import InputError
 from bulletin.core.model import Chapter
-from bulletin.core.pcm import BITS_PER_BYTE, to_pcm
 from bulletin.core.schema import one_of, setting
-from bulletin.formats.base import Calibration, Finished, Format, Inspection
+from bulletin.formats.base import Calibration, Finished, Format, Inspection, PcmParts
 from bulletin.formats.bwf import WAV_MAGIC, Bext, CuePoint, PcmFormat, WavMetadata, read_wave, set_metadata, write_wave
 from bulletin.media.meter import Meter, StreamMeter
 
 if TYPE_CHECKING:
-    import numpy as np
+    pass
 
 NAME = "wav"
 BIT_DEPTHS = (16, 24)
@@ -74,14 +73,11 @@ def metadata(finished: Finished, bits: int) -> WavMetadata:
     return WavMetadata(bext, cues, info)
 
 
-class WavEncoder:
-    """Mono linear PCM in a Broadcast WAV."""
-
-    delay = 0
+class WavEncoder(PcmParts):
+    """Mono linear PCM in a Broadcast WAV: the parts joined as they are."""
 
     def __init__(self, section: WavSection, min_kbps: int = 0) -> None:
-        self.bits = section.bit_depth  # PCM: no bitrate to choose
-        self.width = self.bits // BITS_PER_BYTE
+        super().__init__(section.bit_depth)  # PCM: no bitrate to choose
 
     @property
     def format(self) -> Format:
@@ -90,26 +86,11 @@ class WavEncoder:
     def identity(self) -> str:
         return f"pcm s{self.bits}le mono"
 
-    def check_rate(self, rate: int) -> None:
-        if rate not in PCM_RATES:
-            raise ConfigError(
-                f"bulletin writes WAV at {' or '.join(map(str, PCM_RATES))} Hz, not {rate} ([wav] sample_rate)."
-            )
-
-    def encode(self, samples: np.ndarray, rate: int) -> bytes:
-        return to_pcm(samples, self.bits)
-
-    def length(self, data: bytes) -> int:
-        return len(data) // self.width
-
     def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
         write_wave(path, PcmFormat(rate, self.bits), parts)
 
     def meter(self, path: Path, rate: int) -> Meter:
         return StreamMeter(str(path), ["-f", f"s{self.bits}le", "-ar", str(rate), "-ac", "1"])
-
-    def duration(self, path: Path, samples: int, rate: int) -> float:
-        return round(samples / rate, 3)
 
     def tag(self, path: Path, finished: Finished) -> None:
         set_metadata(path, metadata(finished, self.bits))
