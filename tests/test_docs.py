@@ -17,11 +17,14 @@ from bulletin.tts import ENGINES
 README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
 
 
-@pytest.mark.parametrize(("option", "names"), [
-    ("--engine", ["auto", *ENGINES.builtin]),
-    ("--profile", list(PROFILES.builtin)),
-    ("--format", list(FORMATS.builtin)),
-])
+@pytest.mark.parametrize(
+    ("option", "names"),
+    [
+        ("--engine", ["auto", *ENGINES.builtin]),
+        ("--profile", list(PROFILES.builtin)),
+        ("--format", list(FORMATS.builtin)),
+    ],
+)
 def test_the_readme_synopsis_names_every_choice(option, names):
     assert f"[{option} {'|'.join(names)}]" in README
 
