@@ -29,7 +29,9 @@ def test_the_readme_synopsis_names_every_choice(option, names):
     assert f"[{option} {'|'.join(names)}]" in README
 
 
-def test_the_starter_file_names_every_source_kind_and_engine():
+def test_the_starter_file_names_every_source_kind_engine_format_and_profile():
     text = defaults_text()
     assert f"source kind: {', '.join(SOURCES.builtin)}" in text
     assert f"({', '.join(ENGINES.builtin)})" in text
+    assert f"a format: {', '.join(FORMATS.builtin)}" in text
+    assert f"a loudness profile: {', '.join(PROFILES.builtin)}" in text

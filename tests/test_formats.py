@@ -76,7 +76,9 @@ def test_chapters_are_where_other_tools_read_them(built):
     assert [c["tags"]["title"] for c in probed] == [c["title"] for c in sidecar]
     assert [float(c["start_time"]) for c in probed] == pytest.approx([c["startTime"] for c in sidecar], abs=0.002)
     ends = [float(c["end_time"]) for c in probed]
-    assert ends == pytest.approx([c["endTime"] for c in sidecar], abs=0.002)  # they tile the file
+    assert ends[:-1] == pytest.approx([c["endTime"] for c in sidecar][:-1], abs=0.002)  # they tile the file
+    # The last ends with the file: as the container counts it, a codec's padding may be in (Opus's pre-skip).
+    assert ends[-1] == pytest.approx(sidecar[-1]["endTime"], abs=0.05)
 
 
 def test_inspect_reads_it_back(built):
@@ -133,3 +135,6 @@ def test_say_writes_the_format_its_file_name_asks_for(tmp_path, name):
     (sound,) = [s for s in ffprobe(target)["streams"] if s["codec_type"] == "audio"]
     assert float(sound["duration"]) > 1.0
     assert lufs(decode(target, RATE), RATE) == pytest.approx(-16, abs=1.5)
+    inspected = run("inspect", target, "--format", "json")  # a file without chapters reads back too
+    assert inspected.exit_code == 0, inspected.stderr
+    assert json.loads(inspected.stdout)["chapters"] == []

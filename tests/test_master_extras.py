@@ -243,7 +243,9 @@ def test_inspect_any_mp3(tmp_path):
 NOT_AUDIO = f"not a valid {'/'.join(name.upper() for name in FORMATS.names())} file"
 
 
-@pytest.mark.parametrize(("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", NOT_AUDIO)])
+@pytest.mark.parametrize(
+    ("name", "says"), [("nope.mp3", "no such file"), ("rommel.bin", NOT_AUDIO), ("leeg.txt", "is empty")]
+)
 def test_inspect_bad_input_is_one_line(name, says):
     result = cli_runner().invoke(cli, ["inspect", str(PAGES / name)])
     assert result.exit_code == 1 and says in result.stderr and "Traceback" not in result.stderr

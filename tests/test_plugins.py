@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.formats import FORMATS
+from bulletin.tts import ENGINES
 from conftest import FIXTURES, decode, lufs, need_tool
 
 PLUGIN = FIXTURES / "plugin"
@@ -42,7 +44,8 @@ def with_plugin(*args: str, cwd: Path, extra: Path | None = None) -> subprocess.
 def test_the_plugin_is_listed_where_bulletin_lists_its_own(tmp_path):
     shown = with_plugin("-m", "bulletin", "build", "--help", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert "auto|gtts|edge|piper|espeak|tone]" in shown.stdout and "mp3|wav|m4a|flac]" in shown.stdout
+    assert f"[{'|'.join(['auto', *ENGINES.builtin, 'tone'])}]" in shown.stdout  # bulletin's own, then the plugin's
+    assert f"[{'|'.join([*FORMATS.builtin, 'flac'])}]" in shown.stdout
     text = " ".join(shown.stdout.split())  # as the help wraps it
     assert "tone: a beep per word" in text and "news written as Markdown" in text and "flac: FLAC" in text
     listed = with_plugin("-m", "bulletin", "voices", cwd=tmp_path)
@@ -53,6 +56,8 @@ def test_the_plugin_is_listed_where_bulletin_lists_its_own(tmp_path):
 
 def test_a_bulletin_from_the_plugins_source_read_by_its_engine_in_its_format(tmp_path):
     (tmp_path / "nieuws.md").write_text(MARKDOWN, "utf-8")
+    # Named as the plugin's kind: whatever else claims .md files, this source is the plugin's.
+    (tmp_path / "bulletin.toml").write_text('[[sources]]\nname = "md"\nlocation = "nieuws.md"\nkind = "markdown"\n')
     built = with_plugin(
         "-m",
         "bulletin",
@@ -88,58 +93,36 @@ def test_a_bulletin_from_the_plugins_source_read_by_its_engine_in_its_format(tmp
         path.with_name(path.stem + ".episode.json").read_text("utf-8")
     )
     # The plugin's section is configured like any other, checked with its file and line.
-    (tmp_path / "bulletin.toml").write_text("[tone]\nword_ms = 0\n", "utf-8")
+    (tmp_path / "bulletin.toml").write_text("[tone]\nword_ms = 0\n", "utf-8")  # (the source as sniffed now)
     refused = with_plugin("-m", "bulletin", "script", "nieuws.md", "--engine", "tone", cwd=tmp_path)
     assert refused.returncode == 1 and "bulletin.toml:2: [tone] word_ms must be more than 0" in refused.stderr
 
 
+SUITE_WITH_PLUGIN = [
+    "test_formats.py",
+    "test_config.py",
+    "test_defaults_once.py",
+    "test_espeak.py",
+    "test_docs.py",
+    "test_layers.py",
+]
+
+
 @pytest.mark.slow  # runs parts of the suite again, with the plugin installed
 def test_bulletins_own_tests_take_the_plugin_in_unchanged(tmp_path):
-    """The format tests, the engine registry test and the configuration tests are made from the
-    registries: with the plugin installed they test its format and sections too, as written."""
-    result = with_plugin(
-        "-m",
-        "pytest",
-        "-q",
-        "-n",
-        "0",
-        "-p",
-        "no:cacheprovider",
-        "--rootdir",
-        str(TESTS.parent),
-        str(TESTS / "test_formats.py"),
-        str(TESTS / "test_espeak.py"),
-        str(TESTS / "test_config.py"),
-        "-k",
-        "flac or tone or registry or declare",
-        cwd=tmp_path,
-        extra=TESTS,
-    )
+    """The tests of formats, configuration, defaults, the engine registry, the docs and the layers
+    are made from the registries: with the plugin installed they test its format and sections
+    too, as written."""
+    files = [str(TESTS / name) for name in SUITE_WITH_PLUGIN]
+    common = ["-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--rootdir", str(TESTS.parent)]
+    result = with_plugin(*common, "-q", *files, cwd=tmp_path, extra=TESTS)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "failed" not in result.stdout and "flac" in _collected(tmp_path)
-
-
-def _collected(tmp_path: Path) -> str:
-    """The ids of the tests the same selection collects with the plugin installed."""
-    listed = with_plugin(
-        "-m",
-        "pytest",
-        "--collect-only",
-        "-q",
-        "-n",
-        "0",
-        "-p",
-        "no:cacheprovider",
-        "--rootdir",
-        str(TESTS.parent),
-        str(TESTS / "test_formats.py"),
-        str(TESTS / "test_config.py"),
-        "-k",
-        "flac or tone",
-        cwd=tmp_path,
-        extra=TESTS,
+    collected = with_plugin(*common, "--collect-only", "-q", *files, cwd=tmp_path, extra=TESTS).stdout
+    assert "test_formats.py::test_the_file_is_in_its_format_and_meets_the_profile[flac]" in collected
+    assert (
+        "test_config.py::test_every_key_an_engine_or_format_declares_is_checked_with_file_and_line[tone-word_ms]"
+        in (collected)
     )
-    return listed.stdout
 
 
 def test_a_broken_plugin_is_one_line_and_stops_nothing_else(tmp_path):

@@ -41,6 +41,8 @@ def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:
     mastered like a bulletin segment (without sounders) into ``path``, in the format its
     name asks for. With engine ``auto`` the offline voice speaks when Google cannot, as in a build."""
     formats = by_suffix()
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; name the audio file to write (say.mp3).")
     if path.suffix.lower() not in formats:
         raise InputError(
             f"{path}: cannot write {path.suffix or 'this kind of'} audio; name a {' or '.join(formats)} file."

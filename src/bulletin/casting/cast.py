@@ -15,7 +15,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bulletin.casting.profiles import Cast, VoiceProfile, load_voice, option_location, profile_for_engine
+from bulletin.casting.profiles import (
+    Cast,
+    VoiceProfile,
+    check_options,
+    load_voice,
+    option_location,
+    profile_for_engine,
+)
 from bulletin.core.errors import ConfigError, EngineError, OptionError
 from bulletin.core.tomlfile import key_location
 from bulletin.tts import ENGINES, Engine, create_engine
@@ -53,7 +60,17 @@ class Casting:
 
 
 def choose_cast(choice: VoiceChoice) -> Casting:
-    """The voices of ``choice``: its engine is ``auto`` or an engine's name."""
+    """The voices of ``choice`` (its engine is ``auto`` or an engine's name), each voice's
+    options checked against its engine's, so a mistake in them stops even a command that
+    speaks nothing (``bulletin script``)."""
+    casting = _cast(choice)
+    for cast in casting.casts:
+        for profile in cast.profiles:
+            check_options(profile)
+    return casting
+
+
+def _cast(choice: VoiceChoice) -> Casting:
     if choice.engine != AUTO:
         ENGINES.get(choice.engine)  # an unknown name, or a plugin that does not load, is a mistake to name
     anchor = load_voice(choice.anchor, choice.dirs)

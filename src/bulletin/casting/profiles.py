@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,11 @@ def load_profile(path: Path, dirs: Sequence[Path]) -> VoiceProfile:
         return where(path, line_of(text, None, key) if key else 1)
 
     found = conform(ProfileFile, raw, located, "the voice profile")
+    if found.name != path.stem:  # a profile is found, and named in --voice, by its file's name
+        raise ConfigError(
+            f"{located('name')}: the voice profile's name {found.name!r} is not its file's; "
+            f"name it {path.stem!r}, or the file {found.name}{PROFILE_SUFFIX}."
+        )
     return VoiceProfile(
         name=found.name,
         engine=found.engine,
@@ -143,9 +149,34 @@ def load_voice(name: str, dirs: Sequence[Path]) -> VoiceProfile:
 
 
 def list_voices(dirs: Sequence[Path]) -> list[VoiceProfile]:
-    """Every profile found (files first, then installed Piper voices), by name."""
-    files = {name: load_profile(p, dirs) for name, p in _profile_paths(dirs).items()}
-    return [v for _, v in sorted({**_installed_piper(dirs), **files}.items())]
+    """Every profile found (files first, then installed Piper voices), by name; the first one that
+    cannot be used is a ConfigError."""
+    profiles = []
+    for _name, found in scan_voices(dirs):
+        if isinstance(found, ConfigError):
+            raise found
+        profiles.append(found)
+    return profiles
+
+
+def scan_voices(dirs: Sequence[Path]) -> list[tuple[str, VoiceProfile | ConfigError]]:
+    """Every profile found, by name; one that cannot be used comes with its error (naming file and
+    line) instead, so that one mistake does not hide the other voices."""
+    found: dict[str, VoiceProfile | ConfigError] = dict(_installed_piper(dirs))
+    for name, path in _profile_paths(dirs).items():
+        try:
+            found[name] = load_profile(path, dirs)
+        except ConfigError as exc:
+            found[name] = exc
+    return sorted(found.items())
+
+
+def check_options(profile: VoiceProfile) -> None:
+    """The profile's ``[options]`` checked against its engine's schema (file, line, "did you mean"),
+    without making the engine."""
+    from bulletin.tts import ENGINES
+
+    conform(ENGINES.get(profile.engine).Options, profile.options, partial(option_location, profile), "[options]")
 
 
 def profile_for_engine(engine: str, language: str, dirs: Sequence[Path]) -> VoiceProfile:

@@ -25,12 +25,9 @@ def voices(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: i
     from bulletin.config.stages import voice_choice
 
     for row in voice_rows(voice_choice(load(config_path, quiet, verbose))):
-        profile = row.profile
         roles = f" [{', '.join(row.roles)}]" if row.roles else ""
-        click.echo(
-            f"{profile.name}{roles}: {profile.description} ({profile.engine}, {profile.language}, "
-            f"{'online' if row.online else 'offline'}) - {row.status}"
-        )
+        where = {True: "online", False: "offline", None: "?"}[row.online]
+        click.echo(f"{row.name}{roles}: {row.description} ({row.engine}, {row.language}, {where}) - {row.status}")
 
 
 @voices.command("download")

@@ -11,10 +11,11 @@ from bulletin.audio import AudioSettings, Gaps
 from bulletin.audio.profiles import PROFILES, Profile
 from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.casting.cast import VoiceChoice
-from bulletin.config.loader import Config
+from bulletin.config.loader import COMMAND_LINE, Config
 from bulletin.core.errors import ConfigError
 from bulletin.core.paths import builtin_voices_dir
 from bulletin.core.pcm import MS_PER_S
+from bulletin.core.tomlfile import key_location
 from bulletin.formats import FORMATS
 from bulletin.formats.base import Encoder, Format
 from bulletin.publish import CHANNEL_COVER
@@ -129,6 +130,11 @@ def voice_dirs(config: Config) -> list[Path]:
     """Folders searched for voice profiles: the user's first, then bulletin's own, then those
     engines bring along."""
     extra = config.settings.voice.voices_dir
+    if extra and not Path(extra).is_dir():  # a mistyped folder would silently leave its voices out
+        where = key_location(config.path, "voice", "voices_dir") if config.path else None
+        raise ConfigError(
+            f"{where or COMMAND_LINE}: [voice] voices_dir {extra} is not a folder; make it, or fix the path."
+        )
     brought = [engine.voices_dir for engine in ENGINES if engine.voices_dir is not None]
     return [*([Path(extra)] if extra else []), builtin_voices_dir(), *brought]
 

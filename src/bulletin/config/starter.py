@@ -92,7 +92,7 @@ def starter_text() -> str:
             entry = f"{key} = {_toml_value(values[section][key])}"
             if (section, key) not in STARTER_KEYS:
                 entry = f"# {entry}"
-            meaning = said.meaning.get(key)
+            meaning = said.meaning.get(key) or keys[key].meaning
             lines += said.before.get(key, [])
             lines.append(f"{entry:<{MEANING_COLUMN - 2}}  # {meaning}" if meaning else entry)
         lines += said.after

@@ -47,12 +47,15 @@ class Invalid(Exception):
     """A value that breaks the schema; the message completes "[section] key ..."."""
 
 
-def setting(*checks: Check, path: bool = False, default: Any = MISSING, default_factory: Any = MISSING) -> Any:
+def setting(
+    *checks: Check, path: bool = False, default: Any = MISSING, default_factory: Any = MISSING, meaning: str = ""
+) -> Any:
     """A key of a table: the checks its value must pass; ``path`` for file and folder names
     (taken relative to the file they are written in). Settings of ``bulletin.toml`` have
-    their defaults in ``defaults.toml`` only; an engine's voice options and a plugin's
-    section carry theirs here."""
-    return field(default=default, default_factory=default_factory, metadata={"checks": checks, "path": path})
+    their defaults and meanings in ``defaults.toml`` only; an engine's voice options and a
+    plugin's section carry theirs here (``meaning``: a line for ``bulletin init``'s file)."""
+    metadata = {"checks": checks, "path": path, "meaning": meaning}
+    return field(default=default, default_factory=default_factory, metadata=metadata)
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -78,7 +81,11 @@ def one_of(choices: Callable[[], Iterable[Any]]) -> Check:
 
     def check(value: Any) -> str | None:
         known = list(choices())
-        return None if value in known else f"must be one of {', '.join(map(str, known))}"
+        if value in known:
+            return None
+        close = difflib.get_close_matches(value, [str(k) for k in known], n=1) if isinstance(value, str) else []
+        meant = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"must be one of {', '.join(map(str, known))}{meant}"
 
     return check
 
@@ -168,6 +175,7 @@ class Key:
     checks: tuple[Check, ...] = ()
     path: bool = False
     required: bool = True  # no default of its own (bulletin.toml's come from defaults.toml)
+    meaning: str = ""  # what a plugin's key is for (bulletin's own say it in defaults.toml)
 
     def conform(self, value: Any) -> Any:
         """``value`` as this key's type (a whole number is a number too), or :class:`Invalid`.
@@ -210,7 +218,10 @@ class Key:
 
 def _key(item: Field[Any], kind: Any) -> Key:
     required = item.default is MISSING and item.default_factory is MISSING
-    return Key(item.name, kind, item.metadata.get("checks", ()), item.metadata.get("path", False), required)
+    metadata = item.metadata
+    return Key(
+        item.name, kind, metadata.get("checks", ()), metadata.get("path", False), required, metadata.get("meaning", "")
+    )
 
 
 @cache

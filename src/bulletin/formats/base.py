@@ -149,6 +149,16 @@ class PcmParts:
         return round(samples / rate, DURATION_DECIMALS)
 
 
+def tiled(starts: Sequence[tuple[str, float]], end: float) -> list[Chapter]:
+    """Chapters from (title, start) pairs as a file lists them: each lasts until the next
+    starts, the last until the file's ``end`` (to the millisecond); none for none."""
+    ends = [start for _, start in starts[1:]] + ([end] if starts else [])
+    return [
+        Chapter(title, round(start, DURATION_DECIMALS), round(stop, DURATION_DECIMALS))
+        for (title, start), stop in zip(starts, ends, strict=True)
+    ]
+
+
 @dataclass(frozen=True)
 class Inspection:
     """What ``bulletin inspect`` reports on a file, whatever its format."""
@@ -189,4 +199,4 @@ class Format:
     needs: Needs = Needs()
 
 
-__all__ = ["Calibration", "Encoder", "Finished", "Format", "Inspection", "PcmParts", "TagInfo"]
+__all__ = ["Calibration", "Encoder", "Finished", "Format", "Inspection", "PcmParts", "TagInfo", "tiled"]

@@ -45,6 +45,8 @@ def inspect_file(path: Path) -> Inspection:
         raise InputError(f"{path}: no such file.") from None
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror}.") from None
+    if not head:
+        raise InputError(f"{path} is empty: no audio to inspect.")
     scored = sorted(((f.score(head), index, f) for index, f in enumerate(FORMATS)), key=lambda s: (-s[0], s[1]))
     best, _, found = scored[0]
     if best <= 0:

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.core.errors import InputError
-from bulletin.core.model import Chapter
 from bulletin.core.schema import one_of, setting
-from bulletin.formats.base import Calibration, Finished, Format, Inspection, PcmParts
+from bulletin.formats.base import Calibration, Finished, Format, Inspection, PcmParts, tiled
 from bulletin.formats.bwf import WAV_MAGIC, Bext, CuePoint, PcmFormat, WavMetadata, read_wave, set_metadata, write_wave
 from bulletin.media.meter import Meter, StreamMeter
 
@@ -119,12 +118,7 @@ def inspect(path: Path) -> Inspection:
         raise not_audio(path) from None
     loudness = measured(path, round(wave.duration, CLOCK_DECIMALS))
     meta, fmt = wave.metadata, wave.format
-    starts = [c.position / fmt.rate for c in meta.cues]
-    ends = [*starts[1:], wave.duration] if starts else []  # a cue point lasts until the next one
-    chapters = [
-        Chapter(c.label, round(start, CLOCK_DECIMALS), round(end, CLOCK_DECIMALS))
-        for c, start, end in zip(meta.cues, starts, ends, strict=True)
-    ]
+    chapters = tiled([(c.label, c.position / fmt.rate) for c in meta.cues], wave.duration)
     details = {}
     if meta.bext is not None:
         details["bext"] = {**asdict(meta.bext), "origination": meta.bext.origination.isoformat()}

@@ -58,7 +58,10 @@ def staged(targets: Sequence[Path]) -> Iterator[list[Path]]:
     temps: list[Path] = []
     try:
         for target in targets:
-            fd, name = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target), suffix=TEMP_SUFFIX)
+            try:
+                fd, name = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target), suffix=TEMP_SUFFIX)
+            except OSError as exc:  # name what the user asked for, not our temporary name
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
             os.close(fd)
             temps.append(Path(name))
         yield temps

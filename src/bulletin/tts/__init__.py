@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bulletin.core.errors import BulletinError, EngineError
+from bulletin.core.errors import BulletinError, EngineError, OptionError
 from bulletin.core.registry import Registry
 from bulletin.core.schema import Where, conform
 from bulletin.tts.base import Engine
@@ -43,14 +43,16 @@ def create_engine(name: str, options: Mapping[str, Any], section: Any = None, wh
     return cls(conform(cls.Options, options, located, "[options]"), section)
 
 
-def engine_status(name: str, options: Mapping[str, Any], section: Any = None) -> str:
+def engine_status(name: str, options: Mapping[str, Any], section: Any = None, where: Where | None = None) -> str:
     """Whether the engine, so configured, can run here: "ready", or what stands in the
-    way (a missing extra or model, no network), in a few words."""
+    way (a missing extra or model, no network, a mistake in the options at ``where``), in a few words."""
     try:
-        engine = create_engine(name, options, section)
+        engine = create_engine(name, options, section, where)
         engine.check()
     except EngineError as exc:
         return f"cannot run here: {exc.reason}"
+    except OptionError as exc:  # found by the engine itself: say where the option is
+        return f"misconfigured: {where(exc.key) + ': ' if where else ''}{exc}"
     except BulletinError as exc:
         return f"misconfigured: {exc}"
     from bulletin.tts.online import OnlineEngine, host_reachable

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bulletin.core.errors import EngineError
+from bulletin.core.errors import EngineError, OptionError
 from bulletin.core.model import Mark, Speech
 from bulletin.core.schema import at_least, at_most, filled, setting
 from bulletin.tts.base import Engine
@@ -139,6 +139,11 @@ class _Library:
             raise
         return status[0]
 
+    def has_voice(self, voice: str) -> bool:
+        """Whether espeak-ng knows ``voice`` (a name, or name+variant)."""
+        with self.lock:
+            return bool(self.lib.espeak_SetVoiceByName(voice.encode()) == EE_OK)
+
     def synth(self, text: str, voice: str, rate: int, pitch: int) -> tuple[np.ndarray, tuple[Mark, ...]]:
         import numpy as np
 
@@ -187,6 +192,16 @@ class EspeakEngine(Engine):
     def __init__(self, options: EspeakOptions, section: None = None) -> None:
         self.voice = f"{options.voice}+{options.variant}" if options.variant else options.voice
         self.rate, self.pitch = options.rate, options.pitch
+        try:
+            library = _library()
+        except EngineError:
+            return  # not installed here: check() says so, and what to do
+        if not library.has_voice(self.voice):  # a mistake in the voice profile, never a reason to fall back
+            raise OptionError(
+                "voice",
+                f'espeak-ng has no voice {self.voice!r}; use a voice such as "nl" (Dutch), with a '
+                'variant such as "m3" or "f2" if you like.',
+            )
 
     def check(self) -> None:
         """espeak-ng needs the espeakng-loader wheel; loading it proves it works."""
