@@ -22,14 +22,11 @@ BASE = "https://example.org/nieuws/"
 RATE = 48000  # decoded for measuring: every format's rate resamples to it exactly enough
 
 
-@pytest.fixture(scope="module", params=FORMATS.names())
-def built(request, tmp_path_factory):
-    """A bulletin in each format, published, with its own cache and output folder."""
-    tmp_path = tmp_path_factory.mktemp(request.param)
+def build_args(audio_format: str, tmp_path: Path) -> list[object]:
+    """Build the fixture page in ``audio_format``, published, with its own cache and output folder."""
     config = tmp_path / "bulletin.toml"
     config.write_text('[cache]\ndir = "cache"\n', "utf-8")
-    out = tmp_path / "out"
-    result = run(
+    return [
         "build",
         PAGES / "kort.txt",
         "--engine",
@@ -37,17 +34,24 @@ def built(request, tmp_path_factory):
         "--at",
         AT,
         "-o",
-        out,
+        tmp_path / "out",
         "--format",
-        request.param,
+        audio_format,
         "--config",
         config,
         "--publish",
         "--base-url",
         BASE,
-    )
+    ]
+
+
+@pytest.fixture(scope="module", params=FORMATS.names())
+def built(request, tmp_path_factory):
+    """A bulletin in each format, published, with its own cache and output folder."""
+    tmp_path = tmp_path_factory.mktemp(request.param)
+    result = run(*build_args(request.param, tmp_path))
     assert result.exit_code == 0, result.stderr
-    return FORMATS.get(request.param), Path(result.stdout.splitlines()[0]), out
+    return FORMATS.get(request.param), Path(result.stdout.splitlines()[0]), tmp_path / "out"
 
 
 def ffprobe(path: Path) -> dict:
@@ -79,6 +83,15 @@ def test_chapters_are_where_other_tools_read_them(built):
     assert ends[:-1] == pytest.approx([c["endTime"] for c in sidecar][:-1], abs=0.002)  # they tile the file
     # The last ends with the file: as the container counts it, a codec's padding may be in (Opus's pre-skip).
     assert ends[-1] == pytest.approx(sidecar[-1]["endTime"], abs=0.05)
+
+
+def test_a_rebuild_from_the_cache_writes_the_same_file_without_measuring_it_again(built):
+    audio_format, path, out = built
+    before = path.read_bytes()
+    again = run(*build_args(audio_format.name, out.parent), "-v")
+    assert again.exit_code == 0, again.stderr
+    assert "measured before" in again.stderr and "0 parts made" in again.stderr
+    assert path.read_bytes() == before
 
 
 def test_inspect_reads_it_back(built):

@@ -14,6 +14,7 @@ from PIL import Image
 
 from bulletin.build.caches import COVERS
 from bulletin.cli import cli
+from bulletin.formats import FORMATS
 from bulletin.media import cover
 from bulletin.media.cover import Covers, make_cover
 from conftest import PAGES
@@ -81,7 +82,7 @@ print(sorted(m for m in ("numpy", "PIL.Image", "PIL.ImageDraw") if m in sys.modu
 """
 
 
-@pytest.mark.parametrize("fmt", ["mp3", "wav"])
+@pytest.mark.parametrize("fmt", FORMATS.names())
 def test_a_warm_rebuild_loads_no_numpy_and_no_drawing_code(tmp_path, fmt):
     build = [str(PAGES / "kort.txt"), "--engine", "espeak", "--at", "2026-11-27T08:00", "--format", fmt]
 

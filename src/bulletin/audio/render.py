@@ -174,19 +174,20 @@ class Verdicts:
             }
         )
 
-    def get(self, key: str) -> FileLoudness | None:
-        """The measurement, if this file was measured before."""
+    def get(self, key: str) -> tuple[FileLoudness, bytes] | None:
+        """The measurement, if this file was measured before, and the file itself if it was kept
+        (``b""`` if not)."""
         found = self.store.get(key)
         if found is None:
             return None
         try:
-            return FileLoudness(**found[0])
+            return FileLoudness(**found[0]), found[1]
         except TypeError:  # written by another version
             return None
 
-    def put(self, key: str, measured: FileLoudness) -> None:
-        """Keep a measurement."""
-        self.store.put(key, asdict(measured), b"")
+    def put(self, key: str, measured: FileLoudness, joined: bytes = b"") -> None:
+        """Keep a measurement, and the joined file when joining it again would cost an encode."""
+        self.store.put(key, asdict(measured), joined)
 
 
 class Renderer:
@@ -305,15 +306,20 @@ class Renderer:
             meters = {name: encoders[name].meter(paths[name], rate) for name in pending if name not in known}
             try:
                 parts = self._parts(plans, renditions, keys, found, speech_for, meters)
-                measured = dict(known)
+                measured = {name: verdict[0] for name, verdict in known.items()}
                 for name in pending:
                     encoder = encoders[name]
-                    encoder.join([p.data for p in parts[name]], paths[name], rate)
+                    kept = known[name][1] if name in known else b""
+                    if kept:  # the same parts make the same file: the one joined before
+                        paths[name].write_bytes(kept)
+                    else:
+                        encoder.join([p.data for p in parts[name]], paths[name], rate)
                     parts[name] = [replace(p, data=b"") for p in parts[name]]  # in the file: keep only timings
                     if name in meters:
                         length = encoder.duration(paths[name], sum(p.samples for p in parts[name]), rate)
                         measured[name] = meters[name].finish(length)
-                        self.verdicts.put(verdict_keys[name], measured[name])
+                        joined = paths[name].read_bytes() if encoder.keep_joined else b""
+                        self.verdicts.put(verdict_keys[name], measured[name], joined)
             except BaseException:  # e.g. Google failed partway: the build goes on with another voice
                 for meter in meters.values():
                     meter.abort()

@@ -86,6 +86,12 @@ class Encoder(Protocol):
         """Samples of silence the encoding puts before a part's audio, as decoded."""
         ...
 
+    @property
+    def keep_joined(self) -> bool:
+        """Whether the joined file is worth keeping in the cache: joining it again would encode
+        the whole bulletin (a format that encodes when it joins), not just copy its parts."""
+        ...
+
     def identity(self) -> str:
         """What the encoder is (binary, settings), for part and measurement cache keys."""
         ...
@@ -131,6 +137,7 @@ class PcmParts:
     encodes when it joins, like AAC in MP4)."""
 
     delay = 0
+    keep_joined = False  # PCM parts join by writing them out
 
     def __init__(self, bits: int) -> None:
         self.bits = bits

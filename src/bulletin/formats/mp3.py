@@ -127,6 +127,7 @@ class Mp3Encoder:
     """CBR MP3 through LAME, joined by copying frames."""
 
     delay = ENCODER_DELAY
+    keep_joined = False  # its frames join by copying
 
     def __init__(self, section: Mp3Section, min_kbps: int) -> None:
         # The configured bitrate, or the next one MPEG-1 has at or above what the profile asks.
