@@ -29,7 +29,10 @@ def test_script_json_shape():
     assert (data["format"], data["version"], data["section"]) == ("bulletin-script", 1, "Buitenland")
     assert data["at"] == "2026-11-27T08:15:00+01:00"
     for seg in data["segments"]:
-        assert set(seg) == {"kind", "title", "place", "agencies", "published", "text"}
+        assert set(seg) - {"written"} == {"kind", "title", "place", "agencies", "published", "text"}
+        assert seg.get("written", seg["text"]).count("\n") == seg["text"].count("\n")  # a paragraph for each
+    written = [seg for seg in data["segments"] if "written" in seg]  # only where reading changed the words
+    assert written and all(seg["written"] != seg["text"] for seg in written)
     assert data["segments"][2]["published"] == "2026-11-27T08:00+01:00"  # 15 minutes before 08:15
 
 

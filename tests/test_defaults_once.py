@@ -24,7 +24,12 @@ from bulletin.formats import FORMATS
 from bulletin.tts import ENGINES
 
 DEFAULTS = tomllib.loads(files("bulletin.config").joinpath("defaults.toml").read_text("utf-8"))
-KEYS = {(key, type(value), value) for table in DEFAULTS.values() for key, value in table.items()}
+KEYS = {
+    (key, type(value), value)
+    for table in DEFAULTS.values()
+    for key, value in table.items()
+    if not isinstance(value, list)
+}  # a list default (allowed_hosts) is no parameter's default
 NOT_IMPORTED = {"bulletin.__main__"}  # runs the command line when imported
 # Named like a key and equal to its default, yet not a setting: what each holds instead.
 NOT_SETTINGS = {

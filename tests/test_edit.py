@@ -75,15 +75,17 @@ def text_of(segment) -> str:
 
 
 def replace_text(segment, change: tuple[str, str]):
-    if isinstance(segment, dict):
-        return {**segment, "text": segment["text"].replace(*change)}
+    if isinstance(segment, dict):  # a changed text's written form no longer holds: it goes
+        return {**{k: v for k, v in segment.items() if k != "written"}, "text": segment["text"].replace(*change)}
     return segment.replace(*change)
 
 
-def check_built(mp3: Path, expected: list[tuple[str, str, str]]) -> None:
-    """The MP3 and its sidecars follow ``expected`` (kind, title, text) exactly, in order."""
+def check_built(mp3: Path, expected: list[tuple[str, str, str]], written: list[str] | None = None) -> None:
+    """The MP3 and its sidecars follow ``expected`` (kind, title, text) exactly, in order; the
+    transcripts ``written`` (the text as written, where the script gives it; else the spoken text)."""
     titles = [title for _, title, _ in expected]
-    texts = [text for _, _, text in expected]
+    spoken = [text for _, _, text in expected]
+    texts = written or spoken
     tags = ID3(str(mp3))
     assert str(tags["USLT::dut"]) == "\n\n".join(texts) + "\n"
     (toc,) = tags.getall("CTOC")
@@ -97,7 +99,7 @@ def check_built(mp3: Path, expected: list[tuple[str, str, str]]) -> None:
     cues = "".join("".join(c.text.split()) for c in webvtt.read(str(mp3.with_suffix(".vtt"))))
     assert cues == "".join("".join(t.split()) for t in texts)
     sidecar = mp3.with_suffix(".txt").read_text("utf-8")
-    blocks = [f"[{n}] {kind.upper()}: {title}\n{text}\n" for n, (kind, title, text) in enumerate(expected, 1)]
+    blocks = [f"[{n}] {kind.upper()}: {title}\n{text}\n" for n, (kind, title, text) in enumerate(expected, 1)]  # spoken
     assert all(block in sidecar for block in blocks)
     assert [sidecar.index(block) for block in blocks] == sorted(sidecar.index(block) for block in blocks)
 
@@ -123,7 +125,11 @@ def test_edited_json_script_with_an_added_brief_is_built_as_written_from_the_cac
     )  # the script's moment
     # Spoken anew: the changed brief, the added brief and the new outro; the other six from the cache.
     assert (result.speech.segments, result.speech.synthesised) == (9, 3)
-    check_built(result.audio, [(s["kind"], s["title"], s["text"]) for s in document["segments"]])
+    check_built(
+        result.audio,
+        [(s["kind"], s["title"], s["text"]) for s in document["segments"]],
+        [s.get("written", s["text"]) for s in document["segments"]],
+    )
     written = json.loads(result.outputs.script_json.read_text("utf-8"))
     assert [(s["kind"], s["place"], s["text"]) for s in written["segments"]] == [
         (s["kind"], s["place"], s["text"]) for s in document["segments"]

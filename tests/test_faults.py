@@ -360,7 +360,7 @@ def test_hostile_requests_never_reach_temporary_or_outside_files(tmp_path):
     building.mkdir()
     (building / "half.mp3").write_bytes(b"half")
     (tmp_path / "secret.txt").write_text("secret", "utf-8")
-    server = make_server(out, port=0)
+    server = make_server(out, "127.0.0.1", 0)
     Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:

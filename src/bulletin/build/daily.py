@@ -18,14 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.build import pipeline
+from bulletin.build.approval import bulletin_id, find, wait_for_approval
 from bulletin.build.caches import prune
 from bulletin.build.news import read_spec, resolve_at
 from bulletin.build.publishing import publish_folder
 from bulletin.config import Config
 from bulletin.config import stages as cfg
+from bulletin.config.schema import duration_seconds
 from bulletin.core.errors import BulletinError, ConfigError, SourceError
 from bulletin.core.model import Script
 from bulletin.media.meter import duration_text
+from bulletin.publish.episode import APPROVED, DRAFT, with_state
 from bulletin.publish.s3 import UploadReport
 from bulletin.sources import News
 from bulletin.sources.combine import combine
@@ -38,6 +41,9 @@ log = logging.getLogger(__name__)
 LOCK_NAME = ".bulletin.lock"
 STATE_NAME = ".bulletin-state.json"
 STATE_AUDIO = "audio"  # the state's key for the last bulletin's file
+APPROVAL_REQUIRED = "required"
+ON_DEADLINE_PUBLISH = "publish"
+APPROVED_IN_TIME, PUBLISHED_AT_DEADLINE, HELD = "approved", "deadline", "held"
 
 
 @dataclass
@@ -61,6 +67,7 @@ class DailyResult:
     last_audio: str = ""
     seconds: float = 0.0
     upload: UploadReport | None = None
+    approval: str = ""  # with [daily] approval = "required": approved, deadline (published unapproved) or held
 
 
 def page_digest(page: News) -> str:
@@ -126,16 +133,19 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
             return DailyResult(
                 "unchanged", reports, last_audio=str(state.get(STATE_AUDIO, "")), seconds=time.perf_counter() - started
             )
+        gated = config.settings.daily.approval == APPROVAL_REQUIRED
+        made_as = DRAFT if gated else APPROVED
         built = (
-            pipeline.build_script(page, config)
+            pipeline.build_script(page, config, state=made_as)
             if isinstance(page, Script)
-            else pipeline.build_page(page, config, at=moment)
+            else pipeline.build_page(page, config, at=moment, state=made_as)
         )
-        published = bool(config.settings.publish.base_url)
+        approval = _await_approval(config, root, built) if gated else ""
+        published = bool(config.settings.publish.base_url) and approval != HELD
         upload = None
         if published:
             upload = publish_folder(config).upload
-        else:
+        elif approval != HELD:
             log.warning("not published: set [publish] base_url (or --base-url) to update the feeds.")
         cache_root = cfg.cache_dir(config)
         pruned = sum(p.entries for p in prune(cache_root, config.settings.daily.keep_cache_days)) if cache_root else 0
@@ -144,8 +154,38 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
             json.dumps({"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat()}, indent=2) + "\n",
         )
     return DailyResult(
-        "built", reports, built, published, pruned, str(built.audio), time.perf_counter() - started, upload
+        "built", reports, built, published, pruned, str(built.audio), time.perf_counter() - started, upload, approval
     )
+
+
+def _await_approval(config: Config, root: Path, built: pipeline.BuildResult) -> str:
+    """Wait for an editor to approve the draft just built, up to ``[daily] approval_deadline``;
+    at the deadline, approve it anyway or hold it (``on_deadline``). What happened, in a word."""
+    daily = config.settings.daily
+    bulletin = bulletin_id(root, built.outputs.audio)
+    seconds = duration_seconds(daily.approval_deadline)
+    log.warning(
+        "draft %s waits for approval (the studio, or `bulletin approve %s`) for %s.",
+        bulletin,
+        bulletin,
+        daily.approval_deadline,
+    )
+    if wait_for_approval(root, bulletin, seconds):
+        log.info("%s was approved.", bulletin)
+        return APPROVED_IN_TIME
+    if daily.on_deadline == ON_DEADLINE_PUBLISH:
+        found = find(root, bulletin)
+        with_state(root, found.episode, APPROVED)
+        log.warning(
+            "%s was not approved within %s; published as [daily] on_deadline says.", bulletin, daily.approval_deadline
+        )
+        return PUBLISHED_AT_DEADLINE
+    log.warning(
+        "%s was not approved within %s; held (not published) as [daily] on_deadline says.",
+        bulletin,
+        daily.approval_deadline,
+    )
+    return HELD
 
 
 def summary(result: DailyResult) -> str:
@@ -163,12 +203,18 @@ def summary(result: DailyResult) -> str:
     )
 
 
+APPROVAL_WORDS = {APPROVED_IN_TIME: "approved, ", PUBLISHED_AT_DEADLINE: "not approved by the deadline, "}
+
+
 def _published(result: DailyResult) -> str:
+    if result.approval == HELD:
+        return "held: not approved by the deadline, not published"
+    said = APPROVAL_WORDS.get(result.approval, "")
     if not result.published:
-        return "not published"
+        return f"{said}not published"
     if result.upload is None:
-        return "published"
-    return f"published to {result.upload.target} ({len(result.upload.uploaded)} uploaded)"
+        return f"{said}published"
+    return f"{said}published to {result.upload.target} ({len(result.upload.uploaded)} uploaded)"
 
 
 def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
@@ -180,6 +226,8 @@ def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
         "sources": [r.__dict__ for r in result.sources],
         "published": result.published,
     }
+    if result.approval:
+        record["approval"] = result.approval
     if result.build:
         record.update(
             audio=str(result.build.audio),

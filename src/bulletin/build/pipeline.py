@@ -26,7 +26,7 @@ from bulletin.core.model import Page, Script, SegmentKind
 from bulletin.formats.base import Finished, TagInfo
 from bulletin.media.cover import Covers
 from bulletin.publish import OUTPUT_DEPTH
-from bulletin.publish.episode import Episode, episode_guid
+from bulletin.publish.episode import APPROVED, Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import assemble
 from bulletin.script.clock import written_date
@@ -90,12 +90,15 @@ def build(
     at: datetime | None = None,
     max_seconds: float | None = None,
     progress: Progress | None = None,
+    state: str = APPROVED,
 ) -> BuildResult:
-    """Build one bulletin from a saved page, feed, JSON bulletin or script (file or URL)."""
+    """Build one bulletin from a saved page, feed, JSON bulletin or script (file or URL); ``state``
+    is what it is once built: approved (the next publish puts it out) or a draft (it waits for an
+    editor)."""
     news, moment = news_at(page, config, at)
     if isinstance(news, Script):
-        return build_script(news, config, max_seconds=max_seconds, progress=progress)
-    return build_page(news, config, at=moment, max_seconds=max_seconds, progress=progress)
+        return build_script(news, config, max_seconds=max_seconds, progress=progress, state=state)
+    return build_page(news, config, at=moment, max_seconds=max_seconds, progress=progress, state=state)
 
 
 def build_page(
@@ -105,25 +108,33 @@ def build_page(
     at: datetime | None = None,
     max_seconds: float | None = None,
     progress: Progress | None = None,
+    state: str = APPROVED,
 ) -> BuildResult:
     """Build one bulletin from a page: its script assembled for the voices, then made."""
     moment = resolve_at(at, config)
     return _build(
-        lambda cast: _assemble(page, moment, cast, config, max_seconds), page.section, moment, config, progress
+        lambda cast: _assemble(page, moment, cast, config, max_seconds), page.section, moment, config, progress, state
     )
 
 
 def build_script(
-    script: Script, config: Config, *, max_seconds: float | None = None, progress: Progress | None = None
+    script: Script,
+    config: Config,
+    *,
+    max_seconds: float | None = None,
+    progress: Progress | None = None,
+    state: str = APPROVED,
 ) -> BuildResult:
     """Build one bulletin from a script (an editor's) exactly as written, for its own moment;
     with ``max_seconds``, its last briefs are left out until it fits."""
     script = replace(script, at=resolve_at(script.at, config))
-    return _build(lambda cast: _fit(script, cast, config, max_seconds), script.section, script.at, config, progress)
+    return _build(
+        lambda cast: _fit(script, cast, config, max_seconds), script.section, script.at, config, progress, state
+    )
 
 
 def _build(
-    compose: Compose, section: str | None, moment: datetime, config: Config, progress: Progress | None
+    compose: Compose, section: str | None, moment: datetime, config: Config, progress: Progress | None, state: str
 ) -> BuildResult:
     """Make one bulletin: the audio file with its tags and chapters (or cue points), script,
     transcripts, chapters, QA report, cover, Alexa rendition and episode manifest."""
@@ -146,7 +157,7 @@ def _build(
         earlier = out.folder.exists()
         with staged_folder(out.folder) as temp:
             tmp = Outputs.at(temp / out.folder.name, audio_format)
-            voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress)
+            voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress, state)
     if earlier:
         log.warning("replaced the earlier bulletin %s with this build.", out.audio)
     log.info(
@@ -192,6 +203,7 @@ def _make(
     out: Outputs,
     tmp: Outputs,
     progress: Progress | None,
+    state: str,
 ) -> tuple[Voiced, str, str]:
     """Write every file of the bulletin ``out`` at its place in ``tmp`` (a private folder)."""
     paths = {workshop.main.name: tmp.audio, **({workshop.alexa.name: tmp.alexa} if workshop.alexa else {})}
@@ -256,6 +268,7 @@ def _make(
         language=show.language,
         engine=spoken_by,
         voice=voices,
+        state=state,
     )
     sidecars: list[tuple[Path, Callable[[], str]]] = [
         (tmp.script_text, lambda: to_text(script)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +44,7 @@ class VoiceChoice:
     dirs: tuple[Path, ...]  # voice profile folders, the user's first
     sections: Mapping[str, Any]  # engine name -> its section ([gtts]), if it has one
     config_file: Path | None  # where the sections are written, for messages
+    lexicon: Path | None  # the user's own words, for every voice after its own lexicons (if the file is there)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,20 @@ def choose_cast(choice: VoiceChoice) -> Casting:
     for cast in casting.casts:
         for profile in cast.profiles:
             check_options(profile)
-    return casting
+    if choice.lexicon is None or not choice.lexicon.is_file():
+        return casting
+    lexicon = choice.lexicon
+    return Casting(_with_lexicon(casting.cast, lexicon), tuple(_with_lexicon(c, lexicon) for c in casting.fallbacks))
+
+
+def _with_lexicon(cast: Cast, lexicon: Path) -> Cast:
+    """``cast`` with the user's lexicon after each voice's own."""
+
+    def extended(profile: VoiceProfile) -> VoiceProfile:
+        return replace(profile, lexicons=(*profile.lexicons, lexicon))
+
+    anchor = extended(cast.anchor)
+    return Cast(anchor, anchor if cast.newsreader == cast.anchor else extended(cast.newsreader))
 
 
 def _cast(choice: VoiceChoice) -> Casting:

@@ -61,6 +61,9 @@ TEXT_OR_JSON = click.Choice(["text", "json"])
 )
 @click.option("--no-sounders", is_flag=True, help="No sting, sounders or bed: voice only.")
 @click.option("--publish", "then_publish", is_flag=True, help="Publish the output folder afterwards.")
+@click.option(
+    "--draft", is_flag=True, help="A draft: in no feed until it is approved (the studio, `bulletin approve`)."
+)
 @base_url_option
 @target_options("--aws-profile")
 @common_options
@@ -76,6 +79,7 @@ def build(
     audio_format: str | None,
     no_sounders: bool,
     then_publish: bool,
+    draft: bool,
     base_url: str | None,
     target: str | None,
     aws_profile: str | None,
@@ -90,6 +94,7 @@ def build(
     """
     from bulletin.build.pipeline import build as make
     from bulletin.build.publishing import check_publishable, publish_folder
+    from bulletin.publish.episode import APPROVED, DRAFT
 
     config = load(
         config_path,
@@ -108,7 +113,9 @@ def build(
     if then_publish:
         check_publishable(config)
     with progress_bar(not quiet, "Building") as progress:
-        result = make(page, config, at=at, max_seconds=max_duration, progress=progress)
+        result = make(
+            page, config, at=at, max_seconds=max_duration, progress=progress, state=DRAFT if draft else APPROVED
+        )
     click.echo(str(result.audio))
     if not quiet:
         _report_build(result)
@@ -149,6 +156,40 @@ def _report_publish(result: PublishResult) -> None:
         for relative in result.upload.deleted:
             click.echo(f"would delete {result.upload.target}{relative}")
     click.echo(result.upload.summary())
+
+
+@cli.command()
+@click.argument("bulletin", metavar="ID")
+@click.option(
+    "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), help="The output folder (default: output/)."
+)
+@base_url_option
+@target_options("--aws-profile")
+@common_options
+def approve(
+    bulletin: str,
+    output_dir: Path | None,
+    base_url: str | None,
+    target: str | None,
+    aws_profile: str | None,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
+    """Approve the bulletin ID (YYYY-MM-DD/<name>-HHMM, its folder) for air and publish the folder."""
+    from bulletin.build.approval import approve as approve_bulletin
+
+    config = load(
+        config_path,
+        quiet,
+        verbose,
+        **{"output.dir": str(output_dir) if output_dir else None},
+        **publish_overrides(base_url, target, aws_profile),
+    )
+    approved = approve_bulletin(config, bulletin)
+    click.echo(f"{approved.bulletin.id}: {approved.bulletin.episode.state}")
+    if approved.published is not None and not quiet:
+        _report_publish(approved.published)
 
 
 @cli.command()

@@ -9,6 +9,7 @@ Engines and formats with settings of their own declare their section themselves
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
@@ -44,6 +45,12 @@ MAX_CACHE_DAYS = 100 * 365
 MIN_SEGMENTS = 3  # the intro, the lead and the outro
 MAX_SEGMENTS = 65_025  # the chapters one top-level table of tables can list (255 x 255)
 SOUNDER_LEVEL_LU = (-40.0, 10.0)  # against the speech
+MAX_PORT = 65535
+APPROVALS = ("none", "required")  # [daily] approval: publish at once, or wait for an editor
+ON_DEADLINE = ("publish", "hold")  # [daily] on_deadline: what an unapproved draft does at the deadline
+DURATION = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h)")
+SECONDS_PER = {"s": 1, "m": 60, "h": 3600}
+MAX_DEADLINE_S = 24 * 3600.0
 
 
 # --- checks of our own ---------------------------------------------------------------------
@@ -78,6 +85,22 @@ def s3_target(value: str) -> str | None:
             "must be empty or s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, "
             "digits, dots and hyphens"
         )
+    return None
+
+
+def duration_seconds(value: str) -> float:
+    """``"90s"``, ``"10m"``, ``"1.5h"`` in seconds (checked by :func:`duration` first)."""
+    found = DURATION.fullmatch(value.strip())
+    assert found is not None
+    return float(found["number"]) * SECONDS_PER[found["unit"]]
+
+
+def duration(value: str) -> str | None:
+    """A length of time such as "90s", "10m" or "1h", at most a day."""
+    if not DURATION.fullmatch(value.strip()):
+        return 'must be a length of time such as "90s", "10m" or "1h"'
+    if not 0 < duration_seconds(value) <= MAX_DEADLINE_S:
+        return "must be more than 0 and at most 24h"
     return None
 
 
@@ -159,6 +182,7 @@ class VoiceSection:
     engine: str = setting(one_of(_engines))
     fallback: str | list[str] = setting(filled)  # one voice, or a list tried in order
     voices_dir: str = setting(path=True)
+    lexicon: str = setting(path=True)
 
 
 @dataclass(frozen=True)
@@ -186,6 +210,9 @@ class DailySection:
 
     log_file: str = setting(path=True)
     keep_cache_days: int = setting(at_least(0), at_most(MAX_CACHE_DAYS))
+    approval: str = setting(one_of(lambda: APPROVALS))
+    approval_deadline: str = setting(duration)
+    on_deadline: str = setting(one_of(lambda: ON_DEADLINE))
 
 
 @dataclass(frozen=True)
@@ -235,6 +262,17 @@ class OutputSection:
 
 
 @dataclass(frozen=True)
+class StudioSection:
+    """``[studio]``: the newsroom's desk (``bulletin studio``)."""
+
+    host: str = setting(filled)
+    port: int = setting(at_least(0), at_most(MAX_PORT))
+    auth_file: str = setting(path=True)
+    allowed_hosts: list[str] = setting(filled)
+    https: bool = setting()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every section, typed; a new section is a class above and one line here. Engines' and
     formats' own sections (``[gtts]``, ``[mp3]``) are in ``registered``, by name."""
@@ -251,6 +289,7 @@ class Settings:
     audio: AudioSection
     sounders: SoundersSection
     output: OutputSection
+    studio: StudioSection
     registered: Mapping[str, Any]
 
     def section(self, name: str) -> Any:

@@ -52,6 +52,7 @@ def voice_choice(config: Config) -> VoiceChoice:
         name: config.settings.registered[name] for name in ENGINES.names() if name in config.settings.registered
     }
     return VoiceChoice(
+        lexicon=Path(voice.lexicon) if voice.lexicon else None,
         anchor=voice.anchor,
         newsreader=voice.newsreader,
         engine=voice.engine,

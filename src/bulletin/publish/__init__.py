@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bulletin.core.errors import ConfigError, InputError
 from bulletin.publish.alexa import flash_briefing
-from bulletin.publish.episode import Episode, own_folder, read_episodes
+from bulletin.publish.episode import APPROVED, ON_AIR, PUBLISHED, Episode, own_folder, read_episodes, with_state
 from bulletin.publish.feed import Show, render_feed
 from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
 from bulletin.publish.s3 import S3Target, UploadReport, plan, upload_site
@@ -61,7 +61,13 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
     episodes = read_episodes(root)
     if not episodes:
         raise InputError(f"nothing to publish: no bulletins in {root}; build one first.")
-    kept, gone = episodes[:retention], episodes[retention:]
+    on_air = [e for e in episodes if e.state in ON_AIR]  # drafts wait for an editor's approval
+    if not on_air:
+        raise InputError(
+            f"nothing to publish: the bulletins in {root} are drafts; approve one first "
+            "(bulletin approve ID, or the studio)."
+        )
+    kept, gone = on_air[:retention], on_air[retention:]
     sizes = {e.audio: (root / e.audio).stat().st_size for e in kept}
     feed = render_feed(show, kept, sizes)
     briefing = flash_briefing(kept, show.base_url, show.link) if alexa else []
@@ -84,6 +90,7 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
             temp[ALEXA_FEED].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         temp[INDEX].write_text(index_html(show.title, kept), encoding="utf-8")
         temp[FEED].write_bytes(feed)
+    kept = [with_state(root, e, PUBLISHED) if e.state == APPROVED else e for e in kept]  # now they are out
     for name in stale_audio_names(newest):  # an older bulletin's format must not pass for the newest
         (root / name).unlink(missing_ok=True)
     if not briefing:

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bulletin.core.errors import InputError
+from bulletin.storage.atomic import write_text
 
 MANIFEST_SUFFIX = ".episode.json"
+# A bulletin's state: a draft waits for an editor's approval and is in no feed; an approved one
+# goes out with the next publish, which makes it published.
+DRAFT, APPROVED, PUBLISHED = "draft", "approved", "published"
+STATES = (DRAFT, APPROVED, PUBLISHED)
+ON_AIR = frozenset({APPROVED, PUBLISHED})
 OLD_AUDIO_KEY = "mp3"  # manifests written before bulletins had other formats name the audio file so
 OWN_FOLDER_DEPTH = 3  # YYYY-MM-DD/<stem>/<stem>.mp3
 # Fixed, so that an episode's guid follows from where it lives in the output
@@ -33,7 +39,7 @@ def episode_guid(audio_path: str) -> str:
 
 @dataclass(frozen=True)
 class Episode:
-    """One published bulletin; paths are POSIX, relative to the output folder."""
+    """One bulletin as built, and its state; paths are POSIX, relative to the output folder."""
 
     guid: str
     title: str
@@ -51,6 +57,7 @@ class Episode:
     engine: str = ""
     voice: str = ""
     media_type: str = "audio/mpeg"  # of the audio file, for the feed's enclosure
+    state: str = PUBLISHED  # a manifest written before bulletins had states was in the feed already
 
     def to_json(self) -> str:
         """The manifest's text."""
@@ -67,9 +74,25 @@ class Episode:
                 data.setdefault("audio", data.pop(OLD_AUDIO_KEY))
             data["published"] = datetime.fromisoformat(data["published"])
             known = {f.name for f in fields(cls)}
-            return cls(**{k: v for k, v in data.items() if k in known})
+            episode = cls(**{k: v for k, v in data.items() if k in known})
+            if episode.state not in STATES:
+                raise ValueError(f"state {episode.state!r} is not one of {', '.join(STATES)}")
+            return episode
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{source} is not a valid episode manifest ({exc}); rebuild that bulletin.") from None
+
+
+def manifest_of(root: Path, episode: Episode) -> Path:
+    """Where ``episode``'s manifest is: beside its audio, of the same name."""
+    audio = root / episode.audio
+    return audio.with_name(audio.name.split(".", 1)[0] + MANIFEST_SUFFIX)
+
+
+def with_state(root: Path, episode: Episode, state: str) -> Episode:
+    """``episode`` in ``state``, its manifest rewritten (atomically: it holds the old state or the new)."""
+    changed = replace(episode, state=state)
+    write_text(manifest_of(root, episode), changed.to_json())
+    return changed
 
 
 def own_folder(episode: Episode) -> bool:

@@ -162,9 +162,7 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(
-    root: Path, host: str = "127.0.0.1", port: int = 8000, idle_timeout: float = IDLE_TIMEOUT_S
-) -> ThreadingHTTPServer:
+def make_server(root: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_S) -> ThreadingHTTPServer:
     """A server for ``root`` (not started); port 0 picks a free port."""
     handler = type("Handler", (_Handler,), {"root": root.resolve(), "timeout": idle_timeout})
     try:

@@ -47,7 +47,7 @@ SNIFF_BYTES = 4096  # a text script's first segment header comes within this
 HEADER_START = re.compile(r"^\[\d+\]\s*[A-Za-z]+\b")
 TEXT_HEADER_BYTES = re.compile(HEADER_START.pattern.encode(), re.MULTILINE)
 AT_LINE_BYTES = re.compile(rb"\A\s*[^\n]+\n\s*at:\s*\d{4}-\d{2}-\d{2}")  # the title, then its at: line
-SEGMENT_KEYS = frozenset({"kind", "title", "place", "agencies", "published", "text"})
+SEGMENT_KEYS = frozenset({"kind", "title", "place", "agencies", "published", "text", "written"})
 # The document's own keys, as `bulletin script --format json` writes them; any other is a typo.
 DOCUMENT_KEYS = frozenset({"format", "version", "title", "at", "section", "segments", "dropped", "dropped_text"})
 KINDS = ", ".join(k.value for k in SegmentKind)
@@ -64,6 +64,7 @@ class _Draft:
     agencies: Any
     published: Any
     where: Callable[[str], str]  # field -> where it is, for messages
+    written: Any = None  # the text as a reader sees it (for transcripts); the spoken text if not given
 
 
 class _Problem(Exception):
@@ -142,11 +143,28 @@ def _segment(draft: _Draft, at: datetime) -> Segment:
         kind=kind,
         title=_optional_text(draft.title, draft.where("title")) or first_words(text),
         text=text,
-        written=text,  # a script holds only the spoken text, so the transcript is that text
+        written=_written(draft, text),
         place=_optional_text(draft.place, draft.where("place")),
         agencies=tuple(agencies),
         published=_moment(draft.published, draft.where("published"), at),
     )
+
+
+def _written(draft: _Draft, text: str) -> str:
+    """The written form of the spoken ``text`` (for transcripts): as given, one paragraph for each
+    spoken one; without it, the spoken text itself."""
+    if draft.written is None:
+        return text
+    if not isinstance(draft.written, str):
+        raise _Problem(f"{draft.where('written')}: must be text or null, got {draft.written!r}.")
+    paragraphs = [line.strip() for line in draft.written.split("\n") if line.strip()]
+    spoken = text.count("\n") + 1
+    if len(paragraphs) != spoken:
+        raise _Problem(
+            f"{draft.where('written')}: {len(paragraphs)} paragraphs where text has {spoken}; write one for each "
+            "spoken paragraph, or leave it out."
+        )
+    return "\n".join(paragraphs)
 
 
 def _segments(drafts: Sequence[_Draft], at: datetime, name: str) -> tuple[Segment, ...]:
@@ -216,6 +234,7 @@ def _json_draft(index: int, item: Any) -> _Draft:
         item.get("agencies"),
         item.get("published"),
         where,
+        item.get("written"),
     )
 
 

@@ -33,6 +33,7 @@ def segment_dict(segment: Segment) -> dict[str, Any]:
         "agencies": list(segment.agencies),
         "published": _iso(segment.published),
         "text": segment.text,
+        **({"written": segment.written} if segment.written != segment.text else {}),
     }
 
 

@@ -1,0 +1,111 @@
+"""Approving a bulletin for air: finding it by its id, setting its state, and publishing it.
+
+A bulletin's id is its place in the output folder, ``YYYY-MM-DD/<stem>`` (its own folder):
+stable, readable, and checked here so that no id can name anything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.build.publishing import publish_folder
+from bulletin.config import Config
+from bulletin.core.errors import InputError
+from bulletin.publish import PublishResult
+from bulletin.publish.episode import APPROVED, DRAFT, MANIFEST_SUFFIX, ON_AIR, Episode, with_state
+
+log = logging.getLogger(__name__)
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")  # what build/outputs.slug makes, with its -HHMM
+ID_SEPARATOR = "/"
+POLL_S = 1.0  # how often a run waiting for an approval looks again
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """One bulletin in the output folder: its id, folder and manifest."""
+
+    id: str
+    folder: Path
+    episode: Episode
+
+    @property
+    def manifest(self) -> Path:
+        """Its episode manifest."""
+        return self.folder / f"{self.folder.name}{MANIFEST_SUFFIX}"
+
+
+def bulletin_id(root: Path, audio: Path | str) -> str:
+    """The id of the bulletin whose audio file is ``audio`` (under ``root``, or relative to it):
+    ``YYYY-MM-DD/<stem>``, its folder."""
+    return (root / audio).parent.relative_to(root).as_posix()
+
+
+def find(root: Path, bulletin: str) -> Bulletin:
+    """The bulletin with id ``bulletin`` under ``root``; InputError for an id that names no
+    bulletin, or anything but a bulletin's own folder (``..``, a symlink, an odd name)."""
+    day, _, stem = bulletin.partition(ID_SEPARATOR)
+    missing = InputError(f"no bulletin {bulletin!r} in {root}; `bulletin studio` and its API list them.")
+    if not DAY.fullmatch(day) or not STEM.fullmatch(stem):
+        raise missing
+    folder = root / day / stem
+    manifest = folder / f"{stem}{MANIFEST_SUFFIX}"
+    if any(p.is_symlink() for p in (root / day, folder, manifest)) or not manifest.is_file():
+        raise missing
+    try:
+        inside = manifest.resolve().is_relative_to(root.resolve())
+    except OSError:
+        inside = False
+    if not inside:
+        raise missing
+    return Bulletin(bulletin, folder, Episode.from_json(manifest.read_text("utf-8"), manifest))
+
+
+@dataclass(frozen=True)
+class Approved:
+    """What approving did: the bulletin, and the publish that put it out (None without a base URL)."""
+
+    bulletin: Bulletin
+    published: PublishResult | None
+
+
+def approve(config: Config, bulletin: str) -> Approved:
+    """Approve the bulletin for air and publish the folder, as ``bulletin publish`` does (when the
+    configuration says where it is served; otherwise it goes out with the next publish)."""
+    root = Path(config.settings.output.dir)
+    found = find(root, bulletin)
+    if found.episode.state == DRAFT:
+        found = Bulletin(found.id, found.folder, with_state(root, found.episode, APPROVED))
+    if not config.settings.publish.base_url:
+        log.warning(
+            "%s is approved; set [publish] base_url to publish it (it goes out with the next publish).", bulletin
+        )
+        return Approved(found, None)
+    result = publish_folder(config)
+    return Approved(find(root, bulletin), result)
+
+
+def wait_for_approval(
+    root: Path,
+    bulletin: str,
+    seconds: float,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Wait up to ``seconds`` for the bulletin to be approved (in the studio, through the API or
+    with ``bulletin approve``): True once it is, False at the deadline."""
+    deadline = clock() + seconds
+    while True:
+        if find(root, bulletin).episode.state in ON_AIR:
+            return True
+        left = deadline - clock()
+        if left <= 0:
+            return False
+        sleep(min(POLL_S, left))
