@@ -155,6 +155,7 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("BULLETIN_DEBUG", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # installed Piper voices
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the studio's password and tokens
     real_connect = socket.socket.connect
 
     def loopback_only(sock, address):

@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"publish"},  # the output folder as feeds and a site
     {"config"},  # the settings, and what each stage is given
     {"build"},  # the stages in order
+    {"studio"},  # the newsroom's desk: an HTTP API and pages over build
     {"cli"},  # the command line
 ]
 LAYER_OF = {package: number for number, layer in enumerate(LAYERS) for package in layer}

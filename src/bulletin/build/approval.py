@@ -2,6 +2,11 @@
 
 A bulletin's id is its place in the output folder, ``YYYY-MM-DD/<stem>`` (its own folder):
 stable, readable, and checked here so that no id can name anything else.
+
+A bulletin that may already be on air is corrected beside it, never in place: the correction
+is built in the hidden ``.studio/corrections/`` (laid out as the output folder is, so its
+files name themselves as the bulletin's do) and takes the bulletin's place in one step when
+it is approved, under the same guid. Until then listeners hear what was approved.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from bulletin.config import Config
 from bulletin.core.errors import InputError
 from bulletin.publish import PublishResult
 from bulletin.publish.episode import APPROVED, DRAFT, MANIFEST_SUFFIX, ON_AIR, Episode, with_state
+from bulletin.storage.atomic import replace_folder
+from bulletin.storage.locks import name_lock
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +32,8 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")  # what build/outputs.slug makes, with its -HHMM
 ID_SEPARATOR = "/"
 POLL_S = 1.0  # how often a run waiting for an approval looks again
+STUDIO_DIR = ".studio"  # the desk's own files, beside the bulletins; hidden: never fed, served or uploaded
+CORRECTIONS = "corrections"
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,19 @@ def find(root: Path, bulletin: str) -> Bulletin:
     return Bulletin(bulletin, folder, Episode.from_json(manifest.read_text("utf-8"), manifest))
 
 
+def corrections_root(root: Path) -> Path:
+    """Where corrections of bulletins that may be on air are built (an output folder of its own)."""
+    return root / STUDIO_DIR / CORRECTIONS
+
+
+def correction(root: Path, bulletin: str) -> Bulletin | None:
+    """The correction of the bulletin waiting for approval, if there is one."""
+    try:
+        return find(corrections_root(root), bulletin)
+    except InputError:
+        return None
+
+
 @dataclass(frozen=True)
 class Approved:
     """What approving did: the bulletin, and the publish that put it out (None without a base URL)."""
@@ -80,8 +102,16 @@ def approve(config: Config, bulletin: str) -> Approved:
     configuration says where it is served; otherwise it goes out with the next publish)."""
     root = Path(config.settings.output.dir)
     found = find(root, bulletin)
-    if found.episode.state == DRAFT:
-        found = Bulletin(found.id, found.folder, with_state(root, found.episode, APPROVED))
+    with name_lock(found.folder, f"a build of {bulletin} is running; approve it when it is done."):
+        pending = correction(root, bulletin)
+        if pending is not None:
+            with name_lock(pending.folder, f"a correction of {bulletin} is being built; approve it when it is done."):
+                with_state(corrections_root(root), pending.episode, APPROVED)  # so it is on air once in place
+                replace_folder(pending.folder, found.folder)
+            log.warning("%s: the correction replaced the bulletin (the same guid in the feeds).", bulletin)
+            found = find(root, bulletin)
+        elif found.episode.state == DRAFT:
+            found = Bulletin(found.id, found.folder, with_state(root, found.episode, APPROVED))
     if not config.settings.publish.base_url:
         log.warning(
             "%s is approved; set [publish] base_url to publish it (it goes out with the next publish).", bulletin

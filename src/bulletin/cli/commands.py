@@ -374,3 +374,51 @@ def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbos
     click.echo(
         json.dumps(found.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else to_text(found), nl=fmt == "json"
     )
+
+
+@cli.command()
+@click.option(
+    "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), help="The output folder (default: output/)."
+)
+@click.option("--host", help="Address to listen on (default: 127.0.0.1); any other needs a password or an API token.")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8642; 0: any free one).")
+@click.option("--set-password", is_flag=True, help="Set the studio's password (asked twice), then stop.")
+@click.option("--new-token", metavar="NAME", help="Make an API token called NAME, print it once, then stop.")
+@click.option("--revoke-token", metavar="NAME", help="Forget the API token called NAME, then stop.")
+@common_options
+def studio(
+    output_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    set_password: bool,
+    new_token: str | None,
+    revoke_token: str | None,
+    config_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
+    """The newsroom's desk: a web page and an HTTP API to review, fix and approve bulletins
+    before they air (needs bulletin[studio])."""
+    from bulletin.studio import serve
+
+    if sum((set_password, new_token is not None, revoke_token is not None)) > 1:
+        raise click.UsageError("give one of --set-password, --new-token and --revoke-token at a time")
+    config = load(
+        config_path,
+        quiet,
+        verbose,
+        **{"output.dir": str(output_dir) if output_dir else None, "studio.host": host, "studio.port": port},
+    )
+    if set_password:
+        password = click.prompt("New studio password", hide_input=True, confirmation_prompt=True, err=True)
+        click.echo(f"password set (its scrypt hash is in {serve.set_password(config, password)})")
+    elif new_token is not None:
+        token = serve.new_token(config, new_token)
+        click.echo(token)
+        click.echo(f"API token {new_token!r}: send it as 'Authorization: Bearer TOKEN'; it is shown only now.", err=True)
+    elif revoke_token is not None:
+        serve.revoke_token(config, revoke_token)
+        click.echo(f"API token {revoke_token!r} revoked")
+    else:
+        where = config.settings.output.dir
+        serve.serve(config, lambda url: click.echo(f"studio for {where}/ on {url} (Ctrl-C to stop)", err=quiet))

@@ -143,6 +143,21 @@ def _put_in_place(temp: Path, target: Path) -> None:
     shutil.rmtree(aside)
 
 
+def replace_folder(source: Path, target: Path) -> None:
+    """Put the folder ``source`` (on the same file system) in ``target``'s place in one step,
+    replacing the folder there: a reader of ``target`` sees the old folder or the new one."""
+    temp = target.with_name(f"{_prefix(target)}{os.urandom(4).hex()}{BUILDING_SUFFIX}")
+    os.rename(source, temp)  # beside its target first: from here a kill leaves what sweep() cleans
+    moved = os.stat(temp).st_ino
+    try:
+        _put_in_place(temp, target)
+    except BaseException:
+        with suppress(OSError):
+            if os.stat(temp).st_ino == moved:  # not put in place: back where it was, nothing lost
+                os.rename(temp, source)
+        raise
+
+
 def remove_folder(folder: Path) -> None:
     """Remove a folder in one visible step: renamed to a temporary name, then emptied."""
     gone = folder.with_name(f"{_prefix(folder)}{os.urandom(4).hex()}{GONE_SUFFIX}")

@@ -1,0 +1,336 @@
+"""What the studio works on: the show's output folder (the bulletins, scripts and sidecars that
+``build`` and ``daily`` write), the edited scripts' versions beside it, and the user's lexicon.
+
+An editor's saves are versions of a bulletin's script, kept in the output folder's hidden
+``.studio/versions/`` (never served, published or uploaded): the newest is the script the
+bulletin is rebuilt from; an older one can be saved again to go back. Every save is checked as
+``build`` checks a script, guarded by the ETag the editor loaded (two editors never overwrite
+each other silently) and written atomically. A draft is rebuilt in place; a bulletin that may
+be on air is rebuilt as a correction beside it, which replaces it when it is approved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bulletin.build.approval import (
+    STUDIO_DIR,
+    Approved,
+    Bulletin,
+    approve,
+    bulletin_id,
+    correction,
+    corrections_root,
+    find,
+)
+from bulletin.build.outputs import output_stem
+from bulletin.build.pipeline import BuildResult, build_script
+from bulletin.config import Config
+from bulletin.core.errors import ConfigError, InputError, LockedError
+from bulletin.core.model import Script
+from bulletin.publish.episode import DRAFT, ON_AIR, read_episodes
+from bulletin.script.lexicon import TABLES as LEXICON_TABLES
+from bulletin.script.lexicon import load_lexicon
+from bulletin.sources import script as script_source
+from bulletin.storage.atomic import remove_folder, write_text
+from bulletin.storage.locks import hold
+
+VERSIONS = "versions"
+STUDIO_DEPTH = 3  # .studio/versions/YYYY-MM-DD/<bulletin>/: where a killed save leaves its temporary file
+VERSION_DIGITS = 4
+SCRIPT_JSON = ".json"  # the built script beside the audio
+SPELL = "spell"
+SPELL_KEY = "acronyms"
+ETAG_CHARS = 32
+RECENT_RUNS = 200  # lines of the daily log read for the desk's failed runs
+
+
+class NotFound(Exception):
+    """No such bulletin, version or file (or an id that could name something else)."""
+
+
+class Conflict(Exception):
+    """The script changed since the editor loaded it (a stale ``If-Match``)."""
+
+
+class Busy(Exception):
+    """A build of this bulletin is running."""
+
+
+def etag(data: bytes) -> str:
+    """A strong ETag for ``data``: its content's hash."""
+    return f'"{hashlib.sha256(data).hexdigest()[:ETAG_CHARS]}"'
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version of a bulletin's script."""
+
+    number: int
+    saved: datetime
+    etag: str
+
+
+class Desk:
+    """The output folder of one show, as the studio sees it."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.root = Path(config.settings.output.dir)
+        self.studio = self.root / STUDIO_DIR
+        self._building: set[str] = set()
+        self._building_lock = threading.Lock()
+
+    # --- bulletins ------------------------------------------------------------------------
+
+    def bulletins(self) -> list[Bulletin]:
+        """Every bulletin in the folder, newest first, whatever its state."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        for episode in read_episodes(self.root):
+            ident = bulletin_id(self.root, episode.audio)
+            found.append(Bulletin(ident, (self.root / episode.audio).parent, episode))
+        return found
+
+    def bulletin(self, ident: str) -> Bulletin:
+        """One bulletin by its id (NotFound for an id that names none)."""
+        try:
+            return find(self.root, ident)
+        except InputError as exc:
+            raise NotFound(str(exc)) from None
+
+    def correction(self, ident: str) -> Bulletin | None:
+        """The bulletin's correction waiting for approval, if there is one."""
+        return correction(self.root, self.bulletin(ident).id)
+
+    def file(self, ident: str, name: str, *, of_correction: bool = False) -> Path:
+        """A file of the bulletin (its audio, a sidecar) or of its correction, by name;
+        NotFound for anything else."""
+        bulletin = self.correction(ident) if of_correction else self.bulletin(ident)
+        if bulletin is None:
+            raise NotFound(f"bulletin {ident!r} has no correction waiting.")
+        stem = bulletin.folder.name
+        path = bulletin.folder / name
+        if "/" in name or not name.startswith(f"{stem}.") or path.is_symlink() or not path.is_file():
+            raise NotFound(f"no file {name!r} in bulletin {ident!r}.")
+        return path
+
+    # --- scripts and versions ---------------------------------------------------------------
+
+    def _versions_dir(self, ident: str) -> Path:
+        return self.studio / VERSIONS / ident
+
+    def versions(self, ident: str) -> list[Version]:
+        """The saved versions of the bulletin's script, oldest first."""
+        folder = self._versions_dir(self.bulletin(ident).id)
+        found = []
+        for path in sorted(folder.glob(f"{'[0-9]' * VERSION_DIGITS}.json")) if folder.is_dir() else []:
+            found.append(Version(int(path.stem), datetime.fromtimestamp(path.stat().st_mtime).astimezone(),
+                                 etag(path.read_bytes())))
+        return found
+
+    def script(self, ident: str, version: int | None = None) -> bytes:
+        """The bulletin's script as JSON: the newest saved version (or ``version``), else the one
+        it was built from."""
+        bulletin = self.bulletin(ident)
+        versions = self.versions(ident)
+        if version is not None:
+            if version not in {v.number for v in versions}:
+                raise NotFound(f"bulletin {ident!r} has no version {version}.")
+            return self._version_path(ident, version).read_bytes()
+        if versions:
+            return self._version_path(ident, versions[-1].number).read_bytes()
+        return (bulletin.folder / f"{bulletin.folder.name}{SCRIPT_JSON}").read_bytes()
+
+    def _version_path(self, ident: str, number: int) -> Path:
+        return self._versions_dir(ident) / f"{number:0{VERSION_DIGITS}d}.json"
+
+    def parse(self, ident: str, data: bytes) -> Script:
+        """``data`` read as ``build`` reads a script (InputError naming ``segments[N].text``), for
+        the bulletin's own moment and section, so that it stays the same bulletin."""
+        bulletin = self.bulletin(ident)
+        if not data.lstrip().startswith(b"{"):
+            raise InputError("script: a bulletin script in JSON, as `bulletin script --format json` writes it.")
+        parsed = script_source.read(data, bulletin.episode.published, "script")
+        built = script_source.read(self.script(ident), bulletin.episode.published, "script")
+        return replace(parsed, at=built.at, section=built.section)
+
+    def save(self, ident: str, data: bytes, if_match: str) -> str:
+        """Save ``data`` as the bulletin's newest script if ``if_match`` is the ETag of the one the
+        editor loaded (else Conflict, and nothing changes); its new ETag."""
+        self.parse(ident, data)  # checked before anything is written
+        with hold(self._versions_dir(ident) / ".save.build-lock",
+                  lambda holder: f"another save of {ident} is running ({holder}); try again."):
+            current = self.script(ident)
+            if if_match != etag(current):
+                raise Conflict(f"the script of {ident}")
+            cleaned = _without_stale_written(json.loads(current), json.loads(data))
+            text = json.dumps(cleaned, ensure_ascii=False, indent=2) + "\n"
+            versions = self.versions(ident)
+            number = versions[-1].number + 1 if versions else 1
+            write_text(self._version_path(ident, number), text)
+            return etag(text.encode("utf-8"))
+
+    # --- building and approving ------------------------------------------------------------------
+
+    def rebuild(self, ident: str) -> BuildResult:
+        """Build the bulletin again from its newest script, as a draft: in place while it is a
+        draft, as a correction beside it once it may be on air (Busy while a build of it runs)."""
+        bulletin = self.bulletin(ident)
+        script = self.parse(ident, self.script(ident))
+        config = self.config
+        if bulletin.episode.state in ON_AIR:
+            config = config.override({"output.dir": str(corrections_root(self.root))})
+        stem = output_stem(self.root, script.at, script.section, config.settings.show.title).parent
+        if stem != bulletin.folder:  # the show's name changed since: it would be another bulletin
+            raise InputError(f"a build now would make {stem.relative_to(self.root).as_posix()}, not {ident}: "
+                             "the show's title changed since it was built; build it with `bulletin build`.")
+        with self.building(ident):
+            return build_script(script, config, state=DRAFT)
+
+    def approve(self, ident: str) -> Approved:
+        """Approve the bulletin (its correction, if one waits) and publish, as ``bulletin approve`` does."""
+        if self.is_building(ident):
+            raise Busy(ident)
+        return approve(self.config, self.bulletin(ident).id)
+
+    def discard_correction(self, ident: str) -> bool:
+        """Throw away the correction waiting for approval (the saved script versions stay); False if none."""
+        pending = self.correction(ident)
+        if pending is None:
+            return False
+        with self.building(ident):
+            remove_folder(pending.folder)
+        return True
+
+    @contextmanager
+    def building(self, ident: str) -> Iterator[None]:
+        """The one build of this bulletin (Busy while another runs in this studio)."""
+        with self._building_lock:
+            if ident in self._building:
+                raise Busy(ident)
+            self._building.add(ident)
+        try:
+            yield
+        except LockedError:  # a build of the same bulletin in another process (daily, the command line)
+            raise Busy(ident) from None
+        finally:
+            with self._building_lock:
+                self._building.discard(ident)
+
+    def is_building(self, ident: str) -> bool:
+        """Whether a build of this bulletin runs in this studio now."""
+        with self._building_lock:
+            return ident in self._building
+
+    # --- the desk's failed runs ------------------------------------------------------------------
+
+    def failed_runs(self) -> list[dict[str, Any]]:
+        """The failed ``daily`` runs in ``[daily] log_file`` (newest first), each with its one-line reason."""
+        log_file = self.config.settings.daily.log_file
+        if not log_file or not Path(log_file).is_file():
+            return []
+        lines = Path(log_file).read_text("utf-8", errors="replace").splitlines()[-RECENT_RUNS:]
+        runs = []
+        for line in reversed(lines):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("status") == "failed":
+                runs.append({"time": str(record.get("time", "")), "error": str(record.get("error", "")),
+                             "exit": record.get("exit")})
+        return runs
+
+    # --- the user's lexicon ---------------------------------------------------------------------
+
+    @property
+    def lexicon_path(self) -> Path:
+        """The user's lexicon file (``[voice] lexicon``)."""
+        configured = self.config.settings.voice.lexicon
+        if not configured:
+            raise ConfigError("the studio keeps pronunciations in [voice] lexicon; set it in bulletin.toml.")
+        return Path(configured)
+
+    def lexicon(self) -> bytes:
+        """The user's lexicon as JSON (``{"words": {...}, "spell": {"acronyms": [...]}, ...}``)."""
+        path = self.lexicon_path
+        tables: dict[str, Any] = {}
+        if path.is_file():
+            import tomllib
+
+            try:
+                tables = tomllib.loads(path.read_text("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path}: {exc}") from None
+        return (json.dumps(tables, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    def save_lexicon(self, data: bytes, if_match: str) -> str:
+        """Save the user's lexicon (the JSON of :meth:`lexicon`) if ``if_match`` is the ETag of the
+        one loaded; checked as bulletin reads lexicons. Its new ETag."""
+        try:
+            tables = json.loads(data)
+        except ValueError:
+            raise InputError("lexicon: not JSON; send the tables as GET /api/lexicon gives them.") from None
+        text = lexicon_toml(tables)
+        path = self.lexicon_path
+        with hold(self.studio / ".lexicon.build-lock", lambda holder: f"another save of the lexicon runs ({holder})."):
+            if if_match != etag(self.lexicon()):
+                raise Conflict("the lexicon")
+            check = self.studio / ".lexicon-check.toml"
+            write_text(check, text)
+            try:
+                load_lexicon([check])
+            finally:
+                check.unlink(missing_ok=True)
+            write_text(path, text)
+        return etag(self.lexicon())
+
+
+def lexicon_toml(tables: Any) -> str:
+    """The lexicon tables as TOML: each table of ``"written" = "spoken"`` pairs, and the list of
+    acronyms to spell (a JSON string is a valid TOML string)."""
+    if not isinstance(tables, Mapping):
+        raise InputError("lexicon: an object of tables, such as {\"words\": {\"KNMI\": \"Kaa-en-em-ie\"}}.")
+    lines = ["# Your own words: bulletin reads them this way with every voice (bulletin studio keeps this file).", ""]
+    for table, entries in tables.items():
+        if table == SPELL:
+            acronyms = entries.get(SPELL_KEY) if isinstance(entries, Mapping) else None
+            if not isinstance(acronyms, list) or not all(isinstance(a, str) for a in acronyms):
+                raise InputError(f"lexicon: {SPELL}.{SPELL_KEY} must be a list of texts.")
+            lines += [f"[{SPELL}]", f"{SPELL_KEY} = {json.dumps(sorted(set(acronyms)), ensure_ascii=False)}", ""]
+            continue
+        if table not in LEXICON_TABLES:
+            raise InputError(f"lexicon: no table {table!r}; known: {', '.join((*LEXICON_TABLES, SPELL))}.")
+        if not isinstance(entries, Mapping) or not all(isinstance(k, str) and isinstance(v, str) and k.strip()
+                                                        for k, v in entries.items()):
+            raise InputError(f"lexicon: {table} must be pairs of \"written\": \"spoken\" texts.")
+        lines.append(f"[{table}]")
+        lines += [f"{json.dumps(k, ensure_ascii=False)} = {json.dumps(v, ensure_ascii=False)}" for k, v in
+                  sorted(entries.items())]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _without_stale_written(previous: Any, new: Any) -> Any:
+    """``new`` with the written form left out of a segment whose spoken text was changed but whose
+    written form was not (it would show the old words in the transcripts)."""
+    if not isinstance(new, dict) or not isinstance(new.get("segments"), list):
+        return new
+    was = {s.get("written"): s.get("text") for s in previous.get("segments", []) if isinstance(s, dict)}
+    segments = []
+    for segment in new["segments"]:
+        if isinstance(segment, dict) and "written" in segment and segment["written"] in was and \
+                was[segment["written"]] != segment.get("text"):
+            segment = {k: v for k, v in segment.items() if k != "written"}
+        segments.append(segment)
+    return {**new, "segments": segments}

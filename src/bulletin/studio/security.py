@@ -1,0 +1,161 @@
+"""The studio decides what goes on air, so every request is asked who sends it.
+
+- On loopback without a password or token the desk is open to whoever can reach it, like a
+  terminal on the same machine; anywhere else (and as soon as a password is set) a request
+  needs a session (after a login with the password) or ``Authorization: Bearer TOKEN``.
+- Every state-changing request from the page carries the session's CSRF token; a request whose
+  ``Origin`` (or ``Sec-Fetch-Site``) says it comes from another site is refused outright, so a
+  web page open in the editor's browser cannot edit or approve through a local studio.
+- Only the studio's own host names are answered (no DNS rebinding), bodies are capped and
+  failed logins are rate-limited.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from bulletin.studio.auth import LOOPBACK, Auth
+
+SESSION_COOKIE = "bulletin_studio"
+SESSION_MAX_AGE_S = 12 * 3600  # a working day at the desk
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_KEY = "csrf"
+USER_KEY = "user"
+MAX_BODY_BYTES = 2_000_000  # a script or a lexicon is a few kilobytes
+LOGIN_TRIES, LOGIN_WINDOW_S = 5, 300.0  # failed logins from one address within the window
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BEARER = "bearer "
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyLimit:
+    """Refuses a request body larger than ``limit`` bytes (413), declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(send, self.limit)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise HTTPException(413, f"the request body is over {self.limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = f'{{"detail": "the request body is over {limit} bytes"}}'.encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class LoginLimiter:
+    """At most ``LOGIN_TRIES`` failed logins per address within ``LOGIN_WINDOW_S``."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.failures: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
+
+    def allowed(self, address: str) -> bool:
+        """Whether ``address`` may try again now."""
+        with self.lock:
+            recent = self.failures.get(address, deque())
+            while recent and self.clock() - recent[0] > LOGIN_WINDOW_S:
+                recent.popleft()
+            return len(recent) < LOGIN_TRIES
+
+    def failed(self, address: str) -> None:
+        """Count a failed login."""
+        with self.lock:
+            self.failures.setdefault(address, deque()).append(self.clock())
+
+
+class Guard:
+    """Who a request is, and whether it may read or change anything."""
+
+    def __init__(self, auth: Auth, open_on_loopback: bool, https: bool) -> None:
+        self.auth, self.open, self.https = auth, open_on_loopback and not auth.protected, https
+        self.logins = LoginLimiter()
+
+    def who(self, request: Request) -> str | None:
+        """``token:NAME``, ``session`` (logged in), ``local`` (an open desk) or None."""
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith(BEARER):
+            name = self.auth.token_name(header[len(BEARER):].strip())
+            return f"token:{name}" if name else None
+        if request.session.get(USER_KEY):
+            return "session"
+        return "local" if self.open else None
+
+    def own_origin(self, request: Request) -> str:
+        """Where the studio is, as a browser names it (the Host it was reached by)."""
+        scheme = "https" if self.https else request.url.scheme
+        return f"{scheme}://{request.headers.get('host', '')}"
+
+    def csrf_token(self, request: Request) -> str:
+        """The session's CSRF token (made when first asked for: a page carries it)."""
+        token = request.session.get(CSRF_KEY)
+        if not isinstance(token, str):
+            token = request.session[CSRF_KEY] = secrets.token_urlsafe(32)
+        return token
+
+    def check_origin(self, request: Request) -> None:
+        """Refuse (403) a request another site's page sent."""
+        origin = request.headers.get("origin")
+        if origin is not None and origin != self.own_origin(request):
+            raise HTTPException(403, "refused: the request comes from another site")
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            raise HTTPException(403, "refused: the request comes from another site")
+
+    def check_csrf(self, request: Request, given: str | None) -> None:
+        """Refuse (403) a state-changing request of the page without its session's CSRF token."""
+        kept = request.session.get(CSRF_KEY)
+        if not given or not isinstance(kept, str) or not hmac.compare_digest(given, kept):
+            raise HTTPException(403, "refused: the page's CSRF token is missing or wrong; reload the page")
+
+    def reader(self, request: Request) -> str:
+        """A request that may read: anyone known (401 otherwise)."""
+        who = self.who(request)
+        if who is None:
+            raise HTTPException(401, "log in, or send Authorization: Bearer TOKEN",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return who
+
+    def writer(self, request: Request) -> str:
+        """A request that may change something: known, from this site, and (from the page) with
+        its CSRF token. An API client with a token needs no CSRF token; neither does a local
+        client that sends no cookie (a script on this machine)."""
+        self.check_origin(request)
+        who = self.reader(request)
+        if who.startswith("token:"):
+            return who
+        if who == "session" or SESSION_COOKIE in request.cookies:
+            self.check_csrf(request, request.headers.get(CSRF_HEADER))
+        return who
