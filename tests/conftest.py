@@ -75,6 +75,33 @@ def need_tool(name: str) -> str:
     return found
 
 
+CHROMIUM_ARGS = [  # headless in a container: no sandbox, no GPU, nothing fetched behind the test's back
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium (``need_tool``), driven by Playwright: told where the browser is, it never
+    downloads one."""
+    from playwright.sync_api import sync_playwright
+
+    executable = need_tool("chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 def cli_runner():
     """click's CliRunner with stderr kept apart from stdout, as a user's terminal shows them."""
     from click.testing import CliRunner

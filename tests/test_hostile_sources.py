@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ from bulletin.config.stages import fetch_settings
 from bulletin.core.errors import InputError, SourceError
 from bulletin.sources.encoding import read_bytes
 from bulletin.sources.fetch import Fetcher
-from bulletin.text.scriptfile import to_text
+from bulletin.text.scriptfile import to_json, to_text
 from conftest import AMSTERDAM, FIXTURES, OFFLINE, PAGES, serve_loopback
 from conftest import run as run_cli
 
@@ -241,3 +242,23 @@ def test_control_characters_from_json_and_feeds_reach_no_script(tmp_path, at, na
     assert CONTROLS.search(written) is None
     assert [s.text for s in script.segments if CONTROLS.search(s.text)] == []
     assert ("geopend" in written) if name.endswith(".json") else ("windpark" in written)
+
+
+@pytest.mark.parametrize("kind", ["script", "bulletin"])
+def test_a_lone_surrogate_escape_in_json_is_no_character(tmp_path, at, kind):
+    """JSON may escape half a surrogate pair ("\\udc80"): valid JSON, but no character, and no
+    UTF-8 file can hold it. It goes like a control character; the rest of the text is read."""
+    if kind == "script":
+        document = json.loads(to_json(make_script(PAGES / "kort.txt", load_config(overrides=OFFLINE), at=at)))
+        document["segments"][1] = {**document["segments"][1], "text": "Hallo \udc80wereld."}
+        document["segments"][1].pop("written", None)
+    else:
+        document = json.loads((FIXTURES / "bulletin.json").read_text("utf-8"))
+        document["lead"]["paragraphs"][0] = "In Zutphen \udc80is de brug geopend."
+    source = tmp_path / f"{kind}.json"
+    source.write_text(json.dumps(document), "utf-8")  # ensure_ascii: the escape as written
+    assert "\\udc80" in source.read_text("utf-8")
+    result = run_cli("build", source, "--engine", "espeak", "--at", "2026-11-27T08:15", "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.stderr
+    written = Path(result.stdout.strip()).with_suffix(".txt").read_text("utf-8")
+    assert ("Hallo wereld." if kind == "script" else "In Zutphen is de brug geopend.") in written

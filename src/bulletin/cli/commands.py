@@ -415,7 +415,9 @@ def studio(
     elif new_token is not None:
         token = serve.new_token(config, new_token)
         click.echo(token)
-        click.echo(f"API token {new_token!r}: send it as 'Authorization: Bearer TOKEN'; it is shown only now.", err=True)
+        click.echo(
+            f"API token {new_token!r}: send it as 'Authorization: Bearer TOKEN'; it is shown only now.", err=True
+        )
     elif revoke_token is not None:
         serve.revoke_token(config, revoke_token)
         click.echo(f"API token {revoke_token!r} revoked")

@@ -1,5 +1,7 @@
 """Text fit for every output: no C0 control characters (bells, escapes, NULs from
-scraped pages), whichever file format carries it; and whether text has anything to speak."""
+scraped pages) and no lone surrogates (a JSON escape such as ``\udc80``, which is no character
+and which no UTF-8 file can hold), whichever file format carries it; and whether text has
+anything to speak."""
 
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# C0 controls and DEL, but newline: a tab becomes a space, the rest go.
+# C0 controls and DEL, but newline: a tab becomes a space, the rest go. So do surrogates: in a
+# Python str a pair is already one character, so any left is a lone one.
 _TAB = "\t"
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters; newlines kept, tabs as spaces."""
+    """``text`` without control characters and lone surrogates; newlines kept, tabs as spaces."""
     return _CONTROLS.sub("", text.replace(_TAB, " "))
 
 

@@ -11,10 +11,13 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -29,6 +32,7 @@ from bulletin.core.errors import BulletinError, EngineError, LockedError, Publis
 from bulletin.core.model import Chapter, SegmentKind
 from bulletin.publish.episode import ON_AIR
 from bulletin.studio.auth import LOOPBACK, Auth
+from bulletin.studio.clips import MP3, segment_clip
 from bulletin.studio.desk import Busy, Conflict, Desk, NotFound, etag
 from bulletin.studio.picture import svg
 from bulletin.studio.security import CSRF_KEY, SESSION_COOKIE, SESSION_MAX_AGE_S, USER_KEY, BodyLimit, Guard
@@ -38,9 +42,9 @@ MAX_SAY_CHARS = 2000  # a line to try, not a bulletin
 MAX_PREPARE_LINES = 200
 JSON = "application/json"
 NO_CACHE = {"Cache-Control": "no-cache"}  # a rebuild replaces a bulletin's files under the same names
+FILE_HEADERS = {**NO_CACHE, "X-Content-Type-Options": "nosniff"}  # a transcript is text, never a page
 # What our errors mean to an HTTP client, most specific first.
 STATUS_OF = ((LockedError, 409), (EngineError, 503), (PublishError, 502), (BulletinError, 422))
-EDITOR = "editor"  # who a session is: the studio has one password, so one kind of user
 
 
 class SayRequest(BaseModel):
@@ -138,7 +142,10 @@ def _listing(desk: Desk, bulletin: Bulletin) -> dict[str, Any]:
         "building": desk.is_building(ident),
         "correction": None
         if pending is None
-        else {**_summary(pending, f"/corrections/{ident}/"), "picture": f"/api/bulletins/{ident}/picture.svg?correction=true"},
+        else {
+            **_summary(pending, f"/corrections/{ident}/"),
+            "picture": f"/api/bulletins/{ident}/picture.svg?correction=true",
+        },
     }
 
 
@@ -169,6 +176,12 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
     @app.exception_handler(Conflict)
     async def conflict(_request: Request, exc: Conflict) -> JSONResponse:
         return _problem(412, f"{exc} was changed since you loaded it; reload it and make your changes again")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own answer, in ASCII: it quotes what was sent, which may be no UTF-8 (a lone surrogate)
+        body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+        return Response(body, status_code=422, media_type=JSON)
 
     @app.exception_handler(BulletinError)
     async def failed(_request: Request, exc: BulletinError) -> JSONResponse:
@@ -204,9 +217,8 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
         first, and nothing changes; 428 without it)."""
         if if_match is None:
             return _problem(428, "send If-Match: the ETag of the script you edited")
-        ident = f"{day}/{stem}"
-        new = desk.save(ident, await request.body(), if_match)
-        return Response(desk.script(ident), media_type=JSON, headers={"ETag": new})
+        saved = await run_in_threadpool(desk.save, f"{day}/{stem}", await request.body(), if_match)
+        return Response(saved, media_type=JSON, headers={"ETag": etag(saved)})
 
     @app.get("/api/bulletins/{day}/{stem}/versions", tags=["bulletins"])
     def list_versions(day: str, stem: str, _who: Reader) -> list[dict[str, Any]]:
@@ -272,6 +284,22 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
         drawn = svg(shown.folder / Path(shown.episode.audio).name, chapters, target)
         return Response(drawn, media_type="image/svg+xml", headers=NO_CACHE)
 
+    @app.get("/api/bulletins/{day}/{stem}/segments/{number}.mp3", tags=["bulletins"], response_class=Response)
+    def segment_audio(day: str, stem: str, number: int, _who: Reader, correction: bool = False) -> Response:
+        """Segment `number` (1 for the first chapter) of the bulletin (of its correction) as audio
+        of its own: the mastered sound, cut at its chapter's times."""
+        ident = f"{day}/{stem}"
+        shown = desk.correction(ident) if correction else desk.bulletin(ident)
+        if shown is None:
+            raise NotFound(f"{ident} has no correction waiting")
+        chapters = _chapters(shown)
+        if not 1 <= number <= len(chapters):
+            raise NotFound(f"{ident} has segments 1 to {len(chapters)}, not {number}")
+        chapter = chapters[number - 1]
+        audio = shown.folder / Path(shown.episode.audio).name
+        clip = segment_clip(audio, shown.episode.media_type, chapter["startTime"], chapter["endTime"])
+        return Response(clip, media_type=MP3, headers=NO_CACHE)
+
     @app.post("/api/say", tags=["speech"], response_class=Response)
     def say_line(line: SayRequest, _who: Writer) -> Response:
         """Speak a line as a bulletin would and return the MP3 (to try a reading); the text as
@@ -312,8 +340,8 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
         another save came first); checked as bulletin reads lexicons (422)."""
         if if_match is None:
             return _problem(428, "send If-Match: the ETag of the lexicon you edited")
-        new = desk.save_lexicon(await request.body(), if_match)
-        return Response(desk.lexicon(), media_type=JSON, headers={"ETag": new})
+        saved = await run_in_threadpool(desk.save_lexicon, await request.body(), if_match)
+        return Response(saved, media_type=JSON, headers={"ETag": etag(saved)})
 
     @app.get("/api/runs", tags=["desk"])
     def failed_runs(_who: Reader) -> list[dict[str, Any]]:
@@ -324,11 +352,11 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
 
     @app.get("/files/{day}/{stem}/{name}", include_in_schema=False)
     def bulletin_file(day: str, stem: str, name: str, _who: Reader) -> FileResponse:
-        return FileResponse(desk.file(f"{day}/{stem}", name), headers=NO_CACHE)
+        return FileResponse(desk.file(f"{day}/{stem}", name), headers=FILE_HEADERS)
 
     @app.get("/corrections/{day}/{stem}/{name}", include_in_schema=False)
     def correction_file(day: str, stem: str, name: str, _who: Reader) -> FileResponse:
-        return FileResponse(desk.file(f"{day}/{stem}", name, of_correction=True), headers=NO_CACHE)
+        return FileResponse(desk.file(f"{day}/{stem}", name, of_correction=True), headers=FILE_HEADERS)
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -378,11 +406,12 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
         address = request.client.host if request.client else "?"
         if not guard.logins.allowed(address):
             raise HTTPException(429, "too many failed logins; wait a few minutes")
+        auth.refresh()  # a password set while the studio runs
         if not auth.check_password(password):
             guard.logins.failed(address)
             return page(request, "login.html", status=401, failed=True)
         request.session.clear()  # a new session on login: no fixation
-        request.session[USER_KEY] = EDITOR
+        request.session[USER_KEY] = auth.session_mark
         request.session[CSRF_KEY] = guard.csrf_token(request)
         return RedirectResponse("/", status_code=303)
 
@@ -394,7 +423,7 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     # Only the names the studio is reached by are answered: no DNS rebinding onto a local studio.
-    allowed = sorted({host, *LOOPBACK, *studio.allowed_hosts} - {"::1"}) + ["[::1]"]
+    allowed = [*sorted({host, *LOOPBACK, *studio.allowed_hosts} - {"::1"}), "[::1]"]
     app.add_middleware(
         SessionMiddleware,
         secret_key=auth.secret,

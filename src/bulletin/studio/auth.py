@@ -39,6 +39,12 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=SCRYPT_MAX_MEM, dklen=KEY_BYTES)
 
 
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What tells one version of the file from the next (each save renames a new file into place)."""
+    found = path.stat()
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()  # tokens are random: a plain hash suffices
 
@@ -51,6 +57,7 @@ class Auth:
     secret: str = ""  # signs session cookies
     password: dict[str, Any] | None = None  # {"salt", "n", "r", "p", "hash"}: scrypt
     tokens: dict[str, str] = field(default_factory=dict)  # name -> sha256 of the token
+    read: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)  # the file as last read
 
     @classmethod
     def load(cls, path: Path) -> Auth:
@@ -60,12 +67,30 @@ class Auth:
             auth.save()
             return auth
         try:
-            data = json.loads(path.read_text("utf-8"))
-            auth = cls(path, str(data["secret"]), data.get("password"), dict(data.get("tokens", {})))
+            return cls._read(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path} is not the studio's auth file ({exc}); remove it and set the password "
-                              "again (bulletin studio --set-password).") from None
-        return auth
+            raise ConfigError(
+                f"{path} is not the studio's auth file ({exc}); remove it and set the password "
+                "again (bulletin studio --set-password)."
+            ) from None
+
+    @classmethod
+    def _read(cls, path: Path) -> Auth:
+        stamp = _stamp(path)
+        data = json.loads(path.read_text("utf-8"))
+        return cls(path, str(data["secret"]), data.get("password"), dict(data.get("tokens", {})), stamp)
+
+    def refresh(self) -> None:
+        """Read the file again if it changed since (a token revoked or a password set with the
+        command line while the studio runs counts at once). A file gone or unreadable keeps what
+        was read; the session secret stays, and with it the sessions."""
+        try:
+            if _stamp(self.path) == self.read:
+                return
+            now = Auth._read(self.path)
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        self.password, self.tokens, self.read = now.password, now.tokens, now.read
 
     def save(self) -> None:
         """Write the file atomically, readable by its owner only from its first byte (mkstemp
@@ -81,6 +106,7 @@ class Auth:
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
+        self.read = _stamp(self.path)
 
     @property
     def protected(self) -> bool:
@@ -95,6 +121,15 @@ class Auth:
         digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
         self.password = {"salt": salt.hex(), "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "hash": digest.hex()}
         self.save()
+
+    @property
+    def session_mark(self) -> str | None:
+        """What a session logged in with the current password carries: a new password ends every
+        earlier session. Derived from the password's hash with the secret, so the cookie tells
+        nothing about the hash."""
+        if self.password is None:
+            return None
+        return hmac.new(self.secret.encode(), str(self.password["hash"]).encode(), hashlib.sha256).hexdigest()
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` is the one set (in constant time)."""

@@ -51,6 +51,7 @@ SPELL = "spell"
 SPELL_KEY = "acronyms"
 ETAG_CHARS = 32
 RECENT_RUNS = 200  # lines of the daily log read for the desk's failed runs
+NOT_TEXT = "a text in it has a lone surrogate (\\ud800 to \\udfff), which is no character; send Unicode text."
 
 
 class NotFound(Exception):
@@ -95,11 +96,16 @@ class Desk:
         """Every bulletin in the folder, newest first, whatever its state."""
         if not self.root.is_dir():
             return []
-        found = []
+        found: dict[str, Bulletin] = {}
         for episode in read_episodes(self.root):
             ident = bulletin_id(self.root, episode.audio)
-            found.append(Bulletin(ident, (self.root / episode.audio).parent, episode))
-        return found
+            if ident in found:  # a copy of a bulletin's folder (behind a symlink) names the bulletin's files
+                continue
+            try:
+                found[ident] = find(self.root, ident)
+            except InputError:  # not a bulletin's own folder (a symlink, an older layout): no id names it
+                continue
+        return list(found.values())
 
     def bulletin(self, ident: str) -> Bulletin:
         """One bulletin by its id (NotFound for an id that names none)."""
@@ -133,9 +139,10 @@ class Desk:
         """The saved versions of the bulletin's script, oldest first."""
         folder = self._versions_dir(self.bulletin(ident).id)
         found = []
-        for path in sorted(folder.glob(f"{'[0-9]' * VERSION_DIGITS}.json")) if folder.is_dir() else []:
-            found.append(Version(int(path.stem), datetime.fromtimestamp(path.stat().st_mtime).astimezone(),
-                                 etag(path.read_bytes())))
+        numbered = [p for p in folder.glob("*.json") if p.stem.isdigit()] if folder.is_dir() else []
+        for path in sorted(numbered, key=lambda p: int(p.stem)):  # 10000 after 9999
+            saved = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+            found.append(Version(int(path.stem), saved, etag(path.read_bytes())))
         return found
 
     def script(self, ident: str, version: int | None = None) -> bytes:
@@ -161,24 +168,33 @@ class Desk:
         if not data.lstrip().startswith(b"{"):
             raise InputError("script: a bulletin script in JSON, as `bulletin script --format json` writes it.")
         parsed = script_source.read(data, bulletin.episode.published, "script")
+        if not _writable(json.loads(data)):
+            raise InputError(f"script: {NOT_TEXT}")
         built = script_source.read(self.script(ident), bulletin.episode.published, "script")
         return replace(parsed, at=built.at, section=built.section)
 
-    def save(self, ident: str, data: bytes, if_match: str) -> str:
+    def save(self, ident: str, data: bytes, if_match: str) -> bytes:
         """Save ``data`` as the bulletin's newest script if ``if_match`` is the ETag of the one the
-        editor loaded (else Conflict, and nothing changes); its new ETag."""
-        self.parse(ident, data)  # checked before anything is written
-        with hold(self._versions_dir(ident) / ".save.build-lock",
-                  lambda holder: f"another save of {ident} is running ({holder}); try again."):
+        editor loaded (else Conflict, and nothing changes); the script as saved."""
+        edited = _json(data)
+        if not isinstance(edited, dict) or not _writable(edited):
+            self.parse(ident, data)  # raises the script reader's own one-line reason
+        with hold(
+            self._versions_dir(ident) / ".save.build-lock",
+            lambda holder: f"another save of {ident} is running ({holder}); try again.",
+        ):
             current = self.script(ident)
             if if_match != etag(current):
                 raise Conflict(f"the script of {ident}")
-            cleaned = _without_stale_written(json.loads(current), json.loads(data))
-            text = json.dumps(cleaned, ensure_ascii=False, indent=2) + "\n"
+            # A changed text makes its old written form stale; it goes before the check, which would
+            # otherwise refuse a written form whose paragraphs no longer match the text's.
+            text = json.dumps(_without_stale_written(json.loads(current), edited), ensure_ascii=False, indent=2) + "\n"
+            saved = text.encode("utf-8")
+            self.parse(ident, saved)  # checked as build checks it, before anything is written
             versions = self.versions(ident)
             number = versions[-1].number + 1 if versions else 1
             write_text(self._version_path(ident, number), text)
-            return etag(text.encode("utf-8"))
+            return saved
 
     # --- building and approving ------------------------------------------------------------------
 
@@ -192,8 +208,10 @@ class Desk:
             config = config.override({"output.dir": str(corrections_root(self.root))})
         stem = output_stem(self.root, script.at, script.section, config.settings.show.title).parent
         if stem != bulletin.folder:  # the show's name changed since: it would be another bulletin
-            raise InputError(f"a build now would make {stem.relative_to(self.root).as_posix()}, not {ident}: "
-                             "the show's title changed since it was built; build it with `bulletin build`.")
+            raise InputError(
+                f"a build now would make {stem.relative_to(self.root).as_posix()}, not {ident}: "
+                "the show's title changed since it was built; build it with `bulletin build`."
+            )
         with self.building(ident):
             return build_script(script, config, state=DRAFT)
 
@@ -247,8 +265,13 @@ class Desk:
             except ValueError:
                 continue
             if isinstance(record, dict) and record.get("status") == "failed":
-                runs.append({"time": str(record.get("time", "")), "error": str(record.get("error", "")),
-                             "exit": record.get("exit")})
+                runs.append(
+                    {
+                        "time": str(record.get("time", "")),
+                        "error": str(record.get("error", "")),
+                        "exit": record.get("exit"),
+                    }
+                )
         return runs
 
     # --- the user's lexicon ---------------------------------------------------------------------
@@ -274,13 +297,14 @@ class Desk:
                 raise ConfigError(f"{path}: {exc}") from None
         return (json.dumps(tables, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-    def save_lexicon(self, data: bytes, if_match: str) -> str:
+    def save_lexicon(self, data: bytes, if_match: str) -> bytes:
         """Save the user's lexicon (the JSON of :meth:`lexicon`) if ``if_match`` is the ETag of the
-        one loaded; checked as bulletin reads lexicons. Its new ETag."""
-        try:
-            tables = json.loads(data)
-        except ValueError:
-            raise InputError("lexicon: not JSON; send the tables as GET /api/lexicon gives them.") from None
+        one loaded; checked as bulletin reads lexicons. The lexicon as saved (as JSON)."""
+        tables = _json(data)
+        if tables is None:
+            raise InputError("lexicon: not JSON; send the tables as GET /api/lexicon gives them.")
+        if not _writable(tables):
+            raise InputError(f"lexicon: {NOT_TEXT}")
         text = lexicon_toml(tables)
         path = self.lexicon_path
         with hold(self.studio / ".lexicon.build-lock", lambda holder: f"another save of the lexicon runs ({holder})."):
@@ -293,14 +317,24 @@ class Desk:
             finally:
                 check.unlink(missing_ok=True)
             write_text(path, text)
-        return etag(self.lexicon())
+            return self.lexicon()
+
+
+def _writable(value: Any) -> bool:
+    """Whether JSON's ``value`` can be written as UTF-8: no lone surrogate (an escaped ``\\udc80``,
+    valid JSON but no character) in it."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def lexicon_toml(tables: Any) -> str:
     """The lexicon tables as TOML: each table of ``"written" = "spoken"`` pairs, and the list of
     acronyms to spell (a JSON string is a valid TOML string)."""
     if not isinstance(tables, Mapping):
-        raise InputError("lexicon: an object of tables, such as {\"words\": {\"KNMI\": \"Kaa-en-em-ie\"}}.")
+        raise InputError('lexicon: an object of tables, such as {"words": {"KNMI": "Kaa-en-em-ie"}}.')
     lines = ["# Your own words: bulletin reads them this way with every voice (bulletin studio keeps this file).", ""]
     for table, entries in tables.items():
         if table == SPELL:
@@ -311,14 +345,25 @@ def lexicon_toml(tables: Any) -> str:
             continue
         if table not in LEXICON_TABLES:
             raise InputError(f"lexicon: no table {table!r}; known: {', '.join((*LEXICON_TABLES, SPELL))}.")
-        if not isinstance(entries, Mapping) or not all(isinstance(k, str) and isinstance(v, str) and k.strip()
-                                                        for k, v in entries.items()):
-            raise InputError(f"lexicon: {table} must be pairs of \"written\": \"spoken\" texts.")
+        if not isinstance(entries, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() for k, v in entries.items()
+        ):
+            raise InputError(f'lexicon: {table} must be pairs of "written": "spoken" texts.')
         lines.append(f"[{table}]")
-        lines += [f"{json.dumps(k, ensure_ascii=False)} = {json.dumps(v, ensure_ascii=False)}" for k, v in
-                  sorted(entries.items())]
+        lines += [
+            f"{json.dumps(k, ensure_ascii=False)} = {json.dumps(v, ensure_ascii=False)}"
+            for k, v in sorted(entries.items())
+        ]
         lines.append("")
     return "\n".join(lines)
+
+
+def _json(data: bytes) -> Any:
+    """``data`` read as JSON; None if it is none."""
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
 
 
 def _without_stale_written(previous: Any, new: Any) -> Any:
@@ -329,8 +374,12 @@ def _without_stale_written(previous: Any, new: Any) -> Any:
     was = {s.get("written"): s.get("text") for s in previous.get("segments", []) if isinstance(s, dict)}
     segments = []
     for segment in new["segments"]:
-        if isinstance(segment, dict) and "written" in segment and segment["written"] in was and \
-                was[segment["written"]] != segment.get("text"):
+        if (
+            isinstance(segment, dict)
+            and "written" in segment
+            and segment["written"] in was
+            and was[segment["written"]] != segment.get("text")
+        ):
             segment = {k: v for k, v in segment.items() if k != "written"}
         segments.append(segment)
     return {**new, "segments": segments}

@@ -58,11 +58,13 @@ def svg(path: Path, chapters: Sequence[Chapter], target_lufs: float | None) -> s
     for number, chapter in enumerate(chapters):
         left, right = x(chapter.start), x(chapter.end)
         shade = "#eef2f7" if number % 2 else "#f7f4ec"
-        parts.append(f'<g class="segment"><title>{escape(chapter.title)}</title>'
-                     f'<rect x="{left:.1f}" y="{MARGIN}" width="{max(right - left, 0):.1f}" '
-                     f'height="{HEIGHT - 2 * MARGIN}" fill="{shade}"/>'
-                     f'<line x1="{left:.1f}" y1="{MARGIN}" x2="{left:.1f}" y2="{HEIGHT - MARGIN}" stroke="#9aa5b1"/>'
-                     f'<text x="{left + 3:.1f}" y="{MARGIN - 8}" font-size="11" fill="#52606d">{number + 1}</text></g>')
+        parts.append(
+            f'<g class="segment"><title>{escape(chapter.title)}</title>'
+            f'<rect x="{left:.1f}" y="{MARGIN}" width="{max(right - left, 0):.1f}" '
+            f'height="{HEIGHT - 2 * MARGIN}" fill="{shade}"/>'
+            f'<line x1="{left:.1f}" y1="{MARGIN}" x2="{left:.1f}" y2="{HEIGHT - MARGIN}" stroke="#9aa5b1"/>'
+            f'<text x="{left + 3:.1f}" y="{MARGIN - 8}" font-size="11" fill="#52606d">{number + 1}</text></g>'
+        )
     if target_lufs is not None:
         target = _y(target_lufs)
         parts += [

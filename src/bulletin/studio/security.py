@@ -1,8 +1,9 @@
 """The studio decides what goes on air, so every request is asked who sends it.
 
-- On loopback without a password or token the desk is open to whoever can reach it, like a
-  terminal on the same machine; anywhere else (and as soon as a password is set) a request
-  needs a session (after a login with the password) or ``Authorization: Bearer TOKEN``.
+- On loopback without a password or token the desk is open to a request made on this
+  machine, like a terminal: one to a loopback name that no proxy forwarded. Anything else (and
+  everything, as soon as a password or token is set) needs a session (after a login with the
+  password) or ``Authorization: Bearer TOKEN``.
 - Every state-changing request from the page carries the session's CSRF token; a request whose
   ``Origin`` (or ``Sec-Fetch-Site``) says it comes from another site is refused outright, so a
   web page open in the editor's browser cannot edit or approve through a local studio.
@@ -31,7 +32,8 @@ CSRF_KEY = "csrf"
 USER_KEY = "user"
 MAX_BODY_BYTES = 2_000_000  # a script or a lexicon is a few kilobytes
 LOGIN_TRIES, LOGIN_WINDOW_S = 5, 300.0  # failed logins from one address within the window
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A request that carries one of these came through a proxy: from beyond this machine, whatever its Host.
+FORWARDED = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
 BEARER = "bearer "
 
 Scope = MutableMapping[str, Any]
@@ -70,8 +72,13 @@ class BodyLimit:
 
 async def _too_large(send: Send, limit: int) -> None:
     body = f'{{"detail": "the request body is over {limit} bytes"}}'.encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -97,22 +104,35 @@ class LoginLimiter:
             self.failures.setdefault(address, deque()).append(self.clock())
 
 
+def _made_here(request: Request) -> bool:
+    """Whether the request was made on this machine: to a loopback name, through no proxy."""
+    host = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]")
+    return host in LOOPBACK and not any(name in request.headers for name in FORWARDED)
+
+
 class Guard:
     """Who a request is, and whether it may read or change anything."""
 
     def __init__(self, auth: Auth, open_on_loopback: bool, https: bool) -> None:
-        self.auth, self.open, self.https = auth, open_on_loopback and not auth.protected, https
+        self.auth, self.loopback, self.https = auth, open_on_loopback, https
         self.logins = LoginLimiter()
+
+    @property
+    def open(self) -> bool:
+        """Whether the desk is open to whoever reaches it: on loopback, with no password or token set."""
+        return self.loopback and not self.auth.protected
 
     def who(self, request: Request) -> str | None:
         """``token:NAME``, ``session`` (logged in), ``local`` (an open desk) or None."""
+        self.auth.refresh()  # a token revoked, or a password set, while the studio runs
         header = request.headers.get("authorization", "")
         if header.lower().startswith(BEARER):
-            name = self.auth.token_name(header[len(BEARER):].strip())
+            name = self.auth.token_name(header[len(BEARER) :].strip())
             return f"token:{name}" if name else None
-        if request.session.get(USER_KEY):
-            return "session"
-        return "local" if self.open else None
+        mark, current = request.session.get(USER_KEY), self.auth.session_mark
+        if isinstance(mark, str) and current is not None and hmac.compare_digest(mark, current):
+            return "session"  # logged in with the password as it is now
+        return "local" if self.open and _made_here(request) else None
 
     def own_origin(self, request: Request) -> str:
         """Where the studio is, as a browser names it (the Host it was reached by)."""
@@ -144,8 +164,9 @@ class Guard:
         """A request that may read: anyone known (401 otherwise)."""
         who = self.who(request)
         if who is None:
-            raise HTTPException(401, "log in, or send Authorization: Bearer TOKEN",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "log in, or send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"}
+            )
         return who
 
     def writer(self, request: Request) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bulletin.config import Config
+from bulletin.config.schema import StudioSection
 from bulletin.core.errors import ConfigError
 from bulletin.storage.sweep import sweep
 from bulletin.studio.auth import LOOPBACK, Auth, default_path
@@ -47,12 +48,22 @@ def revoke_token(config: Config, name: str) -> None:
         raise ConfigError(f"no API token called {name!r} (there are: {known}).")
 
 
-def check_exposure(host: str, auth: Auth) -> None:
-    """Refuse to listen beyond this machine while nobody would be asked who they are."""
-    if host not in LOOPBACK and not auth.protected:
+def check_exposure(studio: StudioSection, auth: Auth) -> None:
+    """Refuse to listen beyond this machine, or behind a proxy, while nobody would be asked who
+    they are."""
+    if auth.protected:
+        return
+    if studio.host not in LOOPBACK:
         raise ConfigError(
-            f"the studio on {host} would let anyone who reaches this machine edit and approve bulletins; "
+            f"the studio on {studio.host} would let anyone who reaches this machine edit and approve bulletins; "
             "set a password first (bulletin studio --set-password) or an API token (--new-token NAME)."
+        )
+    public = sorted(set(studio.allowed_hosts) - LOOPBACK)
+    if public or studio.https:
+        named = f"as {', '.join(public)}" if public else "over HTTPS"
+        raise ConfigError(
+            f"[studio] says the studio is reached {named}, through a proxy, but it has no password: anyone "
+            "reaching the proxy could approve bulletins; set one (bulletin studio --set-password)."
         )
 
 
@@ -64,8 +75,9 @@ def _listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}); is another studio running? "
-                          "Try another --port.") from None
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); is another studio running? Try another --port."
+        ) from None
     sock.listen(BACKLOG)
     return sock
 
@@ -78,12 +90,13 @@ def serve(config: Config, ready: Callable[[str], None]) -> None:
 
         from bulletin.studio.app import make_app
     except ImportError as exc:
-        raise ConfigError(f"bulletin studio needs its web stack ({exc.name} is missing): "
-                          "pip install 'bulletin[studio]'.") from None
+        raise ConfigError(
+            f"bulletin studio needs its web stack ({exc.name} is missing): pip install 'bulletin[studio]'."
+        ) from None
 
     studio = config.settings.studio
     auth = Auth.load(auth_path(config))
-    check_exposure(studio.host, auth)
+    check_exposure(studio, auth)
     desk = Desk(config)
     leftovers = sweep(desk.studio, STUDIO_DEPTH)
     if config.settings.voice.lexicon:  # a save of the lexicon killed midway
@@ -91,8 +104,9 @@ def serve(config: Config, ready: Callable[[str], None]) -> None:
     for left in leftovers:
         log.info("removed %s, left by an interrupted studio", left)
     if studio.host not in LOOPBACK and not studio.https:
-        log.warning("the studio on %s speaks plain HTTP: put it behind a TLS proxy and set [studio] https = true.",
-                    studio.host)
+        log.warning(
+            "the studio on %s speaks plain HTTP: put it behind a TLS proxy and set [studio] https = true.", studio.host
+        )
     app = make_app(config, auth, host=studio.host)
     sock = _listen(studio.host, studio.port)
     host, port = sock.getsockname()[:2]

@@ -60,8 +60,12 @@ function clock(seconds) {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
+function number(value, unit) {
+  return value === null || value === undefined ? "—" : `${value.toLocaleString("nl-NL")} ${unit}`;
+}
+
 function lufs(value) {
-  return value === null || value === undefined ? "—" : `${value.toLocaleString("nl-NL")} LUFS`;
+  return number(value, "LUFS");
 }
 
 // A moment as the bulletin itself names it: its own date and clock time, in its own time zone
@@ -129,6 +133,7 @@ const desk = {
   built: null, // the script the shown audio was built from
   dirty: false,
   busy: false,
+  loaded: 0,
 };
 
 function shown() {
@@ -141,6 +146,7 @@ async function loadBulletin() {
   const details = await api("GET", `/api/bulletins/${id}/details`).then((r) => r.json());
   const saved = await api("GET", `/api/bulletins/${id}`);
   desk.details = details;
+  desk.loaded = Date.now(); // in the files' addresses: they keep their names when rebuilt
   desk.etag = saved.headers.get("ETag");
   desk.script = await saved.json();
   desk.built = await api("GET", shown().built_script).then((r) => r.json());
@@ -158,7 +164,7 @@ function renderBulletin() {
   status.className = `state ${details.correction ? "draft" : details.state}`;
   $("#correctie").hidden = !details.correction;
   $("#verwerpen").hidden = !details.correction;
-  const stamp = Date.now(); // the files keep their names when rebuilt
+  const stamp = desk.loaded;
   const player = $("#speler");
   player.src = `${now.audio}?v=${stamp}`;
   $("#beeld").src = `${now.picture}${now.picture.includes("?") ? "&" : "?"}v=${stamp}`;
@@ -192,11 +198,11 @@ function renderQA() {
   }
   const facts = element("dl");
   const add = (term, value) => facts.append(element("dt", term), element("dd", value));
-  add("Profiel", `${qa.profile} (doel ${lufs(qa.target_lufs)}, plafond ${qa.ceiling_dbtp} dBTP)`);
+  add("Profiel", `${qa.profile} (doel ${lufs(qa.target_lufs)}, plafond ${number(qa.ceiling_dbtp, "dBTP")})`);
   add("Luidheid", lufs(qa.integrated));
-  add("True peak", `${qa.true_peak} dBTP`);
-  add("Luidheidsbereik", `${qa.loudness_range} LU`);
-  add("Langste stilte", `${qa.longest_silence} s`);
+  add("True peak", number(qa.true_peak, "dBTP"));
+  add("Luidheidsbereik", number(qa.loudness_range, "LU"));
+  add("Langste stilte", number(qa.longest_silence, "s"));
   add("Oordeel", qa.passed ? "In orde" : `Afgekeurd: ${qa.problems.join("; ")}`);
   box.replaceChildren(element("h3", "QA-rapport"), facts);
 }
@@ -206,7 +212,12 @@ function renderQA() {
 function builtRange(segment) {
   const index = desk.built.segments.findIndex((b) => b.kind === segment.kind && b.text === segment.text);
   const chapter = index >= 0 ? desk.details.chapter_list[index] : undefined;
-  return chapter ? { start: chapter.startTime, end: chapter.endTime } : null;
+  return chapter ? { number: index + 1, start: chapter.startTime, end: chapter.endTime } : null;
+}
+
+function clipUrl(number) {
+  const of = desk.details.correction ? "&correction=true" : "";
+  return `/api/bulletins/${desk.id}/segments/${number}.mp3?v=${desk.loaded}${of}`;
 }
 
 function renderSegments() {
@@ -239,7 +250,7 @@ function renderSegments() {
     const range = builtRange(segment);
     const clip = $(".clip", item);
     if (range) {
-      clip.src = `${shown().audio}?v=${Date.now()}#t=${range.start.toFixed(3)},${range.end.toFixed(3)}`;
+      clip.src = clipUrl(range.number);
       $(".length", item).textContent = clock(range.end - range.start);
     } else {
       clip.hidden = true;
