@@ -4,8 +4,8 @@ them; `daily` with an approval gate waits for one, then publishes or holds at th
 from __future__ import annotations
 
 import json
-import threading
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 import feedparser
@@ -25,6 +25,15 @@ def build(out: Path, *extra: str, page: str = "kort.txt", at: str = AT) -> Path:
 
 def bulletin_id(audio: Path, out: Path) -> str:
     return audio.parent.relative_to(out).as_posix()
+
+
+def manifests(out: Path) -> list[Path]:
+    """The bulletins' manifests in ``out``: not those of a build's hidden temporary folder."""
+    try:
+        found = list(out.glob("*/*/*.episode.json"))
+    except FileNotFoundError:  # a build's temporary folder renamed while it was looked at
+        return []
+    return [p for p in found if not any(part.startswith(".") for part in p.relative_to(out).parts)]
 
 
 def manifest(audio: Path) -> dict:
@@ -108,7 +117,7 @@ def test_an_unapproved_draft_at_the_deadline_is_held_or_published(tmp_path, on_d
     assert len(feed_titles(out)) == listed if (out / "feed.xml").exists() else listed == 0
     record = json.loads((tmp_path / "runs.jsonl").read_text("utf-8"))
     assert record["approval"] == ("held" if on_deadline == "hold" else "deadline")
-    (path,) = out.rglob("*.episode.json")
+    (path,) = manifests(out)
     assert json.loads(path.read_text("utf-8"))["state"] == ("draft" if on_deadline == "hold" else "published")
     again = run("daily", "--config", config, "--at", AT)  # the news is done: a held draft waits for an editor
     assert again.exit_code == 0 and again.stdout.startswith("nothing new")
@@ -117,17 +126,64 @@ def test_an_unapproved_draft_at_the_deadline_is_held_or_published(tmp_path, on_d
 def test_an_approval_while_daily_waits_publishes_it_at_once(tmp_path):
     config = daily_config(tmp_path, "10m", "hold")
     out = tmp_path / "out"
-    results = []
-    runner = threading.Thread(target=lambda: results.append(run("daily", "--config", config, "--at", AT)))
-    started = time.monotonic()
-    runner.start()
-    assert wait_until(lambda: any(out.rglob("*.episode.json")), "the draft")
-    (manifest_path,) = out.rglob("*.episode.json")
-    draft = manifest_path.parent.relative_to(out).as_posix()
-    approved = run("approve", draft, "--config", config)
-    assert approved.exit_code == 0, approved.stderr
-    runner.join(timeout=120)
-    (result,) = results
-    assert result.exit_code == 0, result.stderr
-    assert "approved, published" in result.stdout and time.monotonic() - started < 120
+    # A process of its own: two click runners in one process would share sys.stdout.
+    daily = subprocess.Popen(
+        [sys.executable, "-m", "bulletin", "daily", "--config", str(config), "--at", AT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_until(lambda: manifests(out), "the draft", daily), daily.communicate()
+        (manifest_path,) = manifests(out)
+        draft = manifest_path.parent.relative_to(out).as_posix()
+        approved = run("approve", draft, "--config", config)
+        assert approved.exit_code == 0, approved.stderr
+        stdout, stderr = daily.communicate(timeout=120)  # a wait of 10 minutes would fail here
+    finally:
+        if daily.poll() is None:
+            daily.kill()
+    assert daily.returncode == 0, stderr
+    assert "approved, published" in stdout
     assert len(feed_titles(out)) == 1
+
+
+def test_a_draft_built_over_a_bulletin_on_air_waits_beside_it_as_a_correction(tmp_path):
+    out = tmp_path / "out"
+    on_air = build(out, "--publish", "--base-url", BASE)
+    heard, feed = on_air.read_bytes(), (out / "feed.xml").read_bytes()
+    page = tmp_path / "anders.txt"
+    page.write_text((PAGES / "kort.txt").read_text("utf-8").replace("twee dagen", "drie dagen"), "utf-8")
+    result = run("build", page, "--engine", "espeak", "--at", AT, "-o", out, "--draft")
+    assert result.exit_code == 0, result.stderr
+    ident = bulletin_id(on_air, out)
+    assert f"{ident}: a correction of the bulletin on air" in result.stdout
+    correction = Path(result.stdout.splitlines()[0])
+    assert correction.is_relative_to(out / ".studio" / "corrections") and correction.read_bytes() != heard
+    assert on_air.read_bytes() == heard and manifest(on_air)["state"] == "published"
+    assert run("publish", "-o", out, "--base-url", BASE).exit_code == 0  # the correction is in no feed
+    assert feed_titles(out) == [entry.title for entry in feedparser.parse(feed).entries]
+    corrected = correction.read_bytes()
+
+    approved = run("approve", ident, "-o", out, "--base-url", BASE)
+    assert approved.exit_code == 0, approved.stderr
+    assert on_air.read_bytes() == corrected
+    assert "drie dagen" in on_air.with_suffix(".txt").read_text("utf-8")
+    assert len(feed_titles(out)) == 1 and not correction.exists()
+
+
+def test_daily_with_the_default_output_folder_waits_for_its_draft(tmp_path):
+    """The output folder as the defaults name it ("output", relative to where daily runs)."""
+    (tmp_path / "bulletin.toml").write_text(
+        '[voice]\nengine = "espeak"\n[daily]\napproval = "required"\napproval_deadline = "1s"\non_deadline = "hold"\n'
+        f'[[sources]]\nname = "kort"\nlocation = "{PAGES / "kort.txt"}"\n',
+        "utf-8",
+    )
+    result = run("daily", "--at", AT)
+    assert result.exit_code == 0, result.stderr
+    assert "held: not approved by the deadline" in result.stdout
+    (path,) = manifests(Path("output"))
+    ident = path.parent.relative_to("output").as_posix()
+    assert f"bulletin approve {ident}`)" in result.stderr
+    assert run("approve", ident).exit_code == 0
+    assert json.loads(path.read_text("utf-8"))["state"] == "approved"

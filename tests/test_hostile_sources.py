@@ -206,8 +206,10 @@ def test_stray_control_characters_are_dropped_from_page_text():
     from bulletin.sources.encoding import decode
 
     story = "Een verhaal dat lang genoeg is om als nieuwsbericht door te gaan. " * 3
-    text = decode(f"Kop\x07\r\nDEN HAAG (ANP) - Tekst\x1b[0m met\tbel\x7f. {story}\r\n".encode(), "pagina")
-    assert text == f"Kop\nDEN HAAG (ANP) - Tekst[0m met bel. {story}\n"
+    text = decode(
+        f"Kop\x07\r\nDEN HAAG (ANP) - Tekst\x1b[0m met\tbel\x7f \u202eenil\u202c. {story}\r\n".encode(), "pagina"
+    )
+    assert text == f"Kop\nDEN HAAG (ANP) - Tekst[0m met bel enil. {story}\n"
 
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")

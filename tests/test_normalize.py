@@ -149,6 +149,20 @@ def test_age_plus(text, out):
 
 @pytest.mark.parametrize(
     ("text", "out"),
+    [
+        ("rekening 123456789012345678", "rekening 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8"),
+        ("12.345.678.901.234.567 euro", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 euro"),
+        ("999.999.999.999.999 euro", "999.999.999.999.999 euro"),  # fifteen digits: still an amount
+        ("3,1415926535897932384", "3,1415926535897932384"),  # a fraction is read digit by digit anyway
+        ("geen cijfers", "geen cijfers"),
+    ],
+)
+def test_long_numbers(text, out):
+    assert n.long_numbers(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
     [("versie 2.15", "versie twee punt vijftien"), ("een mp3", "een mp-drie"), ("geen cijfers", "geen cijfers")],
 )
 def test_leftover_digits(text, out):

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.build.outputs import corrections_root
 from bulletin.build.publishing import publish_folder
 from bulletin.config import Config
 from bulletin.core.errors import InputError
@@ -32,8 +33,6 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")  # what build/outputs.slug makes, with its -HHMM
 ID_SEPARATOR = "/"
 POLL_S = 1.0  # how often a run waiting for an approval looks again
-STUDIO_DIR = ".studio"  # the desk's own files, beside the bulletins; hidden: never fed, served or uploaded
-CORRECTIONS = "corrections"
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,6 @@ def find(root: Path, bulletin: str) -> Bulletin:
     return Bulletin(bulletin, folder, Episode.from_json(manifest.read_text("utf-8"), manifest))
 
 
-def corrections_root(root: Path) -> Path:
-    """Where corrections of bulletins that may be on air are built (an output folder of its own)."""
-    return root / STUDIO_DIR / CORRECTIONS
-
-
 def correction(root: Path, bulletin: str) -> Bulletin | None:
     """The correction of the bulletin waiting for approval, if there is one."""
     try:
@@ -97,10 +91,10 @@ class Approved:
     published: PublishResult | None
 
 
-def approve(config: Config, bulletin: str) -> Approved:
-    """Approve the bulletin for air and publish the folder, as ``bulletin publish`` does (when the
-    configuration says where it is served; otherwise it goes out with the next publish)."""
-    root = Path(config.settings.output.dir)
+def mark_approved(root: Path, bulletin: str) -> Bulletin:
+    """Approve the bulletin in the folder: its waiting correction takes its place (approved), or
+    a draft becomes approved. Under the bulletin's lock, which a build takes too, so a build
+    never decides on a state this changes meanwhile."""
     found = find(root, bulletin)
     with name_lock(found.folder, f"a build of {bulletin} is running; approve it when it is done."):
         pending = correction(root, bulletin)
@@ -109,9 +103,17 @@ def approve(config: Config, bulletin: str) -> Approved:
                 with_state(corrections_root(root), pending.episode, APPROVED)  # so it is on air once in place
                 replace_folder(pending.folder, found.folder)
             log.warning("%s: the correction replaced the bulletin (the same guid in the feeds).", bulletin)
-            found = find(root, bulletin)
-        elif found.episode.state == DRAFT:
-            found = Bulletin(found.id, found.folder, with_state(root, found.episode, APPROVED))
+            return find(root, bulletin)
+        if found.episode.state == DRAFT:
+            return Bulletin(found.id, found.folder, with_state(root, found.episode, APPROVED))
+        return found
+
+
+def approve(config: Config, bulletin: str) -> Approved:
+    """Approve the bulletin for air and publish the folder, as ``bulletin publish`` does (when the
+    configuration says where it is served; otherwise it goes out with the next publish)."""
+    root = Path(config.settings.output.dir)
+    found = mark_approved(root, bulletin)
     if not config.settings.publish.base_url:
         log.warning(
             "%s is approved; set [publish] base_url to publish it (it goes out with the next publish).", bulletin
@@ -119,6 +121,11 @@ def approve(config: Config, bulletin: str) -> Approved:
         return Approved(found, None)
     result = publish_folder(config)
     return Approved(find(root, bulletin), result)
+
+
+def approved(root: Path, bulletin: str) -> bool:
+    """Whether the bulletin may go on air as it is: approved or published, no correction waiting."""
+    return find(root, bulletin).episode.state in ON_AIR and correction(root, bulletin) is None
 
 
 def wait_for_approval(
@@ -133,7 +140,7 @@ def wait_for_approval(
     with ``bulletin approve``): True once it is, False at the deadline."""
     deadline = clock() + seconds
     while True:
-        if find(root, bulletin).episode.state in ON_AIR:
+        if approved(root, bulletin):
             return True
         left = deadline - clock()
         if left <= 0:

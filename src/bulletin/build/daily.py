@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.build import pipeline
-from bulletin.build.approval import bulletin_id, find, wait_for_approval
+from bulletin.build.approval import mark_approved, wait_for_approval
 from bulletin.build.caches import prune
 from bulletin.build.news import read_spec, resolve_at
 from bulletin.build.publishing import publish_folder
@@ -28,7 +28,7 @@ from bulletin.config.schema import duration_seconds
 from bulletin.core.errors import BulletinError, ConfigError, SourceError
 from bulletin.core.model import Script
 from bulletin.media.meter import duration_text
-from bulletin.publish.episode import APPROVED, DRAFT, with_state
+from bulletin.publish.episode import APPROVED, DRAFT
 from bulletin.publish.s3 import UploadReport
 from bulletin.sources import News
 from bulletin.sources.combine import combine
@@ -162,7 +162,7 @@ def _await_approval(config: Config, root: Path, built: pipeline.BuildResult) -> 
     """Wait for an editor to approve the draft just built, up to ``[daily] approval_deadline``;
     at the deadline, approve it anyway or hold it (``on_deadline``). What happened, in a word."""
     daily = config.settings.daily
-    bulletin = bulletin_id(root, built.outputs.audio)
+    bulletin = built.id
     seconds = duration_seconds(daily.approval_deadline)
     log.warning(
         "draft %s waits for approval (the studio, or `bulletin approve %s`) for %s.",
@@ -174,8 +174,7 @@ def _await_approval(config: Config, root: Path, built: pipeline.BuildResult) -> 
         log.info("%s was approved.", bulletin)
         return APPROVED_IN_TIME
     if daily.on_deadline == ON_DEADLINE_PUBLISH:
-        found = find(root, bulletin)
-        with_state(root, found.episode, APPROVED)
+        mark_approved(root, bulletin)
         log.warning(
             "%s was not approved within %s; published as [daily] on_deadline says.", bulletin, daily.approval_deadline
         )

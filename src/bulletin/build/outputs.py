@@ -12,6 +12,8 @@ from bulletin.formats import Format
 from bulletin.publish.episode import MANIFEST_SUFFIX
 
 ALEXA_SUFFIX = ".alexa.mp3"
+STUDIO_DIR = ".studio"  # the desk's own files beside the bulletins; hidden: never fed, served or uploaded
+CORRECTIONS = "corrections"
 SIDECAR_SUFFIXES = {
     "script_text": ".txt",
     "script_json": ".json",
@@ -38,6 +40,13 @@ def output_stem(out_dir: Path, at: datetime, section: str | None, show: str) -> 
     name = slug(f"{show} {section or ''}")
     stem = f"{name}-{at:%H%M}"
     return out_dir / f"{at:%Y-%m-%d}" / stem / stem
+
+
+def corrections_root(root: Path) -> Path:
+    """Where drafts correcting bulletins that may be on air are built: an output folder of its
+    own inside ``root``, laid out as ``root`` is, so that a correction's files name themselves
+    as the bulletin's do and can take its place whole."""
+    return root / STUDIO_DIR / CORRECTIONS
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -14,19 +15,19 @@ from bulletin import __version__
 from bulletin.audio.qa import QAReport
 from bulletin.audio.render import Rendered
 from bulletin.build.news import news_at, resolve_at
-from bulletin.build.outputs import Outputs, output_stem
+from bulletin.build.outputs import Outputs, corrections_root, output_stem
 from bulletin.build.timeline import chapters, cues
 from bulletin.build.workshop import Compose, Progress, Voiced, Workshop, voicing
 from bulletin.casting.cast import Casting, choose_cast, first_that_works
 from bulletin.casting.profiles import Cast
 from bulletin.config import Config
 from bulletin.config import stages as cfg
-from bulletin.core.errors import QAError
+from bulletin.core.errors import InputError, QAError
 from bulletin.core.model import Page, Script, SegmentKind
 from bulletin.formats.base import Finished, TagInfo
 from bulletin.media.cover import Covers
 from bulletin.publish import OUTPUT_DEPTH
-from bulletin.publish.episode import APPROVED, Episode, episode_guid
+from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_guid
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import assemble
 from bulletin.script.clock import written_date
@@ -56,6 +57,8 @@ class BuildResult:
     parts_made: int
     fell_back: bool
     seconds_taken: float
+    id: str = ""  # the bulletin's id: its folder, YYYY-MM-DD/<stem>
+    correction: bool = False  # a draft built beside a bulletin that may be on air, to replace it when approved
 
     @property
     def audio(self) -> Path:
@@ -149,16 +152,28 @@ def _build(
         for left in sweep(folder, depth):
             log.info("removed %s, left by an interrupted run", left)
     out = Outputs.at(output_stem(root, moment, section, config.settings.show.title), audio_format)
-    with name_lock(
-        out.folder,
-        f"another build of {out.folder} is running; this one stops (try again when it "
-        "is done, or build for another --at).",
-    ):
-        earlier = out.folder.exists()
-        with staged_folder(out.folder) as temp:
-            tmp = Outputs.at(temp / out.folder.name, audio_format)
-            voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress, state)
-    if earlier:
+    busy = "another build of {} is running; this one stops (try again when it is done, or build for another --at)."
+    with name_lock(out.folder, busy.format(out.folder)):
+        # Decided under the bulletin's lock, which approving takes too: a draft never replaces
+        # what may be on air, it waits beside it as a correction.
+        correcting = state == DRAFT and _on_air(out.episode)
+        if correcting:
+            root = corrections_root(root)
+            for left in sweep(root, OUTPUT_DEPTH):
+                log.info("removed %s, left by an interrupted run", left)
+            out = Outputs.at(output_stem(root, moment, section, config.settings.show.title), audio_format)
+        with name_lock(out.folder, busy.format(out.folder)) if correcting else nullcontext():
+            earlier = out.folder.exists()
+            with staged_folder(out.folder) as temp:
+                tmp = Outputs.at(temp / out.folder.name, audio_format)
+                voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress, state)
+    if correcting:
+        log.warning(
+            "the bulletin is on air: this draft is a correction beside it, which replaces it when approved "
+            "(the studio, or `bulletin approve %s`).",
+            out.folder.relative_to(root).as_posix(),
+        )
+    elif earlier:
         log.warning("replaced the earlier bulletin %s with this build.", out.audio)
     log.info(
         "speech: %d segments, %d synthesised; %d parts made",
@@ -177,7 +192,17 @@ def _build(
         parts_made=workshop.renderer.made,
         fell_back=voiced.cast != casting.cast,
         seconds_taken=time.perf_counter() - started,
+        id=out.folder.relative_to(root).as_posix(),
+        correction=correcting,
     )
+
+
+def _on_air(manifest: Path) -> bool:
+    """Whether the bulletin whose manifest is ``manifest`` is approved or published."""
+    try:
+        return Episode.from_json(manifest.read_text("utf-8"), manifest).state in ON_AIR
+    except (OSError, InputError):
+        return False  # none yet, or unreadable: nothing on air to keep
 
 
 def _cover(config: Config, script: Script, covers: Covers) -> bytes:

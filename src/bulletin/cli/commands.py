@@ -3,6 +3,7 @@ library function."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,6 +120,9 @@ def build(
     click.echo(str(result.audio))
     if not quiet:
         _report_build(result)
+        if draft:
+            awaits = "a correction of the bulletin on air, which it replaces" if result.correction else "a draft"
+            click.echo(f"{result.id}: {awaits} once approved (the studio, or `bulletin approve {result.id}`)")
     if then_publish:
         published = publish_folder(config)
         if not quiet:
@@ -384,6 +388,7 @@ def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbos
 @click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8642; 0: any free one).")
 @click.option("--set-password", is_flag=True, help="Set the studio's password (asked twice), then stop.")
 @click.option("--new-token", metavar="NAME", help="Make an API token called NAME, print it once, then stop.")
+@click.option("--read-only", is_flag=True, help="With --new-token: a token that may fetch (playout), not change.")
 @click.option("--revoke-token", metavar="NAME", help="Forget the API token called NAME, then stop.")
 @common_options
 def studio(
@@ -392,6 +397,7 @@ def studio(
     port: int | None,
     set_password: bool,
     new_token: str | None,
+    read_only: bool,
     revoke_token: str | None,
     config_path: Path | None,
     quiet: bool,
@@ -403,6 +409,8 @@ def studio(
 
     if sum((set_password, new_token is not None, revoke_token is not None)) > 1:
         raise click.UsageError("give one of --set-password, --new-token and --revoke-token at a time")
+    if read_only and new_token is None:
+        raise click.UsageError("--read-only is for a token made with --new-token NAME")
     config = load(
         config_path,
         quiet,
@@ -413,14 +421,17 @@ def studio(
         password = click.prompt("New studio password", hide_input=True, confirmation_prompt=True, err=True)
         click.echo(f"password set (its scrypt hash is in {serve.set_password(config, password)})")
     elif new_token is not None:
-        token = serve.new_token(config, new_token)
+        token = serve.new_token(config, new_token, read_only=read_only)
         click.echo(token)
+        may = "fetch bulletins, not change them" if read_only else "read, edit and approve"
         click.echo(
-            f"API token {new_token!r}: send it as 'Authorization: Bearer TOKEN'; it is shown only now.", err=True
+            f"API token {new_token!r} ({may}): send it as 'Authorization: Bearer TOKEN'; it is shown only now.",
+            err=True,
         )
     elif revoke_token is not None:
         serve.revoke_token(config, revoke_token)
         click.echo(f"API token {revoke_token!r} revoked")
     else:
         where = config.settings.output.dir
-        serve.serve(config, lambda url: click.echo(f"studio for {where}/ on {url} (Ctrl-C to stop)", err=quiet))
+        with suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM is how a studio stops: it has shut down cleanly
+            serve.serve(config, lambda url: click.echo(f"studio for {where}/ on {url} (Ctrl-C to stop)", err=quiet))

@@ -1,5 +1,5 @@
 """Text fit for every output: no C0 control characters (bells, escapes, NULs from
-scraped pages) and no lone surrogates (a JSON escape such as ``\udc80``, which is no character
+scraped pages, bidirectional overrides) and no lone surrogates (a JSON escape such as ``\udc80``, which is no character
 and which no UTF-8 file can hold), whichever file format carries it; and whether text has
 anything to speak."""
 
@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# C0 controls and DEL, but newline: a tab becomes a space, the rest go. So do surrogates: in a
-# Python str a pair is already one character, so any left is a lone one.
+# C0 controls and DEL, but newline: a tab becomes a space, the rest go. So do surrogates (in a
+# Python str a pair is already one character, so any left is a lone one) and the bidirectional
+# embeddings, overrides and isolates, which can make a transcript show other text than it holds.
 _TAB = "\t"
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:

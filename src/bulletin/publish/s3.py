@@ -33,10 +33,11 @@ SCHEME = "s3://"
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # The dated folders a build writes (outputs.output_stem): the only place objects are ever deleted.
 DATED_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}/")
-SHORT_MAX_AGE_S = 300  # feeds, latest.* and the index: a CDN shows a new bulletin within 5 minutes
-LONG_MAX_AGE_S = 365 * 24 * 3600  # a dated bulletin's files never change
-SHORT_CACHE = f"public, max-age={SHORT_MAX_AGE_S}"
-LONG_CACHE = f"public, max-age={LONG_MAX_AGE_S}, immutable"
+# Every object: a CDN shows a new bulletin within 5 minutes, and a correction too. Nothing is
+# immutable: a correction (or a rebuild in the same minute) replaces a bulletin's files under
+# the same names, and listeners must not hear the old one for days.
+MAX_AGE_S = 300
+CACHE = f"public, max-age={MAX_AGE_S}"
 MD5_METADATA = "md5"  # our own checksum, for providers whose ETag is not the MD5 (e.g. SSE-KMS)
 AFTER_FEED = "The new feed is up; the old files left in the bucket are deleted by the next publish."
 CONNECT_TIMEOUT_S = 10
@@ -125,13 +126,8 @@ def _size_text(size: int) -> str:
 
 
 def plan(root: Path, episode_files: Sequence[Path], site: Sequence[Path]) -> list[Upload]:
-    """Every file in upload order: the bulletins' files (long-lived: their names are dated and
-    never reused for other content), then the site's files in the order given (short-lived)."""
-
-    def upload(path: Path, cache: str) -> Upload:
-        return Upload(path.relative_to(root).as_posix(), path, cache)
-
-    return [upload(p, LONG_CACHE) for p in episode_files] + [upload(p, SHORT_CACHE) for p in site]
+    """Every file in upload order: the bulletins' files, then the site's files in the order given."""
+    return [Upload(p.relative_to(root).as_posix(), p, CACHE) for p in (*episode_files, *site)]
 
 
 def _md5(data: bytes) -> str:

@@ -3,11 +3,12 @@
 GET and HEAD, single byte ranges (206, Content-Range, Accept-Ranges: podcast
 apps and Apple need them) with If-Range, ETag and Last-Modified with
 conditional GET, the right Content-Type for every file we write, nothing
-outside the folder, and idle connections closed.
+outside the folder and nothing of a draft, and idle connections closed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
@@ -21,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
 from bulletin.core.errors import InputError
+from bulletin.publish.episode import DRAFT, MANIFEST_SUFFIX
 from bulletin.publish.mediatypes import content_type
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,15 @@ LISTEN_BACKLOG = 64  # connections waiting to be accepted (socketserver's defaul
 IDLE_TIMEOUT_S = 30.0  # a connection that sends nothing for this long is closed
 WEAK_PREFIX = "W/"
 DATE_STRONG_AFTER_S = 1.0
+
+
+def _draft(path: Path) -> bool:
+    """Whether ``path`` belongs to a draft (its folder's manifest says so): not on air, not served."""
+    manifests = list(path.parent.glob(f"*{MANIFEST_SUFFIX}"))
+    try:
+        return any(json.loads(m.read_text("utf-8")).get("state") == DRAFT for m in manifests)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -59,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return None
             if candidate.is_dir():
                 candidate = candidate / "index.html"
-            return candidate if candidate.is_file() else None
+            return candidate if candidate.is_file() and not _draft(candidate) else None
         except OSError:  # a name too long for the file system, say: no such file here
             return None
 

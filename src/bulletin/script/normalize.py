@@ -235,6 +235,15 @@ def age_plus(text: str) -> str:
     return AGE_PLUS.sub(lambda m: f"{m.group(1)}-{'plussers' if m.group('ers') else 'plus'}", text)
 
 
+LONG_DIGITS = re.compile(rf"(?<![\d.,])\d(?:\.?\d){{{numbers.MAX_SAID_DIGITS},}}(?![\d])")
+
+
+def long_numbers(text: str) -> str:
+    """A run of more than MAX_SAID_DIGITS digits (dotted or not) is read digit by digit:
+    "123456789012345678" -> "1 2 3 ... 8", which the number rules then read."""
+    return LONG_DIGITS.sub(lambda m: " ".join(m.group(0).replace(THOUSANDS_DOT, "")), text)
+
+
 NUMBER_TOKEN = re.compile(
     rf"(?P<minus>(?<![\w.,)\]-])-)?{NUM_BEFORE}(?P<n>{NUMBER})(?:(?P<compound>-(?=[^\W\d_]))|{NUM_AFTER})"
 )
@@ -426,6 +435,7 @@ class Preparer:
     def __init__(self, lexicon: Lexicon) -> None:
         self.rules: tuple[tuple[str, Rule], ...] = (
             ("unicode", clean_unicode),
+            ("long numbers", long_numbers),
             ("addresses", speak_addresses),
             ("phones", phone_numbers),
             ("dates", numeric_dates),

@@ -13,6 +13,9 @@ HUNDREDS_FORM = range(1100, 2000)
 # Fractions up to this many digits are read as a number ("komma vijfendertig");
 # longer ones digit by digit.
 FRACTION_AS_NUMBER_DIGITS = 2
+# Longer runs of digits are read digit by digit: an account or a serial number, not an amount
+# (and no newsreader says "biljard"); num2words cannot say the very long ones at all.
+MAX_SAID_DIGITS = 15
 
 
 def cardinal(n: int, *, hundreds_form: bool = False) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -24,18 +24,17 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from bulletin import __version__
 from bulletin.build.approval import Bulletin
 from bulletin.build.say import say
-from bulletin.build.workshop import reader
 from bulletin.casting.cast import choose_cast
 from bulletin.config import Config
 from bulletin.config import stages as cfg
 from bulletin.core.errors import BulletinError, EngineError, LockedError, PublishError
-from bulletin.core.model import Chapter, SegmentKind
+from bulletin.core.model import SegmentKind
 from bulletin.publish.episode import ON_AIR
-from bulletin.studio.auth import LOOPBACK, Auth
+from bulletin.studio.auth import LOOPBACK, Auth, host_names
 from bulletin.studio.clips import MP3, segment_clip
 from bulletin.studio.desk import Busy, Conflict, Desk, NotFound, etag
 from bulletin.studio.picture import svg
-from bulletin.studio.security import CSRF_KEY, SESSION_COOKIE, SESSION_MAX_AGE_S, USER_KEY, BodyLimit, Guard
+from bulletin.studio.security import SESSION_COOKIE, SESSION_MAX_AGE_S, BodyLimit, Guard
 
 PACKAGE = resources.files(__package__)
 MAX_SAY_CHARS = 2000  # a line to try, not a bulletin
@@ -94,24 +93,20 @@ Visitor = Annotated[str | None, Depends(_visiting)]
 IfMatch = Annotated[str | None, Header()]
 
 
-def _problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"detail": message}, status_code=status)
+def _problem(status: int, message: Any) -> Response:
+    """An error as JSON, ``{"detail": ...}``, in ASCII: it may quote what was sent, which may be
+    no UTF-8 at all (a lone surrogate)."""
+    return Response(json.dumps({"detail": message}, ensure_ascii=True), status_code=status, media_type=JSON)
 
 
-def _sidecar(bulletin: Bulletin, suffix: str) -> Any:
-    path = bulletin.folder / f"{bulletin.folder.name}{suffix}"
-    return json.loads(path.read_text("utf-8")) if path.is_file() else None
+def _chapter_list(desk: Desk, bulletin: Bulletin) -> list[dict[str, Any]]:
+    return [{"startTime": c.start, "endTime": c.end, "title": c.title} for c in desk.chapters(bulletin)]
 
 
-def _chapters(bulletin: Bulletin) -> list[dict[str, Any]]:
-    chapters: list[dict[str, Any]] = (_sidecar(bulletin, ".chapters.json") or {}).get("chapters", [])
-    return chapters
-
-
-def _summary(bulletin: Bulletin, files: str) -> dict[str, Any]:
+def _summary(desk: Desk, bulletin: Bulletin, files: str) -> dict[str, Any]:
     """What a bulletin (or a correction) is, and where its files are."""
     episode, stem = bulletin.episode, bulletin.folder.name
-    qa = _sidecar(bulletin, ".qa.json") or {}
+    qa = desk.qa(bulletin) or {}
     return {
         "id": bulletin.id,
         "title": episode.title,
@@ -134,7 +129,7 @@ def _listing(desk: Desk, bulletin: Bulletin) -> dict[str, Any]:
     ident = bulletin.id
     pending = desk.correction(ident)
     return {
-        **_summary(bulletin, f"/files/{ident}/"),
+        **_summary(desk, bulletin, f"/files/{ident}/"),
         "script": f"/api/bulletins/{ident}",
         "picture": f"/api/bulletins/{ident}/picture.svg",
         "page": f"/b/{ident}",
@@ -143,7 +138,7 @@ def _listing(desk: Desk, bulletin: Bulletin) -> dict[str, Any]:
         "correction": None
         if pending is None
         else {
-            **_summary(pending, f"/corrections/{ident}/"),
+            **_summary(desk, pending, f"/corrections/{ident}/"),
             "picture": f"/api/bulletins/{ident}/picture.svg?correction=true",
         },
     }
@@ -159,32 +154,36 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
         title="bulletin studio",
         version=__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # its page loads Swagger UI from a CDN; the studio serves only its own files
         redoc_url=None,
         description="The newsroom's desk: review, fix and approve bulletins before they air.",
     )
     app.state.guard = guard
 
     @app.exception_handler(NotFound)
-    async def not_found(_request: Request, exc: NotFound) -> JSONResponse:
+    async def not_found(_request: Request, exc: NotFound) -> Response:
         return _problem(404, str(exc))
 
     @app.exception_handler(Busy)
-    async def busy(_request: Request, exc: Busy) -> JSONResponse:
+    async def busy(_request: Request, exc: Busy) -> Response:
         return _problem(409, f"a build of {exc} is running; try again when it is done")
 
     @app.exception_handler(Conflict)
-    async def conflict(_request: Request, exc: Conflict) -> JSONResponse:
-        return _problem(412, f"{exc} was changed since you loaded it; reload it and make your changes again")
+    async def conflict(_request: Request, exc: Conflict) -> Response:
+        return _problem(412, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> Response:
-        # FastAPI's own answer, in ASCII: it quotes what was sent, which may be no UTF-8 (a lone surrogate)
-        body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
-        return Response(body, status_code=422, media_type=JSON)
+        return _problem(422, jsonable_encoder(exc.errors()))  # FastAPI's own answer, as _problem writes it
+
+    @app.exception_handler(OSError)
+    async def cannot(_request: Request, exc: OSError) -> Response:
+        # A read-only or full disk, a file taken away: one line saying which, as the command line does.
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _problem(500, f"{exc.strerror or exc}{where}; check the output folder and the disk")
 
     @app.exception_handler(BulletinError)
-    async def failed(_request: Request, exc: BulletinError) -> JSONResponse:
+    async def failed(_request: Request, exc: BulletinError) -> Response:
         return _problem(next(status for kind, status in STATUS_OF if isinstance(exc, kind)), str(exc))
 
     # --- the API ------------------------------------------------------------------------------
@@ -233,12 +232,13 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
         """The bulletin as the desk shows it (its correction's, when one waits): the listing,
         chapters, QA report, and the voice of each kind of segment."""
         ident = f"{day}/{stem}"
-        shown = desk.correction(ident) or desk.bulletin(ident)
+        shown = desk.shown(ident)
         cast = choose_cast(cfg.voice_choice(config)).cast
         return {
             **_listing(desk, desk.bulletin(ident)),
-            "chapter_list": _chapters(shown),
-            "qa": _sidecar(shown, ".qa.json"),
+            "chapter_list": _chapter_list(desk, shown),
+            "qa": desk.qa(shown),
+            "heard": desk.heard(ident),
             "voices": {kind.value: cast.voice(kind).name for kind in SegmentKind},
         }
 
@@ -265,50 +265,48 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
         return _listing(desk, desk.bulletin(ident))
 
     @app.post("/api/bulletins/{day}/{stem}/approve", tags=["bulletins"])
-    def approve(day: str, stem: str, _who: Writer) -> dict[str, Any]:
+    def approve(day: str, stem: str, _who: Writer, if_match: IfMatch = None) -> dict[str, Any]:
         """Approve the bulletin (or its waiting correction) for air and publish as `bulletin
-        publish` does: the folder, and the configured bucket."""
+        publish` does: the folder, and the configured bucket. With `If-Match` (`heard` in the
+        details), only if that is still what there is to hear (412 after a rebuild meanwhile)."""
         ident = f"{day}/{stem}"
-        approved = desk.approve(ident)
+        approved = desk.approve(ident, if_match)
         return {**_listing(desk, approved.bulletin), "published": approved.published is not None}
 
     @app.get("/api/bulletins/{day}/{stem}/picture.svg", tags=["bulletins"], response_class=Response)
     def picture(day: str, stem: str, _who: Reader, correction: bool = False) -> Response:
         """Loudness over time, with the segments and the profile's target (of the correction)."""
-        ident = f"{day}/{stem}"
-        shown = desk.correction(ident) if correction else desk.bulletin(ident)
-        if shown is None:
-            raise NotFound(f"{ident} has no correction waiting")
-        chapters = [Chapter(c["title"], c["startTime"], c["endTime"]) for c in _chapters(shown)]
-        target = (_sidecar(shown, ".qa.json") or {}).get("target_lufs")
-        drawn = svg(shown.folder / Path(shown.episode.audio).name, chapters, target)
+        shown = desk.shown(f"{day}/{stem}", correction)
+        target = (desk.qa(shown) or {}).get("target_lufs")
+        drawn = svg(desk.audio(shown), desk.chapters(shown), target if isinstance(target, int | float) else None)
         return Response(drawn, media_type="image/svg+xml", headers=NO_CACHE)
 
     @app.get("/api/bulletins/{day}/{stem}/segments/{number}.mp3", tags=["bulletins"], response_class=Response)
     def segment_audio(day: str, stem: str, number: int, _who: Reader, correction: bool = False) -> Response:
         """Segment `number` (1 for the first chapter) of the bulletin (of its correction) as audio
         of its own: the mastered sound, cut at its chapter's times."""
-        ident = f"{day}/{stem}"
-        shown = desk.correction(ident) if correction else desk.bulletin(ident)
-        if shown is None:
-            raise NotFound(f"{ident} has no correction waiting")
-        chapters = _chapters(shown)
+        shown = desk.shown(f"{day}/{stem}", correction)
+        chapters = desk.chapters(shown)
         if not 1 <= number <= len(chapters):
-            raise NotFound(f"{ident} has segments 1 to {len(chapters)}, not {number}")
+            raise NotFound(f"{shown.id} has segments 1 to {len(chapters)}, not {number}")
         chapter = chapters[number - 1]
-        audio = shown.folder / Path(shown.episode.audio).name
-        clip = segment_clip(audio, shown.episode.media_type, chapter["startTime"], chapter["endTime"])
+        clip = segment_clip(desk.audio(shown), shown.episode.media_type, chapter.start, chapter.end)
         return Response(clip, media_type=MP3, headers=NO_CACHE)
 
     @app.post("/api/say", tags=["speech"], response_class=Response)
     def say_line(line: SayRequest, _who: Writer) -> Response:
-        """Speak a line as a bulletin would and return the MP3 (to try a reading); the text as
-        spoken is in the `X-Spoken-Text` header (percent-encoded)."""
+        """Speak a line and return the MP3, to try a reading: by the voice of a segment of `kind`,
+        read exactly as a build reads such a segment (so the rebuild takes it from the cache), or
+        by `voice`; `raw` speaks it as it is. The text as spoken is in `X-Spoken-Text`
+        (percent-encoded)."""
         voice = line.voice or (config.settings.voice.anchor if line.kind.is_anchor else None)
         spoken_config = config.override({"voice.newsreader": voice}) if voice else config
+        text, raw = line.text, line.raw
+        if not raw and line.voice is None:
+            text, raw = desk.reader()(line.kind, line.text), True
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "zin.mp3"
-            said = say(line.text, spoken_config, path, raw=line.raw)
+            said = say(text, spoken_config, path, raw=raw)
             return Response(
                 path.read_bytes(),
                 media_type="audio/mpeg",
@@ -318,15 +316,10 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
     @app.post("/api/prepare", tags=["speech"])
     def prepare(asked: PrepareRequest, _who: Reader) -> list[dict[str, str]]:
         """Each line as the voice of its segment's kind will read it (the voice's lexicons, then the
-        user's): what the editor sees as "kaa-en-em-ie"."""
+        user's): what the editor sees as "kaa-en-em-ie", and what a rebuild speaks."""
         cast = choose_cast(cfg.voice_choice(config)).cast
-        spoken = []
-        for line in asked.lines:
-            voice = cast.voice(line.kind)
-            prepared = reader(voice).prepare
-            paragraphs = [prepared(p.strip()) for p in line.text.split("\n") if p.strip()]
-            spoken.append({"spoken": "\n".join(paragraphs), "voice": voice.name})
-        return spoken
+        reading = desk.reader()
+        return [{"spoken": reading(line.kind, line.text), "voice": cast.voice(line.kind).name} for line in asked.lines]
 
     @app.get("/api/lexicon", tags=["lexicon"])
     def get_lexicon(_who: Reader) -> Response:
@@ -350,11 +343,11 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
 
     # --- the bulletins' own files, read only ------------------------------------------------------
 
-    @app.get("/files/{day}/{stem}/{name}", include_in_schema=False)
+    @app.api_route("/files/{day}/{stem}/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def bulletin_file(day: str, stem: str, name: str, _who: Reader) -> FileResponse:
         return FileResponse(desk.file(f"{day}/{stem}", name), headers=FILE_HEADERS)
 
-    @app.get("/corrections/{day}/{stem}/{name}", include_in_schema=False)
+    @app.api_route("/corrections/{day}/{stem}/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def correction_file(day: str, stem: str, name: str, _who: Reader) -> FileResponse:
         return FileResponse(desk.file(f"{day}/{stem}", name, of_correction=True), headers=FILE_HEADERS)
 
@@ -403,27 +396,25 @@ def make_app(config: Config, auth: Auth, *, host: str) -> FastAPI:
     ) -> Response:
         guard.check_origin(request)
         guard.check_csrf(request, csrf)
-        address = request.client.host if request.client else "?"
-        if not guard.logins.allowed(address):
-            raise HTTPException(429, "too many failed logins; wait a few minutes")
+        address = request.client.host if request.client else "?"  # the client's own, behind a proxy too
+        if not guard.logins.attempt(address):
+            return page(request, "login.html", status=429, limited=True)
         auth.refresh()  # a password set while the studio runs
         if not auth.check_password(password):
-            guard.logins.failed(address)
             return page(request, "login.html", status=401, failed=True)
-        request.session.clear()  # a new session on login: no fixation
-        request.session[USER_KEY] = auth.session_mark
-        request.session[CSRF_KEY] = guard.csrf_token(request)
+        guard.logins.succeeded(address)
+        guard.log_in(request)
         return RedirectResponse("/", status_code=303)
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, _who: Writer) -> dict[str, str]:
-        request.session.clear()
+        guard.log_out(request)
         return {"detail": "logged out"}
 
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     # Only the names the studio is reached by are answered: no DNS rebinding onto a local studio.
-    allowed = [*sorted({host, *LOOPBACK, *studio.allowed_hosts} - {"::1"}), "[::1]"]
+    allowed = [f"[{name}]" if ":" in name else name for name in host_names(host, studio.allowed_hosts)]
     app.add_middleware(
         SessionMiddleware,
         secret_key=auth.secret,

@@ -9,7 +9,9 @@ import hmac
 import json
 import os
 import secrets
+import socket
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from bulletin.core.paths import APP_NAME
 
 AUTH_FILE = "studio-auth.json"
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})  # only this machine: open without a password
+WILDCARD = frozenset({"0.0.0.0", "::"})  # every address of this machine
 PRIVATE = 0o600
 # scrypt's parameters (RFC 7914): 2^15 iterations of 8-byte blocks, about 32 MB and 0.1 s a try.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
@@ -26,6 +29,16 @@ SCRYPT_MAX_MEM = 64 * 1024 * 1024
 SALT_BYTES = KEY_BYTES = 32
 TOKEN_BYTES = 32
 MIN_PASSWORD_CHARS = 10
+
+
+def host_names(host: str, allowed: Iterable[str]) -> list[str]:
+    """The names (Host headers) the studio on ``host`` answers to: that, this machine's loopback
+    names and the ``allowed`` ones (``[studio] allowed_hosts``); on every address, this
+    machine's own name too."""
+    names = {host, *LOOPBACK, *allowed} - WILDCARD
+    if host in WILDCARD:
+        names |= {socket.gethostname(), socket.getfqdn()}
+    return sorted(names)
 
 
 def default_path() -> Path:
@@ -57,6 +70,7 @@ class Auth:
     secret: str = ""  # signs session cookies
     password: dict[str, Any] | None = None  # {"salt", "n", "r", "p", "hash"}: scrypt
     tokens: dict[str, str] = field(default_factory=dict)  # name -> sha256 of the token
+    read_only: set[str] = field(default_factory=set)  # names of the tokens that may only read (playout)
     read: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)  # the file as last read
 
     @classmethod
@@ -78,7 +92,14 @@ class Auth:
     def _read(cls, path: Path) -> Auth:
         stamp = _stamp(path)
         data = json.loads(path.read_text("utf-8"))
-        return cls(path, str(data["secret"]), data.get("password"), dict(data.get("tokens", {})), stamp)
+        return cls(
+            path,
+            str(data["secret"]),
+            data.get("password"),
+            dict(data.get("tokens", {})),
+            set(data.get("read_only", [])),
+            stamp,
+        )
 
     def refresh(self) -> None:
         """Read the file again if it changed since (a token revoked or a password set with the
@@ -90,13 +111,18 @@ class Auth:
             now = Auth._read(self.path)
         except (OSError, ValueError, KeyError, TypeError):
             return
-        self.password, self.tokens, self.read = now.password, now.tokens, now.read
+        self.password, self.tokens, self.read_only, self.read = now.password, now.tokens, now.read_only, now.read
 
     def save(self) -> None:
         """Write the file atomically, readable by its owner only from its first byte (mkstemp
         makes it so; it is renamed into place whole)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"secret": self.secret, "password": self.password, "tokens": self.tokens}
+        data = {
+            "secret": self.secret,
+            "password": self.password,
+            "tokens": self.tokens,
+            "read_only": sorted(self.read_only),
+        }
         fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -139,10 +165,15 @@ class Auth:
         digest = _scrypt(password, bytes.fromhex(kept["salt"]), int(kept["n"]), int(kept["r"]), int(kept["p"]))
         return hmac.compare_digest(digest.hex(), str(kept["hash"]))
 
-    def new_token(self, name: str) -> str:
-        """A new API token called ``name`` (replacing one of that name): returned once, kept as a hash."""
+    def new_token(self, name: str, *, read_only: bool = False) -> str:
+        """A new API token called ``name`` (replacing one of that name): returned once, kept as a
+        hash. A ``read_only`` one may fetch bulletins (playout) but change nothing."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         self.tokens[name] = _token_hash(token)
+        if read_only:
+            self.read_only.add(name)
+        else:
+            self.read_only.discard(name)
         self.save()
         return token
 
@@ -150,6 +181,7 @@ class Auth:
         """Forget the token called ``name``; False if there is none."""
         if self.tokens.pop(name, None) is None:
             return False
+        self.read_only.discard(name)
         self.save()
         return True
 

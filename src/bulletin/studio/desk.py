@@ -5,8 +5,11 @@ An editor's saves are versions of a bulletin's script, kept in the output folder
 ``.studio/versions/`` (never served, published or uploaded): the newest is the script the
 bulletin is rebuilt from; an older one can be saved again to go back. Every save is checked as
 ``build`` checks a script, guarded by the ETag the editor loaded (two editors never overwrite
-each other silently) and written atomically. A draft is rebuilt in place; a bulletin that may
-be on air is rebuilt as a correction beside it, which replaces it when it is approved.
+each other silently) and written atomically. A script's text is spoken exactly as it stands, so
+the studio prepares each segment's words (its written form) with the voice's lexicons when it
+saves and when it rebuilds: what the page shows as "how it will be read" is what is built. A
+draft is rebuilt in place; a bulletin that may be on air is rebuilt as a correction beside it,
+which replaces it when it is approved.
 """
 
 from __future__ import annotations
@@ -14,29 +17,23 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bulletin.build.approval import (
-    STUDIO_DIR,
-    Approved,
-    Bulletin,
-    approve,
-    bulletin_id,
-    correction,
-    corrections_root,
-    find,
-)
-from bulletin.build.outputs import output_stem
+from bulletin.build.approval import Approved, Bulletin, approve, bulletin_id, correction, find
+from bulletin.build.outputs import STUDIO_DIR, output_stem
 from bulletin.build.pipeline import BuildResult, build_script
+from bulletin.build.workshop import reader
+from bulletin.casting.cast import choose_cast
 from bulletin.config import Config
+from bulletin.config import stages as cfg
 from bulletin.core.errors import ConfigError, InputError, LockedError
-from bulletin.core.model import Script
-from bulletin.publish.episode import DRAFT, ON_AIR, read_episodes
+from bulletin.core.model import Chapter, Script, SegmentKind
+from bulletin.publish.episode import DRAFT, read_episodes
 from bulletin.script.lexicon import TABLES as LEXICON_TABLES
 from bulletin.script.lexicon import load_lexicon
 from bulletin.sources import script as script_source
@@ -47,10 +44,12 @@ VERSIONS = "versions"
 STUDIO_DEPTH = 3  # .studio/versions/YYYY-MM-DD/<bulletin>/: where a killed save leaves its temporary file
 VERSION_DIGITS = 4
 SCRIPT_JSON = ".json"  # the built script beside the audio
+QA_JSON, CHAPTERS_JSON = ".qa.json", ".chapters.json"
 SPELL = "spell"
 SPELL_KEY = "acronyms"
 ETAG_CHARS = 32
 RECENT_RUNS = 200  # lines of the daily log read for the desk's failed runs
+KINDS = frozenset(kind.value for kind in SegmentKind)
 NOT_TEXT = "a text in it has a lone surrogate (\\ud800 to \\udfff), which is no character; send Unicode text."
 
 
@@ -59,7 +58,7 @@ class NotFound(Exception):
 
 
 class Conflict(Exception):
-    """The script changed since the editor loaded it (a stale ``If-Match``)."""
+    """What the editor worked from changed meanwhile (a stale ``If-Match``); says what to do."""
 
 
 class Busy(Exception):
@@ -118,17 +117,54 @@ class Desk:
         """The bulletin's correction waiting for approval, if there is one."""
         return correction(self.root, self.bulletin(ident).id)
 
+    def shown(self, ident: str, of_correction: bool | None = None) -> Bulletin:
+        """What an editor sees of the bulletin: its correction if one waits (or, with
+        ``of_correction``, that correction or NotFound; without, the bulletin itself)."""
+        if of_correction is False:
+            return self.bulletin(ident)
+        pending = self.correction(ident)
+        if pending is None and of_correction:
+            raise NotFound(f"bulletin {ident!r} has no correction waiting.")
+        return pending or self.bulletin(ident)
+
+    def audio(self, bulletin: Bulletin) -> Path:
+        """The bulletin's audio file (NotFound if it is not the folder's own)."""
+        path = bulletin.folder / Path(bulletin.episode.audio).name
+        if path.is_symlink() or not path.is_file():
+            raise NotFound(f"bulletin {bulletin.id!r} has no audio of its own.")
+        return path
+
     def file(self, ident: str, name: str, *, of_correction: bool = False) -> Path:
         """A file of the bulletin (its audio, a sidecar) or of its correction, by name;
         NotFound for anything else."""
-        bulletin = self.correction(ident) if of_correction else self.bulletin(ident)
-        if bulletin is None:
-            raise NotFound(f"bulletin {ident!r} has no correction waiting.")
+        bulletin = self.shown(ident, of_correction)
         stem = bulletin.folder.name
         path = bulletin.folder / name
         if "/" in name or not name.startswith(f"{stem}.") or path.is_symlink() or not path.is_file():
             raise NotFound(f"no file {name!r} in bulletin {ident!r}.")
         return path
+
+    def _sidecar(self, bulletin: Bulletin, suffix: str) -> Any:
+        """A JSON sidecar of the bulletin; None when it is not there, not a file of the folder's
+        own (a symlink) or not JSON."""
+        path = bulletin.folder / f"{bulletin.folder.name}{suffix}"
+        if path.is_symlink() or not path.is_file():
+            return None
+        return _json(path.read_bytes())
+
+    def qa(self, bulletin: Bulletin) -> dict[str, Any] | None:
+        """The bulletin's QA report (None without a readable one)."""
+        report = self._sidecar(bulletin, QA_JSON)
+        return report if isinstance(report, dict) else None
+
+    def chapters(self, bulletin: Bulletin) -> list[Chapter]:
+        """The bulletin's chapters (none without a readable chapter file)."""
+        found = self._sidecar(bulletin, CHAPTERS_JSON)
+        items = found.get("chapters") if isinstance(found, dict) else None
+        try:
+            return [Chapter(str(c["title"]), float(c["startTime"]), float(c["endTime"])) for c in items or []]
+        except (TypeError, KeyError, ValueError):
+            return []
 
     # --- scripts and versions ---------------------------------------------------------------
 
@@ -139,11 +175,24 @@ class Desk:
         """The saved versions of the bulletin's script, oldest first."""
         folder = self._versions_dir(self.bulletin(ident).id)
         found = []
-        numbered = [p for p in folder.glob("*.json") if p.stem.isdigit()] if folder.is_dir() else []
+        paths = folder.glob("*.json") if folder.is_dir() else []
+        numbered = [p for p in paths if p.stem.isdigit() and not p.is_symlink()]  # a symlink is no version of ours
         for path in sorted(numbered, key=lambda p: int(p.stem)):  # 10000 after 9999
-            saved = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+            saved = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             found.append(Version(int(path.stem), saved, etag(path.read_bytes())))
         return found
+
+    def built_script(self, bulletin: Bulletin) -> bytes:
+        """The script the bulletin (or a correction) was built from, as JSON."""
+        path = bulletin.folder / f"{bulletin.folder.name}{SCRIPT_JSON}"
+        if path.is_symlink() or not path.is_file():
+            raise NotFound(f"bulletin {bulletin.id!r} has no script beside it; build it again with `bulletin build`.")
+        return path.read_bytes()
+
+    def heard(self, ident: str) -> str:
+        """What an editor hears of the bulletin now (its correction, if one waits), as an ETag:
+        approving with it approves only that."""
+        return etag(self.built_script(self.shown(ident)))
 
     def script(self, ident: str, version: int | None = None) -> bytes:
         """The bulletin's script as JSON: the newest saved version (or ``version``), else the one
@@ -156,77 +205,134 @@ class Desk:
             return self._version_path(ident, version).read_bytes()
         if versions:
             return self._version_path(ident, versions[-1].number).read_bytes()
-        return (bulletin.folder / f"{bulletin.folder.name}{SCRIPT_JSON}").read_bytes()
+        return self.built_script(bulletin)
 
     def _version_path(self, ident: str, number: int) -> Path:
         return self._versions_dir(ident) / f"{number:0{VERSION_DIGITS}d}.json"
 
     def parse(self, ident: str, data: bytes) -> Script:
         """``data`` read as ``build`` reads a script (InputError naming ``segments[N].text``), for
-        the bulletin's own moment and section, so that it stays the same bulletin."""
+        the bulletin's own moment and section: a script for another is another bulletin."""
         bulletin = self.bulletin(ident)
         if not data.lstrip().startswith(b"{"):
             raise InputError("script: a bulletin script in JSON, as `bulletin script --format json` writes it.")
         parsed = script_source.read(data, bulletin.episode.published, "script")
-        if not _writable(json.loads(data)):
+        document = _json(data)
+        if not _writable(document):
             raise InputError(f"script: {NOT_TEXT}")
-        built = script_source.read(self.script(ident), bulletin.episode.published, "script")
-        return replace(parsed, at=built.at, section=built.section)
+        own = script_source.read(self.built_script(bulletin), bulletin.episode.published, "script")
+        for key, given, kept in (("at", parsed.at, own.at), ("section", parsed.section, own.section)):
+            if key in document and given != kept:
+                raise InputError(
+                    f"script: {key}: this bulletin is for {kept.isoformat() if isinstance(kept, datetime) else kept}; "
+                    "a script for another moment or section is another bulletin: build it with `bulletin build`."
+                )
+        limit = self.config.settings.script.max_segments
+        if len(parsed.segments) > limit:
+            raise InputError(f"script: {len(parsed.segments)} segments, more than [script] max_segments = {limit}.")
+        return replace(parsed, at=own.at, section=own.section)
+
+    def spoken(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The script with each segment's text as its voice will read the segment's words (its
+        written form, else its text): a script's text is spoken exactly as it stands, so the
+        studio prepares it, with the lexicons as they are now, before it is saved or built.
+        (On a script the assembler wrote this changes nothing: preparing is idempotent.)"""
+        reading = self.reader()
+        segments = []
+        for segment in document.get("segments", []):
+            words = segment.get("written") or segment.get("text") if isinstance(segment, dict) else None
+            if not isinstance(words, str) or segment.get("kind") not in KINDS:
+                segments.append(segment)  # the check that follows names what is wrong with it
+                continue
+            paragraphs = [p.strip() for p in words.split("\n") if p.strip()]
+            text, written = reading(SegmentKind(segment["kind"]), words), "\n".join(paragraphs)
+            fresh = {k: v for k, v in segment.items() if k != "written"}
+            segments.append({**fresh, "text": text, **({"written": written} if written != text else {})})
+        return {**document, "segments": segments}
+
+    def reader(self) -> Callable[[SegmentKind, str], str]:
+        """How the voices read now (their lexicons, then the user's): ``reading(kind, words)`` is
+        the text a segment of ``kind`` with those words is spoken from, paragraph by paragraph,
+        exactly as a build of the saved script speaks it."""
+        cast = choose_cast(cfg.voice_choice(self.config)).cast
+        prepared: dict[SegmentKind, Callable[[str], str]] = {}
+
+        def reading(kind: SegmentKind, words: str) -> str:
+            prepare = prepared.setdefault(kind, reader(cast.voice(kind)).prepare)
+            return "\n".join(prepare(p.strip()) for p in words.split("\n") if p.strip())
+
+        return reading
 
     def save(self, ident: str, data: bytes, if_match: str) -> bytes:
         """Save ``data`` as the bulletin's newest script if ``if_match`` is the ETag of the one the
-        editor loaded (else Conflict, and nothing changes); the script as saved."""
+        editor loaded (else Conflict, and nothing changes); the script as saved (the same version
+        when nothing changed)."""
         edited = _json(data)
         if not isinstance(edited, dict) or not _writable(edited):
             self.parse(ident, data)  # raises the script reader's own one-line reason
+        with self._saving(ident):
+            current = self.script(ident)
+            if if_match != etag(current):
+                raise Conflict(
+                    f"the script of {ident} was changed since you loaded it; reload it and make your changes again"
+                )
+            # A changed text makes its old written form stale (it would show words no longer read).
+            return self._store(ident, current, self.spoken(_without_stale_written(json.loads(current), edited)))
+
+    @contextmanager
+    def _saving(self, ident: str) -> Iterator[None]:
         with hold(
             self._versions_dir(ident) / ".save.build-lock",
             lambda holder: f"another save of {ident} is running ({holder}); try again.",
         ):
-            current = self.script(ident)
-            if if_match != etag(current):
-                raise Conflict(f"the script of {ident}")
-            # A changed text makes its old written form stale; it goes before the check, which would
-            # otherwise refuse a written form whose paragraphs no longer match the text's.
-            text = json.dumps(_without_stale_written(json.loads(current), edited), ensure_ascii=False, indent=2) + "\n"
-            saved = text.encode("utf-8")
-            self.parse(ident, saved)  # checked as build checks it, before anything is written
-            versions = self.versions(ident)
-            number = versions[-1].number + 1 if versions else 1
-            write_text(self._version_path(ident, number), text)
-            return saved
+            yield
+
+    def _store(self, ident: str, current: bytes, document: dict[str, Any]) -> bytes:
+        """Write ``document`` as the next version (checked first), unless it is ``current``."""
+        saved = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        self.parse(ident, saved)  # checked as build checks it, before anything is written
+        if json.loads(saved) == json.loads(current):
+            return current  # nothing changed: no new version
+        versions = self.versions(ident)
+        write_text(self._version_path(ident, versions[-1].number + 1 if versions else 1), saved.decode("utf-8"))
+        return saved
 
     # --- building and approving ------------------------------------------------------------------
 
     def rebuild(self, ident: str) -> BuildResult:
-        """Build the bulletin again from its newest script, as a draft: in place while it is a
-        draft, as a correction beside it once it may be on air (Busy while a build of it runs)."""
-        bulletin = self.bulletin(ident)
-        script = self.parse(ident, self.script(ident))
-        config = self.config
-        if bulletin.episode.state in ON_AIR:
-            config = config.override({"output.dir": str(corrections_root(self.root))})
-        stem = output_stem(self.root, script.at, script.section, config.settings.show.title).parent
-        if stem != bulletin.folder:  # the show's name changed since: it would be another bulletin
-            raise InputError(
-                f"a build now would make {stem.relative_to(self.root).as_posix()}, not {ident}: "
-                "the show's title changed since it was built; build it with `bulletin build`."
-            )
+        """Build the bulletin again from its newest script, read with the lexicons as they are now
+        (a new version if that changes a reading), as a draft: in place while it is a draft, as a
+        correction beside it once it may be on air (the build decides, under the bulletin's
+        lock). Busy while a build or an approval of it runs."""
         with self.building(ident):
-            return build_script(script, config, state=DRAFT)
+            bulletin = self.bulletin(ident)
+            with self._saving(ident):
+                current = self.script(ident)
+                script = self.parse(ident, self._store(ident, current, self.spoken(json.loads(current))))
+            stem = output_stem(self.root, script.at, script.section, self.config.settings.show.title).parent
+            if stem != bulletin.folder:  # the show's name changed since: it would be another bulletin
+                raise InputError(
+                    f"a build now would make {stem.relative_to(self.root).as_posix()}, not {ident}: "
+                    "the show's title changed since it was built; build it with `bulletin build`."
+                )
+            return build_script(script, self.config, state=DRAFT)
 
-    def approve(self, ident: str) -> Approved:
-        """Approve the bulletin (its correction, if one waits) and publish, as ``bulletin approve`` does."""
-        if self.is_building(ident):
-            raise Busy(ident)
-        return approve(self.config, self.bulletin(ident).id)
+    def approve(self, ident: str, heard: str | None = None) -> Approved:
+        """Approve the bulletin (its correction, if one waits) and publish, as ``bulletin approve``
+        does; with ``heard`` (see :meth:`heard`), only if it is still what the editor heard."""
+        with self.building(ident):
+            if heard is not None and heard != self.heard(ident):
+                raise Conflict(
+                    f"{ident} changed since you heard it (it was rebuilt); listen to it again, then approve it"
+                )
+            return approve(self.config, self.bulletin(ident).id)
 
     def discard_correction(self, ident: str) -> bool:
         """Throw away the correction waiting for approval (the saved script versions stay); False if none."""
-        pending = self.correction(ident)
-        if pending is None:
-            return False
         with self.building(ident):
+            pending = self.correction(ident)
+            if pending is None:
+                return False
             remove_folder(pending.folder)
         return True
 
@@ -309,7 +415,7 @@ class Desk:
         path = self.lexicon_path
         with hold(self.studio / ".lexicon.build-lock", lambda holder: f"another save of the lexicon runs ({holder})."):
             if if_match != etag(self.lexicon()):
-                raise Conflict("the lexicon")
+                raise Conflict("the lexicon was changed since you loaded it; reload it and add your words again")
             check = self.studio / ".lexicon-check.toml"
             write_text(check, text)
             try:
@@ -362,7 +468,7 @@ def _json(data: bytes) -> Any:
     """``data`` read as JSON; None if it is none."""
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than JSON's reader goes
         return None
 
 

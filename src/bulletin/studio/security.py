@@ -29,12 +29,14 @@ SESSION_COOKIE = "bulletin_studio"
 SESSION_MAX_AGE_S = 12 * 3600  # a working day at the desk
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_KEY = "csrf"
-USER_KEY = "user"
+USER_KEY = "user"  # the password a session logged in with (Auth.session_mark)
+SESSION_KEY = "sid"  # which login it is: logging out ends it
 MAX_BODY_BYTES = 2_000_000  # a script or a lexicon is a few kilobytes
 LOGIN_TRIES, LOGIN_WINDOW_S = 5, 300.0  # failed logins from one address within the window
 # A request that carries one of these came through a proxy: from beyond this machine, whatever its Host.
 FORWARDED = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
 BEARER = "bearer "
+TOKEN_WHO = "token:"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -83,25 +85,29 @@ async def _too_large(send: Send, limit: int) -> None:
 
 
 class LoginLimiter:
-    """At most ``LOGIN_TRIES`` failed logins per address within ``LOGIN_WINDOW_S``."""
+    """At most ``LOGIN_TRIES`` logins per address within ``LOGIN_WINDOW_S`` that did not succeed:
+    a try is counted before its password is checked, so tries sent at once are counted too."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self.failures: dict[str, deque[float]] = {}
+        self.tries: dict[str, deque[float]] = {}
         self.lock = threading.Lock()
 
-    def allowed(self, address: str) -> bool:
-        """Whether ``address`` may try again now."""
+    def attempt(self, address: str) -> bool:
+        """Count a try from ``address``; False (and not counted) when it has had its tries."""
         with self.lock:
-            recent = self.failures.get(address, deque())
+            recent = self.tries.setdefault(address, deque())
             while recent and self.clock() - recent[0] > LOGIN_WINDOW_S:
                 recent.popleft()
-            return len(recent) < LOGIN_TRIES
+            if len(recent) >= LOGIN_TRIES:
+                return False
+            recent.append(self.clock())
+            return True
 
-    def failed(self, address: str) -> None:
-        """Count a failed login."""
+    def succeeded(self, address: str) -> None:
+        """A try from ``address`` was right: its count starts again."""
         with self.lock:
-            self.failures.setdefault(address, deque()).append(self.clock())
+            self.tries.pop(address, None)
 
 
 def _made_here(request: Request) -> bool:
@@ -116,6 +122,10 @@ class Guard:
     def __init__(self, auth: Auth, open_on_loopback: bool, https: bool) -> None:
         self.auth, self.loopback, self.https = auth, open_on_loopback, https
         self.logins = LoginLimiter()
+        # The logins that have not logged out; kept here, so a copy of a cookie is worth nothing
+        # after its logout (and every session ends when the studio restarts).
+        self.sessions: set[str] = set()
+        self.sessions_lock = threading.Lock()
 
     @property
     def open(self) -> bool:
@@ -128,11 +138,36 @@ class Guard:
         header = request.headers.get("authorization", "")
         if header.lower().startswith(BEARER):
             name = self.auth.token_name(header[len(BEARER) :].strip())
-            return f"token:{name}" if name else None
+            return f"{TOKEN_WHO}{name}" if name else None
         mark, current = request.session.get(USER_KEY), self.auth.session_mark
-        if isinstance(mark, str) and current is not None and hmac.compare_digest(mark, current):
-            return "session"  # logged in with the password as it is now
+        if isinstance(mark, str) and current is not None and hmac.compare_digest(mark, current) and self._live(request):
+            return "session"  # logged in with the password as it is now, and not logged out
         return "local" if self.open and _made_here(request) else None
+
+    def _live(self, request: Request) -> bool:
+        with self.sessions_lock:
+            return request.session.get(SESSION_KEY) in self.sessions
+
+    def log_in(self, request: Request) -> None:
+        """Start a new session for ``request`` (a new one: no fixation), logged in with the password."""
+        request.session.clear()
+        session = secrets.token_urlsafe(32)
+        with self.sessions_lock:
+            self.sessions.add(session)
+        request.session.update({SESSION_KEY: session, USER_KEY: self.auth.session_mark})
+        self.csrf_token(request)
+
+    def log_out(self, request: Request) -> None:
+        """End the request's session, here and in its cookie."""
+        with self.sessions_lock:
+            self.sessions.discard(request.session.get(SESSION_KEY))
+        request.session.clear()
+
+    def may_write(self, who: str) -> None:
+        """Refuse (403) a read-only API token a change."""
+        name = who.removeprefix(TOKEN_WHO)
+        if who.startswith(TOKEN_WHO) and name in self.auth.read_only:
+            raise HTTPException(403, f"the API token {name!r} may only read (made with --read-only)")
 
     def own_origin(self, request: Request) -> str:
         """Where the studio is, as a browser names it (the Host it was reached by)."""
@@ -175,7 +210,8 @@ class Guard:
         client that sends no cookie (a script on this machine)."""
         self.check_origin(request)
         who = self.reader(request)
-        if who.startswith("token:"):
+        if who.startswith(TOKEN_WHO):
+            self.may_write(who)
             return who
         if who == "session" or SESSION_COOKIE in request.cookies:
             self.check_csrf(request, request.headers.get(CSRF_HEADER))

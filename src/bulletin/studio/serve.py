@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
 
+from bulletin.build.outputs import corrections_root
 from bulletin.config import Config
 from bulletin.config.schema import StudioSection
 from bulletin.core.errors import ConfigError
+from bulletin.publish import OUTPUT_DEPTH
 from bulletin.storage.sweep import sweep
-from bulletin.studio.auth import LOOPBACK, Auth, default_path
+from bulletin.studio.auth import LOOPBACK, WILDCARD, Auth, default_path, host_names
 from bulletin.studio.desk import STUDIO_DEPTH, Desk
 
 log = logging.getLogger(__name__)
@@ -33,11 +36,12 @@ def set_password(config: Config, password: str) -> Path:
     return auth.path
 
 
-def new_token(config: Config, name: str) -> str:
-    """A new API token called ``name`` (replacing one of that name); shown once, kept as a hash."""
+def new_token(config: Config, name: str, *, read_only: bool = False) -> str:
+    """A new API token called ``name`` (replacing one of that name); shown once, kept as a hash.
+    A ``read_only`` one may fetch bulletins (playout) and change nothing."""
     if not TOKEN_NAME.fullmatch(name):
         raise ConfigError(f"{name!r} is no token name; use letters, digits, '-', '_' or '.', such as playout.")
-    return Auth.load(auth_path(config)).new_token(name)
+    return Auth.load(auth_path(config)).new_token(name, read_only=read_only)
 
 
 def revoke_token(config: Config, name: str) -> None:
@@ -75,9 +79,8 @@ def _listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise ConfigError(
-            f"cannot listen on {host}:{port} ({exc.strerror}); is another studio running? Try another --port."
-        ) from None
+        hint = "is another studio running? Try another --port" if exc.errno == errno.EADDRINUSE else "check --host"
+        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}); {hint}.") from None
     sock.listen(BACKLOG)
     return sock
 
@@ -98,7 +101,9 @@ def serve(config: Config, ready: Callable[[str], None]) -> None:
     auth = Auth.load(auth_path(config))
     check_exposure(studio, auth)
     desk = Desk(config)
-    leftovers = sweep(desk.studio, STUDIO_DEPTH)
+    # What a killed studio left: a save's temporary file, a build's or a correction's folder, locks.
+    leftovers = sweep(desk.root, OUTPUT_DEPTH) + sweep(corrections_root(desk.root), OUTPUT_DEPTH)
+    leftovers += sweep(desk.studio, STUDIO_DEPTH)
     if config.settings.voice.lexicon:  # a save of the lexicon killed midway
         leftovers += sweep(Path(config.settings.voice.lexicon).parent, 0)
     for left in leftovers:
@@ -108,6 +113,12 @@ def serve(config: Config, ready: Callable[[str], None]) -> None:
             "the studio on %s speaks plain HTTP: put it behind a TLS proxy and set [studio] https = true.", studio.host
         )
     app = make_app(config, auth, host=studio.host)
+    if studio.host in WILDCARD:
+        log.warning(
+            "the studio answers only to the names in [studio] allowed_hosts (now: %s); add the name or address "
+            "the other computers use for this one.",
+            ", ".join(host_names(studio.host, studio.allowed_hosts)),
+        )
     sock = _listen(studio.host, studio.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host

@@ -1,11 +1,11 @@
-// The studio's pages: a client of the studio's own API (see /api/docs). Plain JavaScript, no
+// The studio's pages: a client of the studio's own API (see /api/openapi.json). Plain JavaScript, no
 // build step. Every text from a bulletin is put in the page with textContent, never as HTML.
 "use strict";
 
 const KIND_NAMES = { intro: "Opening", lead: "Hoofdbericht", brief: "Kort bericht", outro: "Afsluiting" };
-const STATE_NAMES = { draft: "Concept", approved: "Goedgekeurd", published: "Uitgezonden" };
+const STATE_NAMES = { draft: "Concept", approved: "Goedgekeurd", published: "Gepubliceerd" };
 const PREPARE_DELAY_MS = 400; // after the last keystroke, before asking how a text will be read
-const EDITED_FIELDS = ["kind", "title", "place", "text"];
+const EDITED_FIELDS = ["kind", "title", "place"];
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -77,6 +77,19 @@ function when(iso) {
     weekday: "short", day: "numeric", month: "short", timeZone: "UTC",
   });
   return `${named}, ${time.slice(0, 5)}`;
+}
+
+// A moment of the editor's own (a version saved): in the browser's time zone.
+function localTime(iso) {
+  return new Date(iso).toLocaleString("nl-NL", {
+    weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+  });
+}
+
+// A segment's words as the editor writes them: its written form, else its text. The studio
+// makes the spoken text from them (the voice's lexicons), which is what the build speaks.
+function words(segment) {
+  return segment.written ?? segment.text;
 }
 
 function element(tag, text, className) {
@@ -207,10 +220,10 @@ function renderQA() {
   box.replaceChildren(element("h3", "QA-rapport"), facts);
 }
 
-// Where a segment of the edited script is in the shown audio: the same segment (kind and text)
+// Where a segment of the edited script is in the shown audio: the same segment (kind and words)
 // in the script the audio was built from, whose chapter it is.
 function builtRange(segment) {
-  const index = desk.built.segments.findIndex((b) => b.kind === segment.kind && b.text === segment.text);
+  const index = desk.built.segments.findIndex((b) => b.kind === segment.kind && words(b) === words(segment));
   const chapter = index >= 0 ? desk.details.chapter_list[index] : undefined;
   return chapter ? { number: index + 1, start: chapter.startTime, end: chapter.endTime } : null;
 }
@@ -238,15 +251,8 @@ function renderSegments() {
     $(".up", item).disabled = !isBrief || segments[index - 1]?.kind !== "brief";
     $(".down", item).disabled = !isBrief || segments[index + 1]?.kind !== "brief";
     $(".title-field", item).hidden = !story;
-    $(".place-field", item).hidden = !story;
     $(".title", item).value = segment.title || "";
-    $(".place", item).value = segment.place || "";
-    $(".text", item).value = segment.text;
-    $(".text", item).rows = Math.max(2, Math.ceil(segment.text.length / 90));
-    if (segment.written && segment.written !== segment.text) {
-      $(".written-line", item).hidden = false;
-      $(".written", item).textContent = segment.written;
-    }
+    $(".text", item).value = words(segment);
     const range = builtRange(segment);
     const clip = $(".clip", item);
     if (range) {
@@ -260,6 +266,13 @@ function renderSegments() {
     bindSegment(item, index);
     return item;
   }));
+  list.querySelectorAll("textarea").forEach(fit); // once shown: a hidden element has no height
+}
+
+// A text field as tall as its text: an editor reads the whole segment without scrolling in it.
+function fit(textarea) {
+  textarea.style.height = "auto";
+  textarea.style.height = `${textarea.scrollHeight + 2}px`;
 }
 
 function bindSegment(item, index) {
@@ -269,10 +282,10 @@ function bindSegment(item, index) {
     setDirty(true);
   };
   $(".title", item).addEventListener("input", (event) => edited("title", event.target.value));
-  $(".place", item).addEventListener("input", (event) => edited("place", event.target.value || null));
   const text = $(".text", item);
   text.addEventListener("input", () => {
-    edited("text", text.value);
+    edited("written", text.value); // the server makes the spoken text from it when it saves
+    fit(text);
     const changed = !builtRange(segment());
     $(".changed", item).hidden = !changed;
     $(".clip", item).hidden = changed;
@@ -315,7 +328,7 @@ function addBrief() {
   const segments = desk.script.segments;
   const outro = segments.findIndex((s) => s.kind === "outro");
   const at = outro >= 0 ? outro : segments.length;
-  segments.splice(at, 0, { kind: "brief", title: "", place: null, agencies: [], published: null, text: "" });
+  segments.splice(at, 0, { kind: "brief", title: "", place: null, agencies: [], published: null, text: "", written: "" });
   setDirty(true);
   renderSegments();
   $(`#segmenten li[data-index="${at}"] .title`).focus();
@@ -324,7 +337,7 @@ function addBrief() {
 // --- how it will be read, and hearing it ------------------------------------------------------
 
 async function prepareLines(segments) {
-  const lines = segments.map((s) => ({ text: s.text, kind: s.kind }));
+  const lines = segments.map((s) => ({ text: words(s), kind: s.kind }));
   return api("POST", "/api/prepare", { json: { lines } }).then((r) => r.json());
 }
 
@@ -369,11 +382,12 @@ async function hear(player, request, button) {
 
 function trySegment(item, index) {
   const segment = desk.script.segments[index];
-  if (!segment.text.trim()) {
+  if (!words(segment).trim()) {
     notice("Er is nog geen tekst om te beluisteren.", "error");
     return;
   }
-  hear($(".trial", item), { text: segment.text, kind: segment.kind }, $(".try", item));
+  // Prepared by the segment's voice, as the build will: what is heard now is what is built.
+  hear($(".trial", item), { text: words(segment), kind: segment.kind }, $(".try", item));
 }
 
 function pickWord(textarea) {
@@ -450,7 +464,9 @@ async function rebuild() {
 }
 
 function sameSegments(a, b) {
-  return a.length === b.length && a.every((s, i) => EDITED_FIELDS.every((f) => (s[f] ?? null) === (b[i][f] ?? null)));
+  return a.length === b.length && a.every(
+    (s, i) => words(s) === words(b[i]) && EDITED_FIELDS.every((f) => (s[f] ?? null) === (b[i][f] ?? null)),
+  );
 }
 
 async function approve() {
@@ -464,11 +480,20 @@ async function approve() {
   }
   setBusy(true, "Bezig met goedkeuren en publiceren…");
   try {
-    const result = await api("POST", `/api/bulletins/${desk.id}/approve`).then((r) => r.json());
+    // Only what this editor heard: another editor's rebuild meanwhile makes it 412.
+    const result = await api("POST", `/api/bulletins/${desk.id}/approve`, { headers: { "If-Match": desk.details.heard } })
+      .then((r) => r.json());
     await loadBulletin();
     notice(result.published ? "Goedgekeurd en gepubliceerd: de feed en latest.* volgen." : "Goedgekeurd; het gaat mee met de volgende publicatie (stel [publish] base_url in).");
   } catch (problem) {
-    notice(`Niet goedgekeurd: ${problem.message}`, "error");
+    if (problem.status === 412) {
+      notice("Niet goedgekeurd: iemand heeft het bulletin intussen opnieuw gebouwd. Herlaad de pagina en luister opnieuw.", "error conflict");
+    } else {
+      // Approved here but not published (a bucket that did not answer)? Then the page says so.
+      await loadBulletin().catch(() => {});
+      const approved = desk.details && !desk.details.correction && desk.details.state !== "draft";
+      notice(approved ? `Goedgekeurd, maar niet gepubliceerd: ${problem.message}` : `Niet goedgekeurd: ${problem.message}`, "error");
+    }
   } finally {
     setBusy(false);
   }
@@ -495,7 +520,7 @@ async function loadVersions() {
     const back = element("button", "Terugzetten", "link");
     back.type = "button";
     back.addEventListener("click", () => restore(version.number));
-    item.append(element("span", `Versie ${version.number} · ${when(version.saved)}`), " ", back);
+    item.append(element("span", `Versie ${version.number} · ${localTime(version.saved)}`), " ", back);
     return item;
   }));
 }
