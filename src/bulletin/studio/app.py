@@ -38,7 +38,7 @@ from bulletin.studio.security import SESSION_COOKIE, SESSION_MAX_AGE_S, BodyLimi
 
 PACKAGE = resources.files(__package__)
 MAX_SAY_CHARS = 2000  # a line to try, not a bulletin
-MAX_PREPARE_LINES = 200
+MAX_PREPARE_LINES = 1000  # a bulletin of [script] max_segments (250 by default) at once
 JSON = "application/json"
 NO_CACHE = {"Cache-Control": "no-cache"}  # a rebuild replaces a bulletin's files under the same names
 FILE_HEADERS = {**NO_CACHE, "X-Content-Type-Options": "nosniff"}  # a transcript is text, never a page
