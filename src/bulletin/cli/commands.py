@@ -22,6 +22,8 @@ from bulletin.cli.options import (
     format_choices,
     format_entries,
     load,
+    output_dir_option,
+    output_override,
     profile_choices,
     profile_entries,
     progress_bar,
@@ -41,9 +43,7 @@ TEXT_OR_JSON = click.Choice(["text", "json"])
 
 @cli.command(cls=SourcesCommand)
 @script_options
-@click.option(
-    "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/)."
-)
+@output_dir_option("Output folder")
 @click.option("--no-cache", is_flag=True, help="Synthesise every segment anew; leave the cache alone.")
 @click.option(
     "--profile",
@@ -103,7 +103,7 @@ def build(
         verbose,
         **voice_overrides(engine, voice),
         **{
-            "output.dir": str(output_dir) if output_dir else None,
+            **output_override(output_dir),
             "cache.enabled": False if no_cache else None,
             "audio.profile": profile,
             "audio.format": audio_format,
@@ -164,9 +164,7 @@ def _report_publish(result: PublishResult) -> None:
 
 @cli.command()
 @click.argument("bulletin", metavar="ID")
-@click.option(
-    "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), help="The output folder (default: output/)."
-)
+@output_dir_option()
 @base_url_option
 @target_options("--aws-profile")
 @common_options
@@ -187,7 +185,7 @@ def approve(
         config_path,
         quiet,
         verbose,
-        **{"output.dir": str(output_dir) if output_dir else None},
+        **output_override(output_dir),
         **publish_overrides(base_url, target, aws_profile),
     )
     approved = approve_bulletin(config, bulletin)
@@ -226,12 +224,7 @@ def daily(
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The output folder to publish (default: output/).",
-)
+@output_dir_option("The output folder to publish")
 @base_url_option
 @target_options("--profile", "--aws-profile")
 @click.option("--dry-run", is_flag=True, help="List what the bucket would get and lose; upload and delete nothing.")
@@ -254,7 +247,7 @@ def publish(
         config_path,
         quiet,
         verbose,
-        **{"output.dir": str(output_dir) if output_dir else None},
+        **output_override(output_dir),
         **publish_overrides(base_url, target, aws_profile),
     )
     _report_publish(publish_folder(config, dry_run=dry_run))
@@ -381,9 +374,7 @@ def inspect(audio: Path, fmt: str, config_path: Path | None, quiet: bool, verbos
 
 
 @cli.command()
-@click.option(
-    "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), help="The output folder (default: output/)."
-)
+@output_dir_option()
 @click.option("--host", help="Address to listen on (default: 127.0.0.1); any other needs a password or an API token.")
 @click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8642; 0: any free one).")
 @click.option("--set-password", is_flag=True, help="Set the studio's password (asked twice), then stop.")
@@ -415,7 +406,8 @@ def studio(
         config_path,
         quiet,
         verbose,
-        **{"output.dir": str(output_dir) if output_dir else None, "studio.host": host, "studio.port": port},
+        **output_override(output_dir),
+        **{"studio.host": host, "studio.port": port},
     )
     if set_password:
         password = click.prompt("New studio password", hide_input=True, confirmation_prompt=True, err=True)

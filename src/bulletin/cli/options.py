@@ -197,6 +197,21 @@ def script_options(func: F) -> F:
     return click.argument("page", metavar="PAGE")(func)  # a file or an http(s) URL
 
 
+def output_dir_option(what: str = "The output folder") -> Callable[[F], F]:
+    """-o/--output-dir, for every command that works on the output folder."""
+    return click.option(
+        "-o",
+        "--output-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"{what} (default: output/).",
+    )
+
+
+def output_override(output_dir: Path | None) -> dict[str, str | None]:
+    """-o as the configuration key it overrides."""
+    return {"output.dir": str(output_dir) if output_dir else None}
+
+
 def base_url_option(func: F) -> F:
     """--base-url, for every command that publishes."""
     return click.option(

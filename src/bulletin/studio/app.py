@@ -133,7 +133,7 @@ def _listing(desk: Desk, bulletin: Bulletin) -> dict[str, Any]:
         "script": f"/api/bulletins/{ident}",
         "picture": f"/api/bulletins/{ident}/picture.svg",
         "page": f"/b/{ident}",
-        "edited": bool(desk.versions(ident)),
+        "edited": desk.edited(ident),
         "building": desk.is_building(ident),
         "correction": None
         if pending is None

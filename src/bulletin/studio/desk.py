@@ -100,7 +100,7 @@ class Desk:
             ident = bulletin_id(self.root, episode.audio)
             if ident in found:  # a copy of a bulletin's folder (behind a symlink) names the bulletin's files
                 continue
-            try:
+            try:  # read again from the bulletin's own folder: a symlinked copy's manifest may say anything
                 found[ident] = find(self.root, ident)
             except InputError:  # not a bulletin's own folder (a symlink, an older layout): no id names it
                 continue
@@ -171,16 +171,23 @@ class Desk:
     def _versions_dir(self, ident: str) -> Path:
         return self.studio / VERSIONS / ident
 
-    def versions(self, ident: str) -> list[Version]:
-        """The saved versions of the bulletin's script, oldest first."""
+    def _saved(self, ident: str) -> dict[int, Path]:
+        """The files of the bulletin's saved versions by number, oldest first (none read)."""
         folder = self._versions_dir(self.bulletin(ident).id)
-        found = []
         paths = folder.glob("*.json") if folder.is_dir() else []
         numbered = [p for p in paths if p.stem.isdigit() and not p.is_symlink()]  # a symlink is no version of ours
-        for path in sorted(numbered, key=lambda p: int(p.stem)):  # 10000 after 9999
-            saved = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-            found.append(Version(int(path.stem), saved, etag(path.read_bytes())))
-        return found
+        return {int(p.stem): p for p in sorted(numbered, key=lambda p: int(p.stem))}  # 10000 after 9999
+
+    def edited(self, ident: str) -> bool:
+        """Whether an editor saved the bulletin's script."""
+        return bool(self._saved(ident))
+
+    def versions(self, ident: str) -> list[Version]:
+        """The saved versions of the bulletin's script, oldest first."""
+        return [
+            Version(number, datetime.fromtimestamp(path.stat().st_mtime, UTC), etag(path.read_bytes()))
+            for number, path in self._saved(ident).items()
+        ]
 
     def built_script(self, bulletin: Bulletin) -> bytes:
         """The script the bulletin (or a correction) was built from, as JSON."""
@@ -197,15 +204,14 @@ class Desk:
     def script(self, ident: str, version: int | None = None) -> bytes:
         """The bulletin's script as JSON: the newest saved version (or ``version``), else the one
         it was built from."""
-        bulletin = self.bulletin(ident)
-        versions = self.versions(ident)
+        saved = self._saved(ident)
         if version is not None:
-            if version not in {v.number for v in versions}:
+            if version not in saved:
                 raise NotFound(f"bulletin {ident!r} has no version {version}.")
-            return self._version_path(ident, version).read_bytes()
-        if versions:
-            return self._version_path(ident, versions[-1].number).read_bytes()
-        return self.built_script(bulletin)
+            return saved[version].read_bytes()
+        if saved:
+            return saved[max(saved)].read_bytes()
+        return self.built_script(self.bulletin(ident))
 
     def _version_path(self, ident: str, number: int) -> Path:
         return self._versions_dir(ident) / f"{number:0{VERSION_DIGITS}d}.json"
@@ -293,8 +299,7 @@ class Desk:
         self.parse(ident, saved)  # checked as build checks it, before anything is written
         if json.loads(saved) == json.loads(current):
             return current  # nothing changed: no new version
-        versions = self.versions(ident)
-        write_text(self._version_path(ident, versions[-1].number + 1 if versions else 1), saved.decode("utf-8"))
+        write_text(self._version_path(ident, max(self._saved(ident), default=0) + 1), saved.decode("utf-8"))
         return saved
 
     # --- building and approving ------------------------------------------------------------------
