@@ -35,6 +35,8 @@ BAD_CONFIGS = [
     ("[gtts]\nmax_wait = 1e9\n", 6, "[gtts] max_wait must be at most 3600.0, got 1000000000.0."),
     ('[publish]\ntarget = "https://pod.example/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
     ('[publish]\ntarget = "s3://Pod_Bucket/x/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
+    ('[publish]\nlease = "5"\n', 6, '[publish] lease must be a length of time such as "90s"'),
+    ('[cache]\nlocation = "s3://x/cache/"\n', 6, "[cache] location must be a folder or s3://BUCKET/PREFIX/"),
     (
         '[[sources]]\nname = "a"\nlocation = "a.txt"\ndrop = ["(unclosed"]\n',
         8,

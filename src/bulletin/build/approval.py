@@ -21,7 +21,7 @@ from pathlib import Path
 from bulletin.build.outputs import corrections_root
 from bulletin.build.publishing import publish_folder
 from bulletin.config import Config
-from bulletin.core.errors import InputError
+from bulletin.core.errors import InputError, LockedError
 from bulletin.publish import PublishResult
 from bulletin.publish.episode import APPROVED, DRAFT, MANIFEST_SUFFIX, ON_AIR, Episode, with_state
 from bulletin.storage.atomic import replace_folder
@@ -119,7 +119,16 @@ def approve(config: Config, bulletin: str) -> Approved:
             "%s is approved; set [publish] base_url to publish it (it goes out with the next publish).", bulletin
         )
         return Approved(found, None)
-    result = publish_folder(config)
+    try:
+        result = publish_folder(config)
+    except LockedError as exc:  # e.g. the daily run that waits for this very approval
+        log.warning(
+            "%s is approved but not published now: %s It goes out with the station's next publish from "
+            "this folder (a daily run waiting for this approval publishes it at once).",
+            bulletin,
+            str(exc).rsplit(";", 1)[0] + ".",
+        )
+        return Approved(find(root, bulletin), None)
     return Approved(find(root, bulletin), result)
 
 

@@ -1,7 +1,8 @@
 """``bulletin daily``: fetch the sources, build, publish and prune, unattended.
 
-Made for cron: a lock keeps two runs from overlapping, a run with nothing new
-since the last bulletin builds nothing, a failing source is reported and the
+Made for cron: a lock keeps two runs from overlapping (with a bucket, the
+station's lease in it, across machines), a run with nothing new since the last
+bulletin builds nothing (with a bucket, whichever machine made that one), a failing source is reported and the
 bulletin is made from the others, and every run leaves one summary line (and,
 if configured, one JSON line in a log file).
 """
@@ -21,25 +22,27 @@ from bulletin.build import pipeline
 from bulletin.build.approval import mark_approved, wait_for_approval
 from bulletin.build.caches import prune
 from bulletin.build.news import read_spec, resolve_at
-from bulletin.build.publishing import publish_folder
+from bulletin.build.publishing import publish_folder, station_lease
 from bulletin.config import Config
 from bulletin.config import stages as cfg
 from bulletin.config.schema import duration_seconds
-from bulletin.core.errors import BulletinError, ConfigError, SourceError
+from bulletin.core.errors import BulletinError, ConfigError, PublishError, SourceError
 from bulletin.core.model import Script
 from bulletin.media.meter import duration_text
 from bulletin.publish.episode import APPROVED, DRAFT
-from bulletin.publish.s3 import UploadReport
+from bulletin.publish.s3 import UploadReport, read_note, write_note
 from bulletin.sources import News
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
 from bulletin.storage.atomic import write_text
+from bulletin.storage.bucket import S3Target
 from bulletin.storage.locks import hold
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".bulletin.lock"
 STATE_NAME = ".bulletin-state.json"
+STATE_OBJECT = "state.json"  # in the bucket, among the station's own objects
 STATE_AUDIO = "audio"  # the state's key for the last bulletin's file
 APPROVAL_REQUIRED = "required"
 ON_DEADLINE_PUBLISH = "publish"
@@ -82,11 +85,25 @@ def page_digest(page: News) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _read_state(root: Path) -> dict[str, Any]:
+def _read_state(root: Path, target: S3Target | None) -> dict[str, Any]:
+    """The last run's state: the bucket's (any machine's last run) when there is one, else the folder's.
+    A damaged state is as good as none: the run builds."""
     try:
-        return dict(json.loads((root / STATE_NAME).read_text("utf-8")))
+        raw = read_note(target, STATE_OBJECT) if target else (root / STATE_NAME).read_bytes()
+        state = json.loads(raw or b"{}")
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) and all(isinstance(v, str) for v in state.values()) else {}
+
+
+def _write_state(root: Path, target: S3Target | None, state: dict[str, str]) -> None:
+    text = json.dumps(state, indent=2) + "\n"
+    write_text(root / STATE_NAME, text)
+    if target is not None:
+        try:
+            write_note(target, STATE_OBJECT, text.encode())
+        except PublishError as exc:  # published already: the next run only builds the same news again
+            log.warning("%s; the next run will not know this one's news.", exc)
 
 
 def gather(config: Config, at: datetime) -> tuple[News, list[SourceReport]]:
@@ -123,12 +140,15 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
     started = time.perf_counter()
     root = Path(config.settings.output.dir)
     moment = resolve_at(at, config)
-    cfg.publish_target(config)  # a mistyped target is found before the sources are fetched
+    target = cfg.publish_target(config)  # a mistyped target is found before the sources are fetched
     lock = root / LOCK_NAME
-    with hold(lock, lambda holder: f"another bulletin run ({holder}) holds {lock}; this one stops."):
+    with (
+        hold(lock, lambda holder: f"another bulletin run ({holder}) holds {lock}; this one stops."),
+        station_lease(config) as lease,
+    ):
         page, reports = gather(config, moment)
         digest = page_digest(page)
-        state = _read_state(root)
+        state = _read_state(root, target)
         if not force and state.get("digest") == digest:
             return DailyResult(
                 "unchanged", reports, last_audio=str(state.get(STATE_AUDIO, "")), seconds=time.perf_counter() - started
@@ -144,15 +164,12 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
         published = bool(config.settings.publish.base_url) and approval != HELD
         upload = None
         if published:
-            upload = publish_folder(config).upload
+            upload = publish_folder(config, lease=lease).upload
         elif approval != HELD:
             log.warning("not published: set [publish] base_url (or --base-url) to update the feeds.")
         cache_root = cfg.cache_dir(config)
         pruned = sum(p.entries for p in prune(cache_root, config.settings.daily.keep_cache_days)) if cache_root else 0
-        write_text(
-            root / STATE_NAME,
-            json.dumps({"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat()}, indent=2) + "\n",
-        )
+        _write_state(root, target, {"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat()})
     return DailyResult(
         "built", reports, built, published, pruned, str(built.audio), time.perf_counter() - started, upload, approval
     )
@@ -197,7 +214,8 @@ def summary(result: DailyResult) -> str:
     qa, speech = result.build.qa, result.build.speech
     return (
         f"built {result.build.audio} · {duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · "
-        f"{result.build.engine} · {speech.cached}/{speech.segments} segments cached · {sources} · "
+        f"{result.build.engine} · {speech.cached}/{speech.segments} segments cached"
+        f"{f' ({speech.shared_note()})' if speech.shared_note() else ''} · {sources} · "
         f"{_published(result)} · {result.seconds:.1f} s"
     )
 
@@ -236,6 +254,9 @@ def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
             engine=result.build.engine,
             segments=result.build.speech.segments,
             cached=result.build.speech.cached,
+            synthesised=result.build.speech.synthesised,
+            shared=result.build.speech.shared,
+            remade=result.build.speech.remade,
             fell_back=result.build.fell_back,
         )
     if result.upload:

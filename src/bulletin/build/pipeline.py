@@ -27,7 +27,7 @@ from bulletin.core.model import Page, Script, SegmentKind
 from bulletin.formats.base import Finished, TagInfo
 from bulletin.media.cover import Covers
 from bulletin.publish import OUTPUT_DEPTH
-from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_guid
+from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_guid, revision_now
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import assemble
 from bulletin.script.clock import written_date
@@ -294,6 +294,7 @@ def _make(
         engine=spoken_by,
         voice=voices,
         state=state,
+        revised=revision_now(),
     )
     sidecars: list[tuple[Path, Callable[[], str]]] = [
         (tmp.script_text, lambda: to_text(script)),

@@ -78,7 +78,7 @@ class Workshop:
         self.max_segments = config.settings.script.max_segments
         self.audio = cfg.audio_settings(config)
         root = cfg.cache_dir(config)
-        self.segments = SegmentCache(root / SEGMENTS if root else None)
+        self.segments = SegmentCache(root / SEGMENTS if root else None, cfg.shared_cache(config, SEGMENTS))
         self.renderer = Renderer(
             self.audio,
             cfg.sounders(config),
@@ -138,6 +138,8 @@ class Workshop:
             spoken.update(owner[indexes[position]] for position in done.spoken)
             stats.synthesised = len(spoken)
 
+        store = self.segments.store
+        shared_before, remade_before = store.shared_hits, store.shared_repaired
         wanted = [r for r in self.renditions if r.name in paths]
         rendered = self.renderer.render(
             plans,
@@ -148,4 +150,5 @@ class Workshop:
             [[chunk.start for chunk in chunks] for chunks in spoken_pieces],
         )
         stats.cached = stats.segments - stats.synthesised
+        stats.shared, stats.remade = store.shared_hits - shared_before, store.shared_repaired - remade_before
         return Voiced(script, rendered, stats, engines, cast)

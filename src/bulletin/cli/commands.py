@@ -136,7 +136,8 @@ def _report_build(result: BuildResult) -> None:
     speech = result.speech
     click.echo(
         f"{duration_text(qa.duration)} · {qa.integrated:.1f} LUFS · {qa.true_peak:.1f} dBTP · "
-        f"{speech.segments} segments ({speech.cached} cached) · {result.engine} ({result.voice}) · "
+        f"{speech.segments} segments ({', '.join(filter(None, [f'{speech.cached} cached', speech.shared_note()]))}) · "
+        f"{result.engine} ({result.voice}) · "
         f"built in {result.seconds_taken:.1f} s"
     )
     click.echo(

@@ -17,6 +17,7 @@ from bulletin.core.errors import ConfigError
 from bulletin.core.schema import URL_SCHEME, check_value, defaults_of, unknown
 from bulletin.core.tomlfile import line_of, line_of_array_table, read_toml, where
 from bulletin.sources import SourceSpec
+from bulletin.storage.bucket import is_s3
 
 CONFIG_NAME = "bulletin.toml"
 DEFAULTS_NAME = "defaults.toml"
@@ -82,7 +83,10 @@ class Config:
 
 
 def _relative_to(path: Path, value: str) -> str:
-    return str((path.parent / value).resolve()) if value and not Path(value).is_absolute() else value
+    """A folder given relative to the configuration file, as an absolute path (a bucket stays as it is)."""
+    if not value or Path(value).is_absolute() or is_s3(value):
+        return value
+    return str((path.parent / value).resolve())
 
 
 def _sources(path: Path, text: str, tables: Any) -> tuple[SourceSpec, ...]:

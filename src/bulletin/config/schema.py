@@ -75,7 +75,7 @@ def template(value: str) -> str | None:
 def s3_target(value: str) -> str | None:
     """Empty, or ``s3://BUCKET/PREFIX/`` with a valid bucket name."""
     from bulletin.core.errors import ConfigError
-    from bulletin.publish.s3 import parse_target
+    from bulletin.storage.bucket import parse_target
 
     try:
         if value:
@@ -83,6 +83,18 @@ def s3_target(value: str) -> str | None:
     except ConfigError:
         return (
             "must be empty or s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, "
+            "digits, dots and hyphens"
+        )
+    return None
+
+
+def shared_location(value: str) -> str | None:
+    """Empty, a folder, or ``s3://BUCKET/PREFIX/`` with a valid bucket name."""
+    from bulletin.storage.bucket import is_s3
+
+    if is_s3(value) and s3_target(value):
+        return (
+            "must be a folder or s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, "
             "digits, dots and hyphens"
         )
     return None
@@ -162,6 +174,7 @@ class PublishSection:
     locked: bool = setting()
     target: str = setting(s3_target)
     aws_profile: str = setting()
+    lease: str = setting(duration)
 
 
 @dataclass(frozen=True)
@@ -221,6 +234,7 @@ class CacheSection:
 
     enabled: bool = setting()
     dir: str = setting(path=True)
+    location: str = setting(shared_location, path=True)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from bulletin.audio.profiles import PROFILES, Profile
 from bulletin.audio.sounders import SounderSet, load_sounders
 from bulletin.casting.cast import VoiceChoice
 from bulletin.config.loader import COMMAND_LINE, Config
+from bulletin.config.schema import duration_seconds
 from bulletin.core.errors import ConfigError
 from bulletin.core.paths import builtin_voices_dir
 from bulletin.core.pcm import MS_PER_S
@@ -20,12 +21,14 @@ from bulletin.formats import FORMATS
 from bulletin.formats.base import Encoder, Format
 from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
-from bulletin.publish.s3 import S3Target, parse_target
 from bulletin.script import ScriptSettings
 from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import Boilerplate, load_boilerplate
 from bulletin.sources.fetch import FetchSettings
+from bulletin.storage.blobstore import Shared
+from bulletin.storage.bucket import S3Target, is_s3, parse_target
 from bulletin.storage.cachedir import HTTP, default_root
+from bulletin.storage.shared import shared_tier
 from bulletin.tts import ENGINES
 
 BYTES_PER_MB = 1_000_000
@@ -77,6 +80,21 @@ def cache_location(config: Config) -> Path:
     """Where the cache folder is (or would be), whether caching is on or not."""
     configured = config.settings.cache.dir
     return Path(configured) if configured else default_root()
+
+
+def shared_cache(config: Config, kind: str) -> Shared | None:
+    """The shared tier of one kind of cache entry (``segments``) under ``[cache] location``, if set
+    (and caching is on)."""
+    cache = config.settings.cache
+    if not (cache.enabled and cache.location):
+        return None
+    location = cache.location.rstrip("/") + "/" + kind + ("/" if is_s3(cache.location) else "")
+    return shared_tier(location, config.settings.publish.aws_profile or None)
+
+
+def lease_seconds(config: Config) -> float:
+    """How long a station's lease lasts without renewal ([publish] lease)."""
+    return duration_seconds(config.settings.publish.lease)
 
 
 def main_format(config: Config) -> Format:

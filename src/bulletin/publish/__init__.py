@@ -1,21 +1,37 @@
 """Publishing: the output folder becomes a static site with a podcast feed,
 an Alexa Flash Briefing feed, a preview page and a stable ``latest`` bulletin;
-``publish.s3`` copies that site to S3-compatible object storage."""
+``publish.s3`` copies that site to S3-compatible object storage.
+
+With a bucket, the bucket is the station's state: the feeds list the bulletins
+its manifests describe as well as the folder's, so a run on any machine (with
+an empty folder, even) publishes the station's whole feed, and retention
+applies to the bucket's bulletins too. The folder is a working copy."""
 
 from __future__ import annotations
 
 import json
 import logging
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bulletin.core.errors import ConfigError, InputError
 from bulletin.publish.alexa import flash_briefing
-from bulletin.publish.episode import APPROVED, ON_AIR, PUBLISHED, Episode, own_folder, read_episodes, with_state
+from bulletin.publish.episode import (
+    APPROVED,
+    MANIFEST_SUFFIX,
+    ON_AIR,
+    PUBLISHED,
+    Episode,
+    episode_prefix,
+    manifest_of,
+    own_folder,
+    read_episodes,
+    with_state,
+)
 from bulletin.publish.feed import Show, render_feed
 from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
-from bulletin.publish.s3 import S3Target, UploadReport, plan, upload_site
+from bulletin.publish.s3 import Station, UploadReport, fetch_bulletin, plan, upload_site
 from bulletin.publish.site import index_html
 from bulletin.storage.atomic import remove_folder, staged
 from bulletin.storage.sweep import sweep
@@ -39,6 +55,30 @@ class PublishResult:
     removed: list[Episode]
     site: list[Path]  # the files at the top of the folder, in the order they must reach readers
     upload: UploadReport | None = None  # what went to the bucket, when there is one
+    from_bucket: frozenset[str] = field(default=frozenset())  # audio of bulletins only the bucket holds
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A bulletin the feed may list: its manifest, its audio file's size, and whether the folder
+    holds the copy that counts (else the bucket does)."""
+
+    episode: Episode
+    size: int
+    local: bool
+
+
+def catalogue(root: Path, station: Station | None) -> list[Listed]:
+    """The station's bulletins, newest first: the folder's, and the bucket's where the folder has
+    none or an older revision of one (a correction or an approval made on another machine)."""
+    chosen = {e.audio: Listed(e, (root / e.audio).stat().st_size, True) for e in read_episodes(root)}
+    for audio, remote in (station.episodes if station else {}).items():
+        mine = chosen.get(audio)
+        if mine is None or remote.episode.revised > mine.episode.revised:
+            if mine is not None:
+                log.info("the bucket holds a later revision of %s than the folder; the bucket's counts", audio)
+            chosen[audio] = Listed(remote.episode, remote.size, False)
+    return sorted(chosen.values(), key=lambda listed: listed.episode.published, reverse=True)
 
 
 def require_base_url(base_url: str) -> None:
@@ -50,29 +90,43 @@ def require_base_url(base_url: str) -> None:
         )
 
 
-def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, delete_old: bool) -> PublishResult:
+def publish(
+    root: Path,
+    show: Show,
+    cover: bytes,
+    retention: int,
+    alexa: bool,
+    delete_old: bool,
+    station: Station | None = None,
+) -> PublishResult:
     """Write ``feed.xml``, ``flash-briefing.json``, ``index.html``, the channel cover and
-    ``latest.*`` for the bulletins under ``root``; each file appears whole or not at all."""
+    ``latest.*`` for the bulletins under ``root`` (and, with a ``station``, in its bucket);
+    each file appears whole or not at all."""
     require_base_url(show.base_url)
-    if not root.is_dir():
+    if station is None and not root.is_dir():
         raise InputError(f"nothing to publish: {root} does not exist; build a bulletin first.")
+    root.mkdir(parents=True, exist_ok=True)  # with a bucket, a fresh machine starts from an empty folder
     for left in sweep(root, OUTPUT_DEPTH):
         log.info("removed %s, left by an interrupted run", left)
-    episodes = read_episodes(root)
-    if not episodes:
-        raise InputError(f"nothing to publish: no bulletins in {root}; build one first.")
-    on_air = [e for e in episodes if e.state in ON_AIR]  # drafts wait for an editor's approval
+    listed = catalogue(root, station)
+    where = f"{root} or {station.target}" if station else str(root)
+    if not listed:
+        raise InputError(f"nothing to publish: no bulletins in {where}; build one first.")
+    on_air = [item for item in listed if item.episode.state in ON_AIR]  # drafts wait for an editor's approval
     if not on_air:
         raise InputError(
-            f"nothing to publish: the bulletins in {root} are drafts; approve one first "
+            f"nothing to publish: the bulletins in {where} are drafts; approve one first "
             "(bulletin approve ID, or the studio)."
         )
     kept, gone = on_air[:retention], on_air[retention:]
-    sizes = {e.audio: (root / e.audio).stat().st_size for e in kept}
-    feed = render_feed(show, kept, sizes)
-    briefing = flash_briefing(kept, show.base_url, show.link) if alexa else []
+    if station is not None and not kept[0].local:  # latest.* are copies of the newest's files
+        fetch_bulletin(station, kept[0].episode, root)
+        kept[0] = replace(kept[0], local=True)
+    episodes = [item.episode for item in kept]
+    feed = render_feed(show, episodes, {item.episode.audio: item.size for item in kept})
+    briefing = flash_briefing(episodes, show.base_url, show.link) if alexa else []
 
-    newest = kept[0]
+    newest = episodes[0]
     # Renamed in this order, so that a reader of the folder (or of a bucket filled in the same
     # order) finds every file a feed names before the feed: media, latest.*, then the feeds.
     site = [
@@ -88,35 +142,55 @@ def publish(root: Path, show: Show, cover: bytes, retention: int, alexa: bool, d
         fill_latest([temp[name] for name in latest_names(newest)], root, newest, show.base_url, FEED)
         if briefing:
             temp[ALEXA_FEED].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        temp[INDEX].write_text(index_html(show.title, kept), encoding="utf-8")
+        temp[INDEX].write_text(index_html(show.title, episodes), encoding="utf-8")
         temp[FEED].write_bytes(feed)
-    kept = [with_state(root, e, PUBLISHED) if e.state == APPROVED else e for e in kept]  # now they are out
+    # Now they are out (a bulletin only the bucket holds went out when it went there).
+    episodes = [
+        with_state(root, i.episode, PUBLISHED) if i.local and i.episode.state == APPROVED else i.episode for i in kept
+    ]
     for name in stale_audio_names(newest):  # an older bulletin's format must not pass for the newest
         (root / name).unlink(missing_ok=True)
     if not briefing:
         # An Alexa feed from an earlier publish would still list bulletins this one retired.
         (root / ALEXA_FEED).unlink(missing_ok=True)
     if delete_old:
-        for episode in gone:  # only now: the new feed no longer points at them
-            _remove_episode(root, episode)
-            log.info("removed %s (past the newest %d)", episode.audio, retention)
-    return PublishResult(root / FEED, kept, len(briefing), gone if delete_old else [], site)
+        for item in gone:  # only now: the new feed no longer points at them
+            if item.local:
+                _remove_episode(root, item.episode)
+            log.info("removed %s (past the newest %d)", item.episode.audio, retention)
+    from_bucket = frozenset(item.episode.audio for item in kept if not item.local)
+    removed = [item.episode for item in gone] if delete_old else []
+    return PublishResult(root / FEED, episodes, len(briefing), removed, site, from_bucket=from_bucket)
 
 
 def upload(
-    root: Path, result: PublishResult, target: S3Target, *, delete_old: bool, dry_run: bool = False
+    root: Path, result: PublishResult, station: Station, *, delete_old: bool, dry_run: bool = False
 ) -> UploadReport:
-    """Copy what ``publish`` made to the bucket: every kept bulletin's files, then the site's
-    files (the feed last); with ``delete_old``, then remove bulletins the feed no longer names."""
-    files = [path for episode in result.episodes for path in episode_files(root, episode)]
-    return upload_site(target, plan(root, files, result.site), delete_old=delete_old, dry_run=dry_run)
+    """Copy what ``publish`` made to the bucket: the files of every kept bulletin the folder holds,
+    then the site's files (the feed last); with ``delete_old``, then remove the files of bulletins
+    the feed no longer names."""
+    files = [path for e in result.episodes if e.audio not in result.from_bucket for path in episode_files(root, e)]
+    keep = [episode_prefix(e) for e in result.episodes]
+    report = upload_site(station, plan(root, files, result.site), keep, delete_old=delete_old, dry_run=dry_run)
+    report.from_bucket = len(result.from_bucket)
+    return report
+
+
+def local_manifests(root: Path) -> dict[str, bytes]:
+    """The folder's manifests (relative path -> bytes), so that reading the bucket skips the same ones."""
+    paths = [manifest_of(root, e) for e in read_episodes(root)] if root.is_dir() else []
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in paths}
 
 
 def episode_files(root: Path, episode: Episode) -> list[Path]:
-    """Every file of one bulletin (they share its audio file's name up to the first dot), audio first."""
+    """Every file of one bulletin (they share its audio file's name up to the first dot), audio
+    first and the manifest last: a manifest in the bucket means the rest is there."""
     audio = root / episode.audio
     stem = audio.name.split(".", 1)[0]
-    return sorted(audio.parent.glob(f"{stem}.*"), key=lambda path: (path != audio, path.name))
+    return sorted(
+        audio.parent.glob(f"{stem}.*"),
+        key=lambda path: (path != audio, path.name.endswith(MANIFEST_SUFFIX), path.name),
+    )
 
 
 def _remove_episode(root: Path, episode: Episode) -> None:

@@ -10,11 +10,13 @@ progress (or left by killed ones) and are never read.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, get_type_hints
 
 from bulletin.core.errors import InputError
 from bulletin.storage.atomic import write_text
@@ -30,6 +32,12 @@ OWN_FOLDER_DEPTH = 3  # YYYY-MM-DD/<stem>/<stem>.mp3
 # Fixed, so that an episode's guid follows from where it lives in the output
 # folder alone: re-publishing, or rebuilding the same bulletin, keeps it.
 GUID_NAMESPACE = uuid.UUID("5b3c3a4e-5d6f-4b9a-9a40-0f2d1b6c8e11")
+
+
+def revision_now() -> str:
+    """When a manifest is written, as ``revised`` records it: of two copies of one bulletin (a
+    machine's folder and the bucket), the later revision is the one that counts."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def episode_guid(audio_path: str) -> str:
@@ -58,6 +66,7 @@ class Episode:
     voice: str = ""
     media_type: str = "audio/mpeg"  # of the audio file, for the feed's enclosure
     state: str = PUBLISHED  # a manifest written before bulletins had states was in the feed already
+    revised: str = ""  # revision_now() when written; "" before manifests recorded it (older than any)
 
     def to_json(self) -> str:
         """The manifest's text."""
@@ -72,14 +81,53 @@ class Episode:
             data = json.loads(text)
             if isinstance(data, dict) and OLD_AUDIO_KEY in data:  # written before other formats than MP3
                 data.setdefault("audio", data.pop(OLD_AUDIO_KEY))
+            if not isinstance(data.get("published"), str):
+                raise ValueError("published must be a date and time")
             data["published"] = datetime.fromisoformat(data["published"])
+            if data["published"].tzinfo is None:
+                raise ValueError("published has no time zone")
             known = {f.name for f in fields(cls)}
-            episode = cls(**{k: v for k, v in data.items() if k in known})
+            values = {k: v for k, v in data.items() if k in known}
+            for name, value in values.items():
+                _check_type(name, value)
+            episode = cls(**values)
             if episode.state not in STATES:
                 raise ValueError(f"state {episode.state!r} is not one of {', '.join(STATES)}")
             return episode
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{source} is not a valid episode manifest ({exc}); rebuild that bulletin.") from None
+
+
+@cache
+def _types() -> dict[str, str]:
+    return {name: str(hint) for name, hint in get_type_hints(Episode).items()}
+
+
+def _check_type(name: str, value: Any) -> None:
+    """A manifest's value of the type its field says (a number is finite, text is text)."""
+    expected = _types()[name]
+    if value is None and "None" in expected:
+        return
+    if "float" in expected:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a number")
+    elif "str" in expected and not isinstance(value, str):
+        raise ValueError(f"{name} must be text")
+
+
+def episode_paths(episode: Episode) -> list[str]:
+    """Every file the manifest names (relative to the output folder), audio first."""
+    named = (episode.audio, episode.webvtt, episode.srt, episode.chapters, episode.cover, episode.alexa_mp3)
+    return [path for path in named if path]
+
+
+def episode_prefix(episode: Episode) -> str:
+    """The start every key of the bulletin's files shares: its folder (``YYYY-MM-DD/<stem>/``), or,
+    from before bulletins had folders, ``YYYY-MM-DD/<stem>.``."""
+    audio = PurePosixPath(episode.audio)
+    if own_folder(episode):
+        return f"{audio.parent}/"
+    return f"{audio.parent}/{audio.name.split('.', 1)[0]}."
 
 
 def manifest_of(root: Path, episode: Episode) -> Path:
@@ -90,7 +138,7 @@ def manifest_of(root: Path, episode: Episode) -> Path:
 
 def with_state(root: Path, episode: Episode, state: str) -> Episode:
     """``episode`` in ``state``, its manifest rewritten (atomically: it holds the old state or the new)."""
-    changed = replace(episode, state=state)
+    changed = replace(episode, state=state, revised=revision_now())
     write_text(manifest_of(root, episode), changed.to_json())
     return changed
 

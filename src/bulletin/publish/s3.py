@@ -1,11 +1,11 @@
-"""Copy the published folder to S3-compatible object storage (Amazon S3, Cloudflare R2,
-Backblaze B2, MinIO, DigitalOcean Spaces, Scaleway) with boto3.
+"""The station's bucket: what it holds (its bulletins' manifests are the station's
+state), and copying the published folder into it.
 
-Credentials, region and endpoint come only from the standard AWS chain
-(environment, ``~/.aws/config`` profile, ``AWS_ENDPOINT_URL``), never from
-bulletin's own files. Every state a listener can see is consistent: the
-media go up first, then ``latest.*`` and the feeds, ``feed.xml`` last, and
-old files are deleted only once the new feed no longer names them. A file
+Every state a listener can see is consistent: a bulletin's files go up before
+its manifest, the manifests before ``latest.*`` and the feeds, ``feed.xml``
+last, and old files are deleted only once the new feed no longer names them.
+So a manifest in the bucket means its bulletin's files are all there, and a
+feed made from the bucket's manifests names only objects that exist. A file
 whose bytes the bucket already holds is not uploaded again.
 """
 
@@ -15,75 +15,42 @@ import base64
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bulletin.core.errors import ConfigError, PublishError
+from bulletin.core.errors import InputError
 from bulletin.formats import FORMATS
+from bulletin.publish.episode import MANIFEST_SUFFIX, Episode, episode_paths, episode_prefix, own_folder
 from bulletin.publish.latest import LATEST
 from bulletin.publish.mediatypes import content_type
+from bulletin.storage import bucket
+from bulletin.storage.atomic import staged, staged_folder
+from bulletin.storage.bucket import OWN_OBJECTS, S3Target, s3_errors
 
 log = logging.getLogger(__name__)
 
-SCHEME = "s3://"
-# A bucket name as S3 allows it (3-63 lowercase letters, digits, dots and hyphens).
-BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-# The dated folders a build writes (outputs.output_stem): the only place objects are ever deleted.
-DATED_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}/")
 # Every object: a CDN shows a new bulletin within 5 minutes, and a correction too. Nothing is
 # immutable: a correction (or a rebuild in the same minute) replaces a bulletin's files under
 # the same names, and listeners must not hear the old one for days.
 MAX_AGE_S = 300
 CACHE = f"public, max-age={MAX_AGE_S}"
+# The dated folders a build writes (outputs.output_stem): the only place objects are ever deleted.
+DATED_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}/")
+# A bulletin's manifest: YYYY-MM-DD/<stem>/<stem>.episode.json, or YYYY-MM-DD/<stem>.episode.json
+# from before bulletins had folders of their own.
+MANIFEST_KEY = re.compile(
+    r"^\d{4}-\d{2}-\d{2}/(?:(?P<folder>[^/.][^/]*)/)?(?P<stem>[^/.][^/]*)" + re.escape(MANIFEST_SUFFIX) + "$"
+)
+MANIFEST_READERS = 8  # manifests read side by side: a fresh machine reads a whole retention's worth
+MAX_MANIFEST_BYTES = 1 << 20  # a manifest is a few hundred bytes; anything near this is not one
 MD5_METADATA = "md5"  # our own checksum, for providers whose ETag is not the MD5 (e.g. SSE-KMS)
 AFTER_FEED = "The new feed is up; the old files left in the bucket are deleted by the next publish."
-CONNECT_TIMEOUT_S = 10
-READ_TIMEOUT_S = 60
+DOING = "publish to"
 KIB = 1024
 MIB = KIB * KIB
-# S3 error codes, by what the user has to do about them.
-MISSING_BUCKET = {"NoSuchBucket"}
-DENIED = {"AccessDenied", "AllAccessDisabled", "403", "Forbidden"}
-BAD_CREDENTIALS = {
-    "InvalidAccessKeyId",
-    "SignatureDoesNotMatch",
-    "InvalidToken",
-    "ExpiredToken",
-    "TokenRefreshRequired",
-}
-
-
-@dataclass(frozen=True)
-class S3Target:
-    """A bucket and a key prefix (``""`` or ending in ``/``), and the AWS profile to use."""
-
-    bucket: str
-    prefix: str
-    profile: str | None = None
-
-    def key(self, relative: str) -> str:
-        """The object key of a file in the output folder."""
-        return self.prefix + relative
-
-    def __str__(self) -> str:
-        return f"{SCHEME}{self.bucket}/{self.prefix}"
-
-
-def parse_target(url: str, profile: str | None = None) -> S3Target:
-    """``s3://BUCKET/PREFIX/`` as a target; anything else is a configuration error."""
-    if not url.startswith(SCHEME):
-        raise ConfigError(f"[publish] target must look like s3://BUCKET/PREFIX/, got {url!r}.")
-    bucket, _, prefix = url[len(SCHEME) :].partition("/")
-    if not BUCKET.match(bucket):
-        raise ConfigError(
-            f"{bucket!r} in [publish] target {url!r} is not a bucket name (3-63 characters: "
-            "lowercase letters, digits, dots and hyphens)."
-        )
-    prefix = prefix.strip("/")
-    return S3Target(bucket, f"{prefix}/" if prefix else "", profile or None)
 
 
 @dataclass(frozen=True)
@@ -110,6 +77,7 @@ class UploadReport:
     deleted: list[str] = field(default_factory=list)
     bytes_uploaded: int = 0
     dry_run: bool = False
+    from_bucket: int = 0  # bulletins in the feed that only the bucket had (made on other machines)
 
     def summary(self) -> str:
         """One line: what went up, what was already there, what went away."""
@@ -125,6 +93,88 @@ def _size_text(size: int) -> str:
     return f"{size / MIB:.1f} MiB" if size >= MIB else f"{size / KIB:.0f} KiB"
 
 
+@dataclass(frozen=True)
+class RemoteEpisode:
+    """A bulletin as the bucket holds it: its manifest and the size of its audio file."""
+
+    episode: Episode
+    size: int
+
+
+@dataclass
+class Station:
+    """A station's prefix in its bucket, as read at the start of a publish: every object, and
+    the bulletins whose manifests differ from (or are missing in) the local folder."""
+
+    target: S3Target
+    client: Any
+    listing: dict[str, tuple[int, str]]  # relative key -> (size, ETag without quotes)
+    episodes: dict[str, RemoteEpisode]  # by audio path
+    same: frozenset[str]  # manifests (relative keys) the folder holds byte for byte
+
+    def download(self, relative: str, dest: Path) -> None:
+        """Copy one object of the prefix to ``dest``."""
+        with s3_errors(self.target, DOING, lambda: "The bucket is unchanged."):
+            self.client.download_file(self.target.bucket, self.target.key(relative), str(dest))
+
+
+def read_station(target: S3Target, local_manifests: Mapping[str, bytes]) -> Station:
+    """List ``target``'s prefix and read the manifests the folder does not hold as they are
+    (``local_manifests``: relative key -> the folder's bytes). A manifest that cannot be used
+    (damaged, or naming files outside its bulletin's folder, or whose audio is missing) is
+    reported and left out: a feed names only bulletins whose files are all there."""
+    client = bucket.client(target, DOING)
+    with s3_errors(target, DOING, lambda: "The bucket is unchanged."):
+        listing = _listing(client, target)
+        wanted, same = [], set()
+        for key, (_size, etag) in listing.items():
+            if not MANIFEST_KEY.match(key):
+                continue
+            if key in local_manifests and _md5(local_manifests[key]) == etag:
+                same.add(key)
+            else:
+                wanted.append(key)
+        with ThreadPoolExecutor(MANIFEST_READERS) as pool:
+            texts = list(pool.map(lambda key: _get_small(client, target, key), wanted))
+    episodes = {}
+    for key, raw in zip(wanted, texts, strict=True):
+        try:
+            episode = _checked(key, raw, listing, target)
+        except InputError as exc:
+            log.warning("%s", exc)
+            continue
+        episodes[episode.audio] = RemoteEpisode(episode, listing[episode.audio][0])
+    return Station(target, client, listing, episodes, frozenset(same))
+
+
+def _get_small(client: Any, target: S3Target, key: str) -> bytes | None:
+    """An object's bytes, or None when it is larger than any manifest can be."""
+    answer = client.get_object(Bucket=target.bucket, Key=target.key(key))
+    if int(answer.get("ContentLength", 0)) > MAX_MANIFEST_BYTES:
+        answer["Body"].close()
+        return None
+    return bytes(answer["Body"].read(MAX_MANIFEST_BYTES + 1))
+
+
+def _checked(key: str, raw: bytes | None, listing: Mapping[str, tuple[int, str]], target: S3Target) -> Episode:
+    """The episode ``key`` describes, if every file it names lies in its own folder and its audio is there."""
+    where = f"{target}{key}"
+    if raw is None:
+        raise InputError(f"{where} is larger than any episode manifest; it is not used.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{where} is not UTF-8, so not an episode manifest; it is not used.") from None
+    episode = Episode.from_json(text, Path(where))
+    folder = PurePosixPath(key).parent
+    for path in episode_paths(episode):
+        if PurePosixPath(path).parent != folder or path.startswith("/") or ".." in PurePosixPath(path).parts:
+            raise InputError(f"{where} names {path!r}, outside its bulletin's folder; it is not used.")
+    if episode.audio not in listing:
+        raise InputError(f"{where} names {episode.audio}, which the bucket does not hold; it is not used.")
+    return episode
+
+
 def plan(root: Path, episode_files: Sequence[Path], site: Sequence[Path]) -> list[Upload]:
     """Every file in upload order: the bulletins' files, then the site's files in the order given."""
     return [Upload(p.relative_to(root).as_posix(), p, CACHE) for p in (*episode_files, *site)]
@@ -132,27 +182,6 @@ def plan(root: Path, episode_files: Sequence[Path], site: Sequence[Path]) -> lis
 
 def _md5(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
-
-
-def _client(target: S3Target) -> Any:
-    try:
-        import boto3
-        from botocore.config import Config
-        from botocore.exceptions import ProfileNotFound
-    except ImportError:
-        raise ConfigError("publishing to s3:// needs boto3: pip install 'bulletin[s3]'.") from None
-    try:
-        session = boto3.Session(profile_name=target.profile)
-    except ProfileNotFound:
-        raise ConfigError(
-            f"AWS profile {target.profile!r} not found in ~/.aws/config or ~/.aws/credentials; "
-            "fix [publish] aws_profile or --profile."
-        ) from None
-    # Standard retry mode: bounded tries with backoff on throttling and 5xx (AWS_MAX_ATTEMPTS sets how many).
-    return session.client(
-        "s3",
-        config=Config(retries={"mode": "standard"}, connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S),
-    )
 
 
 def _listing(client: Any, target: S3Target) -> dict[str, tuple[int, str]]:
@@ -164,22 +193,23 @@ def _listing(client: Any, target: S3Target) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _holds(client: Any, target: S3Target, item: Upload, data: bytes, remote: tuple[int, str] | None) -> bool:
+def _holds(station: Station, item: Upload, data: bytes) -> bool:
     """Whether the bucket already has these bytes under this key."""
+    remote = station.listing.get(item.relative)
     if remote is None or remote[0] != len(data):
         return False
     digest = _md5(data)
     if remote[1] == digest:  # a single-part upload's ETag is its MD5 on S3 and most compatibles
         return True
-    head = client.head_object(Bucket=target.bucket, Key=target.key(item.relative))
+    head = station.client.head_object(Bucket=station.target.bucket, Key=station.target.key(item.relative))
     return bool(head.get("Metadata", {}).get(MD5_METADATA) == digest)
 
 
-def _put(client: Any, target: S3Target, item: Upload, data: bytes) -> None:
+def _put(station: Station, item: Upload, data: bytes) -> None:
     digest = hashlib.md5(data, usedforsecurity=False)
-    client.put_object(
-        Bucket=target.bucket,
-        Key=target.key(item.relative),
+    station.client.put_object(
+        Bucket=station.target.bucket,
+        Key=station.target.key(item.relative),
         Body=data,
         ContentType=item.content_type,
         CacheControl=item.cache_control,
@@ -188,84 +218,63 @@ def _put(client: Any, target: S3Target, item: Upload, data: bytes) -> None:
     )
 
 
-def _stale(listing: dict[str, tuple[int, str]], uploads: Sequence[Upload], delete_old: bool) -> list[str]:
+def _stale(
+    listing: Mapping[str, tuple[int, str]], uploads: Sequence[Upload], keep: Iterable[str], delete_old: bool
+) -> list[str]:
     """Objects to delete: a ``latest.<suffix>`` the folder no longer has (an older bulletin's format),
-    bulletins past retention (only with ``delete_old``) and nothing else.
-
-    Only those names and keys in dated folders are candidates, so other files under the prefix stay.
-    """
+    and, only with ``delete_old``, files in dated folders that belong to no bulletin the feed keeps
+    (``keep``: the key prefixes of those bulletins). Nothing else under the prefix is ever touched."""
     current = {item.relative for item in uploads}
+    kept = tuple(keep)
     latest_audio = {LATEST + audio.suffix for audio in FORMATS}  # latest.mp3, latest.wav, ...
     stale_latest = [key for key in listing if key in latest_audio and key not in current]
     if not delete_old:
         return sorted(stale_latest)
-    return sorted([*stale_latest, *(key for key in listing if DATED_FOLDER.match(key) and key not in current)])
+    old = (key for key in listing if DATED_FOLDER.match(key) and key not in current and not key.startswith(kept))
+    return sorted([*stale_latest, *old])
 
 
 def upload_site(
-    target: S3Target, uploads: Sequence[Upload], *, delete_old: bool, dry_run: bool = False
+    station: Station, uploads: Sequence[Upload], keep: Iterable[str], *, delete_old: bool, dry_run: bool = False
 ) -> UploadReport:
     """Put ``uploads`` in the bucket in their order, skipping what is there already, then delete
-    old bulletins. A failure stops at once: what comes later (the feed last) is not touched."""
+    old bulletins (see :func:`_stale`). A failure stops at once: what comes later (the feed last)
+    is not touched."""
+    target = station.target
     report = UploadReport(str(target), dry_run=dry_run)
-    client = _client(target)
-    with _s3_errors(target, lambda: _state_before_feed(report)):
-        listing = _listing(client, target)
+    with s3_errors(target, DOING, lambda: _state_before_feed(report)):
         for item in uploads:
             data = item.path.read_bytes()
-            if _holds(client, target, item, data, listing.get(item.relative)):
+            if _holds(station, item, data):
                 report.unchanged += 1
                 continue
             if not dry_run:
-                _put(client, target, item, data)
+                _put(station, item, data)
             log.info("%s %s%s", "would upload" if dry_run else "uploaded", target, item.relative)
             report.uploaded.append(item.relative)
             report.bytes_uploaded += len(data)
-    with _s3_errors(target, lambda: AFTER_FEED):
-        for relative in _stale(listing, uploads, delete_old):
+    with s3_errors(target, DOING, lambda: AFTER_FEED):
+        for relative in _stale(station.listing, uploads, keep, delete_old):
             if not dry_run:  # one at a time: DeleteObjects needs Content-MD5 some compatibles reject
-                client.delete_object(Bucket=target.bucket, Key=target.key(relative))
+                station.client.delete_object(Bucket=target.bucket, Key=target.key(relative))
             log.info("%s %s%s", "would delete" if dry_run else "deleted", target, relative)
             report.deleted.append(relative)
     return report
 
 
-@contextmanager
-def _s3_errors(target: S3Target, state: Callable[[], str]) -> Iterator[None]:
-    """Turn boto3's exceptions into one line that names the cause and says what state the bucket is in."""
-    from botocore import exceptions as aws
-
-    try:
-        yield
-    except (aws.NoCredentialsError, aws.PartialCredentialsError, aws.CredentialRetrievalError) as exc:
-        cause = (
-            f"no usable AWS credentials ({exc}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-            "or name a profile with [publish] aws_profile or --profile"
-        )
-        raise PublishError(f"cannot publish to {target}: {cause}. {state()}") from None
-    except (aws.ConnectionError, aws.HTTPClientError) as exc:
-        cause = f"cannot reach the S3 endpoint ({exc}); check AWS_ENDPOINT_URL and the network"
-        raise PublishError(f"cannot publish to {target}: {cause}. {state()}") from None
-    except aws.ClientError as exc:
-        raise PublishError(f"cannot publish to {target}: {_client_cause(exc, target)}. {state()}") from None
-    except aws.BotoCoreError as exc:
-        raise PublishError(f"cannot publish to {target}: {exc}. {state()}") from None
-
-
-def _client_cause(exc: Any, target: S3Target) -> str:
-    error = exc.response.get("Error", {})
-    code = str(error.get("Code", ""))
-    operation = exc.operation_name
-    if code in MISSING_BUCKET:
-        return f"bucket {target.bucket!r} does not exist there; create it or fix [publish] target"
-    if code in DENIED:
-        return (
-            f"access denied ({operation}); the credentials need s3:ListBucket, s3:GetObject, "
-            "s3:PutObject and s3:DeleteObject on it"
-        )
-    if code in BAD_CREDENTIALS:
-        return f"the endpoint refused the credentials ({code}); check the key id, secret and profile"
-    return f"{operation} failed: {code} {error.get('Message', '')}".rstrip()
+def fetch_bulletin(station: Station, episode: Episode, root: Path) -> None:
+    """Copy every file of a bulletin the bucket holds into the output folder ``root``: its
+    folder appears whole in one step (a bulletin from before folders: each file whole)."""
+    prefix = episode_prefix(episode)
+    keys = [key for key in station.listing if key.startswith(prefix)]
+    if own_folder(episode):
+        with staged_folder(root / prefix.rstrip("/")) as folder:
+            for key in keys:
+                station.download(key, folder / PurePosixPath(key).name)
+        return
+    with staged([root / key for key in keys]) as temps:
+        for key, temp in zip(keys, temps, strict=True):
+            station.download(key, temp)
 
 
 def _state_before_feed(report: UploadReport) -> str:
@@ -277,3 +286,29 @@ def _state_before_feed(report: UploadReport) -> str:
         f"The feed in the bucket is unchanged ({done} new file{'s' if done != 1 else ''} went up before "
         "the failure; the next publish completes the rest)."
     )
+
+
+def read_note(target: S3Target, name: str) -> bytes | None:
+    """One of the station's own objects (under ``.bulletin/``), or None when there is none."""
+    client = bucket.client(target, "read the station's state from")
+    with s3_errors(target, "read the station's state from"):
+        try:
+            answer = client.get_object(Bucket=target.bucket, Key=target.key(OWN_OBJECTS + name))
+        except Exception as exc:
+            if bucket.error_code(exc) in bucket.MISSING_KEY:
+                return None
+            raise
+        return bytes(answer["Body"].read(MAX_MANIFEST_BYTES))
+
+
+def write_note(target: S3Target, name: str, data: bytes) -> None:
+    """Write one of the station's own objects."""
+    client = bucket.client(target, "write the station's state to")
+    with s3_errors(target, "write the station's state to"):
+        client.put_object(
+            Bucket=target.bucket,
+            Key=target.key(OWN_OBJECTS + name),
+            Body=data,
+            ContentType="application/json",
+            CacheControl="no-store",
+        )

@@ -7,6 +7,11 @@ missing, never returned. Writes are atomic; reads touch the file's time, so
 pruning removes what was used least recently. A folder that cannot be written
 (full, read-only) is reported once and the store goes on in memory: a build
 never fails for its cache.
+
+A store may have a shared tier behind it (:mod:`bulletin.storage.shared`: a
+bucket or a folder many machines use): a miss here is looked up there, and what
+is put here is put there too. Entries from the shared tier are checked the same
+way, so a damaged or foreign object there is reported, removed and made again.
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ import logging
 import os
 import struct
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bulletin.storage.atomic import staged
 
@@ -55,24 +60,81 @@ class StoreInfo:
     newest: float | None
 
 
-class BlobStore:
-    """Blobs under ``root`` (two hex digits of fan-out), or only in memory when ``root`` is None."""
+class Shared(Protocol):
+    """A tier of entries many machines share, by name (``ab/abcd….seg``); it never raises:
+    one that fails reports it once and behaves as empty."""
 
-    def __init__(self, root: Path | None, magic: bytes, suffix: str) -> None:
+    def __str__(self) -> str: ...
+
+    def fetch_many(self, names: Sequence[str]) -> list[bytes | None]:
+        """Each entry's bytes, or None where there is none."""
+        ...
+
+    def store(self, name: str, raw: bytes) -> None:
+        """Put an entry (replacing one there)."""
+        ...
+
+    def discard(self, name: str) -> None:
+        """Remove an entry that failed its check."""
+        ...
+
+
+class BlobStore:
+    """Blobs under ``root`` (two hex digits of fan-out), or only in memory when ``root`` is None;
+    with ``shared``, a tier many machines share behind it."""
+
+    def __init__(self, root: Path | None, magic: bytes, suffix: str, shared: Shared | None = None) -> None:
         if len(magic) != MAGIC_BYTES:
             raise ValueError(f"magic must be {MAGIC_BYTES} bytes")
-        self.root, self.magic, self.suffix = root, magic, suffix
+        self.root, self.magic, self.suffix, self.shared = root, magic, suffix, shared
         self._memory: dict[str, tuple[dict[str, Any], bytes]] = {}
         self.hits = self.misses = self.repaired = 0
+        self.shared_hits = self.shared_repaired = 0  # found in the shared tier; damaged there and removed
+
+    def _name(self, key: str) -> str:
+        return f"{key[:2]}/{key}{self.suffix}"
 
     def _path(self, key: str) -> Path:
         assert self.root is not None
-        return self.root / key[:2] / f"{key}{self.suffix}"
+        return self.root / self._name(key)
 
     def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         """(metadata, data) for ``key``; None when absent, damaged or another key's."""
-        found = self._memory.get(key) if self.root is None or key in self._memory else self._read(key)
+        found = self._local(key)
+        if found is None and self.shared is not None:
+            found = self._from_shared([key])[0]
         self.hits, self.misses = self.hits + (found is not None), self.misses + (found is None)
+        return found
+
+    def _local(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        return self._memory.get(key) if self.root is None or key in self._memory else self._read(key)
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """Bring the entries of ``keys`` this store lacks from the shared tier, side by side."""
+        if self.shared is not None:
+            self._from_shared([key for key in dict.fromkeys(keys) if self._local(key) is None])
+
+    def _from_shared(self, keys: Sequence[str]) -> list[tuple[dict[str, Any], bytes] | None]:
+        """Entries from the shared tier, checked, and kept here too; a damaged one is removed there."""
+        assert self.shared is not None
+        if not keys:
+            return []
+        found: list[tuple[dict[str, Any], bytes] | None] = []
+        for key, raw in zip(keys, self.shared.fetch_many([self._name(k) for k in keys]), strict=True):
+            entry, problem = self._decode(raw, key) if raw is not None else (None, "")
+            if raw is not None and entry is None:
+                log.warning(
+                    "shared cache entry %s%s %s; it will be made again.",
+                    self.shared,
+                    self._name(key),
+                    problem or "is of an older layout",
+                )
+                self.shared_repaired += 1
+                self.shared.discard(self._name(key))
+            elif raw is not None and entry is not None:
+                self.shared_hits += 1
+                self._keep(key, raw, entry)
+            found.append(entry)
         return found
 
     def _read(self, key: str) -> tuple[dict[str, Any], bytes] | None:
@@ -96,20 +158,28 @@ class BlobStore:
         return entry
 
     def put(self, key: str, meta: dict[str, Any], data: bytes) -> None:
-        """Store ``data`` with ``meta`` under ``key`` (in memory if the folder cannot take it)."""
-        if self.root is None or self.root in _reported:
-            self._memory[key] = (meta, data)
-            return
+        """Store ``data`` with ``meta`` under ``key`` (in memory if the folder cannot take it),
+        and in the shared tier."""
         encoded = json.dumps(meta, separators=(",", ":")).encode()
         header = HEADER.pack(
             self.magic, len(encoded), LAYOUT, _key_digest(key), hashlib.sha256(key.encode() + encoded + data).digest()
         )
+        raw = header + encoded + data
+        self._keep(key, raw, (meta, data))
+        if self.shared is not None:
+            self.shared.store(self._name(key), raw)
+
+    def _keep(self, key: str, raw: bytes, entry: tuple[dict[str, Any], bytes]) -> None:
+        """Keep an entry here: its encoded bytes in the folder (in memory if the folder cannot take it)."""
+        if self.root is None or self.root in _reported:
+            self._memory[key] = entry
+            return
         try:
             with staged([self._path(key)]) as (temp,):
-                temp.write_bytes(header + encoded + data)
+                temp.write_bytes(raw)
         except OSError as exc:  # a full disk or a read-only folder: build on, without this cache
             self._report(exc)
-            self._memory[key] = (meta, data)
+            self._memory[key] = entry
 
     def _report(self, exc: OSError) -> None:
         assert self.root is not None

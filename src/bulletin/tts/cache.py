@@ -4,14 +4,16 @@ The key is a hash of everything that changes the sound: engine, engine
 version, every voice setting and the prepared text (never the text alone,
 or a changed voice would replay the old one). Entries are checked on reading
 (see :mod:`bulletin.storage.blobstore`): a damaged one is made again, never used.
+With a shared tier behind it, segments one machine spoke serve every machine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from bulletin.core.model import Mark, Speech
-from bulletin.storage.blobstore import BlobStore, StoreInfo, content_key
+from bulletin.storage.blobstore import BlobStore, Shared, StoreInfo, content_key
 from bulletin.tts.base import Engine
 
 FORMAT_VERSION = 3
@@ -33,10 +35,10 @@ def segment_key(engine: Engine, text: str) -> str:
 
 
 class SegmentCache:
-    """Speech on disk (or in memory, with ``root`` None)."""
+    """Speech on disk (or in memory, with ``root`` None), with an optional shared tier behind it."""
 
-    def __init__(self, root: Path | None) -> None:
-        self.store = BlobStore(root, MAGIC, SUFFIX)
+    def __init__(self, root: Path | None, shared: Shared | None = None) -> None:
+        self.store = BlobStore(root, MAGIC, SUFFIX, shared)
 
     @property
     def root(self) -> Path | None:
@@ -47,6 +49,10 @@ class SegmentCache:
     def repaired(self) -> int:
         """Damaged entries found (and removed) so far."""
         return self.store.repaired
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """Bring what the shared tier has of ``keys`` here, side by side (before they are read one by one)."""
+        self.store.prefetch(keys)
 
     def get(self, key: str) -> Speech | None:
         """The cached speech for ``key``; ``None`` when absent or damaged."""

@@ -21,6 +21,15 @@ class SpeechStats:
     cached: int = 0
     synthesised: int = 0
     spoken: list[int] = field(default_factory=list)  # the indexes of the jobs synthesised, not cached
+    shared: int = 0  # pieces of speech found in the shared cache (made on another machine)
+    remade: int = 0  # entries of the shared cache that failed their check: removed, spoken again
+
+    def shared_note(self) -> str:
+        """What the shared cache gave, for a summary line ("" when it gave nothing)."""
+        notes = [f"{self.shared} from the shared cache"] if self.shared else []
+        if self.remade:
+            notes.append(f"{self.remade} damaged there, made again")
+        return ", ".join(notes)
 
 
 def speak(
@@ -35,6 +44,8 @@ def speak(
     todo: dict[int, list[int]] = {}  # id(engine) -> job indexes still to synthesise
     engines: dict[int, Engine] = {}
     keys = [segment_key(engine, text) for engine, text in jobs] if cache else []
+    if cache:
+        cache.prefetch(keys)
     for index, (engine, _text) in enumerate(jobs):
         hit = cache.get(keys[index]) if cache else None
         if hit is not None:
