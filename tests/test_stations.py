@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -251,6 +252,37 @@ def test_a_lease_left_by_a_killed_run_is_taken_over_after_its_term(aws, tmp_path
     assert_feed_names_only_objects_that_exist(client, bucket)
 
 
+def test_a_run_stalled_past_its_lease_stops_before_it_touches_the_bucket(aws, tmp_path):
+    """A run frozen (SIGSTOP: a paused VM, a swap storm) past its lease's term is taken over; when it
+    wakes, it learns the station is another run's and stops before it changes the bucket."""
+    client, bucket = aws
+    a = Machine(tmp_path / "a", bucket, lease=SHORT_LEASE, daily=GATED)
+    b = Machine(tmp_path / "b", bucket)
+    a.page(0)
+    b.page(1)
+    stalled = a.start("daily", "--at", HOURS[0])
+    try:
+        wait_until(lambda: a.bulletins() != [], "A's draft", stalled)
+        stalled.send_signal(signal.SIGSTOP)
+        wait_until(lambda: lease_age(client, bucket) > float(SHORT_LEASE[:-1]), "A's lease to lapse")
+        taken = b.daily(HOURS[1])
+        assert taken.returncode == 0 and "took over the lease" in taken.stderr, taken.stderr
+        (a.root / "desk.toml").write_text('[output]\ndir = "out"\n', "utf-8")  # an editor's desk: no bucket
+        (draft,) = a.bulletins()
+        assert a.run("approve", draft, "--config", "desk.toml").returncode == 0
+        before = {key: client.head_object(Bucket=bucket, Key=key)["ETag"] for key in keys(client, bucket)}
+        stalled.send_signal(signal.SIGCONT)
+        _, stderr = stalled.communicate(timeout=120)
+    finally:
+        stalled.kill()
+        stalled.communicate()
+    assert stalled.returncode == EXIT_LOCKED, stderr
+    assert "was taken over by another run" in stderr.strip().splitlines()[-1]
+    after = {key: client.head_object(Bucket=bucket, Key=key)["ETag"] for key in keys(client, bucket)}
+    assert after == before  # A changed nothing: B's feed, B's bulletin
+    assert times(assert_feed_names_only_objects_that_exist(client, bucket)) == ["0800"]
+
+
 def test_a_live_lease_stops_another_run_with_its_holder_and_age(aws, tmp_path):
     _, bucket = aws
     a = Machine(tmp_path / "a", bucket, daily=GATED)
@@ -397,3 +429,70 @@ def test_a_shared_folder_serves_as_the_shared_cache(tmp_path):
     segments = int(re.search(r"(\d+) segments", second.stdout)[1])
     assert f"({segments} cached, {segments} from the shared cache)" in second.stdout
     assert "from the shared cache" not in first.stdout
+
+
+# --- what the bucket's manifests may say --------------------------------------------------------
+
+
+@pytest.fixture
+def published(aws, tmp_path):
+    """One bulletin built and published from folder ``a`` (in this process); returns (client, bucket, folder)."""
+    client, bucket = aws
+    folder = tmp_path / "a"
+    built = run(
+        "build", PAGES / "kort.txt", "--engine", "espeak", "--no-sounders", "-o", folder, "--at", HOURS[0], "-q"
+    )
+    assert built.exit_code == 0, built.stderr
+    assert publish(folder, bucket).exit_code == 0
+    return client, bucket, folder
+
+
+def publish(folder: Path, bucket: str):
+    return run("publish", "-o", folder, "--base-url", BASE, "--to", f"s3://{bucket}/{PREFIX}")
+
+
+def test_a_manifest_in_the_bucket_that_names_files_elsewhere_or_is_damaged_is_left_out(published, tmp_path):
+    client, bucket, _ = published
+    good = json.loads(
+        next(
+            client.get_object(Bucket=bucket, Key=k)["Body"].read()
+            for k in keys(client, bucket)
+            if k.endswith(".episode.json")
+        )
+    )
+    hostile = {
+        "2026-11-26/a-0600/a-0600.episode.json": json.dumps({**good, "audio": "/etc/hostname"}),
+        "2026-11-26/b-0600/b-0600.episode.json": json.dumps({**good, "audio": "../../../etc/hostname"}),
+        "2026-11-26/c-0600/c-0600.episode.json": json.dumps(
+            {**good, "audio": "2026-11-26/c-0600/c-0600.mp3"}
+        ),  # no audio
+        "2026-11-26/d-0600/d-0600.episode.json": '{"title": ',
+        "2026-11-26/e-0600/e-0600.episode.json": json.dumps({**good, "duration": "lang"}),
+    }
+    for key, text in hostile.items():
+        client.put_object(Bucket=bucket, Key=PREFIX + key, Body=text.encode())
+    fresh = publish(tmp_path / "leeg", bucket)  # a machine with an empty folder
+    assert fresh.exit_code == 0, fresh.stderr
+    warnings = [line for line in fresh.stderr.splitlines() if ".episode.json" in line]
+    assert len(warnings) == len(hostile) and all(any(PREFIX + key in line for line in warnings) for key in hostile)
+    feed = assert_feed_names_only_objects_that_exist(client, bucket)
+    assert times(feed) == ["0700"] and not (tmp_path / "leeg" / "etc").exists()
+
+
+def test_of_two_versions_of_a_bulletin_the_later_revision_counts(published, tmp_path):
+    """A folder that has not seen a change made elsewhere (a correction, an approval) does not undo it."""
+    client, bucket, stale = published
+    other = tmp_path / "b"
+    shutil.copytree(stale, other)
+    (manifest,) = other.glob("*/*/*.episode.json")
+    changed = {**json.loads(manifest.read_text("utf-8")), "title": "Gecorrigeerd", "revised": "2099-01-01T00:00:00"}
+    manifest.write_text(json.dumps(changed), "utf-8")
+    assert publish(other, bucket).exit_code == 0
+    assert feed_of(client, bucket)[0].entries[0].title == "Gecorrigeerd"
+    again = publish(stale, bucket)  # the stale folder publishes after it
+    assert again.exit_code == 0, again.stderr
+    assert feed_of(client, bucket)[0].entries[0].title == "Gecorrigeerd"
+    key = PREFIX + manifest.relative_to(other).as_posix()
+    assert json.loads(client.get_object(Bucket=bucket, Key=key)["Body"].read())["title"] == "Gecorrigeerd"
+    (mine,) = stale.glob("*/*/*.episode.json")  # the working copy now holds the version that counts
+    assert json.loads(mine.read_text("utf-8"))["title"] == "Gecorrigeerd"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +43,7 @@ from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
+from bulletin.core.machine import usable_cores
 from bulletin.core.model import Mark, Speech
 from bulletin.formats.base import Calibration, Encoder
 from bulletin.media.meter import FileLoudness, Meter
@@ -253,7 +253,7 @@ class Renderer:
                         self.made += 1
                     feed()
 
-            workers = max(1, min(len(todo), os.cpu_count() or 1))
+            workers = max(1, min(len(todo), usable_cores()))
             # Speech waits for a free slot: synthesis runs ahead of mastering by a few parts, not
             # by the whole bulletin, so memory stays flat in the bulletin's length.
             slots = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)

@@ -214,7 +214,8 @@ def daily(
     """Fetch the configured sources, build, publish and prune: one unattended run (for cron).
 
     Exit codes: 0 built, or nothing new; 1 configuration; 3 speech engine; 4 no source
-    could be read; 5 loudness QA; 6 the bucket upload failed; 75 another run holds the lock.
+    could be read; 5 loudness QA; 6 the bucket failed; 75 another run holds the lock (with a
+    bucket: the station's lease, on any machine).
     """
     from bulletin.build.daily import run_logged, summary
 

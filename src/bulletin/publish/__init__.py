@@ -155,7 +155,7 @@ def publish(
         (root / ALEXA_FEED).unlink(missing_ok=True)
     if delete_old:
         for item in gone:  # only now: the new feed no longer points at them
-            if item.local:
+            if (root / item.episode.audio).exists():  # the folder's copy, whichever version counted
                 _remove_episode(root, item.episode)
             log.info("removed %s (past the newest %d)", item.episode.audio, retention)
     from_bucket = frozenset(item.episode.audio for item in kept if not item.local)

@@ -10,7 +10,6 @@ every word gets one.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from bulletin.core.errors import EngineError, OptionError
+from bulletin.core.machine import usable_cores
 from bulletin.core.model import Mark, Speech
 from bulletin.core.registry import Needs
 from bulletin.core.schema import at_least, at_most, folder_url, setting
@@ -98,7 +98,7 @@ class PiperEngine(Engine):
             )
         self.model = Path(options.model).expanduser()
         self.length_scale, self.speaker = options.length_scale, options.speaker
-        self.workers = section.workers or os.cpu_count() or 1
+        self.workers = section.workers or usable_cores()
         self._voice: Any = None
         self._lock = threading.Lock()
 
