@@ -45,6 +45,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -68,6 +69,10 @@ APP_ID = re.compile(r"\bapp/(\S+)")  # where boto3 puts AWS_SDK_UA_APP_ID in its
 # What a request touched, from its key (or a listing's prefix) under the bucket.
 STATION, CACHE, LEASE, STATE = "station", "cache", "lease", "state"
 KINDS = (STATION, CACHE, LEASE, STATE)
+BUILT = "built"  # a run's status in its log line when it made a bulletin
+FAILED, SERVER_ERROR = "failed", "5"  # requests the server failed: a 5xx status
+BYTES = "_bytes"  # the bytes a kind of request carried, both ways: cache_bytes, station_bytes...
+MB = 1_000_000
 CACHE_PREFIX = CACHE_LOCATION.removeprefix(f"s3://{BUCKET}/")
 LEASE_SUFFIX, STATE_SUFFIX = ".bulletin/lease.json", ".bulletin/state.json"
 TOWNS = (
@@ -146,18 +151,18 @@ class Station:
         return TOWNS[self.index % len(TOWNS)]
 
     @property
-    def round(self) -> int:
+    def cycle(self) -> int:
         """How often the list of towns has come round (0 the first time)."""
         return self.index // len(TOWNS)
 
     @property
     def name(self) -> str:
         slug = self.town.lower().replace(" ", "-")
-        return f"{slug}-{self.round + 1}" if self.round else slug
+        return f"{slug}-{self.cycle + 1}" if self.cycle else slug
 
     @property
     def title(self) -> str:
-        return f"Radio {self.town}" + (f" {self.round + 1}" if self.round else "")
+        return f"Radio {self.town}" + (f" {self.cycle + 1}" if self.cycle else "")
 
     def briefs(self, next_hour: bool) -> list[str]:
         """The page's briefs, newest first: the national ones, then the station's own (in the
@@ -212,7 +217,7 @@ class Run:
     spoken: list[str]  # what the engine was asked to speak, one text per call
     log: dict[str, Any]  # the run's line in [daily] log_file
     stderr: str
-    requests: dict[str, int] = field(default_factory=dict)  # by kind, and "total"
+    requests: dict[str, int] = field(default_factory=dict)  # by kind, "total", "failed", bytes by kind
     segments_expected: int = 0  # every story on the page read, with the intro and the sign-off
 
 
@@ -300,8 +305,6 @@ def run_pod(pod: Path, env: dict[str, str], at: str, station: str) -> Run:
 
 def kind_of(path: str, query: str) -> str:
     """What a request to the bucket touched: a station's objects, the shared cache, a lease or a state."""
-    from urllib.parse import parse_qs
-
     key = path.lstrip("/").removeprefix(BUCKET).lstrip("/") or parse_qs(query).get("prefix", [""])[0]
     if key.startswith(CACHE_PREFIX):
         return CACHE
@@ -313,31 +316,55 @@ def kind_of(path: str, query: str) -> str:
 
 
 class RequestCounter:
-    """WSGI middleware in front of moto: every request, by the run that sent it and what it touched."""
+    """WSGI middleware in front of moto: every request, by the run that sent it and what it touched,
+    with the bytes it carried either way; and the ones the server failed (5xx, or an exception
+    werkzeug turns into a 500), which boto3 retries."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
         self.counts: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        sender = APP_ID.search(environ.get("HTTP_USER_AGENT", ""))
-        kind = kind_of(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+    def _count(self, sender: str, what: str, amount: int = 1) -> None:
         with self._lock:
-            self.counts[(sender[1] if sender else "", kind)] += 1
-        return self.app(environ, start_response)
+            self.counts[(sender, what)] += amount
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        found = APP_ID.search(environ.get("HTTP_USER_AGENT", ""))
+        sender = found[1] if found else ""
+        kind = kind_of(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        self._count(sender, kind)
+        sent = environ.get("HTTP_X_AMZ_DECODED_CONTENT_LENGTH") or environ.get("CONTENT_LENGTH") or 0
+        self._count(sender, kind + BYTES, int(sent))
+
+        def answer(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            if status.startswith(SERVER_ERROR):
+                self._count(sender, FAILED)
+            if environ.get("REQUEST_METHOD") != "HEAD":  # a HEAD's length is the object's, not sent
+                length = next((value for name, value in headers if name.lower() == "content-length"), 0)
+                self._count(sender, kind + BYTES, int(length))
+            return start_response(status, headers, *rest)
+
+        try:
+            return self.app(environ, answer)
+        except Exception:
+            self._count(sender, FAILED)
+            raise
 
     def of(self, run_id: str) -> dict[str, int]:
-        """The requests one run sent, by kind, and their total."""
+        """The requests one run sent, by kind, their total, how many the server failed, and the
+        bytes of each kind (both ways)."""
         with self._lock:
             by_kind = {kind: self.counts[(run_id, kind)] for kind in KINDS}
-        return {**by_kind, "total": sum(by_kind.values())}
+            carried = {kind + BYTES: self.counts[(run_id, kind + BYTES)] for kind in KINDS}
+            return {**by_kind, "total": sum(by_kind.values()), FAILED: self.counts[(run_id, FAILED)], **carried}
 
 
 @contextmanager
 def bucket_server() -> Iterator[tuple[str, RequestCounter]]:
     """moto's S3 server on a free loopback port, as ThreadedMotoServer starts it but with the
-    counter in front; werkzeug's line per request is kept off the terminal."""
+    counter in front; werkzeug's line (or traceback) per request is kept off the terminal: the
+    counter counts what failed."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
@@ -345,7 +372,7 @@ def bucket_server() -> Iterator[tuple[str, RequestCounter]]:
     server = make_server("127.0.0.1", 0, counter, threaded=True, request_handler=MotoRequestHandler)
     werkzeug_log = logging.getLogger("werkzeug")
     level = werkzeug_log.level
-    werkzeug_log.setLevel(logging.WARNING)
+    werkzeug_log.setLevel(logging.CRITICAL)
     thread = threading.Thread(target=server.serve_forever, name="bucket", daemon=True)
     thread.start()
     try:
@@ -380,7 +407,7 @@ def run_configuration(
     at = NEXT_HOUR if configuration.next_hour else AT
 
     def one(station: Station) -> Run:
-        pod = work / configuration.key / station.name
+        pod = work.resolve() / configuration.key / station.name  # absolute: the run's folder is its own
         pod.mkdir(parents=True)
         write_config(pod / "bulletin.toml", station, configuration.shared)
         write_page(pod / "nieuws.txt", station, configuration.next_hour)
@@ -455,7 +482,7 @@ def summarise(configuration: dict[str, Any]) -> dict[str, Any]:
         "every_story_read": all(run["log"].get("segments") == run["segments_expected"] for run in runs),
         "spoken_chars": mean(sum(len(text) for text in run["spoken"]) for run in runs),
         "gtts_requests": mean(gtts_requests(run["spoken"]) for run in runs),
-        "requests": {kind: mean(run["requests"][kind] for run in runs) for kind in (*KINDS, "total")},
+        "requests": {kind: mean(run["requests"][kind] for run in runs) for kind in runs[0]["requests"]},
     }
 
 
@@ -486,8 +513,9 @@ def espeak_cost(texts: list[str]) -> tuple[float, float]:
 
 def audio_s_per_char(results: dict[str, Any]) -> float:
     """Seconds of bulletin per character spoken, from the runs that spoke every segment themselves."""
-    whole = [run for c in results.values() for run in c["runs"] if run["log"]["synthesised"] == run["log"]["segments"]]
-    return sum(run["log"]["duration"] for run in whole) / sum(sum(map(len, run["spoken"])) for run in whole)
+    built = [run for c in results.values() for run in c["runs"] if run["log"].get("status") == BUILT]
+    whole = [run for run in built if run["log"]["synthesised"] == run["log"]["segments"]]
+    return sum(float(run["log"]["duration"]) for run in whole) / sum(sum(map(len, run["spoken"])) for run in whole)
 
 
 def capacity(cpu_s: float, window_min: float) -> dict[str, float]:
@@ -504,7 +532,8 @@ def derive(results: dict[str, Any], summaries: dict[str, dict[str, Any]], assume
     """Capacity per engine and case: espeak's from its measured CPU; gTTS's and Piper's derived
     from the measured runs with espeak's share taken out, and the counted speech put back at the
     assumed cost of the other engine (gTTS: requests waited for; Piper: seconds of audio made)."""
-    cpu_per_char, wall_per_char = espeak_cost(results["baseline"]["runs"][0]["spoken"])
+    texts = dict.fromkeys(text for run in results["baseline"]["runs"] for text in run["spoken"])
+    cpu_per_char, wall_per_char = espeak_cost(list(texts))
     per_char = audio_s_per_char(results)
     rows = [
         {"engine": "espeak", "case": key, "measured": True, "cpu_s": s["cpu_per_station_s"]}
@@ -548,20 +577,35 @@ def derive(results: dict[str, Any], summaries: dict[str, dict[str, Any]], assume
 
 
 def table(results: dict[str, Any], summaries: dict[str, dict[str, Any]]) -> list[str]:
-    """One line per configuration: time, CPU, speech and bucket requests per station."""
+    """Per configuration: time, CPU and speech per station; then the bucket requests of a run."""
     lines = [
-        "configuration          workers  network  wall/st  CPU/st  engine calls/st       log synth  "
-        "shared   requests/run: station cache lease state total",
-        "---------------------  -------  -------  -------  ------  --------------------  ---------  "
-        "------   -------------------------------------------------",
+        "per station (means; engine calls: counted at espeak, min-max over the stations)",
+        "configuration          workers  network wall  wall/station  CPU s/station  engine calls   log synthesised"
+        "  from shared cache",
+        "---------------------  -------  ------------  ------------  -------------  -------------  ---------------"
+        "  -----------------",
     ]
     for key, s in summaries.items():
-        c, r = results[key], s["requests"]
-        spread = f"{s['engine_calls']:.1f} ({s['engine_calls_min']}-{s['engine_calls_max']})"
+        c = results[key]
+        calls = f"{s['engine_calls']:.1f} ({s['engine_calls_min']}-{s['engine_calls_max']})"
         lines.append(
-            f"{c['label']:<21}  {c['workers']:>7}  {c['wall_s']:>6.1f}s  {s['wall_per_station_s']:>6.2f}s  "
-            f"{s['cpu_per_station_s']:>5.2f}s  {spread:<20}  {s['synthesised']:>9.1f}  {s['shared']:>6.1f}   "
-            f"{'':<13} {r[STATION]:>7.1f} {r[CACHE]:>5.1f} {r[LEASE]:>5.1f} {r[STATE]:>5.1f} {r['total']:>5.1f}"
+            f"{c['label']:<21}  {c['workers']:>7}  {c['wall_s']:>11.1f}s  {s['wall_per_station_s']:>11.2f}s  "
+            f"{s['cpu_per_station_s']:>12.2f}s  {calls:<13}  {s['synthesised']:>15.1f}  {s['shared']:>17.1f}"
+        )
+    lines += [
+        "",
+        "bucket requests per run (means; counted at the server)",
+        "configuration          station's objects  shared cache  lease  state  total  server errors (retried)  "
+        "MB: station  cache",
+        "---------------------  -----------------  ------------  -----  -----  -----  -----------------------  "
+        "-----------  -----",
+    ]
+    for key, s in summaries.items():
+        r = s["requests"]
+        lines.append(
+            f"{results[key]['label']:<21}  {r[STATION]:>17.1f}  {r[CACHE]:>12.1f}  {r[LEASE]:>5.1f}  "
+            f"{r[STATE]:>5.1f}  {r['total']:>5.1f}  {r[FAILED]:>23.2f}  {r[STATION + BYTES] / MB:>11.2f}  "
+            f"{r[CACHE + BYTES] / MB:>5.2f}"
         )
     for key, s in summaries.items():
         notes = []
@@ -593,8 +637,9 @@ def derived_lines(d: dict[str, Any]) -> list[str]:
         else:
             source = f"DERIVED, not measured: {row['audio_s']:.0f} s of audio made per station"
         lines.append(
-            f"{row['engine']:<6}  {row['case']:<15}  {row['cpu_s']:>7.2f}s  {row['stations_per_hour_per_core']:>15.0f}  "
-            f"{row['cores_spread_over_hour']:>11.2f}  {row['cores_within_window']:>6.2f}  {source}"
+            f"{row['engine']:<6}  {row['case']:<15}  {row['cpu_s']:>7.2f}s  "
+            f"{row['stations_per_hour_per_core']:>15.0f}  {row['cores_spread_over_hour']:>11.2f}  "
+            f"{row['cores_within_window']:>6.2f}  {source}"
         )
     lines += [
         "",

@@ -1,6 +1,7 @@
 """bulletin's benchmark: speed and memory, whole processes, against a naive pipeline.
 
     .venv/bin/python bench/run.py [--quick] [--out bench/results]
+    .venv/bin/python bench/run.py --network [--quick] [bench/network.py's options]: many stations, one bucket
 
 It writes its own news pages, runs `bulletin build` as a user would (a fresh
 process each time, caches in a folder of its own), and prints a table; the
@@ -440,7 +441,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the 10-brief size and no Google path")
     parser.add_argument("--out", type=Path, default=HERE / "results")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--network", action="store_true", help="the many-stations scenario instead (bench/network.py --help)"
+    )
+    args, network_args = parser.parse_known_args()
+    if args.network:
+        from network import main as network
+
+        network([*network_args, *(["--quick"] if args.quick else []), "--out", str(args.out)])
+        return
+    if network_args:
+        parser.error(f"unrecognized arguments: {' '.join(network_args)}")
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as temp:
         work = Path(temp)

@@ -387,30 +387,37 @@ def test_the_bucket_unreachable_mid_run_is_exit_6_and_the_feed_is_untouched(tmp_
 
 
 def test_a_damaged_or_foreign_object_in_the_shared_cache_is_counted_and_made_again(aws, tmp_path):
+    """The shared cache holds mastered parts and, behind them, speech. Two parts fail their check
+    (one damaged, one holding another part's bytes) and so does every piece of speech: the two parts
+    are made again from speech spoken again, and nothing else is."""
     client, bucket = aws
     a, b = Machine(tmp_path / "a", bucket), Machine(tmp_path / "b", bucket)
     a.page(1)
     assert a.daily(HOURS[0]).returncode == 0
-    spoken_by_a = a.spoken()
-    entries = sorted(keys(client, bucket, "cache/segments/"))
-    assert len(entries) == len(spoken_by_a)
-    damaged, foreign, sound = entries[:3]
-    raw = bytearray(client.get_object(Bucket=bucket, Key=damaged)["Body"].read())
-    raw[-1] ^= 0xFF  # one flipped bit pattern in the speech
-    client.put_object(Bucket=bucket, Key=damaged, Body=bytes(raw))
+    parts, speech = sorted(keys(client, bucket, "cache/parts/")), sorted(keys(client, bucket, "cache/segments/"))
+    assert len(speech) == len(a.spoken()) and len(parts) >= len(speech)
+
+    def flip(key: str) -> None:
+        raw = bytearray(client.get_object(Bucket=bucket, Key=key)["Body"].read())
+        raw[-1] ^= 0xFF
+        client.put_object(Bucket=bucket, Key=key, Body=bytes(raw))
+
+    damaged, foreign, sound = parts[:3]
+    flip(damaged)
     copied = client.get_object(Bucket=bucket, Key=sound)["Body"].read()
-    client.put_object(Bucket=bucket, Key=foreign, Body=copied)  # another entry's bytes under its name
+    client.put_object(Bucket=bucket, Key=foreign, Body=copied)  # another part's bytes under its name
+    for key in speech:
+        flip(key)
     b.page(1)
-    again = b.daily(HOURS[0], "--force")  # the same bulletin: every segment's key is one A made
+    again = b.daily(HOURS[0], "--force")  # the same bulletin: every key is one A made
     assert again.returncode == 0, again.stderr
-    assert len(b.spoken()) == 2 and b.last_run()["remade"] == 2
-    assert "2 damaged there, made again" in again.stdout
+    assert len(b.spoken()) == 2 and b.last_run()["remade"] == 4  # two parts, and their speech
+    assert "4 damaged there, made again" in again.stdout
     for key in (damaged, foreign):  # made again, in the bucket as in B's own cache
-        name = key.rsplit("/", 2)[-2:]
-        assert (
-            client.get_object(Bucket=bucket, Key=key)["Body"].read()
-            == (b.root / "cache" / "bulletin" / "segments" / name[0] / name[1]).read_bytes()
-        )
+        folder, name = key.rsplit("/", 2)[-2:]
+        assert client.get_object(Bucket=bucket, Key=key)["Body"].read() == (
+            b.root / "cache" / "bulletin" / "parts" / folder / name
+        ).read_bytes()
 
 
 def test_a_shared_folder_serves_as_the_shared_cache(tmp_path):

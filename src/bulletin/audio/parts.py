@@ -26,7 +26,7 @@ from bulletin.audio.sounders import SounderSet
 from bulletin.core.model import Mark, SegmentKind, Speech
 from bulletin.core.pcm import MS_PER_S
 from bulletin.formats.base import Calibration, Encoder
-from bulletin.storage.blobstore import BlobStore, content_key
+from bulletin.storage.blobstore import BlobStore, Shared, content_key
 
 if TYPE_CHECKING:
     from bulletin.audio.mixing import Piece, Sounds
@@ -166,10 +166,11 @@ def part_key(plan: PartPlan, rendition: Rendition, settings: AudioSettings, soun
 
 
 class PartStore:
-    """Rendered parts, on disk or (with ``root`` None) for this run only."""
+    """Rendered parts, on disk or (with ``root`` None) for this run only, with an optional shared
+    tier behind them (a part one station mastered serves every station that reads it alike)."""
 
-    def __init__(self, root: Path | None) -> None:
-        self.store = BlobStore(root, MAGIC, SUFFIX)
+    def __init__(self, root: Path | None, shared: Shared | None = None) -> None:
+        self.store = BlobStore(root, MAGIC, SUFFIX, shared)
 
     def get(self, key: str) -> Part | None:
         found = self.store.get(key)

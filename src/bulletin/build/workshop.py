@@ -82,7 +82,7 @@ class Workshop:
         self.renderer = Renderer(
             self.audio,
             cfg.sounders(config),
-            PartStore(root / PARTS if root else None),
+            PartStore(root / PARTS if root else None, cfg.shared_cache(config, PARTS)),
             Calibrations(root / CALIBRATION if root else None),
             Verdicts(root / VERDICTS if root else None),
         )
@@ -138,8 +138,9 @@ class Workshop:
             spoken.update(owner[indexes[position]] for position in done.spoken)
             stats.synthesised = len(spoken)
 
-        store = self.segments.store
-        shared_before, remade_before = store.shared_hits, store.shared_repaired
+        stores = (self.segments.store, self.renderer.store.store)  # what the shared cache holds: speech, parts
+        shared_before = sum(s.shared_hits for s in stores)
+        remade_before = sum(s.shared_repaired for s in stores)
         wanted = [r for r in self.renditions if r.name in paths]
         rendered = self.renderer.render(
             plans,
@@ -150,5 +151,6 @@ class Workshop:
             [[chunk.start for chunk in chunks] for chunks in spoken_pieces],
         )
         stats.cached = stats.segments - stats.synthesised
-        stats.shared, stats.remade = store.shared_hits - shared_before, store.shared_repaired - remade_before
+        stats.shared = sum(s.shared_hits for s in stores) - shared_before
+        stats.remade = sum(s.shared_repaired for s in stores) - remade_before
         return Voiced(script, rendered, stats, engines, cast)

@@ -90,6 +90,7 @@ class BlobStore:
         self._memory: dict[str, tuple[dict[str, Any], bytes]] = {}
         self.hits = self.misses = self.repaired = 0
         self.shared_hits = self.shared_repaired = 0  # found in the shared tier; damaged there and removed
+        self._not_shared: set[str] = set()  # keys the shared tier was asked for and lacked: not asked again
 
     def _name(self, key: str) -> str:
         return f"{key[:2]}/{key}{self.suffix}"
@@ -101,7 +102,7 @@ class BlobStore:
     def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         """(metadata, data) for ``key``; None when absent, damaged or another key's."""
         found = self._local(key)
-        if found is None and self.shared is not None:
+        if found is None and self.shared is not None and key not in self._not_shared:
             found = self._from_shared([key])[0]
         self.hits, self.misses = self.hits + (found is not None), self.misses + (found is None)
         return found
@@ -134,6 +135,8 @@ class BlobStore:
             elif raw is not None and entry is not None:
                 self.shared_hits += 1
                 self._keep(key, raw, entry)
+            if entry is None:
+                self._not_shared.add(key)
             found.append(entry)
         return found
 

@@ -21,8 +21,8 @@ class SpeechStats:
     cached: int = 0
     synthesised: int = 0
     spoken: list[int] = field(default_factory=list)  # the indexes of the jobs synthesised, not cached
-    shared: int = 0  # pieces of speech found in the shared cache (made on another machine)
-    remade: int = 0  # entries of the shared cache that failed their check: removed, spoken again
+    shared: int = 0  # pieces of speech or mastered parts found in the shared cache (made on another machine)
+    remade: int = 0  # entries of the shared cache that failed their check: removed, made again
 
     def shared_note(self) -> str:
         """What the shared cache gave, for a summary line ("" when it gave nothing)."""
