@@ -19,7 +19,7 @@ from bulletin.build.daily import gather
 from bulletin.build.pipeline import make_script
 from bulletin.config import load_config
 from bulletin.config.stages import boilerplate
-from bulletin.core.errors import ConfigError, SourceError
+from bulletin.core.errors import ConfigError, InputError
 from bulletin.core.model import Page, Section, Story
 from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
@@ -164,7 +164,7 @@ def test_a_lead_of_only_boilerplate_gives_its_place_to_the_first_brief():
     )
     cleaned = drop_boilerplate(page, load_boilerplate(), "regio")
     assert cleaned.lead.paragraphs == ("De brug is open.",) and cleaned.briefs == ()
-    with pytest.raises(SourceError, match="nothing is left"):
+    with pytest.raises(InputError, match="nothing is left"):
         drop_boilerplate(Page(lead=Story(paragraphs=("Foto: ANP",))), load_boilerplate(), "leeg")
 
 

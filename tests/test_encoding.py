@@ -44,3 +44,30 @@ def test_a_directory_is_refused(tmp_path):
 
 def test_control_characters_in_small_doses_are_tolerated_and_dropped():
     assert decode(b"Kop\nTekst met een \x0c formfeed.\n", "p") == "Kop\nTekst met een  formfeed.\n"
+
+
+PAGE = "Oekraïne krijgt € 5 miljoen, zegt Zoë.\n"
+DASHED = "Oekraïne krijgt € 5 miljoen – zegt Zoë.\n"  # the dash is in Windows-1252, not in ISO-8859-15
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "warning"),
+    [
+        (DASHED.encode() + "€".encode()[:2], DASHED, "ends in the middle of a character"),  # UTF-8 cut short
+        (PAGE.encode() + "ï".encode()[:1], PAGE, "ends in the middle of a character"),
+        (PAGE.encode("iso8859_15"), PAGE, "ISO-8859-15"),  # € is 0xA4
+        (DASHED.encode("cp1252"), DASHED, "Windows-1252"),  # € is 0x80, – is 0x96
+        ("Prijs: 5 ¤\n".encode("cp1252"), "Prijs: 5 €\n", "ISO-8859-15"),  # 0xA4 without Windows' bytes
+    ],
+    ids=["utf-8 cut in a 3-byte character", "utf-8 cut in a 2-byte character", "iso-8859-15", "cp1252", "a lone 0xA4"],
+)
+def test_legacy_and_cut_short_pages_keep_their_text(caplog, data, text, warning):
+    with caplog.at_level(logging.WARNING):
+        assert decode(data, "p") == text
+    (record,) = caplog.records
+    assert warning in record.getMessage()
+
+
+def test_a_bad_byte_inside_utf8_is_not_taken_for_a_cut():
+    """Only a character cut off at the very end is dropped; a bad byte earlier is another encoding."""
+    assert decode(b"caf\xe9 au lait\n", "p") == "café au lait\n"

@@ -28,6 +28,8 @@ PAGE = (PAGES / "kort.txt").read_bytes()
 TRICKLE_EVERY_S = 0.5  # one byte per half second, as a hostile server would
 TRICKLE_BYTES = 30
 DEADLINE_S = 1.0
+SLOW_SOURCES = 3
+SLOW_WAIT_S = 10.0  # far past how long the three take to arrive together
 
 
 class Hostile:
@@ -36,6 +38,7 @@ class Hostile:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.stop = threading.Event()
+        self.slow = threading.Barrier(SLOW_SOURCES, timeout=SLOW_WAIT_S)
         hostile = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -76,6 +79,34 @@ class Hostile:
                         return  # the client gave up, as it should
                     if hostile.stop.wait(TRICKLE_EVERY_S):
                         return
+
+            def route_drip_headers(self) -> None:
+                """A status line, then one header at a time, forever: no socket timeout ever fires."""
+                self.send_response(200)
+                self.flush_headers()
+                for number in range(TRICKLE_BYTES):
+                    try:
+                        self.wfile.write(f"X-Drip-{number}: x\r\n".encode())
+                        self.wfile.flush()
+                    except OSError:
+                        return
+                    if hostile.stop.wait(TRICKLE_EVERY_S):
+                        return
+
+            def route_slow_a(self) -> None:
+                self._slow()
+
+            route_slow_b = route_slow_c = route_slow_a
+
+            def _slow(self) -> None:
+                """Answers once the three slow sources are all being fetched: fetched one after
+                another, the barrier breaks (and the page is never sent)."""
+                try:
+                    hostile.slow.wait()
+                except threading.BrokenBarrierError:
+                    self.send_error(503)
+                    return
+                self._send(200, PAGE)
 
             def route_lower_etag(self) -> None:
                 if self.headers.get("If-None-Match") == '"v1"':
@@ -127,6 +158,26 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(tmp_path, hostile):
         fetcher(tmp_path, deadline=DEADLINE_S).get(hostile.url + "/trickle")
     assert hostile.url + "/trickle" in str(caught.value) and "deadline" in str(caught.value)
     assert len([p for p, _ in hostile.requests if p == "/trickle"]) == 1  # not tried again
+
+
+def test_a_server_dripping_its_headers_is_cut_off_at_the_deadline(tmp_path, hostile):
+    with pytest.raises(SourceError) as caught:
+        fetcher(tmp_path, deadline=DEADLINE_S).get(hostile.url + "/drip-headers")
+    assert hostile.url + "/drip-headers" in str(caught.value) and "deadline" in str(caught.value)
+
+
+def test_daily_fetches_its_sources_side_by_side(tmp_path, hostile):
+    """Three sources that each answer only once all three are being fetched: read one after another,
+    none would answer; side by side, all three do (so slow sources cost one deadline, not three)."""
+    (tmp_path / "bulletin.toml").write_text(
+        '[output]\ndir = "out"\n[voice]\nengine = "espeak"\n[sounders]\nenabled = false\n'
+        "[fetch]\ntries = 1\n"
+        + "".join(f'[[sources]]\nname = "{n}"\nlocation = "{hostile.url}/slow-{n}"\n' for n in "abc"),
+        "utf-8",
+    )
+    result = run_cli("daily", "--at", "2026-11-27T08:00")
+    assert result.exit_code == 0, result.stderr
+    assert "sources 3/3" in result.stdout
 
 
 def test_lowercase_validators_are_sent_back(tmp_path, hostile):

@@ -147,3 +147,61 @@ def test_serve_where_it_cannot_listen_names_host_and_port(tmp_path, make):
     assert result.exit_code == 1, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"Error: cannot serve on {where}: "), line
+
+
+VERSIONS = (b"a" * 3000, b"b" * 4500)  # two versions of latest.mp3, told apart by their bytes
+CLIENTS, REQUESTS_EACH = 50, 8
+
+
+def test_range_answers_are_of_one_version_while_the_file_is_replaced(served):
+    """``latest.mp3`` is replaced (atomically, as publishing does) all the time: every answer's
+    length, Content-Range and bytes belong to one version, never a mix."""
+    port, path = served
+    stop = threading.Event()
+
+    def replace_forever() -> None:
+        turn = 0
+        while not stop.is_set():
+            temp = path.with_name(f".latest-{turn}")
+            temp.write_bytes(VERSIONS[turn % 2])
+            os.replace(temp, path)
+            turn += 1
+
+    answers: list[tuple[int, dict[str, str], bytes]] = []
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        for request in range(REQUESTS_EACH):
+            start = (index * REQUESTS_EACH + request) % 2000
+            got = get(port, "/a.mp3", {"Range": f"bytes={start}-"})
+            with lock:
+                answers.append(got)
+
+    replacer = threading.Thread(target=replace_forever, daemon=True)
+    replacer.start()
+    clients = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    try:
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(CLIENT_GUARD_S)
+    finally:
+        stop.set()
+        replacer.join(CLIENT_GUARD_S)
+    assert len(answers) == CLIENTS * REQUESTS_EACH
+    for status, headers, body in answers:
+        assert status == 206
+        first, rest = headers["Content-Range"].removeprefix("bytes ").split("-")
+        last, total = (int(n) for n in rest.split("/"))
+        version = next(v for v in VERSIONS if len(v) == total)
+        assert body == version[int(first) : last + 1], (headers, body[:20])
+
+
+@pytest.mark.parametrize("wanted", ["bytes=" + "9" * 5000 + "-", "bytes=0-" + "9" * 5000, "bytes=-" + "9" * 5000])
+def test_a_range_of_thousands_of_digits_is_an_answer(served, wanted):
+    port, _ = served
+    status, headers, body = get(port, "/a.mp3", {"Range": wanted})
+    if wanted.startswith("bytes=9"):
+        assert status == 416 and headers["Content-Range"] == f"bytes */{len(BODY)}"
+    else:  # to the end, or the last "more than all" bytes: the whole file
+        assert status == 206 and body == BODY

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 from email.utils import parsedate_to_datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import feedparser
 import pytest
@@ -415,9 +415,10 @@ def test_a_damaged_or_foreign_object_in_the_shared_cache_is_counted_and_made_aga
     assert "4 damaged there, made again" in again.stdout
     for key in (damaged, foreign):  # made again, in the bucket as in B's own cache
         folder, name = key.rsplit("/", 2)[-2:]
-        assert client.get_object(Bucket=bucket, Key=key)["Body"].read() == (
-            b.root / "cache" / "bulletin" / "parts" / folder / name
-        ).read_bytes()
+        assert (
+            client.get_object(Bucket=bucket, Key=key)["Body"].read()
+            == (b.root / "cache" / "bulletin" / "parts" / folder / name).read_bytes()
+        )
 
 
 def test_a_shared_folder_serves_as_the_shared_cache(tmp_path):
@@ -458,32 +459,71 @@ def publish(folder: Path, bucket: str):
     return run("publish", "-o", folder, "--base-url", BASE, "--to", f"s3://{bucket}/{PREFIX}")
 
 
-def test_a_manifest_in_the_bucket_that_names_files_elsewhere_or_is_damaged_is_left_out(published, tmp_path):
+def test_a_manifest_in_the_bucket_that_cannot_be_used_is_left_out_and_left_alone(published, tmp_path):
+    """Damaged manifests, and ones naming files elsewhere or missing, are reported and left out of the
+    feed; their bulletins' objects are not deleted as old (they may be a newer version's, or fixable)."""
     client, bucket, _ = published
-    good = json.loads(
-        next(
-            client.get_object(Bucket=bucket, Key=k)["Body"].read()
-            for k in keys(client, bucket)
-            if k.endswith(".episode.json")
-        )
-    )
+    (manifest,) = [key for key in keys(client, bucket) if key.endswith(".episode.json")]
+    original = json.loads(client.get_object(Bucket=bucket, Key=manifest)["Body"].read())
+    stem = PurePosixPath(original["audio"]).parent.name
+    paths = [field for field in ("audio", "webvtt", "srt", "chapters", "cover") if original.get(field)]
+
+    def moved(name: str, **changes: object) -> str:
+        """The good bulletin as if it were bulletin ``name``, with its files there, and ``changes``."""
+        where = f"2026-11-26/{name}-0600/"
+        manifest = {
+            **original,
+            **{f: where + PurePosixPath(original[f]).name.replace(stem, f"{name}-0600") for f in paths},
+        }
+        for field in paths:
+            if field not in changes:
+                client.put_object(Bucket=bucket, Key=PREFIX + manifest[field], Body=b"x")
+        return json.dumps({**manifest, **changes})
+
     hostile = {
-        "2026-11-26/a-0600/a-0600.episode.json": json.dumps({**good, "audio": "/etc/hostname"}),
-        "2026-11-26/b-0600/b-0600.episode.json": json.dumps({**good, "audio": "../../../etc/hostname"}),
-        "2026-11-26/c-0600/c-0600.episode.json": json.dumps(
-            {**good, "audio": "2026-11-26/c-0600/c-0600.mp3"}
-        ),  # no audio
-        "2026-11-26/d-0600/d-0600.episode.json": '{"title": ',
-        "2026-11-26/e-0600/e-0600.episode.json": json.dumps({**good, "duration": "lang"}),
+        "a": moved("a", audio="/etc/hostname"),
+        "b": moved("b", audio="../../../etc/hostname"),
+        "c": moved("c", audio="2026-11-26/c-0600/c-0600.mp3"),  # named, but not in the bucket
+        "d": '{"title": ',
+        "e": moved("e", duration="lang"),
+        "f": "[]",
+        "g": '"tekst"',
+        "h": "[" * 100_000 + "]" * 100_000,
+        "i": moved("i", published="0001-01-01T00:00:00+01:00"),
+        "j": moved("j", published="9999-12-31T23:59:59-12:00"),
+        "k": moved("k", duration=-5),
+        "l": moved("l", webvtt="2026-11-26/l-0600/ontbreekt.vtt"),  # a transcript not there
+        "m": moved("m", state="uitgezonden"),  # a state of a newer bulletin, say
     }
-    for key, text in hostile.items():
-        client.put_object(Bucket=bucket, Key=PREFIX + key, Body=text.encode())
-    fresh = publish(tmp_path / "leeg", bucket)  # a machine with an empty folder
+    for name, text in hostile.items():
+        client.put_object(
+            Bucket=bucket, Key=f"{PREFIX}2026-11-26/{name}-0600/{name}-0600.episode.json", Body=text.encode()
+        )
+    client.put_object(
+        Bucket=bucket,
+        Key=f"{PREFIX}2026-11-26/goed-0600/goed-0600.episode.json",
+        Body=moved("goed", published="2026-11-26T06:00:00+01:00").encode(),
+    )
+    before = keys(client, bucket)
+    (tmp_path / "opruimen.toml").write_text("[publish]\ndelete_old_audio = true\n", "utf-8")
+    fresh = run(
+        "publish",
+        "-o",
+        tmp_path / "leeg",
+        "--base-url",
+        BASE,
+        "--to",
+        f"s3://{bucket}/{PREFIX}",
+        "--config",
+        tmp_path / "opruimen.toml",
+    )
     assert fresh.exit_code == 0, fresh.stderr
     warnings = [line for line in fresh.stderr.splitlines() if ".episode.json" in line]
-    assert len(warnings) == len(hostile) and all(any(PREFIX + key in line for line in warnings) for key in hostile)
+    assert len(warnings) == len(hostile)  # and none for the good one moved beside them
+    assert all(any(f"s3://{bucket}/{PREFIX}2026-11-26/{name}-0600/" in line for line in warnings) for name in hostile)
     feed = assert_feed_names_only_objects_that_exist(client, bucket)
-    assert times(feed) == ["0700"] and not (tmp_path / "leeg" / "etc").exists()
+    assert times(feed) == ["0700", "0600"] and not (tmp_path / "leeg" / "etc").exists()
+    assert before <= keys(client, bucket)  # nothing deleted
 
 
 def test_of_two_versions_of_a_bulletin_the_later_revision_counts(published, tmp_path):
@@ -503,3 +543,73 @@ def test_of_two_versions_of_a_bulletin_the_later_revision_counts(published, tmp_
     assert json.loads(client.get_object(Bucket=bucket, Key=key)["Body"].read())["title"] == "Gecorrigeerd"
     (mine,) = stale.glob("*/*/*.episode.json")  # the working copy now holds the version that counts
     assert json.loads(mine.read_text("utf-8"))["title"] == "Gecorrigeerd"
+
+
+LEASES = {
+    "a term of infinity": '{"holder": "x", "term": Infinity}',
+    "a term past any float": '{"holder": "x", "term": 1e400}',
+    "a term of 400 digits": '{"holder": "x", "term": 1' + "0" * 400 + "}",
+    "nested deep": "[" * 2000 + "]" * 2000,
+    "a holder of several lines": '{"holder": "kwaad\\nregel twee \\u001b[31mROOD", "term": 300}',
+}
+
+
+@pytest.mark.parametrize("lease", LEASES.values(), ids=LEASES.keys())
+def test_a_damaged_lease_is_a_live_one_of_an_unknown_run_for_this_run_s_term(published, lease):
+    """Never a crash, never a station blocked for ever: a lease that says nothing usable lapses
+    after this run's own term, and its holder is named on one line."""
+    client, bucket, folder = published
+    client.put_object(Bucket=bucket, Key=LEASE, Body=lease.encode())
+    refused = publish(folder, bucket)
+    assert refused.exit_code == EXIT_LOCKED, refused.stderr
+    line = one_line(refused.stderr)
+    assert "holds the lease" in line and ("an unknown run" in line or "kwaad regel twee [31mROOD" in line)
+    assert "(a run that crashed is taken over once its lease is 300 s old)" in line
+
+
+def _station(tmp_path: Path, bucket: str, title: str, extra: str = "") -> Path:
+    config = tmp_path / f"{title}.toml"
+    config.write_text(
+        f'[show]\ntitle = "{title}"\n[output]\ndir = "{title}-out"\n[voice]\nengine = "espeak"\n'
+        f'[sounders]\nenabled = false\n[publish]\nbase_url = "{BASE}"\ntarget = "s3://{bucket}/{PREFIX}"\n'
+        f'alexa = false\n{extra}\n[[sources]]\nname = "kort"\nlocation = "{PAGES / "kort.txt"}"\n',
+        "utf-8",
+    )
+    return config
+
+
+def test_a_damaged_state_in_the_bucket_is_no_state(aws, tmp_path):
+    client, bucket = aws
+    client.put_object(Bucket=bucket, Key=f"{PREFIX}.bulletin/state.json", Body=("[" * 5000 + "]" * 5000).encode())
+    result = run("daily", "--config", _station(tmp_path, bucket, "Noord"), "--at", HOURS[0])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("built ")
+
+
+def test_two_stations_on_one_prefix_are_told_so(aws, tmp_path):
+    _, bucket = aws
+    assert run("daily", "--config", _station(tmp_path, bucket, "Noord"), "--at", HOURS[0]).exit_code == 0
+    other = run("daily", "--config", _station(tmp_path, bucket, "Zuid"), "--at", HOURS[0])
+    assert other.exit_code == 0, other.stderr
+    assert f"s3://{bucket}/{PREFIX} holds the state of another show ('Noord')" in other.stderr
+
+
+def test_a_held_draft_does_not_mark_its_news_as_told(aws, tmp_path):
+    _, bucket = aws
+    gated = '[daily]\napproval = "required"\napproval_deadline = "1s"\non_deadline = "hold"\n'
+    config = _station(tmp_path, bucket, "Noord", gated)
+    held = run("daily", "--config", config, "--at", HOURS[0])
+    assert held.exit_code == 0 and "held" in held.stdout, held.stdout + held.stderr
+    again = run("daily", "--config", config, "--at", HOURS[1])  # the same news: made again, for an editor
+    assert again.exit_code == 0 and again.stdout.startswith("built "), again.stdout
+
+
+def test_a_dry_run_changes_no_manifest(aws, tmp_path):
+    _, bucket = aws
+    built = run("build", PAGES / "kort.txt", "--engine", "espeak", "--no-sounders", "-o", "out", "--at", HOURS[0], "-q")
+    assert built.exit_code == 0, built.stderr
+    (manifest,) = (tmp_path / "out").glob("*/*/*.episode.json")
+    before = manifest.read_bytes()
+    dry = run("publish", "-o", "out", "--base-url", BASE, "--to", f"s3://{bucket}/{PREFIX}", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert manifest.read_bytes() == before and json.loads(before)["state"] == "approved"

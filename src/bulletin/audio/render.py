@@ -43,6 +43,7 @@ from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
+from bulletin.core.jsontext import loads
 from bulletin.core.machine import usable_cores
 from bulletin.core.model import Mark, Speech
 from bulletin.formats.base import Calibration, Encoder
@@ -132,7 +133,7 @@ class Calibrations:
         self.values: dict[str, Calibration] = {}
         if path and path.is_file():
             try:
-                stored = json.loads(path.read_text("utf-8"))
+                stored = loads(path.read_text("utf-8"))
             except (ValueError, UnicodeDecodeError, OSError):
                 stored = None
             entries = stored.items() if isinstance(stored, dict) else ()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,11 +28,12 @@ from bulletin.config import Config
 from bulletin.config import stages as cfg
 from bulletin.config.schema import duration_seconds
 from bulletin.core.errors import BulletinError, ConfigError, PublishError, SourceError
+from bulletin.core.jsontext import loads
 from bulletin.core.model import Script
 from bulletin.media.meter import duration_text
 from bulletin.publish.episode import APPROVED, DRAFT
 from bulletin.publish.s3 import UploadReport, read_note, write_note
-from bulletin.sources import News
+from bulletin.sources import News, SourceSpec
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import Fetcher
 from bulletin.storage.atomic import write_text
@@ -44,9 +46,11 @@ LOCK_NAME = ".bulletin.lock"
 STATE_NAME = ".bulletin-state.json"
 STATE_OBJECT = "state.json"  # in the bucket, among the station's own objects
 STATE_AUDIO = "audio"  # the state's key for the last bulletin's file
+STATE_SHOW = "show"  # and for the show that made it: two stations on one prefix would overwrite each other
 APPROVAL_REQUIRED = "required"
 ON_DEADLINE_PUBLISH = "publish"
 APPROVED_IN_TIME, PUBLISHED_AT_DEADLINE, HELD = "approved", "deadline", "held"
+MAX_FETCHES = 8  # sources fetched at once
 
 
 @dataclass
@@ -90,7 +94,7 @@ def _read_state(root: Path, target: S3Target | None) -> dict[str, Any]:
     A damaged state is as good as none: the run builds."""
     try:
         raw = read_note(target, STATE_OBJECT) if target else (root / STATE_NAME).read_bytes()
-        state = json.loads(raw or b"{}")
+        state = loads(raw or b"{}")
     except (OSError, ValueError):
         return {}
     return state if isinstance(state, dict) and all(isinstance(v, str) for v in state.values()) else {}
@@ -107,19 +111,27 @@ def _write_state(root: Path, target: S3Target | None, state: dict[str, str]) -> 
 
 
 def gather(config: Config, at: datetime) -> tuple[News, list[SourceReport]]:
-    """Every configured source that can be read, combined; failures reported.
+    """Every configured source that can be read, combined; failures reported. The sources are
+    fetched side by side, so slow ones cost one fetch deadline together, not one each.
     A script is a whole bulletin: it is read as it is, and only as the one source."""
     specs = config.sources
     if not specs:
         raise ConfigError("no sources configured: add [[sources]] tables to bulletin.toml (see the README).")
     fetcher = Fetcher(cfg.fetch_settings(config))
-    pages, reports = [], []
-    for spec in specs:
+
+    def read(spec: SourceSpec) -> News | BulletinError:
         try:
-            page = read_spec(spec, config, at, fetcher)
+            return read_spec(spec, config, at, fetcher)
         except BulletinError as exc:  # one bad source must not stop the bulletin
-            log.warning("source %r failed: %s", spec.name, exc)
-            reports.append(SourceReport(spec.name, False, str(exc)))
+            return exc
+
+    with ThreadPoolExecutor(min(len(specs), MAX_FETCHES)) as pool:
+        answers = list(pool.map(read, specs))
+    pages, reports = [], []
+    for spec, page in zip(specs, answers, strict=True):
+        if isinstance(page, BulletinError):
+            log.warning("source %r failed: %s", spec.name, page)
+            reports.append(SourceReport(spec.name, False, str(page)))
             continue
         reports.append(SourceReport(spec.name, True))
         if isinstance(page, Script):
@@ -149,6 +161,13 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
         page, reports = gather(config, moment)
         digest = page_digest(page)
         state = _read_state(root, target)
+        show = config.settings.show.title
+        if target is not None and state.get(STATE_SHOW, show) != show:
+            log.warning(
+                "%s holds the state of another show (%r); do two stations share this prefix? Give each its own.",
+                target,
+                state[STATE_SHOW],
+            )
         if not force and state.get("digest") == digest:
             return DailyResult(
                 "unchanged", reports, last_audio=str(state.get(STATE_AUDIO, "")), seconds=time.perf_counter() - started
@@ -169,7 +188,13 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
             log.warning("not published: set [publish] base_url (or --base-url) to update the feeds.")
         cache_root = cfg.cache_dir(config)
         pruned = sum(p.entries for p in prune(cache_root, config.settings.daily.keep_cache_days)) if cache_root else 0
-        _write_state(root, target, {"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat()})
+        # A held draft waits in this folder for an editor, but a folder is scratch where the bucket is the
+        # state: there its news is not marked as told, and the next run (on any machine) makes it again.
+        _write_state(
+            root,
+            target if approval != HELD else None,
+            {"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat(), STATE_SHOW: show},
+        )
     return DailyResult(
         "built", reports, built, published, pruned, str(built.audio), time.perf_counter() - started, upload, approval
     )

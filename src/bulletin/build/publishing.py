@@ -64,6 +64,7 @@ def publish_folder(config: Config, *, dry_run: bool = False, lease: Lease | None
             publishing.alexa,
             delete_old=publishing.delete_old_audio and not dry_run,
             station=station,
+            mark_published=not dry_run,
         )
         if ours is not None:
             ours.check()  # still this run's: else another run owns the bucket now, and this one stops

@@ -65,6 +65,18 @@ class OneLineUsageError(click.UsageError):
         click.echo(f"Error: {self.format_message().rstrip('.')}{where}", err=True)
 
 
+def _check_utf8(args: list[str]) -> None:
+    """Every argument is text bulletin can write into files and feeds: bytes that are not UTF-8 (a
+    shell in a Latin-1 locale) arrive as lone surrogates, which would fail at the first write."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.UsageError(
+                f"the argument {os.fsencode(arg)!r} is not valid UTF-8; use a UTF-8 terminal (LANG=C.UTF-8)"
+            ) from None
+
+
 class BulletinGroup(click.Group):
     """Turns our exceptions into one-line errors; tracebacks only with --debug."""
 
@@ -72,6 +84,7 @@ class BulletinGroup(click.Group):
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
     ) -> click.Context:
         try:
+            _check_utf8(args)
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:  # an unknown option before the command's name
             raise OneLineUsageError(exc) from None

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from bulletin.cli.app import configure_logging, set_debug
+from bulletin.core.model import AT_YEARS
 
 if TYPE_CHECKING:
     from bulletin.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
-AT_YEARS = (1970, 2999)  # --at: the bulletin's year, within what dates, feeds and tags handle
 LABEL_CHARS = 40  # of a segment's title beside the progress bar
 
 

@@ -8,6 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+# A bulletin's year: within what dates, feeds and tags handle (far-out dates overflow date arithmetic).
+AT_YEARS = (1970, 2999)
+
 if TYPE_CHECKING:  # numpy is only needed once there is audio; listing engines should not load it
     import numpy as np
 

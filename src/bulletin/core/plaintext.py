@@ -14,9 +14,10 @@ T = TypeVar("T")
 
 # C0 controls and DEL, but newline: a tab becomes a space, the rest go. So do surrogates (in a
 # Python str a pair is already one character, so any left is a lone one) and the bidirectional
-# embeddings, overrides and isolates, which can make a transcript show other text than it holds.
+# embeddings, overrides, isolates and marks (LRM, RLM, ALM), which can make a transcript show
+# other text than it holds.
 _TAB = "\t"
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def printable(text: str) -> str:

@@ -98,10 +98,13 @@ def publish(
     alexa: bool,
     delete_old: bool,
     station: Station | None = None,
+    *,
+    mark_published: bool = True,
 ) -> PublishResult:
     """Write ``feed.xml``, ``flash-briefing.json``, ``index.html``, the channel cover and
     ``latest.*`` for the bulletins under ``root`` (and, with a ``station``, in its bucket);
-    each file appears whole or not at all."""
+    each file appears whole or not at all. ``mark_published``: approved bulletins become published
+    (not in a dry run, which puts nothing out)."""
     require_base_url(show.base_url)
     if station is None and not root.is_dir():
         raise InputError(f"nothing to publish: {root} does not exist; build a bulletin first.")
@@ -146,7 +149,10 @@ def publish(
         temp[FEED].write_bytes(feed)
     # Now they are out (a bulletin only the bucket holds went out when it went there).
     episodes = [
-        with_state(root, i.episode, PUBLISHED) if i.local and i.episode.state == APPROVED else i.episode for i in kept
+        with_state(root, i.episode, PUBLISHED)
+        if mark_published and i.local and i.episode.state == APPROVED
+        else i.episode
+        for i in kept
     ]
     for name in stale_audio_names(newest):  # an older bulletin's format must not pass for the newest
         (root / name).unlink(missing_ok=True)
@@ -170,7 +176,7 @@ def upload(
     then the site's files (the feed last); with ``delete_old``, then remove the files of bulletins
     the feed no longer names."""
     files = [path for e in result.episodes if e.audio not in result.from_bucket for path in episode_files(root, e)]
-    keep = [episode_prefix(e) for e in result.episodes]
+    keep = [*(episode_prefix(e) for e in result.episodes), *station.rejected]  # never delete what was not read
     report = upload_site(station, plan(root, files, result.site), keep, delete_old=delete_old, dry_run=dry_run)
     report.from_bucket = len(result.from_bucket)
     return report

@@ -10,7 +10,7 @@ progress (or left by killed ones) and are never read.
 from __future__ import annotations
 
 import json
-import math
+import logging
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
@@ -19,7 +19,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any, get_type_hints
 
 from bulletin.core.errors import InputError
+from bulletin.core.jsontext import loads
+from bulletin.core.model import AT_YEARS
 from bulletin.storage.atomic import write_text
+
+log = logging.getLogger(__name__)
 
 MANIFEST_SUFFIX = ".episode.json"
 # A bulletin's state: a draft waits for an editor's approval and is in no feed; an approved one
@@ -28,6 +32,7 @@ DRAFT, APPROVED, PUBLISHED = "draft", "approved", "published"
 STATES = (DRAFT, APPROVED, PUBLISHED)
 ON_AIR = frozenset({APPROVED, PUBLISHED})
 OLD_AUDIO_KEY = "mp3"  # manifests written before bulletins had other formats name the audio file so
+MAX_DURATION_S = 86_400  # no bulletin lasts a day; a number past it is not a duration
 OWN_FOLDER_DEPTH = 3  # YYYY-MM-DD/<stem>/<stem>.mp3
 # Fixed, so that an episode's guid follows from where it lives in the output
 # folder alone: re-publishing, or rebuilding the same bulletin, keeps it.
@@ -75,17 +80,15 @@ class Episode:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, text: str, source: Path) -> Episode:
-        """Read a manifest; a damaged one is a clear error naming the file."""
+    def from_json(cls, text: str, source: Path | str) -> Episode:
+        """Read a manifest; a damaged one is a clear error naming the file (``source``)."""
         try:
-            data = json.loads(text)
-            if isinstance(data, dict) and OLD_AUDIO_KEY in data:  # written before other formats than MP3
+            data = loads(text)
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            if OLD_AUDIO_KEY in data:  # written before other formats than MP3
                 data.setdefault("audio", data.pop(OLD_AUDIO_KEY))
-            if not isinstance(data.get("published"), str):
-                raise ValueError("published must be a date and time")
-            data["published"] = datetime.fromisoformat(data["published"])
-            if data["published"].tzinfo is None:
-                raise ValueError("published has no time zone")
+            data["published"] = _moment(data.get("published"))
             known = {f.name for f in fields(cls)}
             values = {k: v for k, v in data.items() if k in known}
             for name, value in values.items():
@@ -98,6 +101,18 @@ class Episode:
             raise InputError(f"{source} is not a valid episode manifest ({exc}); rebuild that bulletin.") from None
 
 
+def _moment(value: Any) -> datetime:
+    """A manifest's ``published``: a time with its zone, in the years feeds and tags can hold."""
+    if not isinstance(value, str):
+        raise ValueError("published must be a date and time")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("published has no time zone")
+    if not AT_YEARS[0] <= moment.year <= AT_YEARS[1]:
+        raise ValueError(f"published is outside the years {AT_YEARS[0]} to {AT_YEARS[1]}")
+    return moment
+
+
 @cache
 def _types() -> dict[str, str]:
     return {name: str(hint) for name, hint in get_type_hints(Episode).items()}
@@ -108,9 +123,9 @@ def _check_type(name: str, value: Any) -> None:
     expected = _types()[name]
     if value is None and "None" in expected:
         return
-    if "float" in expected:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise ValueError(f"{name} must be a number")
+    if "float" in expected:  # durations
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_DURATION_S:
+            raise ValueError(f"{name} must be a number of seconds from 0 to {MAX_DURATION_S}")
     elif "str" in expected and not isinstance(value, str):
         raise ValueError(f"{name} must be text")
 
@@ -119,6 +134,17 @@ def episode_paths(episode: Episode) -> list[str]:
     """Every file the manifest names (relative to the output folder), audio first."""
     named = (episode.audio, episode.webvtt, episode.srt, episode.chapters, episode.cover, episode.alexa_mp3)
     return [path for path in named if path]
+
+
+def check_paths(episode: Episode, folder: PurePosixPath, where: str) -> None:
+    """Every file a manifest names lies in its own bulletin's folder (relative to the output folder):
+    a manifest never makes anything else (``/etc/hostname``, ``../x``) published or copied."""
+    for path in episode_paths(episode):
+        named = PurePosixPath(path)
+        if named.is_absolute() or ".." in named.parts or named.parent != folder or "\\" in path:
+            raise InputError(
+                f"{where} is not a valid episode manifest (it names {path!r}, outside its bulletin's folder)."
+            )
 
 
 def episode_prefix(episode: Episode) -> str:
@@ -149,12 +175,29 @@ def own_folder(episode: Episode) -> bool:
     return len(PurePosixPath(episode.audio).parts) == OWN_FOLDER_DEPTH
 
 
-def read_episodes(root: Path) -> list[Episode]:
-    """Every episode under ``root`` whose MP3 is still there, newest first."""
+def read_episodes(root: Path, *, skip_damaged: bool = False) -> list[Episode]:
+    """Every episode under ``root`` whose audio is still there, newest first. A manifest that cannot
+    be used is an InputError naming it, or (``skip_damaged``, for a listing) reported and left out."""
     episodes = []
     manifests = [*root.glob(f"*/*/*{MANIFEST_SUFFIX}"), *root.glob(f"*/*{MANIFEST_SUFFIX}")]
     for path in sorted(p for p in manifests if not any(part.startswith(".") for part in p.relative_to(root).parts)):
-        episode = Episode.from_json(path.read_text("utf-8"), path)
+        try:
+            episode = _read_manifest(root, path)
+        except InputError as exc:
+            if not skip_damaged:
+                raise
+            log.warning("%s", exc)
+            continue
         if (root / episode.audio).is_file():
             episodes.append(episode)
     return sorted(episodes, key=lambda e: e.published, reverse=True)
+
+
+def _read_manifest(root: Path, path: Path) -> Episode:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not a valid episode manifest (not UTF-8); rebuild that bulletin.") from None
+    episode = Episode.from_json(text, path)
+    check_paths(episode, PurePosixPath(path.relative_to(root).parent.as_posix()), str(path))
+    return episode

@@ -23,7 +23,7 @@ from typing import Any
 
 from bulletin.core.errors import InputError
 from bulletin.formats import FORMATS
-from bulletin.publish.episode import MANIFEST_SUFFIX, Episode, episode_paths, episode_prefix, own_folder
+from bulletin.publish.episode import MANIFEST_SUFFIX, Episode, check_paths, episode_paths, episode_prefix, own_folder
 from bulletin.publish.latest import LATEST
 from bulletin.publish.mediatypes import content_type
 from bulletin.storage import bucket
@@ -111,6 +111,9 @@ class Station:
     listing: dict[str, tuple[int, str]]  # relative key -> (size, ETag without quotes)
     episodes: dict[str, RemoteEpisode]  # by audio path
     same: frozenset[str]  # manifests (relative keys) the folder holds byte for byte
+    # The key prefixes of bulletins whose manifests are not used (damaged, or of a newer bulletin
+    # version): left out of the feed and left alone in the bucket, never deleted as old.
+    rejected: frozenset[str] = frozenset()
 
     def download(self, relative: str, dest: Path) -> None:
         """Copy one object of the prefix to ``dest``."""
@@ -136,15 +139,24 @@ def read_station(target: S3Target, local_manifests: Mapping[str, bytes]) -> Stat
                 wanted.append(key)
         with ThreadPoolExecutor(MANIFEST_READERS) as pool:
             texts = list(pool.map(lambda key: _get_small(client, target, key), wanted))
-    episodes = {}
+    episodes, rejected = {}, set()
     for key, raw in zip(wanted, texts, strict=True):
         try:
             episode = _checked(key, raw, listing, target)
         except InputError as exc:
             log.warning("%s", exc)
+            rejected.add(_prefix_of(key))
             continue
         episodes[episode.audio] = RemoteEpisode(episode, listing[episode.audio][0])
-    return Station(target, client, listing, episodes, frozenset(same))
+    return Station(target, client, listing, episodes, frozenset(same), frozenset(rejected))
+
+
+def _prefix_of(manifest: str) -> str:
+    """The key prefix of the bulletin a manifest key belongs to (see ``episode_prefix``)."""
+    found = MANIFEST_KEY.match(manifest)
+    assert found is not None
+    day = manifest.split("/", 1)[0]
+    return f"{day}/{found['folder']}/" if found["folder"] else f"{day}/{found['stem']}."
 
 
 def _get_small(client: Any, target: S3Target, key: str) -> bytes | None:
@@ -157,7 +169,7 @@ def _get_small(client: Any, target: S3Target, key: str) -> bytes | None:
 
 
 def _checked(key: str, raw: bytes | None, listing: Mapping[str, tuple[int, str]], target: S3Target) -> Episode:
-    """The episode ``key`` describes, if every file it names lies in its own folder and its audio is there."""
+    """The episode ``key`` describes, if every file it names lies in its own folder and is there."""
     where = f"{target}{key}"
     if raw is None:
         raise InputError(f"{where} is larger than any episode manifest; it is not used.")
@@ -165,13 +177,11 @@ def _checked(key: str, raw: bytes | None, listing: Mapping[str, tuple[int, str]]
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{where} is not UTF-8, so not an episode manifest; it is not used.") from None
-    episode = Episode.from_json(text, Path(where))
-    folder = PurePosixPath(key).parent
-    for path in episode_paths(episode):
-        if PurePosixPath(path).parent != folder or path.startswith("/") or ".." in PurePosixPath(path).parts:
-            raise InputError(f"{where} names {path!r}, outside its bulletin's folder; it is not used.")
-    if episode.audio not in listing:
-        raise InputError(f"{where} names {episode.audio}, which the bucket does not hold; it is not used.")
+    episode = Episode.from_json(text, where)
+    check_paths(episode, PurePosixPath(key).parent, where)
+    missing = [path for path in episode_paths(episode) if path not in listing]
+    if missing:
+        raise InputError(f"{where} names {missing[0]}, which the bucket does not hold; it is not used.")
     return episode
 
 

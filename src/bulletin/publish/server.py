@@ -8,8 +8,8 @@ outside the folder and nothing of a draft, and idle connections closed.
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import re
 import sys
 import time
@@ -17,11 +17,12 @@ from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from bulletin import __version__
 from bulletin.core.errors import InputError
+from bulletin.core.jsontext import loads
 from bulletin.publish.episode import DRAFT, MANIFEST_SUFFIX
 from bulletin.publish.mediatypes import content_type
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 COPY_CHUNK = 64 * 1024
+MAX_POSITION_DIGITS = 18  # 10^18 bytes: past the end of any file
 LISTEN_BACKLOG = 64  # connections waiting to be accepted (socketserver's default is 5)
 IDLE_TIMEOUT_S = 30.0  # a connection that sends nothing for this long is closed
 WEAK_PREFIX = "W/"
@@ -40,9 +42,15 @@ def _draft(path: Path) -> bool:
     """Whether ``path`` belongs to a draft (its folder's manifest says so): not on air, not served."""
     manifests = list(path.parent.glob(f"*{MANIFEST_SUFFIX}"))
     try:
-        return any(json.loads(m.read_text("utf-8")).get("state") == DRAFT for m in manifests)
+        return any(loads(m.read_text("utf-8")).get("state") == DRAFT for m in manifests)
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def _position(digits: str) -> int:
+    """A byte position from a Range header; one longer than any file can be is simply past its end
+    (Python refuses to read integers of thousands of digits)."""
+    return int(digits) if len(digits) <= MAX_POSITION_DIGITS else 10**MAX_POSITION_DIGITS
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,10 +95,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, send_body: bool) -> None:
         path = self._file()
-        if path is None:
+        try:
+            handle = path.open("rb") if path is not None else None
+        except OSError:  # gone (or replaced by a folder) since it was found
+            handle = None
+        if handle is None:
             self._error(HTTPStatus.NOT_FOUND)
             return
-        stat = path.stat()
+        with handle:  # one open file: length, validators and bytes all of one version, whatever replaces it
+            self._answer(handle, content_type(Path(handle.name).suffix), send_body)
+
+    def _answer(self, handle: BinaryIO, media_type: str, send_body: bool) -> None:
+        stat = os.fstat(handle.fileno())
         size = stat.st_size
         etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
         modified = formatdate(stat.st_mtime, usegmt=True)
@@ -106,17 +122,17 @@ class _Handler(BaseHTTPRequestHandler):
             if parsed is None or not any(parsed.groups()):
                 pass  # several ranges or a unit we do not know: the whole file, as HTTP allows
             else:
-                first, last = parsed.groups()
-                if first:
-                    start, end = int(first), min(int(last), size - 1) if last else size - 1
+                first, last = (_position(g) if g else None for g in parsed.groups())
+                if first is not None:
+                    start, end = first, min(last, size - 1) if last is not None else size - 1
                 else:  # the last N bytes
-                    start, end = max(size - int(last), 0), size - 1
+                    start, end = max(size - (last or 0), 0), size - 1
                 if start >= size or start > end:
                     self._error(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, {"Content-Range": f"bytes */{size}"})
                     return
                 status = HTTPStatus.PARTIAL_CONTENT
         self.send_response(status)
-        self.send_header("Content-Type", content_type(path.suffix))
+        self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(end - start + 1))
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("ETag", etag)
@@ -125,15 +141,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
         self.end_headers()
         if send_body:
-            with path.open("rb") as handle:
-                handle.seek(start)
-                remaining = end - start + 1
-                while remaining > 0:
-                    chunk = handle.read(min(COPY_CHUNK, remaining))
-                    if not chunk:
-                        break
-                    self.wfile.write(chunk)
-                    remaining -= len(chunk)
+            handle.seek(start)
+            remaining = end - start + 1
+            while remaining > 0:
+                chunk = handle.read(min(COPY_CHUNK, remaining))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                remaining -= len(chunk)
 
     def _range_still_valid(self, etag: str, modified: str, mtime: float) -> bool:
         """If-Range (RFC 9110 13.1.5): the range only for the representation the client

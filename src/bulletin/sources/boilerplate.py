@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bulletin.core.errors import ConfigError, SourceError
+from bulletin.core.errors import ConfigError, InputError
 from bulletin.core.model import DroppedText, Page, Section, Story
 from bulletin.text import sentences
 from bulletin.text.addresses import ADDRESS
@@ -318,7 +318,7 @@ def drop_boilerplate(page: Page, rules: Boilerplate, source: str) -> Page:
     if lead is None:
         first = next((sec for sec in sections if sec.briefs), None)
         if first is None:
-            raise SourceError(
+            raise InputError(  # the page was read: it is the page that has no news (exit 1, not 4)
                 f"{source}: nothing is left to read once web boilerplate is dropped (see `bulletin script -v`)."
             )
         lead = first.briefs[0]

@@ -14,11 +14,11 @@ in capitals, as in a dateline.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from bulletin.core.errors import InputError
+from bulletin.core.jsontext import loads
 from bulletin.core.model import Page, Section, Story
 from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.kind import SourceKind
@@ -72,7 +72,7 @@ def _story(data: Any, where: str, name: str, zone: Any) -> Story:
 def parse_bulletin_json(data: bytes, at: datetime, name: str) -> Page:
     """A page from the JSON bulletin format."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{name}: not valid JSON ({exc}).") from None
     if not isinstance(document, dict) or "lead" not in document:

@@ -19,6 +19,11 @@ from bulletin.core.plaintext import printable
 log = logging.getLogger(__name__)
 
 FALLBACK_ENCODING = "cp1252"
+LATIN9 = "iso8859_15"
+ENCODING_NAMES = {FALLBACK_ENCODING: "Windows-1252 (cp1252)", LATIN9: "ISO-8859-15 (Latin-9)"}
+EURO_LATIN9 = b"\xa4"
+WINDOWS_ONLY = re.compile(b"[\x80-\x9f]")
+MAX_UTF8_BYTES = 4  # the longest UTF-8 sequence: a cut character leaves fewer at the end
 # More than this share of control characters means the bytes are not prose
 # (random bytes have about 12%); a stray one in a real page is tolerated.
 MAX_CONTROL_SHARE = 0.05
@@ -74,17 +79,34 @@ def decode(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        try:
-            text = data.decode(FALLBACK_ENCODING)
-        except UnicodeDecodeError:
-            raise InputError(
-                f"{name} is neither UTF-8 nor Windows-1252 text "
-                f"(undecodable byte at offset {exc.start}); save it as UTF-8."
-            ) from None
-        log.warning("%s is not UTF-8; read it as Windows-1252 (cp1252).", name)
+        text = _cut_short(data, exc, name) or _legacy(data, exc, name)
     _refuse_binary(text, name)
     # The stray control characters a real page may hold go here, before any output sees them.
     return printable(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _cut_short(data: bytes, exc: UnicodeDecodeError, name: str) -> str | None:
+    """UTF-8 whose only fault is a character cut off at the very end (a page saved or sent short):
+    the text before it, with a warning; None for anything else."""
+    if exc.reason != "unexpected end of data" or len(data) - exc.start > MAX_UTF8_BYTES:
+        return None
+    log.warning("%s ends in the middle of a character (cut short?); that last character is dropped.", name)
+    return data[: exc.start].decode("utf-8-sig")
+
+
+def _legacy(data: bytes, exc: UnicodeDecodeError, name: str) -> str:
+    """Text of the Windows era: Windows-1252, or ISO-8859-15 where the bytes say so (no byte in
+    0x80-0x9F, which is prose in Windows-1252 and control codes in ISO-8859-15, and 0xA4, which is
+    € in ISO-8859-15 and a currency sign nobody writes in Windows-1252)."""
+    encoding = LATIN9 if EURO_LATIN9 in data and not WINDOWS_ONLY.search(data) else FALLBACK_ENCODING
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{name} is neither UTF-8 nor Windows-1252 text (undecodable byte at offset {exc.start}); save it as UTF-8."
+        ) from None
+    log.warning("%s is not UTF-8; read it as %s.", name, ENCODING_NAMES[encoding])
+    return text
 
 
 def _refuse_binary(text: str, name: str) -> None:

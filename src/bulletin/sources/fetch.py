@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import __version__
 from bulletin.core.errors import SourceError
+from bulletin.core.jsontext import loads
 from bulletin.core.network import Backoff, Retryable
 from bulletin.storage.atomic import staged
 
@@ -71,9 +73,14 @@ class Fetcher:
         if paths is None or not paths[0].is_file() or not paths[1].is_file():
             return None
         try:
-            return paths[0].read_bytes(), json.loads(paths[1].read_text("utf-8"))
+            body, validators = paths[0].read_bytes(), loads(paths[1].read_text("utf-8"))
         except (OSError, ValueError):
             return None  # a damaged cache entry is simply not used
+        if not isinstance(validators, dict) or not all(
+            name in VALIDATORS and isinstance(value, str) and value.isprintable() for name, value in validators.items()
+        ):
+            return None  # nor one whose validators could not be sent as headers (a number, a line break)
+        return body, validators
 
     def _remember(self, url: str, data: bytes, headers: Mapping[str, str]) -> None:
         paths = self._cache_paths(url)
@@ -98,11 +105,35 @@ class Fetcher:
                 headers["If-Modified-Since"] = cached[1]["Last-Modified"]
         deadline = time.monotonic() + self.settings.deadline
         try:
-            return self.backoff.run(lambda: self._attempt(url, headers, cached, deadline))
+            return self.backoff.run(
+                lambda: self._by(deadline, url, lambda: self._attempt(url, headers, cached, deadline))
+            )
         except Retryable as exc:
             if time.monotonic() >= deadline:
                 raise self._late(url) from None
             raise SourceError(f"{url}: {exc} (after {self.settings.tries} tries)") from None
+
+    def _by(self, deadline: float, url: str, attempt: Callable[[], Fetched]) -> Fetched:
+        """``attempt()``, given up at ``deadline`` whatever it is waiting for: the socket's timeouts
+        bound each wait, not their sum, and a server that drips its headers a byte at a time never
+        lets one expire. The attempt goes on in its (daemon) thread until its own timeouts end it;
+        nothing waits for it."""
+        outcome: list[Fetched | BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(attempt())
+            except BaseException as exc:  # handed to the caller's thread
+                outcome.append(exc)
+
+        worker = threading.Thread(target=run, name=f"fetch {url}", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if not outcome:
+            raise self._late(url)
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
 
     def _late(self, url: str) -> SourceError:
         return SourceError(

@@ -6,12 +6,14 @@ is set aside and reported as dropped text."""
 
 from __future__ import annotations
 
+import logging
 import re
 from calendar import timegm
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 from typing import Any
+from xml.sax import SAXParseException
 
 from bulletin.core.errors import InputError
 from bulletin.core.model import DroppedText, Page, Section, Story
@@ -19,6 +21,8 @@ from bulletin.sources.boilerplate import story_label
 from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.kind import SourceKind
 from bulletin.sources.page import parse_dateline
+
+log = logging.getLogger(__name__)
 
 BLOCK_TAGS = frozenset(
     ["p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"]
@@ -183,6 +187,13 @@ def parse_feed(data: bytes, at: datetime, name: str) -> Page:
     if not parsed.entries:
         reason = f" ({parsed.bozo_exception})" if parsed.get("bozo") else ""
         raise InputError(f"{name}: no entries in this RSS or Atom feed{reason}.")
+    if isinstance(parsed.get("bozo_exception"), SAXParseException):  # cut short, say: what was read is used, and said
+        log.warning(
+            "%s is not a whole RSS or Atom document (%s); read the %d entries before the fault.",
+            name,
+            parsed.bozo_exception,
+            len(parsed.entries),
+        )
     read = [_story(e, at.tzinfo, i == 0, name) for i, e in enumerate(parsed.entries)]
     stories = [story for story, _ in read if story]
     aside = tuple(d for _, dropped in read for d in dropped)

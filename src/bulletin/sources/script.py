@@ -20,7 +20,6 @@ what follows a line of dashes is the list of left-out stories.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -29,7 +28,8 @@ from datetime import datetime
 from typing import Any
 
 from bulletin.core.errors import InputError
-from bulletin.core.model import Dropped, Script, Segment, SegmentKind
+from bulletin.core.jsontext import loads
+from bulletin.core.model import AT_YEARS, Dropped, Script, Segment, SegmentKind
 from bulletin.core.plaintext import speakable
 from bulletin.sources.encoding import decode, opening
 from bulletin.sources.kind import SourceKind
@@ -73,7 +73,7 @@ class _Problem(Exception):
 
 def _json_document(data: bytes) -> Any:
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         return None
 
@@ -109,6 +109,8 @@ def _moment(value: Any, where: str, at: datetime) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise _Problem(f"{where}: {value!r} is not an ISO-8601 time such as 2026-11-27T08:15.") from None
+    if not AT_YEARS[0] <= moment.year <= AT_YEARS[1]:
+        raise _Problem(f"{where}: {value!r} is outside the years {AT_YEARS[0]} to {AT_YEARS[1]}.")
     return moment.replace(tzinfo=at.tzinfo) if moment.tzinfo is None else moment
 
 

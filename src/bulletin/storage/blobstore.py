@@ -16,10 +16,13 @@ way, so a damaged or foreign object there is reported, removed and made again.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
 import os
+import shutil
+import stat
 import struct
 import time
 from collections.abc import Mapping, Sequence
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from bulletin.core.jsontext import loads
 from bulletin.storage.atomic import staged
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,9 @@ MAGIC_BYTES = 8
 HEADER = struct.Struct(f"<{MAGIC_BYTES}sII32s32s")
 LAYOUT = 1  # 0: before entries named their key (read as absent, and replaced)
 SECONDS_PER_DAY = 86400
+# No entry is larger (a segment is split into pieces of under a minute; a part is one piece mastered):
+# a bigger file under an entry's name is not read.
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
 _reported: set[Path] = set()  # cache folders already reported unwritable: one warning per folder
 
 
@@ -58,6 +65,44 @@ class StoreInfo:
     total_bytes: int
     oldest: float | None  # last use, seconds since the epoch
     newest: float | None
+
+
+class _NotAFile(OSError):
+    """A cache entry's name holds something else: a link, a FIFO, a device, a folder, or a giant."""
+
+
+def _read_entry(path: Path) -> bytes:
+    """An entry's bytes, read only from a regular file of sane size: a link is not followed (a link
+    to /dev/zero would never end), a FIFO not waited on, a folder not read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _NotAFile("a symbolic link") from None
+        if exc.errno == errno.ENXIO:  # a FIFO or socket with no writer, opened without blocking
+            raise _NotAFile("a pipe or socket") from None
+        raise
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise _NotAFile("a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket")
+        if status.st_size > MAX_ENTRY_BYTES:
+            raise _NotAFile(f"{status.st_size} bytes, more than any entry ({MAX_ENTRY_BYTES})")
+        with os.fdopen(os.dup(fd), "rb") as entry:
+            return entry.read(status.st_size + 1)  # at most what fstat saw (and one byte to tell a grower)
+    finally:
+        os.close(fd)
+
+
+def _discard(path: Path) -> None:
+    """Remove what holds an entry's name, whatever it is: one bad entry never costs the whole cache."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot remove %s (%s); that entry is made again in memory each time.", path, exc)
 
 
 class Shared(Protocol):
@@ -143,8 +188,13 @@ class BlobStore:
     def _read(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         path = self._path(key)
         try:
-            raw = path.read_bytes()
+            raw = _read_entry(path)
         except FileNotFoundError:
+            return None
+        except _NotAFile as exc:
+            log.warning("cache entry %s is %s, not a file; it will be made again.", path.name, exc)
+            self.repaired += 1
+            _discard(path)
             return None
         except OSError as exc:  # unreadable: as good as absent
             self._report(exc)
@@ -213,19 +263,24 @@ class BlobStore:
         if hashlib.sha256(key.encode() + body).digest() != digest:
             return None, "was damaged"
         try:
-            meta = json.loads(body[:meta_length])
+            meta = loads(body[:meta_length])
         except ValueError:
             return None, "was damaged"
         return (meta, body[meta_length:]), ""
 
-    def _entries(self) -> list[Path]:
+    def _entries(self) -> list[tuple[Path, os.stat_result]]:
+        """Every entry and its status (a link's own: never followed); one that vanishes meanwhile is skipped."""
         if self.root is None or not self.root.is_dir():
             return []
-        return list(self.root.glob(f"??/*{self.suffix}"))
+        found = []
+        for path in self.root.glob(f"??/*{self.suffix}"):
+            with suppress(FileNotFoundError):
+                found.append((path, path.lstat()))
+        return found
 
     def info(self) -> StoreInfo:
         """How many entries, how big, how recently used."""
-        stats = [p.stat() for p in self._entries()]
+        stats = [status for _, status in self._entries()]
         times = [s.st_mtime for s in stats]
         return StoreInfo(
             self.root, len(stats), sum(s.st_size for s in stats), min(times, default=None), max(times, default=None)
@@ -234,14 +289,14 @@ class BlobStore:
     def prune(self, older_than_days: float | None = None, max_bytes: int | None = None) -> tuple[int, int]:
         """Remove entries unused for ``older_than_days``, then the least recently used
         until the store fits in ``max_bytes``. Returns (entries, bytes) removed."""
-        entries = sorted(((s.st_mtime, s.st_size, p) for p in self._entries() for s in [p.stat()]), key=lambda e: e[0])
+        entries = sorted(((s.st_mtime, s.st_size, p) for p, s in self._entries()), key=lambda e: e[0])
         cutoff = time.time() - older_than_days * SECONDS_PER_DAY if older_than_days is not None else None
         total = sum(size for _, size, _ in entries)
         removed = freed = 0
         for used, size, path in entries:
             if not ((cutoff is not None and used < cutoff) or (max_bytes is not None and total > max_bytes)):
                 continue
-            path.unlink(missing_ok=True)
+            _discard(path)
             total -= size
             removed, freed = removed + 1, freed + size
         return removed, freed

@@ -24,6 +24,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from bulletin.core.errors import LockedError
+from bulletin.core.jsontext import loads
+from bulletin.core.plaintext import printable
 from bulletin.storage import bucket
 from bulletin.storage.bucket import CONDITION_FAILED, MISSING_KEY, OWN_OBJECTS, S3Target, error_code, s3_errors
 
@@ -33,6 +35,8 @@ LEASE_KEY = OWN_OBJECTS + "lease.json"
 DOING = "take the station's lease in"
 RENEWALS_PER_TERM = 3  # renewed three times per term: two renewals may fail before it lapses
 MAX_LEASE_BYTES = 4096  # a lease is a line of JSON
+MAX_HOLDER_CHARS = 120  # a holder's name, as another run's one-line message shows it
+MAX_TERM_S = 86_400  # the longest [publish] lease: a term read past it is damaged
 TAKE_TRIES = 3  # a lease that vanishes or changes hands between reading and taking: look again
 
 
@@ -133,9 +137,11 @@ def _read(client: Any, target: S3Target, term: float) -> tuple[Holder, str] | No
         raise
     raw = answer["Body"].read(MAX_LEASE_BYTES + 1)
     try:
-        data = json.loads(raw) if len(raw) <= MAX_LEASE_BYTES else {}
-        name, held_for = str(data["holder"]), float(data["term"])
-    except (ValueError, KeyError, TypeError):  # damaged: it lapses after this run's own term
+        data = loads(raw) if len(raw) <= MAX_LEASE_BYTES else {}
+        name, held_for = " ".join(printable(str(data["holder"])).split())[:MAX_HOLDER_CHARS], float(data["term"])
+        if not 0 < held_for <= MAX_TERM_S:  # inf, NaN, a year: no run may hold a station for longer
+            raise ValueError(f"term {held_for}")
+    except (ValueError, KeyError, TypeError, OverflowError):  # damaged: it lapses after this run's own term
         name, held_for = "an unknown run", term
     date = answer["ResponseMetadata"]["HTTPHeaders"].get("date")
     now = parsedate_to_datetime(date) if date else datetime.now(answer["LastModified"].tzinfo)

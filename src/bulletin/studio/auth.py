@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.core.errors import ConfigError
+from bulletin.core.jsontext import loads
 from bulletin.core.paths import APP_NAME
 
 AUTH_FILE = "studio-auth.json"
@@ -91,7 +92,7 @@ class Auth:
     @classmethod
     def _read(cls, path: Path) -> Auth:
         stamp = _stamp(path)
-        data = json.loads(path.read_text("utf-8"))
+        data = loads(path.read_text("utf-8"))
         return cls(
             path,
             str(data["secret"]),

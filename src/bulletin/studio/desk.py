@@ -32,6 +32,7 @@ from bulletin.casting.cast import choose_cast
 from bulletin.config import Config
 from bulletin.config import stages as cfg
 from bulletin.core.errors import ConfigError, InputError, LockedError
+from bulletin.core.jsontext import loads
 from bulletin.core.model import Chapter, Script, SegmentKind
 from bulletin.publish.episode import DRAFT, read_episodes
 from bulletin.script.lexicon import TABLES as LEXICON_TABLES
@@ -96,7 +97,7 @@ class Desk:
         if not self.root.is_dir():
             return []
         found: dict[str, Bulletin] = {}
-        for episode in read_episodes(self.root):
+        for episode in read_episodes(self.root, skip_damaged=True):  # one bad bulletin hides no other
             ident = bulletin_id(self.root, episode.audio)
             if ident in found:  # a copy of a bulletin's folder (behind a symlink) names the bulletin's files
                 continue
@@ -283,7 +284,7 @@ class Desk:
                     f"the script of {ident} was changed since you loaded it; reload it and make your changes again"
                 )
             # A changed text makes its old written form stale (it would show words no longer read).
-            return self._store(ident, current, self.spoken(_without_stale_written(json.loads(current), edited)))
+            return self._store(ident, current, self.spoken(_without_stale_written(loads(current), edited)))
 
     @contextmanager
     def _saving(self, ident: str) -> Iterator[None]:
@@ -297,7 +298,7 @@ class Desk:
         """Write ``document`` as the next version (checked first), unless it is ``current``."""
         saved = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         self.parse(ident, saved)  # checked as build checks it, before anything is written
-        if json.loads(saved) == json.loads(current):
+        if loads(saved) == loads(current):
             return current  # nothing changed: no new version
         write_text(self._version_path(ident, max(self._saved(ident), default=0) + 1), saved.decode("utf-8"))
         return saved
@@ -313,7 +314,7 @@ class Desk:
             bulletin = self.bulletin(ident)
             with self._saving(ident):
                 current = self.script(ident)
-                script = self.parse(ident, self._store(ident, current, self.spoken(json.loads(current))))
+                script = self.parse(ident, self._store(ident, current, self.spoken(loads(current))))
             stem = output_stem(self.root, script.at, script.section, self.config.settings.show.title).parent
             if stem != bulletin.folder:  # the show's name changed since: it would be another bulletin
                 raise InputError(
@@ -372,7 +373,7 @@ class Desk:
         runs = []
         for line in reversed(lines):
             try:
-                record = json.loads(line)
+                record = loads(line)
             except ValueError:
                 continue
             if isinstance(record, dict) and record.get("status") == "failed":
@@ -472,7 +473,7 @@ def lexicon_toml(tables: Any) -> str:
 def _json(data: bytes) -> Any:
     """``data`` read as JSON; None if it is none."""
     try:
-        return json.loads(data)
+        return loads(data)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than JSON's reader goes
         return None
 

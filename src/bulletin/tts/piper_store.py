@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.core.errors import InputError
+from bulletin.core.jsontext import loads
 from bulletin.core.paths import APP_NAME
 
 MODEL_SUFFIX = ".onnx"
 CONFIG_SUFFIX = ".onnx.json"
 CATALOGUE_INDEX = "voices.json"
+MD5_HEX = re.compile(r"[0-9a-f]{32}")  # a catalogue file's md5_digest
 PARTIAL_DIR = ".partial"
 READ_BLOCK = 1 << 16
 DOWNLOAD_TIMEOUT_S = 30.0
@@ -72,7 +74,7 @@ def installed(root: Path | None = None) -> list[InstalledVoice]:
 
 def _config_data(config: Path) -> Any:
     try:
-        return json.loads(config.read_text("utf-8"))
+        return loads(config.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{config}: not a Piper voice config ({exc}).") from None
 
@@ -180,17 +182,30 @@ def _get(url: str, **kwargs: Any) -> Any:
 
 
 def catalogue_entry(name: str, base: str) -> dict[str, dict[str, Any]]:
-    """The files of voice ``name`` in the catalogue at ``base``: path -> {size_bytes, md5_digest}."""
-    response = _get(f"{base.rstrip('/')}/{CATALOGUE_INDEX}")
+    """The files of voice ``name`` in the catalogue at ``base``: path -> {size_bytes, md5_digest},
+    each checked before anything is downloaded."""
+    where = f"{base.rstrip('/')}/{CATALOGUE_INDEX}"
+    response = _get(where)
     try:
-        index = response.json()
-        files = index[name]["files"]
-    except (ValueError, KeyError, TypeError):
-        known = ", ".join(sorted(k for k in index if k.startswith("nl"))) if isinstance(index, dict) else ""
-        raise InputError(
-            f"voice {name!r} is not in {base}/{CATALOGUE_INDEX}" + (f"; Dutch voices there: {known}." if known else ".")
-        ) from None
-    return {path: meta for path, meta in files.items() if path.endswith((MODEL_SUFFIX, CONFIG_SUFFIX))}
+        index = loads(response.content)
+    except ValueError:
+        raise InputError(f"{where} is not a voice catalogue (not JSON); check --from.") from None
+    entry = index.get(name) if isinstance(index, dict) else None
+    if not isinstance(entry, dict):
+        known = ", ".join(sorted(k for k in index if str(k).startswith("nl"))) if isinstance(index, dict) else ""
+        raise InputError(f"voice {name!r} is not in {where}" + (f"; Dutch voices there: {known}." if known else "."))
+    files = entry.get("files")
+    if not isinstance(files, dict):
+        raise InputError(f'{where} lists no files for {name!r} ("files" must be a table of paths).')
+    wanted = {path: meta for path, meta in files.items() if str(path).endswith((MODEL_SUFFIX, CONFIG_SUFFIX))}
+    for path, meta in wanted.items():
+        size = meta.get("size_bytes") if isinstance(meta, dict) else None
+        digest = meta.get("md5_digest") if isinstance(meta, dict) else None
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise InputError(f"{where}: {path} has no size in bytes (size_bytes), so it cannot be checked.")
+        if not isinstance(digest, str) or not MD5_HEX.fullmatch(digest):
+            raise InputError(f"{where}: {path} has no MD5 (md5_digest), so it cannot be checked; nothing was fetched.")
+    return wanted
 
 
 def _fetch(url: str, partial: Path, size: int, report: Callable[[int], None]) -> None:
@@ -229,7 +244,7 @@ def download(name: str, base: str, root: Path | None = None, progress: Progress 
     wanted = {f"{name}{MODEL_SUFFIX}", f"{name}{CONFIG_SUFFIX}"}
     if {Path(p).name for p in files} != wanted:
         raise InputError(f"the catalogue lists no {' and '.join(sorted(wanted))} for {name!r}.")
-    total = sum(int(meta["size_bytes"]) for meta in files.values())
+    total = sum(meta["size_bytes"] for meta in files.values())
     report = progress or (lambda done, _total: None)
     partial_dir = root / PARTIAL_DIR / name
     partial_dir.mkdir(parents=True, exist_ok=True)
@@ -237,7 +252,7 @@ def download(name: str, base: str, root: Path | None = None, progress: Progress 
     done = 0
     for path, meta in sorted(files.items()):
         partial = partial_dir / Path(path).name
-        size = int(meta["size_bytes"])
+        size = meta["size_bytes"]
         _fetch(f"{base.rstrip('/')}/{path}", partial, size, partial_report(report, done, total))
         if partial.stat().st_size != size or md5_of(partial) != meta["md5_digest"]:
             partial.unlink()
