@@ -36,6 +36,7 @@ BAD_CONFIGS = [
     ('[publish]\ntarget = "https://pod.example/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
     ('[publish]\ntarget = "s3://Pod_Bucket/x/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
     ('[publish]\nlease = "5"\n', 6, '[publish] lease must be a length of time such as "90s"'),
+    ("[script]\nmax_minutes = 0\n", 6, "[script] max_minutes must be at least 1, got 0."),
     ('[cache]\nlocation = "s3://x/cache/"\n', 6, "[cache] location must be a folder or s3://BUCKET/PREFIX/"),
     (
         '[[sources]]\nname = "a"\nlocation = "a.txt"\ndrop = ["(unclosed"]\n',

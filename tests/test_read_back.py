@@ -252,3 +252,33 @@ def test_a_feed_cut_short_is_read_as_far_as_it_goes_with_a_warning(tmp_path):
     line = one_line(result)
     assert "kort.xml is not a whole RSS or Atom document" in line and "entries before the fault" in line
     assert result.stdout.strip()
+
+
+def test_a_file_longer_than_its_catalogue_says_is_cut_off_at_that_size(tmp_path):
+    catalogue = Catalogue()
+    catalogue.files["voices.json"] = _catalogue(FILES)
+    onnx, config = FILES
+    catalogue.files[onnx] = b"onnx" + bytes(1 << 20)  # a mebibyte more than the 4 bytes listed
+    catalogue.files[config] = b"{}"
+    base = catalogue.start()
+    try:
+        result = run("voices", "download", NAME, "--from", base)
+    finally:
+        catalogue.stop()
+    assert result.exit_code == EXIT_ERROR, result.stderr
+    assert "sends more than the 4 bytes voices.json lists" in one_line(result)
+    kept = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in kept) <= FILES[onnx]["size_bytes"] + FILES[config]["size_bytes"]
+
+
+def test_a_runaway_page_is_refused_before_anything_is_spoken(tmp_path):
+    """One brief of 400 KB on one line (hours of speech) stops at the documented cap, [script]
+    max_minutes, with nothing spoken, cached or written."""
+    runaway = "UTRECHT (ANP) - " + "De raad besluit vandaag over de nieuwe brug. " * 9000
+    (tmp_path / "lang.txt").write_text(
+        f"Kop\nAMSTERDAM (ANP) - Een verhaal.\nMeer uit Binnenland\n{runaway}\n", "utf-8"
+    )
+    result = run("build", tmp_path / "lang.txt", "--engine", "espeak", "-o", "out")
+    assert result.exit_code == EXIT_ERROR, result.stderr
+    assert "more than [script] max_minutes = 60" in one_line(result)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache" / "bulletin" / "segments").exists()

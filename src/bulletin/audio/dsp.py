@@ -139,9 +139,29 @@ def resample(samples: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:
         out = np.empty(2 * len(samples), dtype=np.float32)
         out[0::2], out[1::2] = even, odd
         return out
-    length = round(len(samples) * rate_to / rate_from)
-    spectrum = np.fft.rfft(samples)
-    return (np.fft.irfft(spectrum, length) * (length / len(samples))).astype(np.float32)
+    # The FFT of a length with a large prime factor takes Bluestein's way round: buffers of several
+    # times the signal (hundreds of MB for a minute of speech). Padded with silence to a length the
+    # ratio divides and whose other factors are 2, 3 and 5, both transforms stay fast and small.
+    step = rate_from // math.gcd(rate_from, rate_to)
+    padded = step * smooth(-(-len(samples) // step))
+    length = padded * rate_to // rate_from
+    spectrum = np.fft.rfft(samples, padded)
+    out = np.fft.irfft(spectrum, length) * (length / padded)
+    return out[: round(len(samples) * rate_to / rate_from)].astype(np.float32)
+
+
+def smooth(n: int) -> int:
+    """The smallest number at least ``n`` with no prime factor above 5 (a fast FFT length)."""
+    best = 1 << max(n - 1, 0).bit_length()  # a power of two: always smooth
+    fives = 1
+    while fives < best:
+        threes = fives
+        while threes < best:
+            twos = threes * (1 << max(-(-n // threes) - 1, 0).bit_length())  # the power of two that reaches n
+            best = min(best, twos)
+            threes *= 3
+        fives *= 5
+    return best
 
 
 def trailing_min(values: np.ndarray, width: int) -> np.ndarray:

@@ -43,6 +43,7 @@ from bulletin.audio.profiles import LOUDNESS_TOLERANCE_LU, Profile
 from bulletin.audio.qa import QAReport, review
 from bulletin.audio.sounders import SounderSet
 from bulletin.audio.stitch import Span
+from bulletin.core.errors import AudioError
 from bulletin.core.jsontext import loads
 from bulletin.core.machine import usable_cores
 from bulletin.core.model import Mark, Speech
@@ -213,6 +214,20 @@ class Renderer:
 
         return Sounds(self.sounders, self.settings)
 
+    def _light(self, part: Part) -> Part:
+        """A part without its bytes where the store can give them back: a bulletin's parts are
+        read from the store one at a time (by the meter, by the join), never all held at once."""
+        return replace(part, data=b"") if self.store.store.root is not None else part
+
+    def _bytes(self, key: str, part: Part) -> bytes:
+        """A part's bytes: its own, or the store's."""
+        if part.data or not part.samples:
+            return part.data
+        stored = self.store.get(key)
+        if stored is None:  # removed or damaged since it was read: nothing to join, so stop here
+            raise AudioError(f"a mastered part ({key[:12]}) left the cache during the build; build again.")
+        return stored.data
+
     def _parts(
         self,
         plans: Sequence[PartPlan],
@@ -229,7 +244,7 @@ class Renderer:
             for name, meter in meters.items():
                 parts = found[name]
                 while fed[name] < len(parts) and (part := parts[fed[name]]) is not None:
-                    meter.feed(part.data)
+                    meter.feed(self._bytes(keys[name][fed[name]], part))
                     fed[name] += 1
 
         feed()
@@ -249,8 +264,8 @@ class Renderer:
                 while running and (wait or running[0].done()):
                     index, names, parts = running.popleft().result()
                     for name, part in zip(names, parts, strict=True):
-                        found[name][index] = part
                         self.store.put(keys[name][index], part)
+                        found[name][index] = self._light(part)
                         self.made += 1
                     feed()
 
@@ -297,7 +312,10 @@ class Renderer:
                 name: [part_key(plan, r, self.settings, self.sounders) for plan in plans]
                 for name, r in renditions.items()
             }
-            found: dict[str, list[Part | None]] = {name: [self.store.get(k) for k in ks] for name, ks in keys.items()}
+            found: dict[str, list[Part | None]] = {
+                name: [None if (p := self.store.get(k)) is None else self._light(p) for k in ks]
+                for name, ks in keys.items()
+            }
             verdict_keys = {name: Verdicts.key(keys[name], p, encoders[name]) for name, p in pending.items()}
             known = {
                 name: v
@@ -314,7 +332,11 @@ class Renderer:
                     if kept:  # the same parts make the same file: the one joined before
                         paths[name].write_bytes(kept)
                     else:
-                        encoder.join([p.data for p in parts[name]], paths[name], rate)
+                        encoder.join(
+                            (self._bytes(key, p) for key, p in zip(keys[name], parts[name], strict=True)),
+                            paths[name],
+                            rate,
+                        )
                     parts[name] = [replace(p, data=b"") for p in parts[name]]  # in the file: keep only timings
                     if name in meters:
                         length = encoder.duration(paths[name], sum(p.samples for p in parts[name]), rate)

@@ -26,6 +26,7 @@ from bulletin.tts.chunking import Chunk, Cut, pack
 from bulletin.tts.speak import SpeechStats, speak
 
 Progress = Callable[[int, int, str], None]
+SECONDS_PER_MINUTE = 60
 Compose = Callable[[Cast], Script]  # the script as a cast reads it (their lexicons, their pace)
 
 
@@ -76,6 +77,7 @@ class Workshop:
     def __init__(self, config: Config, progress: Progress | None = None, *, alexa: bool | None = None) -> None:
         self.progress = progress
         self.max_segments = config.settings.script.max_segments
+        self.max_minutes = config.settings.script.max_minutes
         self.audio = cfg.audio_settings(config)
         root = cfg.cache_dir(config)
         self.segments = SegmentCache(root / SEGMENTS if root else None, cfg.shared_cache(config, SEGMENTS))
@@ -108,6 +110,12 @@ class Workshop:
                 f"the bulletin would have {len(script.segments)} segments, more than [script] "
                 f"max_segments = {self.max_segments}; shorten it with --max-duration, or raise "
                 "the cap."
+            )
+        minutes = (script.estimated_seconds or 0.0) / SECONDS_PER_MINUTE
+        if minutes > self.max_minutes:
+            raise ScriptError(
+                f"the bulletin would take about {minutes:,.0f} minutes to read, more than [script] "
+                f"max_minutes = {self.max_minutes}; shorten it with --max-duration, or raise the cap."
             )
         spoken_pieces = [pieces(s.text) for s in script.segments]
         jobs = [

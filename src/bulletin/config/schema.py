@@ -44,6 +44,7 @@ MAX_SOURCE_MB = 1000.0
 MAX_CACHE_DAYS = 100 * 365
 MIN_SEGMENTS = 3  # the intro, the lead and the outro
 MAX_SEGMENTS = 65_025  # the chapters one top-level table of tables can list (255 x 255)
+MAX_BULLETIN_MINUTES = 24 * 60  # a day of speech: [script] max_minutes may be raised this far
 SOUNDER_LEVEL_LU = (-40.0, 10.0)  # against the speech
 MAX_PORT = 65535
 APPROVALS = ("none", "required")  # [daily] approval: publish at once, or wait for an editor
@@ -184,6 +185,7 @@ class ScriptSection:
     intro: str = setting(template)
     outro: str = setting(template)
     max_segments: int = setting(at_least(MIN_SEGMENTS), at_most(MAX_SEGMENTS))
+    max_minutes: int = setting(at_least(1), at_most(MAX_BULLETIN_MINUTES))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ What it learns about its own effect on loudness is kept per calibration key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -105,8 +105,9 @@ class Encoder(Protocol):
         """Samples in a part's bytes, as decoded (delay and padding included)."""
         ...
 
-    def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
-        """Write the parts, in order, as one file at ``path`` (encoding them here, if need be)."""
+    def join(self, parts: Iterable[bytes], path: Path, rate: int) -> None:
+        """Write the parts, in order, as one file at ``path`` (encoding them here, if need be);
+        ``parts`` is read once, one part at a time: the whole never needs to be in memory."""
         ...
 
     def meter(self, path: Path, rate: int) -> Meter:

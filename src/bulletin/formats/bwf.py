@@ -15,7 +15,7 @@ import os
 import struct
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -174,15 +174,22 @@ def _header(fmt: PcmFormat, meta: WavMetadata, data_size: int, limit: int) -> by
 
 
 def write_wave(
-    path: Path, fmt: PcmFormat, data: Sequence[bytes], meta: WavMetadata | None = None, limit: int = RIFF_LIMIT
+    path: Path, fmt: PcmFormat, data: Iterable[bytes], meta: WavMetadata | None = None, limit: int = RIFF_LIMIT
 ) -> None:
-    """Write the PCM ``data`` (pieces, in order) as a WAV at ``path``, RF64 when larger than ``limit``."""
-    size = sum(len(d) for d in data)
-    with open(path, "wb") as out:
-        out.write(_header(fmt, meta or WavMetadata(), size, limit))
-        out.writelines(data)
-        if size % 2:
-            out.write(b"\0")
+    """Write the PCM ``data`` (pieces, in order, read once) as a WAV at ``path``, RF64 when larger
+    than ``limit``. The pieces are spooled beside it first, since the header names their size:
+    memory holds one piece at a time, whatever the length."""
+    with tempfile.TemporaryFile(dir=path.parent) as spool:
+        size = 0
+        for piece in data:
+            spool.write(piece)
+            size += len(piece)
+        spool.seek(0)
+        with open(path, "wb") as out:
+            out.write(_header(fmt, meta or WavMetadata(), size, limit))
+            _copy(spool, out, size)
+            if size % 2:
+                out.write(b"\0")
 
 
 def set_metadata(path: Path, meta: WavMetadata, limit: int = RIFF_LIMIT) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,7 +152,7 @@ class M4aEncoder(PcmParts):
     def identity(self) -> str:
         return f"{ffmpeg_identity()} aac-lc mono {self.kbps}k {MUXER} (parts s{PART_BITS}le)"
 
-    def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
+    def join(self, parts: Iterable[bytes], path: Path, rate: int) -> None:
         """The parts' PCM, encoded as one AAC stream in an MP4 with its index at the front
         (a player can start before the whole file is there)."""
         run_ffmpeg(
@@ -177,7 +177,7 @@ class M4aEncoder(PcmParts):
                 str(path),
             ],
             what=f"write {path}",
-            data=b"".join(parts),
+            data=parts,
         )
 
     def meter(self, path: Path, rate: int) -> Meter:

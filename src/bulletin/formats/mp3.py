@@ -10,7 +10,7 @@ a whole frame, inside the silence between chapters. Tags are ID3v2.3
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,7 +147,7 @@ class Mp3Encoder:
     def length(self, data: bytes) -> int:
         return count_frames(data) * SAMPLES_PER_FRAME
 
-    def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
+    def join(self, parts: Iterable[bytes], path: Path, rate: int) -> None:
         """The parts' frames one after another, given an Info header (frame count, CBR) by ffmpeg."""
         run_ffmpeg(
             [
@@ -167,7 +167,7 @@ class Mp3Encoder:
                 str(path),
             ],
             what=f"write {path}",
-            data=b"".join(parts),
+            data=parts,
         )
 
     def meter(self, path: Path, rate: int) -> Meter:

@@ -8,7 +8,7 @@ WAV (see :mod:`bulletin.formats.bwf` for the chunks around them).
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,7 +85,7 @@ class WavEncoder(PcmParts):
     def identity(self) -> str:
         return f"pcm s{self.bits}le mono"
 
-    def join(self, parts: Sequence[bytes], path: Path, rate: int) -> None:
+    def join(self, parts: Iterable[bytes], path: Path, rate: int) -> None:
         write_wave(path, PcmFormat(rate, self.bits), parts)
 
     def meter(self, path: Path, rate: int) -> Meter:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -22,6 +22,8 @@ from bulletin.core.errors import AudioError
 
 if TYPE_CHECKING:
     import numpy as np
+
+Input = bytes | Iterable[bytes]  # what ffmpeg reads: bytes, or pieces of them in order
 
 FLOAT_FORMAT = "f32le"
 INT16_FORMAT = "s16le"
@@ -105,14 +107,15 @@ def started(
         reap(process)
 
 
-def _run(args: list[str], what: str, loglevel: str, data: bytes | None = None) -> tuple[bytes, bytes]:
+def _run(args: list[str], what: str, loglevel: str, data: Input | None = None) -> tuple[bytes, bytes]:
     if data is None:
         with started(["-nostdin", *args], loglevel=loglevel) as process:
             stdout, stderr = process.communicate()
     else:
-        # From a file, not through communicate(): it feeds a pipe 512 bytes at a time.
+        # From a file, not through communicate(): it feeds a pipe 512 bytes at a time. Pieces are
+        # spooled one by one, so an hour of audio never sits in memory whole.
         with tempfile.TemporaryFile() as feed:
-            feed.write(data)
+            feed.writelines([data] if isinstance(data, bytes) else data)
             feed.seek(0)
             with started(args, loglevel=loglevel, stdin=feed) as process:
                 stdout, stderr = process.communicate()
@@ -127,8 +130,9 @@ def failure(what: str, stderr: bytes) -> AudioError:
     return AudioError(f"ffmpeg could not {what}: {detail[-1] if detail else 'no message'}.")
 
 
-def run_ffmpeg(args: list[str], *, what: str, data: bytes | None = None) -> bytes:
-    """Run ffmpeg quietly (``data`` on its input); return its output or raise AudioError naming ``what``."""
+def run_ffmpeg(args: list[str], *, what: str, data: Input | None = None) -> bytes:
+    """Run ffmpeg quietly (``data``, or its pieces in order, on its input); return its output or
+    raise AudioError naming ``what``."""
     return _run(args, what, "error", data)[0]
 
 

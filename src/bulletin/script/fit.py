@@ -18,22 +18,28 @@ def _length(segments: list[Segment], voicing: Voicing, gap_seconds: float) -> fl
 
 def fit_script(script: Script, voicing: Voicing, gap_seconds: float, max_seconds: float | None = None) -> Script:
     """``script`` with its estimated length; with ``max_seconds``, its briefs dropped
-    from the end (the editor's order is the order of importance) until it fits."""
+    from the end (the editor's order is the order of importance) until it fits.
+    Each segment is estimated once: dropping is a subtraction, whatever the script's length."""
     segments = list(script.segments)
+    seconds = [voicing.reader(s.kind).pacing.seconds(s.text) for s in segments]
+    total = _length(segments, voicing, gap_seconds)
     dropped: list[Dropped] = []
-    while max_seconds is not None and _length(segments, voicing, gap_seconds) > max_seconds:
-        last = next((i for i in reversed(range(len(segments))) if segments[i].kind is SegmentKind.BRIEF), None)
+    keep = [True] * len(segments)
+    briefs = (i for i in reversed(range(len(segments))) if segments[i].kind is SegmentKind.BRIEF)
+    while max_seconds is not None and total > max_seconds:
+        last = next(briefs, None)
         if last is None:
             raise ScriptError(
-                f"without its briefs the script still takes about {_length(segments, voicing, gap_seconds):.0f} s, "
+                f"without its briefs the script still takes about {total:.0f} s, "
                 f"more than --max-duration {max_seconds:g}; allow more time or shorten the text."
             )
-        brief = segments.pop(last)
-        seconds = voicing.reader(brief.kind).pacing.seconds(brief.text)
-        dropped.append(Dropped("brief", brief.title, brief.place, brief.published, round(seconds, 1)))
+        brief, keep[last] = segments[last], False
+        total -= seconds[last] + gap_seconds
+        dropped.append(Dropped("brief", brief.title, brief.place, brief.published, round(seconds[last], 1)))
+    kept = [s for s, kept in zip(segments, keep, strict=True) if kept]
     return replace(
         script,
-        segments=tuple(segments),
+        segments=tuple(kept),
         dropped=(*script.dropped, *dropped),
-        estimated_seconds=round(_length(segments, voicing, gap_seconds), 1),
+        estimated_seconds=round(_length(kept, voicing, gap_seconds), 1),
     )

@@ -15,6 +15,7 @@ import hashlib
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,10 @@ CATALOGUE_INDEX = "voices.json"
 MD5_HEX = re.compile(r"[0-9a-f]{32}")  # a catalogue file's md5_digest
 PARTIAL_DIR = ".partial"
 READ_BLOCK = 1 << 16
-DOWNLOAD_TIMEOUT_S = 30.0
+DOWNLOAD_TIMEOUT_S = 30.0  # for each wait on the network
+# A whole file's deadline: a minute, plus its size at a slow 50 kB/s (a 60 MB voice: 21 minutes).
+DOWNLOAD_BASE_S = 60.0
+SLOWEST_BYTES_PER_S = 50_000
 HTTP_PARTIAL_CONTENT = 206
 HTTP_RANGE_NOT_SATISFIABLE = 416
 # What piper's PiperConfig.from_dict reads without a default: a config without one cannot speak.
@@ -225,11 +229,27 @@ def _fetch(url: str, partial: Path, size: int, report: Callable[[int], None]) ->
             return
         mode = "ab" if have and response.status_code == HTTP_PARTIAL_CONTENT else "wb"
         written = have if mode == "ab" else 0
+        deadline = time.monotonic() + file_deadline(size)
         with partial.open(mode) as out:
             for block in response.iter_content(READ_BLOCK):
+                if written + len(block) > size:  # a mirror sending more than the catalogue says: stop now
+                    raise InputError(
+                        f"{url} sends more than the {size} bytes {CATALOGUE_INDEX} lists; nothing was installed. "
+                        "Probable cause: a damaged or tampered mirror."
+                    )
+                if time.monotonic() > deadline:
+                    raise InputError(
+                        f"{url}: not downloaded within {file_deadline(size):.0f} s; the connection is too slow. "
+                        "Run the same command again to resume."
+                    )
                 out.write(block)
                 written += len(block)
                 report(written)
+
+
+def file_deadline(size: int) -> float:
+    """How long one file of ``size`` bytes may take to download, resumed parts included."""
+    return DOWNLOAD_BASE_S + size / SLOWEST_BYTES_PER_S
 
 
 def partial_report(report: Progress, before: int, total: int) -> Callable[[int], None]:
