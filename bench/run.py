@@ -118,6 +118,31 @@ def rss_of_fresh_process(
     return int(done.stdout.strip()) / 1024
 
 
+MEMORY_CHARS = (10_000, 50_000, 200_000)  # one long story: 12 minutes, an hour, four hours of speech
+MEMORY_FORMATS = ("mp3", "wav")
+MEMORY_TARGET_MB = 300.0
+LONG_SENTENCE = "De gemeenteraad besluit vandaag over de nieuwe brug over het kanaal bij de haven. "
+
+
+def memory_rows(work: Path) -> list[dict[str, float | str]]:
+    """Peak RSS of cold builds of one ever longer story, in MP3 and in Broadcast WAV (24-bit,
+    48 kHz): memory must not grow with a bulletin's length."""
+    config = work / "long.toml"
+    config.write_text("[script]\nmax_minutes = 1440\n", "utf-8")  # four hours is no runaway here
+    rows: list[dict[str, float | str]] = []
+    for chars in MEMORY_CHARS:
+        page = work / f"long-{chars}.txt"
+        story = LONG_SENTENCE * (chars // len(LONG_SENTENCE))
+        page.write_text(f"Een lang verhaal\nAMSTERDAM (ANP) - {story}\n", "utf-8")
+        for audio_format in MEMORY_FORMATS:
+            voice = ("--engine", "espeak", "--no-sounders", "--format", audio_format, "--config", str(config))
+            name = f"{chars}-{audio_format}"
+            rss = rss_of_fresh_process(page, work / f"out-mem-{name}", work / f"cache-mem-{name}", voice)
+            rows.append({"chars": chars, "format": audio_format, "rss_mb": round(rss, 1)})
+            print(f"{chars:>7} chars  {audio_format}  peak RSS {rss:6.0f} MB", flush=True)
+    return rows
+
+
 def builds(work: Path, briefs: int) -> dict[str, float]:
     """Cold, warm and incremental builds of a page with ``briefs`` briefs."""
     page = write_page(work / f"page-{briefs}.txt", briefs)
@@ -444,7 +469,18 @@ def main() -> None:
     parser.add_argument(
         "--network", action="store_true", help="the many-stations scenario instead (bench/network.py --help)"
     )
+    parser.add_argument(
+        "--memory", action="store_true", help="only peak RSS of long bulletins (10k, 50k, 200k characters; MP3, WAV)"
+    )
     args, network_args = parser.parse_known_args()
+    if args.memory:
+        with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as temp:
+            rows = memory_rows(Path(temp))
+        worst = max(float(r["rss_mb"]) for r in rows)
+        print(f"worst peak RSS {worst:.0f} MB (target: under {MEMORY_TARGET_MB:.0f} MB at every length)")
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"memory-{datetime.now():%Y%m%d-%H%M%S}.json").write_text(json.dumps(rows, indent=2) + "\n")
+        return
     if args.network:
         from network import main as network
 

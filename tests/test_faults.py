@@ -293,7 +293,8 @@ def _mount_tiny(folder: Path, size: str) -> bool:
     return mounted.returncode == 0
 
 
-def test_a_full_disk_fails_in_one_line_and_leaves_the_old_bulletin(tmp_path):
+@pytest.mark.parametrize("audio_format", ["mp3", "wav", "m4a"])  # ffmpeg writes two of them, bulletin one
+def test_a_full_disk_fails_in_one_line_and_leaves_the_old_bulletin(tmp_path, audio_format):
     tiny = tmp_path / "tiny"
     if not _mount_tiny(tiny, "3m"):
         pytest.skip("mounting a tmpfs needs root and CAP_SYS_ADMIN; the patched-write case is in test_cli")
@@ -310,8 +311,23 @@ def test_a_full_disk_fails_in_one_line_and_leaves_the_old_bulletin(tmp_path):
         # The longer bulletin does not fit beside the first.
         filler = tiny / "filler"
         filler.write_bytes(b"\0" * (os.statvfs(tiny).f_bavail * os.statvfs(tiny).f_frsize - 60_000))
-        full = _run("build", str(page), "--at", AT, "--engine", "espeak", "--no-sounders", "-o", str(out), cwd=tmp_path)
-        assert full.returncode == 1 and _one_line(full.stderr) and "No space left" in full.stderr, full.stderr
+        full = _run(
+            "build",
+            str(page),
+            "--at",
+            AT,
+            "--engine",
+            "espeak",
+            "--no-sounders",
+            "-o",
+            str(out),
+            "--format",
+            audio_format,
+            cwd=tmp_path,
+        )
+        assert full.returncode == 1 and _one_line(full.stderr), full.stderr
+        # The bulletin is named as the user knows it: not a temporary name, not ffmpeg's own words.
+        assert f"no space left on the device for {out}/" in full.stderr and ".building" not in full.stderr
         assert {p.name: p.read_bytes() for p in _bulletin_folders(out)[0].iterdir()} == before
         assert not _hidden(out), _hidden(out)
     finally:

@@ -146,8 +146,8 @@ def resample(samples: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:
     padded = step * smooth(-(-len(samples) // step))
     length = padded * rate_to // rate_from
     spectrum = np.fft.rfft(samples, padded)
-    out = np.fft.irfft(spectrum, length) * (length / padded)
-    return out[: round(len(samples) * rate_to / rate_from)].astype(np.float32)
+    resampled = np.fft.irfft(spectrum, length) * (length / padded)
+    return resampled[: round(len(samples) * rate_to / rate_from)].astype(np.float32)
 
 
 def smooth(n: int) -> int:

@@ -18,6 +18,7 @@ from functools import cache
 import numpy as np
 
 from bulletin.audio.dsp import (
+    INTERPOLATOR_TAPS_PER_PHASE,
     all_pass,
     fir_filter,
     iir_as_fir,
@@ -31,7 +32,7 @@ from bulletin.core.errors import AudioError
 TRUE_PEAK_OVERSAMPLING = 4
 # Analysis resolution: 32 samples is 0.7 ms at 44.1 kHz.
 CONTROL_BLOCK = 32
-# Gain curves are applied in chunks of this many blocks, to keep memory flat.
+# Gain curves are applied (and true peaks found) in chunks of this many blocks, to keep memory flat.
 CHUNK_BLOCKS = 8192
 # BS.1770-4 gating: 400 ms blocks every 100 ms, absolute gate at -70 LUFS,
 # relative gate 10 LU under the absolutely gated loudness.
@@ -93,8 +94,16 @@ def block_peaks(samples: np.ndarray) -> np.ndarray:
     """True peak (linear) of each control block, 4x oversampled per BS.1770."""
     padded = pad_blocks(samples)
     peaks = np.abs(padded).reshape(-1, CONTROL_BLOCK).max(axis=1)
-    for phase in upsample_phases(padded, TRUE_PEAK_OVERSAMPLING)[1:]:
-        np.maximum(peaks, np.abs(phase).reshape(-1, CONTROL_BLOCK).max(axis=1), out=peaks)
+    # Oversampled a stretch at a time (with the interpolator's reach of real neighbours on each side,
+    # so every value is the one the whole signal gives): memory stays that of a stretch.
+    stretch, reach = CHUNK_BLOCKS * CONTROL_BLOCK, INTERPOLATOR_TAPS_PER_PHASE
+    for start in range(0, len(padded), stretch):
+        end = min(start + stretch, len(padded))
+        low, high = max(0, start - reach), min(len(padded), end + reach)
+        blocks = peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK]
+        for phase in upsample_phases(padded[low:high], TRUE_PEAK_OVERSAMPLING)[1:]:
+            inner = phase[start - low : end - low]
+            np.maximum(blocks, np.abs(inner).reshape(-1, CONTROL_BLOCK).max(axis=1), out=blocks)
     result: np.ndarray = peaks
     return result
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from bulletin.casting.cast import Casting, choose_cast, first_that_works
 from bulletin.casting.profiles import Cast
 from bulletin.config import Config
 from bulletin.config import stages as cfg
-from bulletin.core.errors import InputError, QAError
+from bulletin.core.errors import BulletinError, InputError, QAError
 from bulletin.core.model import Page, Script, SegmentKind
 from bulletin.formats.base import Finished, TagInfo
 from bulletin.media.cover import Covers
@@ -164,7 +165,7 @@ def _build(
             out = Outputs.at(output_stem(root, moment, section, config.settings.show.title), audio_format)
         with name_lock(out.folder, busy.format(out.folder)) if correcting else nullcontext():
             earlier = out.folder.exists()
-            with staged_folder(out.folder) as temp:
+            with _room_for(out.folder, earlier), staged_folder(out.folder) as temp:
                 tmp = Outputs.at(temp / out.folder.name, audio_format)
                 voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress, state)
     if correcting:
@@ -195,6 +196,21 @@ def _build(
         id=out.folder.relative_to(root).as_posix(),
         correction=correcting,
     )
+
+
+@contextmanager
+def _room_for(folder: Path, earlier: bool) -> Iterator[None]:
+    """A disk that fills up while the bulletin is written is one line naming the bulletin (not a
+    temporary file, not ffmpeg's internals), and what a listener has is as it was."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        kept = "the earlier bulletin is as it was" if earlier else "nothing was written"
+        raise BulletinError(
+            f"no space left on the device for {folder} ({kept}); free some space and build again."
+        ) from None
 
 
 def _on_air(manifest: Path) -> bool:

@@ -31,11 +31,19 @@ def loud_span(
     return max(0, int(loud[0]) - keep), min(len(samples), int(loud[-1]) + 1 + keep)
 
 
+PCM_BLOCK = 1 << 18  # samples converted at once (6 s at 44.1 kHz)
+
+
 def to_pcm(samples: np.ndarray, bits: int) -> bytes:
     """Float samples in [-1, 1) as little-endian signed PCM of ``bits`` bits (rounded, clipped)."""
     import numpy as np
 
     full = 1 << (bits - 1)
-    ints = np.clip(np.round(samples.astype(np.float64) * full), -full, full - 1).astype("<i4")
     width = bits // BITS_PER_BYTE
-    return ints.view(np.uint8).reshape(-1, 4)[:, :width].tobytes()
+    out = bytearray()
+    # A block at a time: the float64 arithmetic 24 bits need costs a block's worth of memory, not a minute's.
+    for start in range(0, len(samples), PCM_BLOCK):
+        block = samples[start : start + PCM_BLOCK].astype(np.float64) * full
+        ints = np.clip(np.round(block, out=block), -full, full - 1, out=block).astype("<i4")
+        out += ints.view(np.uint8).reshape(-1, 4)[:, :width].tobytes()
+    return bytes(out)

@@ -9,6 +9,8 @@ use it, so none of them has to import another.
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import tempfile
 import threading
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 Input = bytes | Iterable[bytes]  # what ffmpeg reads: bytes, or pieces of them in order
 
+NO_SPACE = os.strerror(errno.ENOSPC).encode()  # "No space left on device", as ffmpeg reports it
 FLOAT_FORMAT = "f32le"
 INT16_FORMAT = "s16le"
 # The ffmpeg processes running now, so an interrupted build can stop them at once
@@ -124,8 +127,11 @@ def _run(args: list[str], what: str, loglevel: str, data: Input | None = None) -
     return stdout, stderr
 
 
-def failure(what: str, stderr: bytes) -> AudioError:
-    """The error for an ffmpeg that failed to ``what``, with the last line it said."""
+def failure(what: str, stderr: bytes) -> AudioError | OSError:
+    """The error for an ffmpeg that failed to ``what``, with the last line it said; a full disk is
+    the machine's OSError (ENOSPC), as it is for any other write, not ffmpeg's own words."""
+    if NO_SPACE in stderr:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     detail = stderr.decode(errors="replace").strip().splitlines()
     return AudioError(f"ffmpeg could not {what}: {detail[-1] if detail else 'no message'}.")
 
