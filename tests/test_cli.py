@@ -192,7 +192,10 @@ def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
     monkeypatch.setattr(Mp3Encoder, "join", full_disk)
     result = run("build", str(PAGES / "kort.txt"), *AT, *ESPEAK, "-o", str(out))
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: No space left on device."
+    assert result.stderr.strip() == (
+        f"Error: no space left on the device for {mp3.parent} (the earlier bulletin is as it was); "
+        "free some space and build again."
+    )
     assert mp3.read_bytes() == before
     assert len(list(mp3.parent.iterdir())) == 9 and not list(mp3.parent.glob(".*"))  # no temporary files
 
