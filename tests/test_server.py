@@ -157,6 +157,7 @@ def test_range_answers_are_of_one_version_while_the_file_is_replaced(served):
     """``latest.mp3`` is replaced (atomically, as publishing does) all the time: every answer's
     length, Content-Range and bytes belong to one version, never a mix."""
     port, path = served
+    path.write_bytes(VERSIONS[0])  # every answer is of one of the two versions, from the first on
     stop = threading.Event()
 
     def replace_forever() -> None:
