@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from collections.abc import Sequence
@@ -29,6 +30,13 @@ CHAPTERS_TYPE = "application/json+chapters"
 def xml_text(text: str) -> str:
     """Text that XML can carry: control characters out (escaping is lxml's job)."""
     return XML_INVALID.sub("", text)
+
+
+def html_text(text: str) -> str:
+    """Plain text as the HTML an item's description is read as: each line a paragraph, ``&`` and
+    ``<`` escaped for HTML (then, by lxml, for XML), so readers show ``AT&T <b>`` as written."""
+    lines = (line.strip() for line in xml_text(text).splitlines())
+    return "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -151,7 +159,7 @@ def render_feed(show: Show, episodes: Sequence[Episode], sizes: dict[str, int]) 
         entry = fg.add_entry(order="append")
         entry.guid(episode.guid, permalink=False)
         entry.title(xml_text(episode.title))
-        entry.description(xml_text(episode.description))
+        entry.description(html_text(episode.description))
         entry.link(href=absolute(show.base_url, episode.audio))
         entry.enclosure(absolute(show.base_url, episode.audio), str(sizes[episode.audio]), episode.media_type)
         entry.pubDate(_rfc2822_source(episode.published))

@@ -41,8 +41,10 @@ def _without_arrow(text: str) -> str:
 
 
 def webvtt(cues: Sequence[Cue], language: str) -> str:
-    """A WebVTT transcript."""
-    blocks = [f"WEBVTT\nLanguage: {language}\n"]
+    """A WebVTT transcript. The current spec has no header metadata (strict parsers refuse a
+    ``Language:`` line after the signature): the language is said where readers look for it (the
+    feed's ``podcast:transcript``), and noted for people in a NOTE block."""
+    blocks = ["WEBVTT\n", f"NOTE language: {printable(language).replace(CUE_ARROW, SAFE_ARROW)}\n"]
     for number, cue in enumerate(cues, 1):
         text = _lines(_without_arrow(printable(cue.text))).translate(VTT_ESCAPES)
         blocks.append(f"{number}\n{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}\n{text}\n")
