@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import srt as srt_parser
 import webvtt
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
@@ -240,3 +241,42 @@ def test_alexa_feed_goes_when_the_base_url_is_no_longer_https(tmp_path):
     result = run("publish", "-o", str(tmp_path), "--base-url", http)
     assert result.exit_code == 0, result.stderr
     assert not (tmp_path / "flash-briefing.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        (".mp3", "audio/mpeg"),
+        ("nieuws-0800.mp3", "audio/mpeg"),
+        ("nieuws-0800.chapters.json", "application/json+chapters"),  # Podcast Index chapters
+        ("NIEUWS.CHAPTERS.JSON", "application/json+chapters"),
+        ("nieuws-0800.json", "application/json; charset=utf-8"),
+        ("nieuws-0800.qa.json", "application/json; charset=utf-8"),
+        ("latest.m3u", "audio/x-mpegurl"),
+        ("zonder-achtervoegsel", "application/octet-stream"),
+    ],
+)
+def test_content_types_by_name(name, kind):
+    from bulletin.publish.mediatypes import content_type
+
+    assert content_type(name) == kind
+
+
+def test_latest_m3u_titles_have_no_comma_a_player_would_split_on():
+    from bulletin.publish.latest import m3u
+
+    episode = Episode(
+        guid="urn:uuid:1",
+        title="Nieuwsbulletin – vrijdag 27 november 2026, 08:00, extra",
+        description="",
+        published=datetime(2026, 11, 27, 8, 0, tzinfo=UTC),
+        duration=61.4,
+        audio="2026-11-27/n-0800/n-0800.mp3",
+    )
+    extinf = m3u(episode, "https://x.org/").splitlines()[1]
+    assert extinf == "#EXTINF:61,Nieuwsbulletin – vrijdag 27 november 2026 · 08:00 · extra"
+
+
+def test_the_preview_page_names_the_cover_as_its_icon():
+    page = index_html("Nieuws", [], icon="cover.jpg")
+    assert '<link rel="icon" type="image/jpeg" href="cover.jpg">' in page

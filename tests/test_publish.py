@@ -316,7 +316,7 @@ def test_every_url_in_the_feed_resolves_with_ranges(site, server):
         (".mp3", "audio/mpeg"),
         (".vtt", "text/vtt"),
         (".srt", "application/x-subrip"),
-        (".chapters.json", "application/json"),
+        (".chapters.json", "application/json+chapters"),  # Podcast Index's own type
         (".jpg", "image/jpeg"),
     ],
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bulletin.formats import Format
 from bulletin.publish.episode import MANIFEST_SUFFIX
+from bulletin.publish.mediatypes import CHAPTERS_SUFFIX
 
 ALEXA_SUFFIX = ".alexa.mp3"
 STUDIO_DIR = ".studio"  # the desk's own files beside the bulletins; hidden: never fed, served or uploaded
@@ -19,7 +20,7 @@ SIDECAR_SUFFIXES = {
     "script_json": ".json",
     "webvtt": ".vtt",
     "srt": ".srt",
-    "chapters": ".chapters.json",
+    "chapters": CHAPTERS_SUFFIX,
     "qa": ".qa.json",
     "cover": ".jpg",
     "episode": MANIFEST_SUFFIX,

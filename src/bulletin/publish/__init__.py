@@ -145,7 +145,7 @@ def publish(
         fill_latest([temp[name] for name in latest_names(newest)], root, newest, show.base_url, FEED)
         if briefing:
             temp[ALEXA_FEED].write_text(json.dumps(briefing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        temp[INDEX].write_text(index_html(show.title, episodes), encoding="utf-8")
+        temp[INDEX].write_text(index_html(show.title, episodes, icon=CHANNEL_COVER), encoding="utf-8")
         temp[FEED].write_bytes(feed)
     # Now they are out (a bulletin only the bucket holds went out when it went there).
     episodes = [

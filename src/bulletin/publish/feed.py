@@ -14,6 +14,7 @@ from urllib.parse import quote, urljoin
 
 from bulletin import __version__
 from bulletin.publish.episode import Episode
+from bulletin.publish.mediatypes import CHAPTERS_TYPE
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -24,7 +25,6 @@ MAX_DESCRIPTION_BYTES = 4000  # Apple's limit for the channel description
 # the two non-characters); news pages do contain them.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TRANSCRIPT_TYPES = (("webvtt", "text/vtt"), ("srt", "application/x-subrip"))
-CHAPTERS_TYPE = "application/json+chapters"
 
 
 def xml_text(text: str) -> str:

@@ -63,7 +63,9 @@ def latest_record(episode: Episode, base_url: str, feed: str) -> dict[str, Any]:
 
 def m3u(episode: Episode, base_url: str) -> str:
     """An extended M3U playlist of the newest bulletin (its dated, never-changing URL)."""
-    title = " ".join(episode.title.split())  # a title from a news page must stay on one line
+    # One line, and no comma: after the one that ends the duration, players (VLC) read a comma as
+    # "artist, title" and show half the title.
+    title = " ".join(episode.title.replace(", ", " · ").replace(",", " ").split())
     return f"#EXTM3U\n#EXTINF:{round(episode.duration)},{title}\n{absolute(base_url, episode.audio)}\n"
 
 

@@ -20,6 +20,10 @@ TEXT_TYPES = {
     ".m3u": "audio/x-mpegurl",
 }
 DEFAULT_TYPE = "application/octet-stream"
+# Names whose last suffix is not the whole story: Podcast Index chapters are JSON of their own type.
+CHAPTERS_SUFFIX = ".chapters.json"
+CHAPTERS_TYPE = "application/json+chapters"
+COMPOUND_TYPES = {CHAPTERS_SUFFIX: CHAPTERS_TYPE}
 
 
 @cache
@@ -28,6 +32,8 @@ def content_types() -> dict[str, str]:
     return {**{f.suffix: f.media_type for f in FORMATS}, **TEXT_TYPES}
 
 
-def content_type(suffix: str) -> str:
-    """The content type of a file with ``suffix`` (any case)."""
-    return content_types().get(suffix.lower(), DEFAULT_TYPE)
+def content_type(name: str) -> str:
+    """The content type of the file called ``name`` (or of a bare suffix such as ``.mp3``), any case."""
+    lowered = name.lower()
+    compound = next((kind for suffix, kind in COMPOUND_TYPES.items() if lowered.endswith(suffix)), None)
+    return compound or content_types().get("." + lowered.rsplit(".", 1)[-1], DEFAULT_TYPE)

@@ -64,7 +64,7 @@ class Upload:
     @property
     def content_type(self) -> str:
         """From the one table of types, the same one ``bulletin serve`` answers with."""
-        return content_type(self.path.suffix)
+        return content_type(self.path.name)
 
 
 @dataclass

@@ -103,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.NOT_FOUND)
             return
         with handle:  # one open file: length, validators and bytes all of one version, whatever replaces it
-            self._answer(handle, content_type(Path(handle.name).suffix), send_body)
+            self._answer(handle, content_type(Path(handle.name).name), send_body)
 
     def _answer(self, handle: BinaryIO, media_type: str, send_body: bool) -> None:
         stat = os.fstat(handle.fileno())

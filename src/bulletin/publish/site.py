@@ -14,8 +14,9 @@ def escape(text: str) -> str:
     return html_escape(printable(text))
 
 
-def index_html(title: str, episodes: Sequence[Episode]) -> str:
-    """``index.html`` with relative links, so the folder previews anywhere."""
+def index_html(title: str, episodes: Sequence[Episode], icon: str | None = None) -> str:
+    """``index.html`` with relative links, so the folder previews anywhere; ``icon``: the show's
+    cover as the page's icon (a browser asks for one, and logs a 404 without it)."""
     rows = []
     for episode in episodes:
         extras = " · ".join(
@@ -35,7 +36,9 @@ def index_html(title: str, episodes: Sequence[Episode]) -> str:
     return (
         '<!doctype html>\n<html lang="nl"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
-        '<link rel="alternate" type="application/rss+xml" href="feed.xml"></head>\n'
+        '<link rel="alternate" type="application/rss+xml" href="feed.xml">'
+        + (f'<link rel="icon" type="image/jpeg" href="{escape(icon)}">' if icon else "")
+        + "</head>\n"
         f'<body><h1>{escape(title)}</h1><p><a href="feed.xml">podcast feed</a></p>\n'
         + "\n".join(rows)
         + "\n</body></html>\n"

@@ -35,6 +35,7 @@ from bulletin.core.errors import ConfigError, InputError, LockedError
 from bulletin.core.jsontext import loads
 from bulletin.core.model import Chapter, Script, SegmentKind
 from bulletin.publish.episode import DRAFT, read_episodes
+from bulletin.publish.mediatypes import CHAPTERS_SUFFIX
 from bulletin.script.lexicon import TABLES as LEXICON_TABLES
 from bulletin.script.lexicon import load_lexicon
 from bulletin.sources import script as script_source
@@ -45,7 +46,7 @@ VERSIONS = "versions"
 STUDIO_DEPTH = 3  # .studio/versions/YYYY-MM-DD/<bulletin>/: where a killed save leaves its temporary file
 VERSION_DIGITS = 4
 SCRIPT_JSON = ".json"  # the built script beside the audio
-QA_JSON, CHAPTERS_JSON = ".qa.json", ".chapters.json"
+QA_JSON = ".qa.json"
 SPELL = "spell"
 SPELL_KEY = "acronyms"
 ETAG_CHARS = 32
@@ -160,7 +161,7 @@ class Desk:
 
     def chapters(self, bulletin: Bulletin) -> list[Chapter]:
         """The bulletin's chapters (none without a readable chapter file)."""
-        found = self._sidecar(bulletin, CHAPTERS_JSON)
+        found = self._sidecar(bulletin, CHAPTERS_SUFFIX)
         items = found.get("chapters") if isinstance(found, dict) else None
         try:
             return [Chapter(str(c["title"]), float(c["startTime"]), float(c["endTime"])) for c in items or []]
