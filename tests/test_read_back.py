@@ -191,15 +191,20 @@ CATALOGUES: dict[str, tuple[bytes, str]] = {
 }
 
 
-@pytest.mark.parametrize(("index", "says"), CATALOGUES.values(), ids=CATALOGUES.keys())
-def test_a_damaged_catalogue_is_one_line_and_nothing_is_fetched(index, says):
+def _download(files: dict[str, bytes]):
+    """``bulletin voices download NAME`` from a loopback catalogue of ``files``; the result, and the catalogue."""
     catalogue = Catalogue()
-    catalogue.files["voices.json"] = index
+    catalogue.files.update(files)
     base = catalogue.start()
     try:
-        result = run("voices", "download", NAME, "--from", base)
+        return run("voices", "download", NAME, "--from", base), catalogue
     finally:
         catalogue.stop()
+
+
+@pytest.mark.parametrize(("index", "says"), CATALOGUES.values(), ids=CATALOGUES.keys())
+def test_a_damaged_catalogue_is_one_line_and_nothing_is_fetched(index, says):
+    result, catalogue = _download({"voices.json": index})
     assert result.exit_code == EXIT_ERROR, result.stderr
     assert says in one_line(result)
     assert [path for path, _ in catalogue.requests] == ["voices.json"]  # no model file was asked for
@@ -255,16 +260,10 @@ def test_a_feed_cut_short_is_read_as_far_as_it_goes_with_a_warning(tmp_path):
 
 
 def test_a_file_longer_than_its_catalogue_says_is_cut_off_at_that_size(tmp_path):
-    catalogue = Catalogue()
-    catalogue.files["voices.json"] = _catalogue(FILES)
     onnx, config = FILES
-    catalogue.files[onnx] = b"onnx" + bytes(1 << 20)  # a mebibyte more than the 4 bytes listed
-    catalogue.files[config] = b"{}"
-    base = catalogue.start()
-    try:
-        result = run("voices", "download", NAME, "--from", base)
-    finally:
-        catalogue.stop()
+    result, _ = _download(
+        {"voices.json": _catalogue(FILES), onnx: b"onnx" + bytes(1 << 20), config: b"{}"}  # a MiB more than listed
+    )
     assert result.exit_code == EXIT_ERROR, result.stderr
     assert "sends more than the 4 bytes voices.json lists" in one_line(result)
     kept = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]

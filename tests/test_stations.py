@@ -231,14 +231,20 @@ def test_two_runs_of_one_station_at_once_one_publishes_and_the_other_exits_75(aw
     assert len(feed.entries) == 1 and LEASE not in keys(client, bucket)  # released
 
 
-def test_a_lease_left_by_a_killed_run_is_taken_over_after_its_term(aws, tmp_path):
-    client, bucket = aws
+def _a_holds_the_lease(tmp_path: Path, bucket: str, b_news: int) -> tuple[Machine, Machine, subprocess.Popen[str]]:
+    """Machine A (a short lease) running daily and waiting, lease held, for an editor; and machine B."""
     a = Machine(tmp_path / "a", bucket, lease=SHORT_LEASE, daily=GATED)
     b = Machine(tmp_path / "b", bucket)
     a.page(0)
-    b.page(0)
-    crashed = a.start("daily", "--at", HOURS[0])
-    wait_until(lambda: a.bulletins() != [], "A's draft", crashed)  # A holds the lease and waits
+    b.page(b_news)
+    waiting = a.start("daily", "--at", HOURS[0])
+    wait_until(lambda: a.bulletins() != [], "A's draft", waiting)
+    return a, b, waiting
+
+
+def test_a_lease_left_by_a_killed_run_is_taken_over_after_its_term(aws, tmp_path):
+    client, bucket = aws
+    _, b, crashed = _a_holds_the_lease(tmp_path, bucket, 0)
     crashed.send_signal(signal.SIGKILL)
     crashed.communicate()
     # Renewed three times per term while A lived; now nobody renews it.
@@ -256,13 +262,8 @@ def test_a_run_stalled_past_its_lease_stops_before_it_touches_the_bucket(aws, tm
     """A run frozen (SIGSTOP: a paused VM, a swap storm) past its lease's term is taken over; when it
     wakes, it learns the station is another run's and stops before it changes the bucket."""
     client, bucket = aws
-    a = Machine(tmp_path / "a", bucket, lease=SHORT_LEASE, daily=GATED)
-    b = Machine(tmp_path / "b", bucket)
-    a.page(0)
-    b.page(1)
-    stalled = a.start("daily", "--at", HOURS[0])
+    a, b, stalled = _a_holds_the_lease(tmp_path, bucket, 1)
     try:
-        wait_until(lambda: a.bulletins() != [], "A's draft", stalled)
         stalled.send_signal(signal.SIGSTOP)
         wait_until(lambda: lease_age(client, bucket) > float(SHORT_LEASE[:-1]), "A's lease to lapse")
         taken = b.daily(HOURS[1])

@@ -148,12 +148,18 @@ def check_paths(episode: Episode, folder: PurePosixPath, where: str) -> None:
 
 
 def episode_prefix(episode: Episode) -> str:
-    """The start every key of the bulletin's files shares: its folder (``YYYY-MM-DD/<stem>/``), or,
-    from before bulletins had folders, ``YYYY-MM-DD/<stem>.``."""
-    audio = PurePosixPath(episode.audio)
-    if own_folder(episode):
-        return f"{audio.parent}/"
-    return f"{audio.parent}/{audio.name.split('.', 1)[0]}."
+    """The start every key of the bulletin's files shares (see :func:`files_prefix`)."""
+    return files_prefix(episode.audio)
+
+
+def files_prefix(path: str) -> str:
+    """The start every key of the files of the bulletin ``path`` (any of its files: audio, manifest)
+    belongs to: its folder (``YYYY-MM-DD/<stem>/``), or, from before bulletins had folders,
+    ``YYYY-MM-DD/<stem>.``."""
+    named = PurePosixPath(path)
+    if len(named.parts) == OWN_FOLDER_DEPTH:
+        return f"{named.parent}/"
+    return f"{named.parent}/{named.name.split('.', 1)[0]}."
 
 
 def manifest_of(root: Path, episode: Episode) -> Path:

@@ -23,7 +23,15 @@ from typing import Any
 
 from bulletin.core.errors import InputError
 from bulletin.formats import FORMATS
-from bulletin.publish.episode import MANIFEST_SUFFIX, Episode, check_paths, episode_paths, episode_prefix, own_folder
+from bulletin.publish.episode import (
+    MANIFEST_SUFFIX,
+    Episode,
+    check_paths,
+    episode_paths,
+    episode_prefix,
+    files_prefix,
+    own_folder,
+)
 from bulletin.publish.latest import LATEST
 from bulletin.publish.mediatypes import content_type
 from bulletin.storage import bucket
@@ -145,18 +153,10 @@ def read_station(target: S3Target, local_manifests: Mapping[str, bytes]) -> Stat
             episode = _checked(key, raw, listing, target)
         except InputError as exc:
             log.warning("%s", exc)
-            rejected.add(_prefix_of(key))
+            rejected.add(files_prefix(key))
             continue
         episodes[episode.audio] = RemoteEpisode(episode, listing[episode.audio][0])
     return Station(target, client, listing, episodes, frozenset(same), frozenset(rejected))
-
-
-def _prefix_of(manifest: str) -> str:
-    """The key prefix of the bulletin a manifest key belongs to (see ``episode_prefix``)."""
-    found = MANIFEST_KEY.match(manifest)
-    assert found is not None
-    day = manifest.split("/", 1)[0]
-    return f"{day}/{found['folder']}/" if found["folder"] else f"{day}/{found['stem']}."
 
 
 def _get_small(client: Any, target: S3Target, key: str) -> bytes | None:
