@@ -55,9 +55,30 @@ def built(request, tmp_path_factory):
 
 
 def ffprobe(path: Path) -> dict:
-    """What Debian's ffprobe (not our ffmpeg, not our code) reads in ``path``."""
-    command = [need_tool("ffprobe"), "-v", "error", "-show_chapters", "-show_format", "-show_streams", "-of", "json"]
-    return json.loads(subprocess.run([*command, str(path)], capture_output=True, check=True, text=True).stdout)
+    """What Debian's ffprobe (not our ffmpeg, not our code) reads in ``path``; text as the
+    file holds it (the writer's ``sv=ignore``), each string's bytes kept in surrogate escapes."""
+    command = [
+        need_tool("ffprobe"),
+        "-v",
+        "error",
+        "-show_chapters",
+        "-show_format",
+        "-show_streams",
+        "-of",
+        "json=sv=ignore",
+    ]
+    out = subprocess.run([*command, str(path)], capture_output=True, check=True).stdout
+    return json.loads(out.decode("utf-8", "surrogateescape"))
+
+
+def as_written(text: str) -> str:
+    """A container's string in its encoding: UTF-8, or a Broadcast WAV's CP1252 (which playout
+    reads and its CSET chunk declares; ffprobe passes the bytes on undecoded)."""
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
 
 
 def test_the_file_is_in_its_format_and_meets_the_profile(built):
@@ -77,7 +98,7 @@ def test_chapters_are_where_other_tools_read_them(built):
     _, path, _ = built
     sidecar = json.loads(path.with_name(path.stem + ".chapters.json").read_text("utf-8"))["chapters"]
     probed = ffprobe(path)["chapters"]
-    assert [c["tags"]["title"] for c in probed] == [c["title"] for c in sidecar]
+    assert [as_written(c["tags"]["title"]) for c in probed] == [c["title"] for c in sidecar]
     assert [float(c["start_time"]) for c in probed] == pytest.approx([c["startTime"] for c in sidecar], abs=0.002)
     ends = [float(c["end_time"]) for c in probed]
     assert ends[:-1] == pytest.approx([c["endTime"] for c in sidecar][:-1], abs=0.002)  # they tile the file

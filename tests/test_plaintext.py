@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.core.plaintext import printable, speakable
+from bulletin.core.plaintext import printable, speakable, transliterated
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,20 @@ def test_printable(text, kept):
 @pytest.mark.parametrize(("text", "speaks"), [("!!! ... ???", False), ("\u202e\x07", False), ("5", True), ("é", True)])
 def test_speakable(text, speaks):
     assert speakable(text) is speaks
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "written"),
+    [
+        ("Høiby – € 5", "ascii", "Hoiby - EUR 5"),  # bext: the euro spelled, not dropped
+        ("Café “De Stoep” …", "ascii", 'Cafe "De Stoep" ...'),
+        ("Straße", "ascii", "Strasse"),
+        ("Høiby – € 5", "cp1252", "Høiby – € 5"),  # all CP1252's own
+        ("Łódź en Brno", "cp1252", "Lódz en Brno"),  # only what CP1252 lacks changes
+        ("Čapek", "cp1252", "Capek"),
+        ("plain", "ascii", "plain"),
+    ],
+)
+def test_transliterated(text, encoding, written):
+    assert transliterated(text, encoding) == written
+    written.encode(encoding)  # the result is all the encoding holds

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import PAGES, ffmpeg, lufs, run
+from conftest import PAGES, ffmpeg, lufs, need_tool, run
 
 AT = ["--at", "2026-11-27T08:15"]
 BEXT_FIXED = 602
@@ -66,7 +66,8 @@ def parse(data: bytes) -> Riff:
 
 
 def text(raw: bytes) -> str:
-    return raw.split(b"\0", 1)[0].decode()
+    """A label or INFO string as written: CP1252, which the file's CSET chunk declares."""
+    return raw.split(b"\0", 1)[0].decode("cp1252")
 
 
 def build(tmp_path: Path, *extra: str, page: str = "regio.txt", config: str = "") -> tuple[Path, Path]:
@@ -86,6 +87,7 @@ def ebur128(path: Path) -> tuple[float, float]:
         [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
         capture_output=True,
         text=True,
+        errors="replace",  # ffmpeg echoes the INFO text as it is: CP1252, not UTF-8
         check=True,
     ).stderr
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", log.rsplit("Summary:", 1)[1]).group(1))
@@ -281,3 +283,82 @@ def test_a_damaged_calibration_file_is_remade(tmp_path, damage):
     remade = json.loads(calibration.read_text("utf-8"))
     assert isinstance(remade, dict)
     assert all(math.isfinite(v) for entry in remade.values() for v in entry.values())
+
+
+# --- text every reader shows right (issue 24) ----------------------------------------------
+
+TEKENS_TITLE = "Høiby – de Noorse prinses – krijgt € 2 miljoen boete"  # the lead of tekens.txt
+
+
+@pytest.fixture(scope="module")
+def tekens(tmp_path_factory):
+    """A WAV whose title and chapters hold characters outside ASCII, some outside CP1252."""
+    return build(tmp_path_factory.mktemp("tekens"), "--format", "wav", page="tekens.txt")
+
+
+def test_labels_and_info_are_cp1252_as_their_cset_declares(tekens):
+    path, _ = tekens
+    riff = parse(path.read_bytes())
+    code_page, country, language, dialect = struct.unpack("<HHHH", riff.one(b"CSET"))
+    assert code_page == 1252 and (country, language, dialect) == (0, 0, 0)
+    chapters = json.loads(path.with_name(path.stem + ".chapters.json").read_text())["chapters"]
+    labels = [text(body[4:]) for sub, body in riff.lists(b"adtl") if sub == b"labl"]
+    assert TEKENS_TITLE in labels  # "–", "ø" and "€" are CP1252's own: kept as written
+    # "Ł" and "ź" are not: spelled as the nearest letter, "ó" kept
+    assert [label for label in labels if label.startswith("Warschau")] == [
+        next(c["title"] for c in chapters if c["title"].startswith("Warschau")).replace("Łódź", "Lódz")
+    ]
+    script = json.loads(path.with_name(path.stem + ".json").read_text())
+    assert "–" in script["title"] and text(dict(riff.lists(b"INFO"))[b"INAM"]) == script["title"]
+
+
+def test_bext_description_is_ascii_with_the_euro_spelled(tekens):
+    path, _ = tekens
+    description = parse(path.read_bytes()).one(b"bext")[:256].split(b"\0", 1)[0]
+    assert description.isascii()
+    assert description.decode().endswith(": Hoiby - de Noorse prinses - krijgt EUR 2 miljoen boete")
+
+
+def test_mediainfo_shows_the_title_and_its_character_set(tekens):
+    path, _ = tekens
+    shown = subprocess.run(
+        [need_tool("mediainfo"), "--Output=JSON", str(path)], capture_output=True, check=True
+    ).stdout.decode()
+    general = next(t for t in json.loads(shown)["media"]["track"] if t["@type"] == "General")
+    script = json.loads(path.with_name(path.stem + ".json").read_text())
+    assert general["Track"] == script["title"]  # "Track name" in its report: "–" as written
+    assert general["Album"] == "Nieuwsbulletin" and general["extra"]["CharacterSet"] == "windows-1252"
+
+
+def test_the_id3_chunk_holds_the_names_in_unicode(tekens):
+    from mutagen.wave import WAVE
+
+    path, _ = tekens
+    tags = WAVE(path).tags
+    script = json.loads(path.with_name(path.stem + ".json").read_text())
+    assert str(tags["TIT2"]) == script["title"] and str(tags["TALB"]) == "Nieuwsbulletin"
+    assert set(tags.keys()) == {"TIT2", "TPE1", "TALB"}  # genre and dates are INFO's: not said twice
+
+
+def test_a_junk_chunk_lets_the_file_become_rf64_in_place(tekens):
+    """EBU Tech 3306: the writer of a growing file swaps JUNK for ds64 and marks the sizes."""
+    path, _ = tekens
+    data = bytearray(path.read_bytes())
+    riff = parse(bytes(data))
+    assert riff.chunks[0] == (b"JUNK", bytes(28))  # first, of ds64's size
+    pcm = riff.one(b"data")
+    data_at = bytes(data).index(b"data" + struct.pack("<I", len(pcm)))
+    data[0:8] = b"RF64" + struct.pack("<I", 0xFFFFFFFF)
+    data[12:20] = b"ds64" + struct.pack("<I", 28)
+    data[20:48] = struct.pack("<QQQI", len(data) - 8, len(pcm), len(pcm) // 3, 0)
+    data[data_at + 4 : data_at + 8] = struct.pack("<I", 0xFFFFFFFF)
+    grown = path.with_name("grown.wav")
+    grown.write_bytes(bytes(data))
+    assert parse(bytes(data)).one(b"data") == pcm and parse(bytes(data)).kind == b"RF64"
+    decoded = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(grown), "-f", "s24le", "-"], capture_output=True, check=True
+    ).stdout
+    assert decoded == pcm  # ffmpeg reads the file grown in place as the same audio
+    result = run("inspect", grown, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["audio"].startswith("RF64")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bulletin.core.plaintext import transliterated
 from bulletin.formats import Format
 from bulletin.publish.episode import MANIFEST_SUFFIX
 from bulletin.publish.mediatypes import CHAPTERS_SUFFIX
@@ -30,8 +30,7 @@ SIDECAR_SUFFIXES = {
 
 def slug(text: str) -> str:
     """ASCII file-name form: "Nieuwsbulletin Buitenland" -> "nieuwsbulletin-buitenland"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "bulletin"
+    return re.sub(r"[^a-z0-9]+", "-", transliterated(text).lower()).strip("-") or "bulletin"
 
 
 def output_stem(out_dir: Path, at: datetime, section: str | None, show: str) -> Path:

@@ -1,7 +1,7 @@
 """Text fit for every output: no C0 control characters (bells, escapes, NULs from
 scraped pages, bidirectional overrides) and no lone surrogates (a JSON escape such as ``\udc80``, which is no character
 and which no UTF-8 file can hold), whichever file format carries it; and whether text has
-anything to speak."""
+anything to speak; and text for the outputs that hold only ASCII or one code page."""
 
 from __future__ import annotations
 
@@ -40,6 +40,26 @@ def printable_fields(value: T) -> T:
     else:
         cleaned = value
     return cleaned  # type: ignore[no-any-return]
+
+
+def transliterated(text: str, encoding: str = "ascii") -> str:
+    """``text`` with each character ``encoding`` cannot hold spelled in ASCII (anyascii's
+    tables): in ASCII "Høiby – € 5" is "Hoiby - EUR 5"; in CP1252 only "ł" in "Łódź" changes."""
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        from anyascii import anyascii
+
+        return "".join(char if _holds(char, encoding) else anyascii(char) for char in text)
+    return text
+
+
+def _holds(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def speakable(text: str) -> bool:

@@ -2,11 +2,17 @@
 PCM file with its ``bext`` chunk, cue points with labels and an INFO list,
 and reading them back (for ``bulletin inspect``).
 
-A file whose RIFF size would pass 4 GB is written as RF64 (EBU Tech 3306):
-a ``ds64`` chunk holds the 64-bit sizes and the 32-bit fields say 0xFFFFFFFF.
-Every chunk is padded to an even length. Text in ``bext`` is ASCII, as the
-specification asks; labels and INFO are UTF-8, as current playout systems
-and ffmpeg read them.
+A ``JUNK`` chunk the size of ``ds64`` comes first, so that a tool that lets the file
+grow past 4 GB can turn it into RF64 (EBU Tech 3306) in place; a file whose RIFF
+size would pass 4 GB is written as RF64 at once: ``ds64`` holds the 64-bit sizes
+and the 32-bit fields say 0xFFFFFFFF. Every chunk is padded to an even length.
+
+Text: ``bext`` is ASCII, as the specification asks ("€" as "EUR", "ø" as "o").
+Labels and INFO have no encoding of their own; playout systems and BWF MetaEdit
+read them in Windows' code page 1252, MediaInfo as Latin-1, so they are written
+in CP1252 (a character it lacks transliterated) and a ``CSET`` chunk says so. For
+the readers that take more, an ``id3 `` chunk carries the tags in Unicode (MediaInfo
+and TagLib show its title).
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from __future__ import annotations
 import os
 import struct
 import tempfile
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bulletin.core.errors import AudioError, InputError
+from bulletin.core.plaintext import transliterated
 
 PCM = 1  # WAVE_FORMAT_PCM
 RIFF_LIMIT = 0xFFFFFFFF  # largest size a RIFF (not RF64) header can hold
@@ -38,6 +44,12 @@ LOUDNESS_SCALE = 100  # the fields hold the value times 100
 SECONDS_PER_DAY = 86400
 COPY_BLOCK = 1 << 20
 WAV_MAGIC = (b"RIFF", b"RF64")
+# CSET (RIFF 1991): code page, country, language, dialect; 0 leaves the last three unsaid.
+CSET = struct.Struct("<HHHH")
+CODE_PAGE = 1252  # Windows Western European: what playout systems read INFO in
+CODECS = {CODE_PAGE: "cp1252", 65001: "utf-8", 28591: "latin-1"}  # code pages a CSET may name
+UNDECLARED = "utf-8"  # what a file without CSET most likely holds today (ffmpeg writes UTF-8)
+ID3_CHUNK = b"id3 "
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class WavMetadata:
     bext: Bext | None = None
     cues: Sequence[CuePoint] = ()
     info: dict[str, str] = field(default_factory=dict)  # INFO ids (INAM, IART ...) to text
+    id3: bytes = b""  # an ID3v2 tag (the tags in Unicode) for an ``id3 `` chunk
 
 
 @dataclass(frozen=True)
@@ -107,14 +120,13 @@ class WaveFile:
         return self.samples / self.format.rate
 
 
-def ascii_text(text: str) -> str:
-    """``text`` in ASCII: accents dropped (é -> e), dashes plain, the rest left out."""
-    plain = text.replace("–", "-").replace("—", "-").replace("·", "-")
-    return unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
-
-
 def _fixed(text: str, size: int) -> bytes:
-    return ascii_text(text).encode()[:size]  # struct pads with NULs
+    return transliterated(text).encode()[:size]  # struct pads with NULs
+
+
+def _code_page(text: str) -> bytes:
+    """``text`` for a label or INFO string: CP1252, a character it lacks in ASCII, NUL-ended."""
+    return transliterated(text, CODECS[CODE_PAGE]).encode(CODECS[CODE_PAGE]) + b"\0"
 
 
 def _loudness(value: float | None) -> int:
@@ -142,33 +154,36 @@ def _bext(bext: Bext) -> bytes:
         LOUDNESS_UNKNOWN,
         b"",
     )
-    return _chunk(b"bext", fixed + ascii_text(bext.coding_history).encode())
+    return _chunk(b"bext", fixed + transliterated(bext.coding_history).encode())
 
 
 def _cues(cues: Sequence[CuePoint]) -> bytes:
     points = b"".join(CUE_POINT.pack(i, c.position, b"data", 0, 0, c.position) for i, c in enumerate(cues, 1))
-    labels = b"".join(_chunk(b"labl", struct.pack("<I", i) + c.label.encode() + b"\0") for i, c in enumerate(cues, 1))
+    labels = b"".join(_chunk(b"labl", struct.pack("<I", i) + _code_page(c.label)) for i, c in enumerate(cues, 1))
     return _chunk(b"cue ", struct.pack("<I", len(cues)) + points) + _chunk(b"LIST", b"adtl" + labels)
 
 
 def _info(info: dict[str, str]) -> bytes:
-    items = b"".join(_chunk(key.encode(), value.encode() + b"\0") for key, value in info.items() if value)
+    items = b"".join(_chunk(key.encode(), _code_page(value)) for key, value in info.items() if value)
     return _chunk(b"LIST", b"INFO" + items) if items else b""
 
 
 def _header(fmt: PcmFormat, meta: WavMetadata, data_size: int, limit: int) -> bytes:
     """Everything before the audio: RIFF (or RF64) header, format, metadata, the data chunk's header."""
+    texts = bool(meta.cues or any(meta.info.values()))
     body = (
         _chunk(b"fmt ", FMT.pack(PCM, fmt.channels, fmt.rate, fmt.rate * fmt.block_align, fmt.block_align, fmt.bits))
+        + (_chunk(b"CSET", CSET.pack(CODE_PAGE, 0, 0, 0)) if texts else b"")
         + (_bext(meta.bext) if meta.bext else b"")
+        + (_chunk(ID3_CHUNK, meta.id3) if meta.id3 else b"")
         + (_cues(meta.cues) if meta.cues else b"")
         + _info(meta.info)
     )
-    padded_data = data_size + data_size % 2
-    riff_size = 4 + len(body) + CHUNK_HEADER.size + padded_data
+    # ds64 or, in a RIFF file, a JUNK chunk of its size in its place: same layout either way
+    riff_size = 4 + CHUNK_HEADER.size + DS64.size + len(body) + CHUNK_HEADER.size + data_size + data_size % 2
     if riff_size <= limit:
-        return CHUNK_HEADER.pack(b"RIFF", riff_size) + b"WAVE" + body + CHUNK_HEADER.pack(b"data", data_size)
-    riff_size += CHUNK_HEADER.size + DS64.size
+        junk = _chunk(b"JUNK", bytes(DS64.size))
+        return CHUNK_HEADER.pack(b"RIFF", riff_size) + b"WAVE" + junk + body + CHUNK_HEADER.pack(b"data", data_size)
     ds64 = _chunk(b"ds64", DS64.pack(riff_size, data_size, data_size // fmt.block_align, 0))
     return CHUNK_HEADER.pack(b"RF64", SIZE_IN_DS64) + b"WAVE" + ds64 + body + CHUNK_HEADER.pack(b"data", SIZE_IN_DS64)
 
@@ -222,8 +237,19 @@ def _copy(source: BinaryIO, out: BinaryIO, size: int) -> None:
 # --- reading ----------------------------------------------------------------------
 
 
-def _text(raw: bytes) -> str:
-    return raw.split(b"\0", 1)[0].decode("utf-8", errors="replace")
+def _text(raw: bytes, codec: str = CODECS[CODE_PAGE]) -> str:
+    return raw.split(b"\0", 1)[0].decode(codec, errors="replace")
+
+
+def _declared(raw: bytes, code_page: int | None) -> str:
+    """A label or INFO string in the code page its file's CSET names; without one, UTF-8
+    (as ffmpeg and earlier bulletins wrote) or, failing that, CP1252."""
+    if code_page is not None:
+        return _text(raw, CODECS.get(code_page, CODECS[CODE_PAGE]))
+    try:
+        return raw.split(b"\0", 1)[0].decode(UNDECLARED)
+    except UnicodeDecodeError:
+        return _text(raw, CODECS[CODE_PAGE])
 
 
 def _read_bext(body: bytes) -> Bext:
@@ -280,8 +306,9 @@ def read_wave(path: Path) -> WaveFile:
         data: tuple[int, int] | None = None
         bext: Bext | None = None
         positions: dict[int, int] = {}
-        labels: dict[int, str] = {}
-        info: dict[str, str] = {}
+        labels: dict[int, bytes] = {}
+        info: dict[str, bytes] = {}
+        code_page: int | None = None
         position = handle.tell()
         while position + CHUNK_HEADER.size <= end:
             handle.seek(position)
@@ -300,6 +327,8 @@ def read_wave(path: Path) -> WaveFile:
             elif chunk_id == b"fmt ":
                 _tag, channels, rate, _bytes_per_s, _align, bits = FMT.unpack_from(body)
                 fmt = PcmFormat(rate, bits, channels)
+            elif chunk_id == b"CSET" and len(body) >= CSET.size:
+                code_page = CSET.unpack_from(body)[0]
             elif chunk_id == b"bext" and len(body) >= BEXT.size:
                 bext = _read_bext(body)
             elif chunk_id == b"cue ":
@@ -315,11 +344,15 @@ def read_wave(path: Path) -> WaveFile:
                     sub_id, sub_size = CHUNK_HEADER.unpack_from(body, at)
                     sub = body[at + CHUNK_HEADER.size : at + CHUNK_HEADER.size + sub_size]
                     if sub_id == b"labl":
-                        labels[struct.unpack_from("<I", sub)[0]] = _text(sub[4:])
+                        labels[struct.unpack_from("<I", sub)[0]] = sub[4:]
                     elif body[:4] == b"INFO":
-                        info[sub_id.decode("ascii", errors="replace")] = _text(sub)
+                        info[sub_id.decode("ascii", errors="replace")] = sub
                     at += CHUNK_HEADER.size + sub_size + sub_size % 2
         if fmt is None or data is None:
             raise InputError(f"{path} is a WAV file without {'a format' if fmt is None else 'audio'}.")
-    cues = [CuePoint(positions[i], labels.get(i, "")) for i in sorted(positions, key=lambda i: positions[i])]
-    return WaveFile(fmt, data[0], data[1], header[:4] == b"RF64", WavMetadata(bext, cues, info))
+    cues = [
+        CuePoint(positions[i], _declared(labels.get(i, b""), code_page))
+        for i in sorted(positions, key=lambda i: positions[i])
+    ]
+    texts = {key: _declared(raw, code_page) for key, raw in info.items()}
+    return WaveFile(fmt, data[0], data[1], header[:4] == b"RF64", WavMetadata(bext, cues, texts))

@@ -5,6 +5,7 @@ chapters, the most one CTOC can list, under ordered CTOCs of 255 each)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,28 +36,39 @@ def _ms(seconds: float) -> int:
     return round(seconds * MS_PER_S)
 
 
+def _text_frames(info: TagInfo) -> list[Any]:
+    """The tag's text: title, show, dates in v2.3's own frames, genre, language, who made it."""
+    from mutagen.id3 import TALB, TCON, TDAT, TENC, TIME, TIT2, TLAN, TPE1, TXXX, TYER
+
+    frames = [
+        TIT2(encoding=UTF8, text=printable(info.title)),
+        TPE1(encoding=UTF8, text=printable(info.artist)),
+        TALB(encoding=UTF8, text=printable(info.album)),
+        # TDRC is v2.4's; v2.3 has the year, DDMM and HHMM apart.
+        TYER(encoding=UTF8, text=info.recorded.strftime("%Y")),
+        TDAT(encoding=UTF8, text=info.recorded.strftime("%d%m")),
+        TIME(encoding=UTF8, text=info.recorded.strftime("%H%M")),
+        TCON(encoding=UTF8, text=printable(info.genre)),
+        TLAN(encoding=UTF8, text=info.language),
+    ]
+    if info.encoded_by:
+        frames.append(TENC(encoding=UTF8, text=printable(info.encoded_by)))
+    if info.engine:
+        frames.append(TXXX(encoding=UTF8, desc="engine", text=printable(info.engine)))
+    if info.voice:
+        frames.append(TXXX(encoding=UTF8, desc="voice", text=printable(info.voice)))
+    return frames
+
+
 def write_id3(path: Path, info: TagInfo) -> None:
     """The MP3's ID3v2.3 tag: every text printable, dates in v2.3's own frames, chapters in order."""
-    from mutagen.id3 import APIC, COMM, ID3, TALB, TCON, TDAT, TENC, TIME, TIT2, TLAN, TLEN, TPE1, TXXX, TYER, USLT
+    from mutagen.id3 import APIC, COMM, ID3, TLEN, USLT
 
     if len(info.chapters) > MAX_CHAPTERS:
         raise AudioError(f"{len(info.chapters)} chapters are more than an ID3 tag can list ({MAX_CHAPTERS}).")
     tags = ID3()
-    tags.add(TIT2(encoding=UTF8, text=printable(info.title)))
-    tags.add(TPE1(encoding=UTF8, text=printable(info.artist)))
-    tags.add(TALB(encoding=UTF8, text=printable(info.album)))
-    # TDRC is v2.4's; v2.3 has the year, DDMM and HHMM apart.
-    tags.add(TYER(encoding=UTF8, text=info.recorded.strftime("%Y")))
-    tags.add(TDAT(encoding=UTF8, text=info.recorded.strftime("%d%m")))
-    tags.add(TIME(encoding=UTF8, text=info.recorded.strftime("%H%M")))
-    tags.add(TCON(encoding=UTF8, text=printable(info.genre)))
-    tags.add(TLAN(encoding=UTF8, text=info.language))
-    if info.encoded_by:
-        tags.add(TENC(encoding=UTF8, text=printable(info.encoded_by)))
-    if info.engine:
-        tags.add(TXXX(encoding=UTF8, desc="engine", text=printable(info.engine)))
-    if info.voice:
-        tags.add(TXXX(encoding=UTF8, desc="voice", text=printable(info.voice)))
+    for frame in _text_frames(info):
+        tags.add(frame)
     if info.duration:
         tags.add(TLEN(encoding=UTF8, text=str(_ms(info.duration))))
     if info.description:
@@ -72,6 +84,25 @@ def write_id3(path: Path, info: TagInfo) -> None:
     except Exception as exc:  # mutagen raises its own MutagenError and OSErrors
         raise AudioError(f"could not tag {path}: {exc}") from exc
     _chapters_in_time_order(path)
+
+
+# What a WAV's INFO list (in one code page) may not say right: the names. Its genre and dates
+# are said by INFO as well, and readers that merge the two would show them twice.
+NAME_FRAMES = frozenset({"TIT2", "TPE1", "TALB"})
+
+
+def names_tag(info: TagInfo) -> bytes:
+    """An ID3v2.3 tag of the title, artist and show alone, unpadded: what a WAV's ``id3 ``
+    chunk holds (its chapters are cue points, and playout wants no cover in the header)."""
+    from mutagen.id3 import ID3
+
+    tags = ID3()
+    for frame in _text_frames(info):
+        if frame.FrameID in NAME_FRAMES:
+            tags.add(frame)
+    out = io.BytesIO()
+    tags.save(out, v2_version=ID3_VERSION, v1=STRIP_ID3V1, padding=lambda _info: 0)
+    return out.getvalue()
 
 
 def _chapter_frames(chapters: Sequence[Chapter]) -> list[Any]:

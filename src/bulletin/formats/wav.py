@@ -11,17 +11,14 @@ import struct
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.core.errors import InputError
 from bulletin.core.schema import one_of, setting
 from bulletin.formats.base import Calibration, Finished, Format, Inspection, PcmParts, tiled
 from bulletin.formats.bwf import WAV_MAGIC, Bext, CuePoint, PcmFormat, WavMetadata, read_wave, set_metadata, write_wave
+from bulletin.formats.id3 import names_tag
 from bulletin.media.meter import Meter, StreamMeter
-
-if TYPE_CHECKING:
-    pass
 
 NAME = "wav"
 BIT_DEPTHS = (16, 24)
@@ -45,7 +42,7 @@ class WavSection:
 
 
 def metadata(finished: Finished, bits: int) -> WavMetadata:
-    """The bext chunk, one cue point per chapter with its title, and the INFO list."""
+    """The bext chunk, one cue point per chapter with its title, the INFO list and the tags in ID3."""
     tags, measured, rate = finished.tags, finished.loudness, finished.rate
     at = tags.recorded
     since_midnight = at.hour * SECONDS_PER_HOUR + at.minute * SECONDS_PER_MINUTE + at.second
@@ -69,7 +66,7 @@ def metadata(finished: Finished, bits: int) -> WavMetadata:
         "IGNR": tags.genre,
         "ISFT": tags.encoded_by,
     }
-    return WavMetadata(bext, cues, info)
+    return WavMetadata(bext, cues, info, id3=names_tag(tags))
 
 
 class WavEncoder(PcmParts):
