@@ -1,6 +1,6 @@
-from collections.abc import ItemsView, Iterable
+from collections.abc import Callable, ItemsView, Iterable
 from enum import IntFlag
-from typing import Any
+from typing import Any, BinaryIO
 
 from mutagen import MutagenError
 
@@ -23,6 +23,7 @@ class TCON(TextFrame): ...
 class TLAN(TextFrame): ...
 class TENC(TextFrame): ...
 class TLEN(TextFrame): ...
+
 class TXXX(TextFrame):
     desc: str
 
@@ -66,4 +67,11 @@ class ID3:
     def getall(self, key: str) -> list[Any]: ...
     def items(self) -> ItemsView[str, Frame]: ...
     def values(self) -> Iterable[Frame]: ...
-    def save(self, filething: str, *, v1: int = 1, v2_version: int = 4) -> None: ...
+    def save(
+        self,
+        filething: str | BinaryIO,
+        *,
+        v1: int = 1,
+        v2_version: int = 4,
+        padding: Callable[[Any], int] | None = None,
+    ) -> None: ...
