@@ -20,10 +20,9 @@ from itertools import accumulate
 from bulletin.audio.render import Rendered
 from bulletin.core.model import Chapter, Cue, Mark, Script, Segment
 from bulletin.core.pcm import MS_PER_S
-from bulletin.text.sentences import spans, wrap
+from bulletin.text.captions import caption_pieces, fits_caption
+from bulletin.text.sentences import spans
 
-# Two lines of 42 characters: the usual limit for a readable caption.
-CUE_MAX_CHARS = 84
 MIN_CUE_S = 0.2
 
 
@@ -70,7 +69,7 @@ def _segment_cues(segment: Segment, marks: Sequence[Mark], start: int, end: int,
     spoken_offset = 0
     for written, spoken in zip(written_paragraphs, spoken_paragraphs, strict=True):
         for first, last in spans(written):
-            for offset, line in wrap(written[first:last], CUE_MAX_CHARS):
+            for offset, line in caption_pieces(written[first:last]):
                 share = (first + offset) / max(len(written), 1)
                 char = spoken_offset + round(share * len(spoken))
                 pieces.append((clock[min(char, len(segment.text))], line))
@@ -78,8 +77,10 @@ def _segment_cues(segment: Segment, marks: Sequence[Mark], start: int, end: int,
     cues: list[Cue] = []
     for index, (at, text) in enumerate(pieces):
         until = pieces[index + 1][0] if index + 1 < len(pieces) else end
-        if cues and (until - at) / rate < MIN_CUE_S:  # too short to read: join the neighbour
-            cues[-1] = Cue(cues[-1].start, _ms_down(until, rate), f"{cues[-1].text} {text}")
+        joined = f"{cues[-1].text} {text}" if cues else ""
+        # Too short to read: joined to the one before, if the two still fit one caption.
+        if cues and (until - at) / rate < MIN_CUE_S and fits_caption(joined):
+            cues[-1] = Cue(cues[-1].start, _ms_down(until, rate), joined)
             continue
         cues.append(Cue(_ms_up(at, rate), _ms_down(until, rate), text))
     return cues

@@ -4,15 +4,14 @@ Podcast Index JSON chapters (version 1.2.0)."""
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Sequence
 
 from bulletin.core.model import Chapter, Cue
 from bulletin.core.pcm import MS_PER_S
 from bulletin.core.plaintext import printable
+from bulletin.text.captions import caption_lines
 
 CHAPTERS_VERSION = "1.2.0"
-CAPTION_LINE_CHARS = 42
 CUE_ARROW, SAFE_ARROW = "-->", "->"  # the arrow ends a cue's timing line: never in its text
 # WebVTT cue text is markup: these three must be escaped to be read as text.
 VTT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -30,8 +29,8 @@ def _timestamp(seconds: float, separator: str) -> str:
 
 
 def _lines(text: str) -> str:
-    """Cue text wrapped for the screen, never an empty line (that would end the cue)."""
-    return "\n".join(textwrap.wrap(text, CAPTION_LINE_CHARS)) or text.strip()
+    """Cue text in its caption lines, never an empty line (that would end the cue)."""
+    return "\n".join(caption_lines(text)) or text.strip()
 
 
 def _without_arrow(text: str) -> str:
