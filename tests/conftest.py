@@ -176,6 +176,18 @@ def built_engine(name: str, options: dict, **section_changes):
     return create_engine(name, options, engine_section(name, **section_changes))
 
 
+def served(audio: Path) -> Path:
+    """The versioned twin a build writes beside ``audio`` (``x.mp3`` -> ``x.<8 hex>.mp3``), which the
+    feeds name: found by its name's shape alone, and checked to hold the same bytes."""
+    import re
+
+    stem, suffixes = audio.name.split(".", 1)
+    shape = re.compile(rf"{re.escape(stem)}\.[0-9a-f]{{8}}\.{re.escape(suffixes)}")
+    (twin,) = [p for p in audio.parent.iterdir() if shape.fullmatch(p.name)]
+    assert twin.read_bytes() == audio.read_bytes()
+    return twin
+
+
 def ffmpeg() -> str:
     import imageio_ffmpeg
 

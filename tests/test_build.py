@@ -22,10 +22,11 @@ from PIL import Image
 
 from bulletin.build.pipeline import build
 from bulletin.config import load_config
-from conftest import OFFLINE, PAGES, decode, ffmpeg, lufs, true_peak_dbtp
+from conftest import OFFLINE, PAGES, decode, ffmpeg, lufs, served, true_peak_dbtp
 
 AT = datetime(2026, 11, 27, 8, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
 EXPECTED_FILES = ["alexa.mp3", "chapters.json", "episode.json", "jpg", "json", "mp3", "qa.json", "srt", "txt", "vtt"]
+VERSIONED = re.compile(r"[0-9a-f]{8}\.")  # the served twin of an audio file: x.3f2a9c1e.mp3
 
 
 HTTPS = {"publish.base_url": "https://nieuws.example.org/"}  # so the Alexa rendition is made too
@@ -74,7 +75,11 @@ def test_files_land_where_the_issue_says(built):
     assert built.audio == folder / "nieuwsbulletin-buitenland-0815.mp3"
     assert folder.name == "nieuwsbulletin-buitenland-0815" and folder.parent.name == "2026-11-27"
     assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no temporary files or locks
-    assert sorted(p.name.split(".", 1)[1] for p in folder.iterdir()) == EXPECTED_FILES  # no temporary files
+    suffixes = [p.name.split(".", 1)[1] for p in folder.iterdir()]
+    assert sorted(s for s in suffixes if not VERSIONED.match(s)) == EXPECTED_FILES  # no temporary files
+    # each audio file has its versioned twin, which the feeds name; nothing else has
+    assert sorted(VERSIONED.sub("", s) for s in suffixes if VERSIONED.match(s)) == ["alexa.mp3", "mp3"]
+    assert served(built.audio).samefile(built.audio)  # a second name, not a second copy
 
 
 def test_loudness_and_true_peak_measured_independently(built):

@@ -197,7 +197,7 @@ def test_existing_bulletin_survives_a_failed_rebuild(tmp_path, monkeypatch):
         "free some space and build again."
     )
     assert mp3.read_bytes() == before
-    assert len(list(mp3.parent.iterdir())) == 9 and not list(mp3.parent.glob(".*"))  # no temporary files
+    assert len(list(mp3.parent.iterdir())) == 10 and not list(mp3.parent.glob(".*"))  # no temporary files
 
 
 def test_python_dash_m_works():

@@ -172,6 +172,12 @@ WHOLE_FILES = [  # rows without the preamble: [show] keys, and keys before any [
     ('[show]\nlanguage = "Nederlands"\n', 2, '[show] language must be a language code such as "nl"'),
     ('[show]\ntitle = ""\n', 2, "[show] title must not be empty"),
     ("[show]\nexplicit = 0\n", 2, "[show] explicit must be true or false, got 0."),
+    ('[show]\nguid = "mijn-podcast"\n', 2, "[show] guid must be empty or a UUID"),
+    (
+        '[publish]\nnew_feed_url = "nieuw.example.org/feed.xml"\n',
+        2,
+        "[publish] new_feed_url must be empty or an http(s) URL",
+    ),
 ]
 
 

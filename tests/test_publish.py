@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 
 from bulletin.publish.feed import podcast_guid
 from bulletin.publish.server import make_server
-from conftest import PAGES, decode, lufs, run, true_peak_dbtp, wait_until
+from conftest import PAGES, decode, lufs, run, served, true_peak_dbtp, wait_until
 
 BASE = "https://nieuws.example.org/bulletin/"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -97,7 +97,7 @@ def test_feedparser_sees_three_items_newest_first(site):
     for mp3 in mp3s:
         entry = by_time[int(mp3.name[-8:-6])]
         (enclosure,) = entry.enclosures
-        assert enclosure.href == BASE + mp3.relative_to(out).as_posix()
+        assert enclosure.href == BASE + served(mp3).relative_to(out).as_posix()
         assert int(enclosure.length) == mp3.stat().st_size
         assert enclosure.type == "audio/mpeg"
         assert int(entry.itunes_duration) == round(MP3(str(mp3)).info.length)
@@ -329,6 +329,16 @@ def test_content_types(site, server, suffix, content_type):
     assert "xml" in feed_headers["Content-Type"]
 
 
+def test_versioned_audio_is_served_as_immutable_and_the_rest_for_five_minutes(site, server):
+    out, mp3s = site
+    twin = served(mp3s[0]).relative_to(out).as_posix()
+    _, headers, _ = fetch(server + twin, method="HEAD")
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for name in ("feed.xml", "latest.mp3", mp3s[0].with_suffix(".vtt").relative_to(out).as_posix()):
+        _, headers, _ = fetch(server + name, method="HEAD")
+        assert headers["Cache-Control"] == "public, max-age=300", name
+
+
 def test_latest_plays_the_newest_bulletin(site, server):
     out, mp3s = site
     newest = mp3s[1]  # built at 09:00, between the 07:00 and 08:00 ones
@@ -337,7 +347,7 @@ def test_latest_plays_the_newest_bulletin(site, server):
     _, headers, playlist = fetch(server + "latest.m3u")
     assert headers["Content-Type"] == "audio/x-mpegurl"
     lines = playlist.decode().splitlines()
-    assert lines[0] == "#EXTM3U" and local(lines[2], server) == server + newest.relative_to(out).as_posix()
+    assert lines[0] == "#EXTM3U" and local(lines[2], server) == server + served(newest).relative_to(out).as_posix()
     _, _, record = fetch(server + "latest.json")
     latest = json.loads(record)
     assert datetime.fromisoformat(latest["published"]).hour == 9

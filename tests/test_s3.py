@@ -18,7 +18,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 from mutagen.mp3 import MP3
 
-from conftest import AMSTERDAM, PAGES, run
+from conftest import AMSTERDAM, PAGES, run, served
 
 BASE = "https://nieuws.example.org/bulletin/"
 TIMES = ("2026-11-27T07:00", "2026-11-27T08:00")  # the second is the newest
@@ -49,7 +49,7 @@ def built(tmp_path_factory):
             BASE,
         )
         assert result.exit_code == 0, result.stderr
-        mp3s.append(Path(result.stdout.strip()).relative_to(out).as_posix())
+        mp3s.append(served(Path(result.stdout.strip())).relative_to(out).as_posix())  # the name fed
     return out, mp3s
 
 
@@ -99,6 +99,15 @@ def publish(out: Path, bucket: str, *extra: str):
     return run("publish", "-o", str(out), "--base-url", BASE, "--to", f"s3://{bucket}/nieuws/", *extra)
 
 
+def sidecar(audio: Path, suffix: str) -> Path:
+    """A bulletin's other file: named by its stem, whichever version the audio's name carries."""
+    return audio.with_name(audio.name.split(".", 1)[0] + suffix)
+
+
+VERSION = re.compile(r"\.[0-9a-f]{8}\.")  # in a versioned audio file's name
+YEAR_S = 31_536_000
+
+
 def max_age(cache_control: str) -> int:
     return int(re.search(r"max-age=(\d+)", cache_control).group(1))
 
@@ -112,6 +121,8 @@ def test_publish_puts_every_file_with_its_type_and_cache_header(folder, aws, sen
     result = publish(out, bucket)
     assert result.exit_code == 0, result.stderr
     local = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    # An audio file's unversioned twin (x.mp3 beside x.3f2a9c1e.mp3) stays in the folder.
+    local -= {VERSION.sub(".", name) for name in local if VERSION.search(name)}
     assert keys(client, bucket) == {f"nieuws/{name}" for name in local}
     for name in (*SITE_ORDER, "cover.jpg", *mp3s):
         assert body(client, bucket, f"nieuws/{name}") == (out / name).read_bytes()
@@ -130,7 +141,10 @@ def test_publish_puts_every_file_with_its_type_and_cache_header(folder, aws, sen
         head = client.head_object(Bucket=bucket, Key=key)
         chapters = key.endswith(".chapters.json")  # Podcast Index's own type
         assert head["ContentType"].split(";")[0] == (CHAPTERS if chapters else types[Path(key).suffix]), key
-        assert max_age(head["CacheControl"]) <= SHORT_MAX_AGE and "immutable" not in head["CacheControl"], key
+        if VERSION.search(key):  # its bytes never change: cached for good
+            assert head["CacheControl"] == f"public, max-age={YEAR_S}, immutable", key
+        else:
+            assert max_age(head["CacheControl"]) <= SHORT_MAX_AGE and "immutable" not in head["CacheControl"], key
     assert f"s3://{bucket}/nieuws/: upload {len(local)} " in result.stdout
 
 
@@ -384,9 +398,7 @@ def test_access_denied_midway_leaves_the_previous_feed(folder, aws, tmp_path, mo
     assert publish(older, bucket).exit_code == 0
     old_feed = body(client, bucket, "nieuws/feed.xml")
     sent.clear()
-    fail_puts(
-        monkeypatch, lambda url: url.endswith(newest.with_suffix(".srt").name), lambda: answer(403, "AccessDenied")
-    )
+    fail_puts(monkeypatch, lambda url: url.endswith(sidecar(newest, ".srt").name), lambda: answer(403, "AccessDenied"))
     one_error_line(publish(out, bucket), "access denied", "PutObject", "unchanged")
     assert body(client, bucket, "nieuws/feed.xml") == old_feed
     assert f"nieuws/{mp3s[1]}" in puts(sent)  # the media before the failure went up...
@@ -404,7 +416,7 @@ def test_throttling_is_retried_and_a_dead_connection_stops_before_the_feed(folde
 
     fail_puts(monkeypatch, once, lambda: answer(503, "SlowDown"))
     assert publish(out, bucket).exit_code == 0
-    vtt = Path(mp3s[1]).with_suffix(".vtt").as_posix()
+    vtt = sidecar(Path(mp3s[1]), ".vtt").as_posix()
     assert body(client, bucket, f"nieuws/{vtt}") == (out / vtt).read_bytes()
     assert sum(n > 1 for n in seen.values()) >= 2  # both bulletins' transcripts were tried twice
 
@@ -470,3 +482,56 @@ def test_bad_targets(url):
 
     with pytest.raises(ConfigError, match="target"):
         parse_target(url)
+
+
+# --- a rebuild never changes what was served as immutable (issue 24) -----------------------
+
+
+def _build_into(out: Path, page: Path) -> Path:
+    args = ["build", page, "--engine", "espeak", "--no-sounders", "-o", out, "--at", TIMES[1], "-q"]
+    result = run(*args, "--base-url", BASE)
+    assert result.exit_code == 0, result.stderr
+    return Path(result.stdout.strip())
+
+
+def _enclosures(client, bucket: str) -> dict[str, str]:
+    feed = feedparser.parse(body(client, bucket, "nieuws/feed.xml"))
+    return {entry.id: entry.enclosures[0].href.removeprefix(BASE) for entry in feed.entries}
+
+
+def test_a_rebuild_of_the_same_minute_gets_a_new_key_and_the_old_object_stays_as_served(tmp_path, aws, sent):
+    client, bucket = aws
+    out = tmp_path / "out"
+    first = served(_build_into(out, PAGES / "kort.txt")).relative_to(out).as_posix()
+    assert publish(out, bucket).exit_code == 0
+    served_before = body(client, bucket, f"nieuws/{first}")
+    head = client.head_object(Bucket=bucket, Key=f"nieuws/{first}")
+    assert head["CacheControl"] == f"public, max-age={YEAR_S}, immutable"
+    (guid,) = _enclosures(client, bucket)
+
+    edited = tmp_path / "bewerkt.txt"  # the editor fixed a word: the same minute, other audio
+    edited.write_text((PAGES / "kort.txt").read_text("utf-8").replace("twee dagen", "drie dagen", 1), "utf-8")
+    second = served(_build_into(out, edited)).relative_to(out).as_posix()
+    assert second != first and Path(second).parent == Path(first).parent  # its folder, a new name
+    sent.clear()
+    assert publish(out, bucket).exit_code == 0
+    assert f"nieuws/{first}" not in puts(sent)  # never written again...
+    assert body(client, bucket, f"nieuws/{first}") == served_before  # ...so as served, for whoever cached it
+    assert _enclosures(client, bucket) == {guid: second}  # the same episode, at its new key
+    assert client.head_object(Bucket=bucket, Key=f"nieuws/{second}")["CacheControl"].endswith("immutable")
+
+    # The next publish removes the superseded version: the feed has named the new one for a run.
+    assert publish(out, bucket).exit_code == 0
+    assert f"nieuws/{first}" not in keys(client, bucket) and f"nieuws/{second}" in keys(client, bucket)
+
+
+def test_a_rebuild_with_the_same_audio_keeps_its_key_and_uploads_no_audio(tmp_path, aws, sent):
+    _, bucket = aws
+    out = tmp_path / "out"
+    first = served(_build_into(out, PAGES / "kort.txt")).relative_to(out).as_posix()
+    assert publish(out, bucket).exit_code == 0
+    again = served(_build_into(out, PAGES / "kort.txt")).relative_to(out).as_posix()
+    assert again == first  # the name follows the bytes
+    sent.clear()
+    assert publish(out, bucket).exit_code == 0
+    assert not [key for key in puts(sent) if key.endswith(".mp3") and "latest" not in key]

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mutagen.id3 import ID3
 
-from conftest import PAGES, ffmpeg, lufs, need_tool, run
+from conftest import PAGES, decode, ffmpeg, lufs, need_tool, run, served
 
 AT = ["--at", "2026-11-27T08:15"]
 BEXT_FIXED = 602
@@ -180,9 +181,13 @@ def test_one_cue_point_per_segment_labelled_with_the_chapter_titles(broadcast):
 def test_sidecars_are_written_as_for_mp3(broadcast):
     path, _ = broadcast
     names = sorted(p.name.removeprefix(path.stem + ".") for p in path.parent.iterdir())
-    assert names == ["chapters.json", "episode.json", "jpg", "json", "qa.json", "srt", "txt", "vtt", "wav"]
+    twin = served(path)  # the versioned name the manifest gives the WAV
+    assert names == sorted(
+        ["chapters.json", "episode.json", "jpg", "json", "qa.json", "srt", "txt", "vtt", "wav", twin.name[-12:]]
+    )
     episode = json.loads(path.with_name(path.stem + ".episode.json").read_text())
-    assert episode["audio"].endswith(".wav") and episode["media_type"] == "audio/wav"
+    assert episode["audio"].endswith(twin.name) and episode["media_type"] == "audio/wav"
+    assert episode["podcast_audio"] is None  # built without a feed to publish to: no MP3 made
 
 
 def test_inspect_reads_the_wav(broadcast):
@@ -231,14 +236,29 @@ def test_rf64_when_the_riff_size_would_not_fit(tmp_path):
     assert decoded == pcm  # ffmpeg reads RF64 too
 
 
-def test_wav_feed_enclosure_and_served_type(tmp_path):
+def test_a_wav_shows_feed_offers_an_mp3_and_playout_keeps_the_wav(tmp_path):
+    """Apple Podcasts plays no WAV: the feed's enclosure is an MP3 at the podcast profile, with the
+    same chapters; the WAV stays for playout (latest.wav) and the Alexa feed has its own MP3."""
     import feedparser
+    from mutagen.mp3 import MP3
 
-    path, out = build(tmp_path, "--format", "wav", "--publish", "--base-url", "https://example.org/nieuws/")
+    base = "https://example.org/nieuws/"
+    path, out = build(tmp_path, "--format", "wav", "--profile", "broadcast", "--publish", "--base-url", base)
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     (enclosure,) = feed.entries[0].enclosures
-    assert enclosure.type == "audio/wav" and enclosure.href.endswith(".wav")
-    assert int(enclosure.length) == path.stat().st_size
+    assert enclosure.type == "audio/mpeg" and enclosure.href.endswith(".podcast.mp3")
+    mp3 = out / enclosure.href.removeprefix(base)
+    assert int(enclosure.length) == mp3.stat().st_size
+    length = MP3(mp3).info.length
+    # each part's MP3 frames stand alone (so parts are cached), so up to a frame longer per part
+    with wave.open(str(path)) as reader:
+        assert length == pytest.approx(reader.getnframes() / 48000, abs=0.3)
+    assert lufs(decode(mp3, 48000), 48000) == pytest.approx(-16.0, abs=1.0)  # the podcast profile, not -23
+    chapters = json.loads(path.with_name(path.stem + ".chapters.json").read_text())["chapters"]
+    chaps = sorted(ID3(mp3).getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chaps] == [c["title"] for c in chapters]
+    assert chaps[-1].end_time / 1000 == pytest.approx(length, abs=0.03)  # its own times, to its end
+    assert (out / "latest.wav").read_bytes() == path.read_bytes()  # playout takes the WAV
     from bulletin.publish.mediatypes import content_type
 
     assert content_type(".wav") == "audio/wav" and content_type(".MP3") == "audio/mpeg"

@@ -291,18 +291,18 @@ class Renderer:
     def render(
         self,
         plans: Sequence[PartPlan],
-        profiles: Sequence[Profile],
+        profiles: Mapping[str, Profile],
         encoders: Mapping[str, Encoder],
         paths: Mapping[str, Path],
         speech_for: SpeechFor,
         pieces: Sequence[Sequence[int]] | None = None,
     ) -> dict[str, Rendered]:
-        """Write one file per profile to ``paths[profile.name]`` with ``encoders[profile.name]``;
+        """Write one file per rendition (``profiles``: by name) to ``paths[name]`` with ``encoders[name]``;
         measure (or recall the measurement of the same parts), correct, review. With
         ``pieces`` (per segment, where each of its pieces' text starts: see
         :func:`~bulletin.audio.parts.plan_parts`), the result has one part per segment."""
         rate = self.settings.sample_rate
-        pending = {p.name: p for p in profiles}
+        pending = dict(profiles)
         done: dict[str, Rendered] = {}
         for attempt in range(1, ATTEMPTS + 1):
             renditions = {

@@ -13,6 +13,7 @@ from bulletin.publish.episode import MANIFEST_SUFFIX
 from bulletin.publish.mediatypes import CHAPTERS_SUFFIX
 
 ALEXA_SUFFIX = ".alexa.mp3"
+PODCAST_SUFFIX = ".podcast.mp3"  # a WAV show's MP3 for its feed
 STUDIO_DIR = ".studio"  # the desk's own files beside the bulletins; hidden: never fed, served or uploaded
 CORRECTIONS = "corrections"
 SIDECAR_SUFFIXES = {
@@ -25,6 +26,7 @@ SIDECAR_SUFFIXES = {
     "cover": ".jpg",
     "episode": MANIFEST_SUFFIX,
     "alexa": ALEXA_SUFFIX,
+    "podcast": PODCAST_SUFFIX,
 }
 
 
@@ -63,6 +65,7 @@ class Outputs:
     cover: Path
     episode: Path
     alexa: Path
+    podcast: Path
 
     @classmethod
     def at(cls, stem: Path, audio: Format) -> Outputs:

@@ -28,12 +28,12 @@ from bulletin.core.model import Page, Script, SegmentKind
 from bulletin.formats.base import Finished, TagInfo
 from bulletin.media.cover import Covers
 from bulletin.publish import OUTPUT_DEPTH
-from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_guid, revision_now
+from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_guid, revision_now, versioned_name
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import assemble
 from bulletin.script.clock import written_date
 from bulletin.script.fit import fit_script
-from bulletin.storage.atomic import staged_folder
+from bulletin.storage.atomic import link_or_copy, staged_folder
 from bulletin.storage.cachedir import DEPTH as CACHE_DEPTH
 from bulletin.storage.locks import name_lock
 from bulletin.storage.sweep import sweep
@@ -247,7 +247,11 @@ def _make(
     state: str,
 ) -> tuple[Voiced, str, str]:
     """Write every file of the bulletin ``out`` at its place in ``tmp`` (a private folder)."""
-    paths = {workshop.main.name: tmp.audio, **({workshop.alexa.name: tmp.alexa} if workshop.alexa else {})}
+    paths = {workshop.main.name: tmp.audio}
+    if workshop.alexa:
+        paths[workshop.alexa.name] = tmp.alexa
+    if workshop.podcast:
+        paths[workshop.podcast.name] = tmp.podcast
     voiced = first_that_works(
         casting, cfg.voice_choice(config), lambda cast, engines: workshop.voice(compose, cast, engines, paths)
     )
@@ -258,54 +262,68 @@ def _make(
             f"the bulletin misses the {main.qa.profile} profile: {'; '.join(main.qa.problems)}. Nothing was written."
         )
     alexa = _alexa(voiced.rendered.get(workshop.alexa.name) if workshop.alexa else None, tmp.alexa)
+    podcast = _podcast(voiced.rendered.get(workshop.podcast.name) if workshop.podcast else None, tmp.podcast)
     if progress:
         progress(len(script.segments) + 1, len(script.segments) + 1, "mastered")
     spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in voiced.engines.values()}.values())
     voices = " + ".join(v.name for v in voiced.cast.profiles)
     chapter_list = chapters(script, main)
     cover = _cover(config, script, workshop.covers)
-    guid = episode_guid(_relative(out.audio, root))
+    guid = episode_guid(_relative(out.audio, root))  # of the stable name: every version is one episode
     show = config.settings.show
-    workshop.main.encoder.tag(
-        tmp.audio,
-        Finished(
-            tags=TagInfo(
-                title=script.title,
-                artist=show.author,
-                album=show.title,
-                recorded=script.at,
-                genre=show.genre,
-                engine=spoken_by,
-                voice=voices,
-                encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
-                description=description(script),
-                transcript=transcript(script),
-                duration=main.duration,
-                cover_jpeg=cover,
-                chapters=chapter_list,
-            ),
+    tags = TagInfo(
+        title=script.title,
+        artist=show.author,
+        album=show.title,
+        recorded=script.at,
+        genre=show.genre,
+        engine=spoken_by,
+        voice=voices,
+        encoded_by=f"bulletin {__version__} ({spoken_by}, voice {voices})",
+        description=description(script),
+        transcript=transcript(script),
+        duration=main.duration,
+        cover_jpeg=cover,
+        chapters=chapter_list,
+    )
+
+    def finished(rendered: Rendered) -> Finished:
+        return Finished(
+            # a rendition's own times: an MP3's parts are whole frames, so its chapters start later
+            tags=replace(tags, duration=rendered.duration, chapters=chapters(script, rendered)),
             headline=next((s.title for s in script.segments if s.kind is SegmentKind.LEAD), ""),
             reference=guid.rsplit(":", 1)[-1].replace("-", ""),
-            rate=main.sample_rate,
-            part_starts=main.starts,
-            loudness=main.qa.measured,
-        ),
-    )
+            rate=rendered.sample_rate,
+            part_starts=rendered.starts,
+            loudness=rendered.qa.measured,
+        )
+
+    workshop.main.encoder.tag(tmp.audio, finished(main))
+    if podcast and workshop.podcast:  # what podcast apps show: the same chapters, cover, transcript
+        workshop.podcast.encoder.tag(tmp.podcast, finished(podcast))
     timed = cues(script, main)
+
+    def served(path: Path) -> str:
+        """The manifest's name for a rendition: its versioned twin (see episode.versioned_name)."""
+        versioned = path.with_name(versioned_name(path))
+        link_or_copy(path, versioned)
+        return _relative(out.folder / versioned.name, root)
+
     episode = Episode(
         guid=guid,
         title=script.title,
         description=description(script),
         published=script.at,
         duration=main.duration,
-        audio=_relative(out.audio, root),
+        audio=served(tmp.audio),
         media_type=workshop.main.encoder.format.media_type,
         webvtt=_relative(out.webvtt, root),
         srt=_relative(out.srt, root),
         chapters=_relative(out.chapters, root),
         cover=_relative(out.cover, root),
-        alexa_mp3=_relative(out.alexa, root) if alexa else None,
+        alexa_mp3=served(tmp.alexa) if alexa else None,
         alexa_duration=alexa.duration if alexa else None,
+        podcast_audio=served(tmp.podcast) if podcast else None,
         language=show.language,
         engine=spoken_by,
         voice=voices,
@@ -324,6 +342,16 @@ def _make(
         path.write_text(render(), encoding="utf-8")
     tmp.cover.write_bytes(cover)
     return voiced, spoken_by, voices
+
+
+def _podcast(rendered: Rendered | None, path: Path) -> Rendered | None:
+    """The podcast rendition if it meets its profile; without it the feed offers the bulletin's
+    own file (which some apps will not play), so the build says so."""
+    if rendered is not None and not rendered.qa.passed:
+        log.warning("no podcast MP3 for the feed: %s.", "; ".join(rendered.qa.problems))
+        path.unlink(missing_ok=True)
+        return None
+    return rendered
 
 
 def _alexa(rendered: Rendered | None, path: Path) -> Rendered | None:

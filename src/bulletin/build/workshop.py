@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.audio.parts import MAX_PIECE_CHARS, PartStore, plan_parts
-from bulletin.audio.profiles import ALEXA, Profile
+from bulletin.audio.profiles import ALEXA, PODCAST, Profile
 from bulletin.audio.render import Calibrations, Rendered, Renderer, Verdicts
 from bulletin.casting.profiles import Cast, VoiceProfile
 from bulletin.config import Config
@@ -28,6 +28,8 @@ from bulletin.tts.speak import SpeechStats, speak
 Progress = Callable[[int, int, str], None]
 SECONDS_PER_MINUTE = 60
 Compose = Callable[[Cast], Script]  # the script as a cast reads it (their lexicons, their pace)
+PODCAST_RENDITION = "podcast-mp3"  # a non-podcast show's feed rendition
+PODCAST_FORMAT = "mp3"
 
 
 def reader(profile: VoiceProfile) -> Reader:
@@ -44,15 +46,12 @@ def voicing(cast: Cast) -> Voicing:
 
 @dataclass(frozen=True)
 class Rendition:
-    """One file a build makes: a loudness profile written in a format."""
+    """One file a build makes: a loudness profile written in a format, under a name of its own
+    (the main one's is its profile's)."""
 
+    name: str
     profile: Profile
     encoder: Encoder
-
-    @property
-    def name(self) -> str:
-        """The rendition's name: its profile's."""
-        return self.profile.name
 
 
 @dataclass
@@ -90,16 +89,24 @@ class Workshop:
         )
         self.covers = Covers(root / COVERS if root else None)
         profile = cfg.main_profile(config)
-        self.main = Rendition(profile, cfg.encoder(config, profile, config.settings.audio.format))
+        main_format = config.settings.audio.format
+        self.main = Rendition(profile.name, profile, cfg.encoder(config, profile, main_format))
         # The Alexa rendition is made only when it can be published: Alexa plays HTTPS audio only.
         publishing = config.settings.publish
         wanted = publishing.alexa and alexa_feed.plays(publishing.base_url) if alexa is None else alexa
         self.alexa = (
-            Rendition(ALEXA, cfg.encoder(config, ALEXA, alexa_feed.FORMAT))
+            Rendition(ALEXA.name, ALEXA, cfg.encoder(config, ALEXA, alexa_feed.FORMAT))
             if wanted and profile.name != ALEXA.name
             else None
         )
-        self.renditions = [self.main, *([self.alexa] if self.alexa else [])]
+        # A show in a format podcast apps do not play (WAV, for playout) gets an MP3 at the podcast
+        # profile for its feed, when it has one to publish to.
+        self.podcast = (
+            Rendition(PODCAST_RENDITION, PODCAST, cfg.encoder(config, PODCAST, PODCAST_FORMAT))
+            if publishing.base_url and not cfg.main_format(config).podcast
+            else None
+        )
+        self.renditions = [self.main, *(r for r in (self.alexa, self.podcast) if r)]
 
     def voice(self, compose: Compose, cast: Cast, engines: dict[str, Engine], paths: Mapping[str, Path]) -> Voiced:
         """Compose the script for ``cast``, then render the file of every rendition in ``paths``
@@ -152,7 +159,7 @@ class Workshop:
         wanted = [r for r in self.renditions if r.name in paths]
         rendered = self.renderer.render(
             plans,
-            [r.profile for r in wanted],
+            {r.name: r.profile for r in wanted},
             {r.name: r.encoder for r in wanted},
             paths,
             speech_for,

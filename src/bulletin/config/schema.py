@@ -32,6 +32,7 @@ from bulletin.core.schema import (
     regex,
     setting,
     time_zone,
+    uuid_text,
     web_url,
 )
 
@@ -162,6 +163,7 @@ class ShowSection:
     genre: str = setting()
     timezone: str = setting(time_zone)
     cover: str = setting(path=True)
+    guid: str = setting(uuid_text)
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ class PublishSection:
     target: str = setting(s3_target)
     aws_profile: str = setting()
     lease: str = setting(duration)
+    new_feed_url: str = setting(web_url)
 
 
 @dataclass(frozen=True)

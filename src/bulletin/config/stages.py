@@ -175,6 +175,8 @@ def show(config: Config) -> Show:
         owner_email=own.owner_email,
         locked=publishing.locked,
         cover=CHANNEL_COVER,
+        guid=own.guid,
+        new_feed_url=publishing.new_feed_url,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 from functools import cache
@@ -124,6 +125,16 @@ def folder_url(value: str) -> str | None:
     if problem or not value or not (urlsplit(value).query or urlsplit(value).fragment):
         return problem
     return "must be the URL of a folder, without ? or #"
+
+
+def uuid_text(value: str) -> str | None:
+    """Empty, or a UUID (a podcast's guid)."""
+    try:
+        if value:
+            uuid.UUID(value)
+    except ValueError:
+        return 'must be empty or a UUID such as "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"'
+    return None
 
 
 def email(value: str) -> str | None:

@@ -205,6 +205,9 @@ class Format:
     score: Callable[[bytes], int]
     inspect: Callable[[Path], Inspection]  # a file's tags, chapters and measurement
     needs: Needs = Needs()
+    # Whether podcast apps play it as an episode (Apple's media formats: MP3, AAC); a show in
+    # another format gets an MP3 rendition for its feed.
+    podcast: bool = True
 
 
 __all__ = ["Calibration", "Encoder", "Finished", "Format", "Inspection", "PcmParts", "TagInfo", "tiled"]

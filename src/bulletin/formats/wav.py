@@ -144,4 +144,5 @@ FORMAT = Format(
     encoder=WavEncoder,
     score=score,
     inspect=inspect,
+    podcast=False,  # not among Apple's formats: the feed gets an MP3 rendition
 )

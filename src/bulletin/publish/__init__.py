@@ -13,7 +13,7 @@ import json
 import logging
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from bulletin.core.errors import ConfigError, InputError
 from bulletin.publish.alexa import flash_briefing
@@ -23,6 +23,7 @@ from bulletin.publish.episode import (
     ON_AIR,
     PUBLISHED,
     Episode,
+    episode_paths,
     episode_prefix,
     manifest_of,
     own_folder,
@@ -31,6 +32,7 @@ from bulletin.publish.episode import (
 )
 from bulletin.publish.feed import Show, render_feed
 from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
+from bulletin.publish.mediatypes import is_versioned
 from bulletin.publish.s3 import Station, UploadReport, fetch_bulletin, plan, upload_site
 from bulletin.publish.site import index_html
 from bulletin.storage.atomic import remove_folder, staged
@@ -60,7 +62,7 @@ class PublishResult:
 
 @dataclass(frozen=True)
 class Listed:
-    """A bulletin the feed may list: its manifest, its audio file's size, and whether the folder
+    """A bulletin the feed may list: its manifest, its enclosure's size, and whether the folder
     holds the copy that counts (else the bucket does)."""
 
     episode: Episode
@@ -71,13 +73,15 @@ class Listed:
 def catalogue(root: Path, station: Station | None) -> list[Listed]:
     """The station's bulletins, newest first: the folder's, and the bucket's where the folder has
     none or an older revision of one (a correction or an approval made on another machine)."""
-    chosen = {e.audio: Listed(e, (root / e.audio).stat().st_size, True) for e in read_episodes(root)}
-    for audio, remote in (station.episodes if station else {}).items():
-        mine = chosen.get(audio)
+    # One bulletin is one folder, whichever version of its audio each copy names.
+    chosen = {episode_prefix(e): Listed(e, (root / e.enclosure).stat().st_size, True) for e in read_episodes(root)}
+    for remote in (station.episodes if station else {}).values():
+        prefix = episode_prefix(remote.episode)
+        mine = chosen.get(prefix)
         if mine is None or remote.episode.revised > mine.episode.revised:
             if mine is not None:
-                log.info("the bucket holds a later revision of %s than the folder; the bucket's counts", audio)
-            chosen[audio] = Listed(remote.episode, remote.size, False)
+                log.info("the bucket holds a later revision of %s than the folder; the bucket's counts", prefix)
+            chosen[prefix] = Listed(remote.episode, remote.size, False)
     return sorted(chosen.values(), key=lambda listed: listed.episode.published, reverse=True)
 
 
@@ -126,7 +130,7 @@ def publish(
         fetch_bulletin(station, kept[0].episode, root)
         kept[0] = replace(kept[0], local=True)
     episodes = [item.episode for item in kept]
-    feed = render_feed(show, episodes, {item.episode.audio: item.size for item in kept})
+    feed = render_feed(show, episodes, {item.episode.audio: item.size for item in kept})  # enclosure sizes
     briefing = flash_briefing(episodes, show.base_url, show.link) if alexa else []
 
     newest = episodes[0]
@@ -177,7 +181,15 @@ def upload(
     the feed no longer names."""
     files = [path for e in result.episodes if e.audio not in result.from_bucket for path in episode_files(root, e)]
     keep = [*(episode_prefix(e) for e in result.episodes), *station.rejected]  # never delete what was not read
-    report = upload_site(station, plan(root, files, result.site), keep, delete_old=delete_old, dry_run=dry_run)
+    # The versions any manifest names, the bucket's as it was before this run too: a version this
+    # run replaced stays until the next, for readers of the feed before it.
+    named = {
+        path
+        for e in (*result.episodes, *read_episodes(root), *(r.episode for r in station.episodes.values()))
+        for path in episode_paths(e)
+    }
+    named |= {key for key in station.listing if key.startswith(tuple(station.rejected))}  # left alone
+    report = upload_site(station, plan(root, files, result.site), keep, named, delete_old=delete_old, dry_run=dry_run)
     report.from_bucket = len(result.from_bucket)
     return report
 
@@ -189,14 +201,22 @@ def local_manifests(root: Path) -> dict[str, bytes]:
 
 
 def episode_files(root: Path, episode: Episode) -> list[Path]:
-    """Every file of one bulletin (they share its audio file's name up to the first dot), audio
-    first and the manifest last: a manifest in the bucket means the rest is there."""
+    """Every file of one bulletin that goes to the bucket (they share its audio file's name up to
+    the first dot), audio first and the manifest last: a manifest in the bucket means the rest is
+    there. An audio file's unversioned twin (``x.mp3`` beside ``x.3f2a9c1e.mp3``) stays local."""
     audio = root / episode.audio
     stem = audio.name.split(".", 1)[0]
+    twins = {_unversioned(path) for path in episode_paths(episode) if is_versioned(path)}
     return sorted(
-        audio.parent.glob(f"{stem}.*"),
+        (path for path in audio.parent.glob(f"{stem}.*") if path.name not in twins),
         key=lambda path: (path != audio, path.name.endswith(MANIFEST_SUFFIX), path.name),
     )
+
+
+def _unversioned(path: str) -> str:
+    """``x.3f2a9c1e.mp3`` -> ``x.mp3``: the name a versioned file has beside it."""
+    stem, _version, suffixes = PurePosixPath(path).name.split(".", 2)
+    return f"{stem}.{suffixes}"
 
 
 def _remove_episode(root: Path, episode: Episode) -> None:

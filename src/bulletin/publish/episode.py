@@ -1,7 +1,10 @@
 """The episode manifest: what a build leaves for the publish step.
 
 Each build writes ``<stem>.episode.json`` beside its MP3, in the bulletin's own
-folder (``YYYY-MM-DD/<stem>/``), which appears whole in one step. Publishing reads
+folder (``YYYY-MM-DD/<stem>/``), which appears whole in one step. The audio files it
+names carry their content's version (``<stem>.<8 hex digits>.mp3``, beside ``<stem>.mp3``):
+a rebuild's audio has a name of its own, so a file once served never changes and may be
+cached for good, while the episode's guid (from ``<stem>.mp3``) stays. Publishing reads
 every manifest under the output folder, so the folder itself is the database: copy
 it anywhere and the feeds can be rebuilt from it. Hidden folders are builds in
 progress (or left by killed ones) and are never read.
@@ -9,6 +12,7 @@ progress (or left by killed ones) and are never read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -21,6 +25,7 @@ from typing import Any, get_type_hints
 from bulletin.core.errors import InputError
 from bulletin.core.jsontext import loads
 from bulletin.core.model import AT_YEARS
+from bulletin.publish.mediatypes import VERSION_DIGITS, content_type
 from bulletin.storage.atomic import write_text
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,15 @@ OWN_FOLDER_DEPTH = 3  # YYYY-MM-DD/<stem>/<stem>.mp3
 # Fixed, so that an episode's guid follows from where it lives in the output
 # folder alone: re-publishing, or rebuilding the same bulletin, keeps it.
 GUID_NAMESPACE = uuid.UUID("5b3c3a4e-5d6f-4b9a-9a40-0f2d1b6c8e11")
+
+
+def versioned_name(path: Path) -> str:
+    """The name ``path``'s bytes are served under: ``<stem>.<version><suffixes>``, the version the
+    start of their SHA-256 (``x-0800.mp3`` -> ``x-0800.3f2a9c1e.mp3``; ``x-0800.alexa.mp3`` too)."""
+    with open(path, "rb") as handle:
+        version = hashlib.file_digest(handle, "sha256").hexdigest()[:VERSION_DIGITS]
+    stem, suffixes = path.name.split(".", 1)
+    return f"{stem}.{version}.{suffixes}"
 
 
 def revision_now() -> str:
@@ -66,12 +80,23 @@ class Episode:
     cover: str | None = None
     alexa_mp3: str | None = None
     alexa_duration: float | None = None
+    podcast_audio: str | None = None  # an MP3 for the feed, when ``audio`` is in a format apps do not play
     language: str = "nl"
     engine: str = ""
     voice: str = ""
     media_type: str = "audio/mpeg"  # of the audio file, for the feed's enclosure
     state: str = PUBLISHED  # a manifest written before bulletins had states was in the feed already
     revised: str = ""  # revision_now() when written; "" before manifests recorded it (older than any)
+
+    @property
+    def enclosure(self) -> str:
+        """The file the podcast feed offers: the podcast rendition where there is one."""
+        return self.podcast_audio or self.audio
+
+    @property
+    def enclosure_type(self) -> str:
+        """The enclosure's media type."""
+        return content_type(self.podcast_audio) if self.podcast_audio else self.media_type
 
     def to_json(self) -> str:
         """The manifest's text."""
@@ -132,7 +157,15 @@ def _check_type(name: str, value: Any) -> None:
 
 def episode_paths(episode: Episode) -> list[str]:
     """Every file the manifest names (relative to the output folder), audio first."""
-    named = (episode.audio, episode.webvtt, episode.srt, episode.chapters, episode.cover, episode.alexa_mp3)
+    named = (
+        episode.audio,
+        episode.webvtt,
+        episode.srt,
+        episode.chapters,
+        episode.cover,
+        episode.alexa_mp3,
+        episode.podcast_audio,
+    )
     return [path for path in named if path]
 
 

@@ -67,6 +67,13 @@ class Show:
     owner_email: str
     locked: bool
     cover: str  # relative path of the channel's cover
+    guid: str  # podcast:guid as kept for the show; empty: made from the feed's address
+    new_feed_url: str  # where the feed moved to (itunes:new-feed-url); empty: it has not
+
+    @property
+    def podcast_guid(self) -> str:
+        """The show's podcast:guid: the one kept, else the feed URL's."""
+        return self.guid or podcast_guid(self.feed_url)
 
     @property
     def feed_url(self) -> str:
@@ -129,7 +136,7 @@ def _clip_bytes(text: str, limit: int) -> str:
 
 
 def render_feed(show: Show, episodes: Sequence[Episode], sizes: dict[str, int]) -> bytes:
-    """The feed's XML; ``sizes`` maps each episode's MP3 path to its byte size."""
+    """The feed's XML; ``sizes`` maps each episode's audio path to its enclosure's byte size."""
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
@@ -150,8 +157,10 @@ def render_feed(show: Show, episodes: Sequence[Episode], sizes: dict[str, int]) 
     if show.owner_email:
         fg.podcast.itunes_owner(name=xml_text(show.owner_name or show.author), email=show.owner_email)
     fg.podcastindex.values.update(
-        explicit=show.explicit, guid=podcast_guid(show.feed_url), locked=show.locked, owner=show.owner_email
+        explicit=show.explicit, guid=show.podcast_guid, locked=show.locked, owner=show.owner_email
     )
+    if show.new_feed_url:
+        fg.podcast.itunes_new_feed_url(show.new_feed_url)
     if episodes:
         fg.lastBuildDate(max(_rfc2822_source(e.published) for e in episodes))
 
@@ -160,8 +169,8 @@ def render_feed(show: Show, episodes: Sequence[Episode], sizes: dict[str, int]) 
         entry.guid(episode.guid, permalink=False)
         entry.title(xml_text(episode.title))
         entry.description(html_text(episode.description))
-        entry.link(href=absolute(show.base_url, episode.audio))
-        entry.enclosure(absolute(show.base_url, episode.audio), str(sizes[episode.audio]), episode.media_type)
+        entry.link(href=absolute(show.base_url, episode.enclosure))
+        entry.enclosure(absolute(show.base_url, episode.enclosure), str(sizes[episode.audio]), episode.enclosure_type)
         entry.pubDate(_rfc2822_source(episode.published))
         entry.podcast.itunes_duration(str(round(episode.duration)))
         entry.podcast.itunes_episode_type("full")

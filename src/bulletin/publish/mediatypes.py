@@ -1,9 +1,11 @@
-"""The one table of content types: what ``bulletin serve`` answers with and what every
-object in a bucket is given."""
+"""How a published file is served, in one place: its content type and how long it may be
+cached; what ``bulletin serve`` answers with and what every object in a bucket is given."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from pathlib import PurePosixPath
 
 from bulletin.formats import FORMATS
 
@@ -25,6 +27,17 @@ CHAPTERS_SUFFIX = ".chapters.json"
 CHAPTERS_TYPE = "application/json+chapters"
 COMPOUND_TYPES = {CHAPTERS_SUFFIX: CHAPTERS_TYPE}
 
+VERSION_DIGITS = 8  # of a versioned file's SHA-256 (see episode.versioned_name)
+VERSIONED = re.compile(rf"^[^./][^./]*\.[0-9a-f]{{{VERSION_DIGITS}}}\.")  # <stem>.<version>.<suffix>
+# A CDN shows a new bulletin within 5 minutes, and a correction too (a correction, or a rebuild
+# in the same minute, replaces a bulletin's sidecars under the same names)...
+MAX_AGE_S = 300
+CACHE = f"public, max-age={MAX_AGE_S}"
+# ...but a file under a versioned name never changes: a rebuild's audio has a name of its own,
+# so CDNs and apps may keep it for good.
+IMMUTABLE_AGE_S = 31_536_000  # a year, the most RFC 9111 caches are asked to honour
+IMMUTABLE = f"public, max-age={IMMUTABLE_AGE_S}, immutable"
+
 
 @cache
 def content_types() -> dict[str, str]:
@@ -37,3 +50,13 @@ def content_type(name: str) -> str:
     lowered = name.lower()
     compound = next((kind for suffix, kind in COMPOUND_TYPES.items() if lowered.endswith(suffix)), None)
     return compound or content_types().get("." + lowered.rsplit(".", 1)[-1], DEFAULT_TYPE)
+
+
+def is_versioned(name: str) -> bool:
+    """Whether a file (or key) name carries its content's version: its bytes never change."""
+    return bool(VERSIONED.match(PurePosixPath(name).name))
+
+
+def cache_control(name: str) -> str:
+    """How long the file called ``name`` may be cached: for good if versioned, else 5 minutes."""
+    return IMMUTABLE if is_versioned(name) else CACHE

@@ -15,7 +15,7 @@ import base64
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -33,18 +33,13 @@ from bulletin.publish.episode import (
     own_folder,
 )
 from bulletin.publish.latest import LATEST
-from bulletin.publish.mediatypes import content_type
+from bulletin.publish.mediatypes import cache_control, content_type, is_versioned
 from bulletin.storage import bucket
 from bulletin.storage.atomic import staged, staged_folder
 from bulletin.storage.bucket import OWN_OBJECTS, S3Target, s3_errors
 
 log = logging.getLogger(__name__)
 
-# Every object: a CDN shows a new bulletin within 5 minutes, and a correction too. Nothing is
-# immutable: a correction (or a rebuild in the same minute) replaces a bulletin's files under
-# the same names, and listeners must not hear the old one for days.
-MAX_AGE_S = 300
-CACHE = f"public, max-age={MAX_AGE_S}"
 # The dated folders a build writes (outputs.output_stem): the only place objects are ever deleted.
 DATED_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}/")
 # A bulletin's manifest: YYYY-MM-DD/<stem>/<stem>.episode.json, or YYYY-MM-DD/<stem>.episode.json
@@ -103,7 +98,7 @@ def _size_text(size: int) -> str:
 
 @dataclass(frozen=True)
 class RemoteEpisode:
-    """A bulletin as the bucket holds it: its manifest and the size of its audio file."""
+    """A bulletin as the bucket holds it: its manifest and the size of its enclosure."""
 
     episode: Episode
     size: int
@@ -155,7 +150,7 @@ def read_station(target: S3Target, local_manifests: Mapping[str, bytes]) -> Stat
             log.warning("%s", exc)
             rejected.add(files_prefix(key))
             continue
-        episodes[episode.audio] = RemoteEpisode(episode, listing[episode.audio][0])
+        episodes[episode.audio] = RemoteEpisode(episode, listing[episode.enclosure][0])
     return Station(target, client, listing, episodes, frozenset(same), frozenset(rejected))
 
 
@@ -187,7 +182,7 @@ def _checked(key: str, raw: bytes | None, listing: Mapping[str, tuple[int, str]]
 
 def plan(root: Path, episode_files: Sequence[Path], site: Sequence[Path]) -> list[Upload]:
     """Every file in upload order: the bulletins' files, then the site's files in the order given."""
-    return [Upload(p.relative_to(root).as_posix(), p, CACHE) for p in (*episode_files, *site)]
+    return [Upload(p.relative_to(root).as_posix(), p, cache_control(p.name)) for p in (*episode_files, *site)]
 
 
 def _md5(data: bytes) -> str:
@@ -229,27 +224,39 @@ def _put(station: Station, item: Upload, data: bytes) -> None:
 
 
 def _stale(
-    listing: Mapping[str, tuple[int, str]], uploads: Sequence[Upload], keep: Iterable[str], delete_old: bool
+    listing: Mapping[str, tuple[int, str]],
+    uploads: Sequence[Upload],
+    keep: Iterable[str],
+    named: Set[str],
+    delete_old: bool,
 ) -> list[str]:
-    """Objects to delete: a ``latest.<suffix>`` the folder no longer has (an older bulletin's format),
-    and, only with ``delete_old``, files in dated folders that belong to no bulletin the feed keeps
-    (``keep``: the key prefixes of those bulletins). Nothing else under the prefix is ever touched."""
+    """Objects to delete: a ``latest.<suffix>`` the folder no longer has (an older bulletin's format);
+    a version of a kept bulletin's audio that no manifest names any more (``named``: superseded by
+    a rebuild); and, only with ``delete_old``, files in dated folders that belong to no bulletin the
+    feed keeps (``keep``: the key prefixes of those bulletins). Nothing else is ever touched."""
     current = {item.relative for item in uploads}
     kept = tuple(keep)
     latest_audio = {LATEST + audio.suffix for audio in FORMATS}  # latest.mp3, latest.wav, ...
-    stale_latest = [key for key in listing if key in latest_audio and key not in current]
-    if not delete_old:
-        return sorted(stale_latest)
-    old = (key for key in listing if DATED_FOLDER.match(key) and key not in current and not key.startswith(kept))
-    return sorted([*stale_latest, *old])
+    stale = [key for key in listing if key in latest_audio and key not in current]
+    dated = [key for key in listing if DATED_FOLDER.match(key) and key not in current]
+    stale += [key for key in dated if key.startswith(kept) and is_versioned(key) and key not in named]
+    if delete_old:
+        stale += [key for key in dated if not key.startswith(kept)]
+    return sorted(stale)
 
 
 def upload_site(
-    station: Station, uploads: Sequence[Upload], keep: Iterable[str], *, delete_old: bool, dry_run: bool = False
+    station: Station,
+    uploads: Sequence[Upload],
+    keep: Iterable[str],
+    named: Set[str] = frozenset(),
+    *,
+    delete_old: bool,
+    dry_run: bool = False,
 ) -> UploadReport:
     """Put ``uploads`` in the bucket in their order, skipping what is there already, then delete
-    old bulletins (see :func:`_stale`). A failure stops at once: what comes later (the feed last)
-    is not touched."""
+    old bulletins and superseded audio (see :func:`_stale`). A failure stops at once: what comes
+    later (the feed last) is not touched."""
     target = station.target
     report = UploadReport(str(target), dry_run=dry_run)
     with s3_errors(target, DOING, lambda: _state_before_feed(report)):
@@ -264,7 +271,7 @@ def upload_site(
             report.uploaded.append(item.relative)
             report.bytes_uploaded += len(data)
     with s3_errors(target, DOING, lambda: AFTER_FEED):
-        for relative in _stale(station.listing, uploads, keep, delete_old):
+        for relative in _stale(station.listing, uploads, keep, named, delete_old):
             if not dry_run:  # one at a time: DeleteObjects needs Content-MD5 some compatibles reject
                 station.client.delete_object(Bucket=target.bucket, Key=target.key(relative))
             log.info("%s %s%s", "would delete" if dry_run else "deleted", target, relative)

@@ -24,7 +24,7 @@ from bulletin import __version__
 from bulletin.core.errors import InputError
 from bulletin.core.jsontext import loads
 from bulletin.publish.episode import DRAFT, MANIFEST_SUFFIX
-from bulletin.publish.mediatypes import content_type
+from bulletin.publish.mediatypes import cache_control, content_type
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(end - start + 1))
         self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", cache_control(Path(handle.name).name))
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", modified)
         if status is HTTPStatus.PARTIAL_CONTENT:

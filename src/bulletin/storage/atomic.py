@@ -163,3 +163,14 @@ def remove_folder(folder: Path) -> None:
     gone = folder.with_name(f"{_prefix(folder)}{os.urandom(4).hex()}{GONE_SUFFIX}")
     os.rename(folder, gone)
     shutil.rmtree(gone)
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """``dest`` as a second name of ``source``: a hard link (no second copy on disk), or a copy
+    where the file system has no links."""
+    try:
+        os.link(source, dest)
+    except FileExistsError:
+        raise
+    except OSError:
+        shutil.copyfile(source, dest)
