@@ -86,8 +86,13 @@ def _kill_when(process: subprocess.Popen[str], condition: Callable[[], bool], si
 
 
 def _hidden(root: Path) -> list[Path]:
-    """Temporary files and folders (and locks) anywhere under ``root``."""
-    return sorted(p for p in root.rglob(".*")) if root.exists() else []
+    """Temporary files and folders (and locks) anywhere under ``root``: hidden names, but the
+    station's own files kept on purpose (the show's identity, the last run's state)."""
+    from bulletin.build.daily import STATE_NAME
+    from bulletin.build.publishing import IDENTITY_NAME
+
+    kept = {root / IDENTITY_NAME, root / STATE_NAME}
+    return sorted(p for p in root.rglob(".*") if p not in kept) if root.exists() else []
 
 
 def _one_line(stderr: str) -> bool:

@@ -308,7 +308,7 @@ def _state_before_feed(report: UploadReport) -> str:
 def read_note(target: S3Target, name: str) -> bytes | None:
     """One of the station's own objects (under ``.bulletin/``), or None when there is none."""
     client = bucket.client(target, "read the station's state from")
-    with s3_errors(target, "read the station's state from"):
+    with s3_errors(target, "read the station's state from", lambda: "The bucket is unchanged."):
         try:
             answer = client.get_object(Bucket=target.bucket, Key=target.key(OWN_OBJECTS + name))
         except Exception as exc:
