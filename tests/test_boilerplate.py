@@ -23,7 +23,7 @@ from bulletin.core.errors import ConfigError, InputError
 from bulletin.core.model import Page, Section, Story
 from bulletin.sources import SourceSpec
 from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
-from bulletin.sources.rss import html_blocks
+from bulletin.sources.markup import html_blocks
 from conftest import AMSTERDAM, FIXTURES, OFFLINE
 from conftest import run as run_cli
 

@@ -36,6 +36,13 @@ BAD_CONFIGS = [
     ('[publish]\ntarget = "https://pod.example/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
     ('[publish]\ntarget = "s3://Pod_Bucket/x/"\n', 6, "[publish] target must be empty or s3://BUCKET/PREFIX/"),
     ('[publish]\nlease = "5"\n', 6, '[publish] lease must be a length of time such as "90s"'),
+    ('[news]\nmax_age = "36"\n', 6, '[news] max_age must be a length of time such as "36h", "90m" or "7d"'),
+    ('[news]\nmax_age = "400d"\n', 6, "[news] max_age must be at most a year (366d)"),
+    (
+        '[[sources]]\nname = "a"\nlocation = "a.txt"\nmax_age = "gisteren"\n',
+        8,
+        '[[sources]] max_age must be a length of time such as "36h", "90m" or "7d" ("0h": no limit)',
+    ),
     ("[script]\nmax_minutes = 0\n", 6, "[script] max_minutes must be at least 1, got 0."),
     ('[cache]\nlocation = "s3://x/cache/"\n', 6, "[cache] location must be a folder or s3://BUCKET/PREFIX/"),
     (

@@ -26,7 +26,8 @@ from bulletin.sources.boilerplate import drop_boilerplate, load_boilerplate
 from bulletin.sources.bulletinjson import parse_bulletin_json
 from bulletin.sources.combine import combine
 from bulletin.sources.fetch import USER_AGENT, Fetcher
-from bulletin.sources.rss import html_paragraphs, parse_feed
+from bulletin.sources.markup import html_paragraphs
+from bulletin.sources.rss import parse_feed
 from conftest import FIXTURES, PAGES, cli_runner, serve_loopback
 
 AT = datetime(2026, 11, 27, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))

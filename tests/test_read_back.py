@@ -252,7 +252,7 @@ def test_a_feed_cut_short_is_read_as_far_as_it_goes_with_a_warning(tmp_path):
     whole = (FIXTURES / "feeds" / "buitenland.xml").read_bytes()
     cut = whole[: whole.index(b"<item>", whole.index(b"<item>") + 1) + 40]  # into the second entry
     (tmp_path / "kort.xml").write_bytes(cut)
-    result = run("script", tmp_path / "kort.xml")
+    result = run("script", tmp_path / "kort.xml", "--at", "2026-11-27T08:00")
     assert result.exit_code == 0, result.stderr
     line = one_line(result)
     assert "kort.xml is not a whole RSS or Atom document" in line and "entries before the fault" in line

@@ -588,7 +588,7 @@ LONE = b"\\udc80"  # JSON's escape of a lone surrogate: valid JSON, no character
 def test_a_script_with_a_lone_surrogate_is_refused(studio):
     ident = studio.late
     loaded = studio.client.get(f"/api/bulletins/{ident}")
-    body = loaded.content.replace(b"Den Helder.", b"Den Helder " + LONE + b".", 1)
+    body = loaded.content.replace(b"Den Helder en", b"Den Helder " + LONE + b" en", 1)
     assert body != loaded.content
     refused = studio.client.put(
         f"/api/bulletins/{ident}/script", content=body, headers={"If-Match": loaded.headers["ETag"]}

@@ -34,7 +34,8 @@ from bulletin.media.meter import duration_text
 from bulletin.publish.episode import APPROVED, DRAFT
 from bulletin.publish.s3 import UploadReport, read_note, write_note
 from bulletin.sources import News, SourceSpec
-from bulletin.sources.combine import combine
+from bulletin.sources.age import TOO_OLD
+from bulletin.sources.combine import SAME_STORY, combine
 from bulletin.sources.fetch import Fetcher
 from bulletin.storage.atomic import write_text
 from bulletin.storage.bucket import S3Target
@@ -75,6 +76,15 @@ class DailyResult:
     seconds: float = 0.0
     upload: UploadReport | None = None
     approval: str = ""  # with [daily] approval = "required": approved, deadline (published unapproved) or held
+    too_old: int = 0  # items left out as older than their source's max_age
+    merged: int = 0  # stories left out as the same story as one read already
+
+
+def left_out(page: News, rule: str) -> int:
+    """How many of the page's stories were left out by ``rule`` ("too old", "same story")."""
+    if isinstance(page, Script):
+        return 0
+    return sum(item.rule.startswith(f"{rule}:") for item in page.dropped_text)
 
 
 def page_digest(page: News) -> str:
@@ -168,9 +178,15 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
                 target,
                 state[STATE_SHOW],
             )
+        too_old, merged = left_out(page, TOO_OLD), left_out(page, SAME_STORY)
         if not force and state.get("digest") == digest:
             return DailyResult(
-                "unchanged", reports, last_audio=str(state.get(STATE_AUDIO, "")), seconds=time.perf_counter() - started
+                "unchanged",
+                reports,
+                last_audio=str(state.get(STATE_AUDIO, "")),
+                seconds=time.perf_counter() - started,
+                too_old=too_old,
+                merged=merged,
             )
         gated = config.settings.daily.approval == APPROVAL_REQUIRED
         made_as = DRAFT if gated else APPROVED
@@ -196,7 +212,17 @@ def run_daily(config: Config, *, force: bool = False, at: datetime | None = None
             {"digest": digest, STATE_AUDIO: str(built.audio), "built": moment.isoformat(), STATE_SHOW: show},
         )
     return DailyResult(
-        "built", reports, built, published, pruned, str(built.audio), time.perf_counter() - started, upload, approval
+        "built",
+        reports,
+        built,
+        published,
+        pruned,
+        str(built.audio),
+        time.perf_counter() - started,
+        upload,
+        approval,
+        too_old,
+        merged,
     )
 
 
@@ -234,6 +260,9 @@ def summary(result: DailyResult) -> str:
     ok = sum(r.ok for r in result.sources)
     failed = [r.name for r in result.sources if not r.ok]
     sources = f"sources {ok}/{len(result.sources)}" + (f" ({', '.join(failed)} failed)" if failed else "")
+    # What was not read, when anything was: items too old for max_age, stories two sources told.
+    left = ((result.too_old, "too old"), (result.merged, "merged"))
+    sources += "".join(f" · {count} {what}" for count, what in left if count)
     if result.build is None:
         return f"nothing new since {result.last_audio or 'the last run'}; nothing built · {sources}"
     qa, speech = result.build.qa, result.build.speech
@@ -267,6 +296,8 @@ def log_line(result: DailyResult, at: datetime) -> dict[str, Any]:
         "seconds": round(result.seconds, 2),
         "sources": [r.__dict__ for r in result.sources],
         "published": result.published,
+        "too_old": result.too_old,
+        "merged": result.merged,
     }
     if result.approval:
         record["approval"] = result.approval

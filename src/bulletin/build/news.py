@@ -1,8 +1,9 @@
-"""The news a bulletin is made from: a source read, its web boilerplate dropped, at the
-bulletin's moment."""
+"""The news a bulletin is made from: a source read, its old items and web boilerplate
+dropped, at the bulletin's moment."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -11,8 +12,11 @@ from bulletin.config import Config
 from bulletin.config import stages as cfg
 from bulletin.core.model import Script
 from bulletin.sources import News, SourceSpec, read_source
+from bulletin.sources.age import drop_old
 from bulletin.sources.boilerplate import drop_boilerplate
 from bulletin.sources.fetch import Fetcher
+
+log = logging.getLogger(__name__)
 
 
 def resolve_at(at: datetime | None, config: Config) -> datetime:
@@ -24,11 +28,16 @@ def resolve_at(at: datetime | None, config: Config) -> datetime:
 
 
 def read_spec(spec: SourceSpec, config: Config, at: datetime, fetcher: Fetcher | None) -> News:
-    """One source's news without web boilerplate (a script is taken as written)."""
+    """One source's news without its old items and web boilerplate, what was left out logged
+    (``-v``); a script is taken as written."""
     news = read_source(spec, at, fetcher, cfg.input_max_bytes(config))
     if isinstance(news, Script):
         return news
-    return drop_boilerplate(news, cfg.boilerplate(config, spec), spec.name)
+    news = drop_old(news, at, cfg.max_age(config, spec), spec.name)
+    news = drop_boilerplate(news, cfg.boilerplate(config, spec), spec.name)
+    for item in news.dropped_text:
+        log.info("%s", item.line())
+    return news
 
 
 def read_news(location: Path | str, config: Config, at: datetime) -> News:

@@ -32,7 +32,7 @@ from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_g
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import assemble
 from bulletin.script.clock import written_date
-from bulletin.script.fit import fit_script
+from bulletin.script.fit import SCRIPT_SOURCE, fit_script
 from bulletin.storage.atomic import link_or_copy, staged_folder
 from bulletin.storage.cachedir import DEPTH as CACHE_DEPTH
 from bulletin.storage.locks import name_lock
@@ -71,8 +71,8 @@ def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds:
     return assemble(page, at, cfg.script_settings(config), voicing(cast), max_seconds=max_seconds)
 
 
-def _fit(script: Script, cast: Cast, config: Config, max_seconds: float | None) -> Script:
-    return fit_script(script, voicing(cast), cfg.script_settings(config).gap_seconds, max_seconds)
+def _fit(script: Script, cast: Cast, config: Config, max_seconds: float | None, source: str) -> Script:
+    return fit_script(script, voicing(cast), cfg.script_settings(config).gap_seconds, max_seconds, source=source)
 
 
 def make_script(
@@ -83,7 +83,7 @@ def make_script(
     news, moment = news_at(page, config, at)
     cast = choose_cast(cfg.voice_choice(config)).cast
     if isinstance(news, Script):
-        return _fit(news, cast, config, max_seconds)
+        return _fit(news, cast, config, max_seconds, str(page))
     return _assemble(news, moment, cast, config, max_seconds)
 
 
@@ -101,7 +101,7 @@ def build(
     editor)."""
     news, moment = news_at(page, config, at)
     if isinstance(news, Script):
-        return build_script(news, config, max_seconds=max_seconds, progress=progress, state=state)
+        return build_script(news, config, max_seconds=max_seconds, progress=progress, state=state, source=str(page))
     return build_page(news, config, at=moment, max_seconds=max_seconds, progress=progress, state=state)
 
 
@@ -128,12 +128,19 @@ def build_script(
     max_seconds: float | None = None,
     progress: Progress | None = None,
     state: str = APPROVED,
+    source: str = SCRIPT_SOURCE,
 ) -> BuildResult:
     """Build one bulletin from a script (an editor's) exactly as written, for its own moment;
-    with ``max_seconds``, its last briefs are left out until it fits."""
+    with ``max_seconds``, its last briefs are left out until it fits (``source`` names the
+    script in the report of what was left out)."""
     script = replace(script, at=resolve_at(script.at, config))
     return _build(
-        lambda cast: _fit(script, cast, config, max_seconds), script.section, script.at, config, progress, state
+        lambda cast: _fit(script, cast, config, max_seconds, source),
+        script.section,
+        script.at,
+        config,
+        progress,
+        state,
     )
 
 

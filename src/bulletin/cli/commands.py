@@ -88,7 +88,8 @@ def build(
     quiet: bool,
     verbose: int,
 ) -> None:
-    """Build a bulletin from a saved news PAGE, feed or JSON bulletin (or a script, read as written).
+    """Build a bulletin from PAGE: a saved news page, a feed (RSS, Atom, JSON Feed) or a JSON bulletin,
+    as a file or a URL (or a script, read as written).
 
     Writes DIR/YYYY-MM-DD/<name>-HHMM/<name>-HHMM.mp3 (or .wav, .m4a) with the script beside it
     as .txt and .json, transcripts, chapters, the QA report and the cover: the bulletin's own folder.
@@ -306,7 +307,8 @@ def script(
     quiet: bool,
     verbose: int,
 ) -> None:
-    """Print the radio script for a saved news PAGE, without synthesising it (edit it, then build it)."""
+    """Print the radio script for PAGE (a saved news page, a feed or a JSON bulletin, as a file or a
+    URL), without synthesising it (edit it, then build it)."""
     from bulletin.build.pipeline import make_script
     from bulletin.text.scriptfile import to_json, to_text
 

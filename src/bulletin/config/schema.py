@@ -50,9 +50,10 @@ SOUNDER_LEVEL_LU = (-40.0, 10.0)  # against the speech
 MAX_PORT = 65535
 APPROVALS = ("none", "required")  # [daily] approval: publish at once, or wait for an editor
 ON_DEADLINE = ("publish", "hold")  # [daily] on_deadline: what an unapproved draft does at the deadline
-DURATION = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h)")
-SECONDS_PER = {"s": 1, "m": 60, "h": 3600}
+DURATION = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d)")
+SECONDS_PER = {"s": 1, "m": 60, "h": 3600, "d": 24 * 3600}
 MAX_DEADLINE_S = 24 * 3600.0
+MAX_AGE_S = 366 * 24 * 3600.0  # [news] max_age: a year at most ("0h" is no limit)
 
 
 # --- checks of our own ---------------------------------------------------------------------
@@ -103,7 +104,8 @@ def shared_location(value: str) -> str | None:
 
 
 def duration_seconds(value: str) -> float:
-    """``"90s"``, ``"10m"``, ``"1.5h"`` in seconds (checked by :func:`duration` first)."""
+    """``"90s"``, ``"10m"``, ``"1.5h"``, ``"2d"`` in seconds (checked by :func:`duration` or
+    :func:`age` first)."""
     found = DURATION.fullmatch(value.strip())
     assert found is not None
     return float(found["number"]) * SECONDS_PER[found["unit"]]
@@ -115,6 +117,15 @@ def duration(value: str) -> str | None:
         return 'must be a length of time such as "90s", "10m" or "1h"'
     if not 0 < duration_seconds(value) <= MAX_DEADLINE_S:
         return "must be more than 0 and at most 24h"
+    return None
+
+
+def age(value: str) -> str | None:
+    """How old an item may be: a length of time such as "36h" or "7d", at most a year; "0h" for no limit."""
+    if not DURATION.fullmatch(value.strip()):
+        return 'must be a length of time such as "36h", "90m" or "7d" ("0h": no limit)'
+    if duration_seconds(value) > MAX_AGE_S:
+        return "must be at most a year (366d)"
     return None
 
 
@@ -223,6 +234,13 @@ class InputSection:
 
 
 @dataclass(frozen=True)
+class NewsSection:
+    """``[news]``: what counts as news in a source."""
+
+    max_age: str = setting(age)
+
+
+@dataclass(frozen=True)
 class DailySection:
     """``[daily]``: the unattended run."""
 
@@ -303,6 +321,7 @@ class Settings:
     fetch: FetchSection
     input: InputSection
     boilerplate: BoilerplateSection
+    news: NewsSection
     daily: DailySection
     cache: CacheSection
     audio: AudioSection
@@ -327,6 +346,7 @@ SOURCE_CHECKS: dict[str, tuple[Check, ...]] = {
     "kind": (one_of(_source_kinds),),
     "max_items": (at_least(0),),
     "drop": (regex,),
+    "max_age": (age,),
 }
 
 

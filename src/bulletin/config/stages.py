@@ -3,6 +3,7 @@ configuration themselves."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from bulletin.publish import CHANNEL_COVER
 from bulletin.publish.feed import Show
 from bulletin.script import ScriptSettings
 from bulletin.sources import SourceSpec
+from bulletin.sources.age import MaxAge
 from bulletin.sources.boilerplate import Boilerplate, load_boilerplate
 from bulletin.sources.fetch import FetchSettings
 from bulletin.storage.blobstore import Shared
@@ -214,6 +216,13 @@ def boilerplate(config: Config, spec: SourceSpec) -> Boilerplate:
     lists, the user's ([boilerplate] words), then the source's own ``drop`` patterns."""
     words = config.settings.boilerplate.words
     return load_boilerplate(Path(words) if words else None).with_drop(spec.drop)
+
+
+def max_age(config: Config, spec: SourceSpec) -> MaxAge:
+    """How old ``spec``'s items may be: the source's own max_age, else [news] max_age."""
+    written = spec.max_age or config.settings.news.max_age
+    seconds = duration_seconds(written)
+    return MaxAge(timedelta(seconds=seconds) if seconds else None, written.strip())
 
 
 def input_max_bytes(config: Config) -> int:

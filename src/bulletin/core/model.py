@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 # A bulletin's year: within what dates, feeds and tags handle (far-out dates overflow date arithmetic).
 AT_YEARS = (1970, 2999)
+LABEL_WORDS = 7  # a story without a headline is named in reports by its place and first words
 
 if TYPE_CHECKING:  # numpy is only needed once there is audio; listing engines should not load it
     import numpy as np
@@ -27,11 +28,22 @@ class Story:
     # 0: read it all; a feed's brief reads only its first sentences, counted
     # after web boilerplate is dropped (so a credit line takes no news sentence's place)
     max_sentences: int = 0
+    url: str | None = None  # the item's own link in a feed: the same link in two sources is one story
+    tags: tuple[str, ...] = ()  # a feed item's categories ("Binnenland", "Advertorial")
+    source: str = ""  # the name of the source it came from, for reports of what was not read
 
     @property
     def text(self) -> str:
         """The story's body as one string, paragraphs separated by newlines."""
         return "\n".join(self.paragraphs)
+
+    @property
+    def label(self) -> str:
+        """How a report names the story: its headline, or its place and first words."""
+        if self.headline:
+            return self.headline
+        words = " ".join(self.paragraphs[0].split()[:LABEL_WORDS]) if self.paragraphs else ""
+        return f"{self.place}: {words}" if self.place else words
 
 
 @dataclass(frozen=True)
@@ -45,12 +57,17 @@ class Section:
 
 @dataclass(frozen=True)
 class DroppedText:
-    """A piece of a source's text not read out: web boilerplate, and the rule that dropped it."""
+    """A piece of a source's text not read out, and why: the boilerplate rule that dropped it, or
+    the cut that left it out (too old, the same story again, a brief's length, the duration)."""
 
     source: str  # the source's name
     story: str  # the story it came from: its headline or first words
     text: str
-    rule: str  # e.g. "prompt", "credit", "html-caption", "drop: ^Bekijk"
+    rule: str  # e.g. "prompt", "credit", "html-caption", "drop: ^Bekijk", "cut: duration"
+
+    def line(self) -> str:
+        """How ``-v`` reports it: one line each, every stage alike."""
+        return f"dropped [{self.rule}] {self.source} › {self.story}: {self.text!r}"
 
 
 @dataclass(frozen=True)

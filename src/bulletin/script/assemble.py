@@ -6,11 +6,17 @@
   agencies, time labels and section markers are never spoken.
 - Adjacent briefs from one place (or same-place briefs that tie on time) are
   read together under one spoken dateline.
-- A lead headline that the first sentence repeats is read once.
+- The lead is read in order: its dateline, then its headline only if the first
+  sentence does not already say it, then the story; its place is said once (no
+  dateline before a headline or first sentence that names the place, no "Zwolle:"
+  before a headline after the dateline).
+- Whatever ``max_seconds`` leaves out is listed (``dropped``) and reported with
+  its text (``dropped_text``, rule ``cut: duration``; logged for ``-v``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -19,11 +25,13 @@ from functools import cache
 from importlib import resources
 
 from bulletin.core.errors import ConfigError, ScriptError
-from bulletin.core.model import Dropped, Page, Script, Section, Segment, SegmentKind, Story
+from bulletin.core.model import Dropped, DroppedText, Page, Script, Section, Segment, SegmentKind, Story
 from bulletin.script.clock import greeting, spoken_date, spoken_time, written_date
 from bulletin.script.estimate import Pacing, read_seconds
 from bulletin.text import sentences
 from bulletin.text.sentences import first_words
+
+log = logging.getLogger(__name__)
 
 Prepare = Callable[[str], str]
 
@@ -35,6 +43,8 @@ OUTRO_TITLE = "Afsluiting"
 HEADLINE_REPEAT_SHARE = 0.6
 PREFIX_MATCH_LETTERS = 5
 WORD = re.compile(r"[^\W_]+")
+CUT_DURATION = "cut: duration"  # the rule of what --max-duration leaves out, in dropped_text
+PLACE_PREFIX_END = r"\s*[:|–—-]\s*"  # "Zwolle: ..." or "ZWOLLE - ..." opening a headline
 PLACEHOLDERS = ("greeting", "clock", "date", "show", "section")
 
 
@@ -96,6 +106,21 @@ def headline_repeated(headline: str, sentence: str) -> bool:
     return sum(map(found, head)) / len(head) >= HEADLINE_REPEAT_SHARE
 
 
+def names_place(text: str, place: str) -> bool:
+    """True when ``text`` names ``place``, also inflected ("Amsterdamse" names Amsterdam;
+    a short name such as "Ede" only as a word of its own)."""
+    name = r"\s+".join(map(re.escape, place.split()))
+    ending = "" if len(place) >= PREFIX_MATCH_LETTERS else r"(?![\w-])"
+    return re.search(rf"(?<![\w-]){name}{ending}", text, re.IGNORECASE) is not None
+
+
+def without_place(headline: str, place: str) -> str:
+    """``headline`` without a leading "Zwolle: " of its own place (the dateline says it)."""
+    name = r"\s+".join(map(re.escape, place.split()))
+    rest = re.sub(rf"^{name}{PLACE_PREFIX_END}", "", headline, flags=re.IGNORECASE)
+    return rest[:1].upper() + rest[1:] if rest and rest != headline else headline
+
+
 def editorial_order(briefs: Sequence[Story]) -> list[Story]:
     """The page's order, with same-place briefs that tie on time pulled together."""
     mates: dict[tuple[str, datetime | None], list[Story]] = {}
@@ -153,11 +178,16 @@ class _Builder:
 
     def lead(self, paragraphs: Sequence[str]) -> Segment:
         lead = self.page.lead
+        first = first_sentence(paragraphs[0])
+        headline = without_place(lead.headline, lead.place) if lead.headline and lead.place else lead.headline
+        # The place counts as said: the dateline, or the sentence that names it, says it.
+        if headline and headline_repeated(headline, f"{lead.place or ''} {first}"):
+            headline = None
         parts: list[str] = []
-        if lead.headline and not headline_repeated(lead.headline, first_sentence(paragraphs[0])):
-            parts.append(_sentence(lead.headline))
-        if lead.place:
+        if lead.place and not names_place(f"{headline or ''} {first}", lead.place):
             parts.append(f"{lead.place}.")
+        if headline:
+            parts.append(_sentence(headline))
         parts.extend(paragraphs)
         title = lead.headline or _place_title(lead.place, paragraphs[0])
         return self._segment(SegmentKind.LEAD, title, parts, lead)
@@ -237,6 +267,7 @@ def assemble(
     lead_paragraphs = list(page.lead.paragraphs)
     segments = builder.segments(lead_paragraphs, sections, briefs)
     dropped: list[Dropped] = []
+    cut: list[DroppedText] = []  # the same, with their text, beside the sources' dropped text
     pacing = voicing.newsreader.pacing  # dropped items are stories
 
     def length(segs: list[Segment]) -> float:
@@ -254,8 +285,9 @@ def assemble(
         def fits_without(count: int) -> bool:
             return length(builder.segments(lead_paragraphs, sections, kept(count))) <= max_seconds
 
-        cut = _fewest(fits_without, len(order))
-        for victim in order[: len(order) if cut is None else cut]:
+        fewest = _fewest(fits_without, len(order))
+        for victim in order[: len(order) if fewest is None else fewest]:
+            cut.append(DroppedText(victim.source, victim.label, victim.text, CUT_DURATION))
             seconds = pacing.seconds(builder.brief(victim, say_place=True).text)
             dropped.append(
                 Dropped(
@@ -266,8 +298,8 @@ def assemble(
                     round(seconds, 1),
                 )
             )
-        briefs = kept(len(order) if cut is None else cut)
-        if cut is None:  # without any brief still too long: the lead's last paragraphs go, one by one
+        briefs = kept(len(order) if fewest is None else fewest)
+        if fewest is None:  # without any brief still too long: the lead's last paragraphs go, one by one
 
             def fits_with(count: int) -> bool:
                 shorter = lead_paragraphs[: len(lead_paragraphs) - count]
@@ -281,6 +313,7 @@ def assemble(
                     f"--max-duration {max_seconds:g}; allow more time."
                 )
             for paragraph in reversed(lead_paragraphs[len(lead_paragraphs) - extra :]):
+                cut.append(DroppedText(page.lead.source, page.lead.label, paragraph, CUT_DURATION))
                 dropped.append(
                     Dropped(
                         "paragraph",
@@ -293,6 +326,8 @@ def assemble(
             lead_paragraphs = lead_paragraphs[: len(lead_paragraphs) - extra]
         segments = builder.segments(lead_paragraphs, sections, briefs)
 
+    for item in cut:
+        log.info("%s", item.line())
     title = f"{settings.show} – {written_date(at.date())}, {at:%H:%M}"
     return Script(
         title=title,
@@ -301,5 +336,5 @@ def assemble(
         section=page.section,
         dropped=tuple(dropped),
         estimated_seconds=round(length(segments), 1),
-        dropped_text=page.dropped_text,
+        dropped_text=(*page.dropped_text, *cut),
     )

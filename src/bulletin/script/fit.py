@@ -1,22 +1,35 @@
 """A script written (or edited) beforehand, made ready to read: its length
 estimated for the voices that read it and, with a maximum, its last briefs
-left out until it fits. Nothing else changes: the text is read as written."""
+left out until it fits (listed, and reported with their text as ``cut: duration``).
+Nothing else changes: the text is read as written."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from bulletin.core.errors import ScriptError
-from bulletin.core.model import Dropped, Script, Segment, SegmentKind
-from bulletin.script.assemble import Voicing
+from bulletin.core.model import Dropped, DroppedText, Script, Segment, SegmentKind
+from bulletin.script.assemble import CUT_DURATION, Voicing
 from bulletin.script.estimate import read_seconds
+
+log = logging.getLogger(__name__)
+
+SCRIPT_SOURCE = "script"  # the source named in reports when a script's own name is not known
 
 
 def _length(segments: list[Segment], voicing: Voicing, gap_seconds: float) -> float:
     return read_seconds(((voicing.reader(s.kind).pacing, s.text) for s in segments), gap_seconds)
 
 
-def fit_script(script: Script, voicing: Voicing, gap_seconds: float, max_seconds: float | None = None) -> Script:
+def fit_script(
+    script: Script,
+    voicing: Voicing,
+    gap_seconds: float,
+    max_seconds: float | None = None,
+    *,
+    source: str = SCRIPT_SOURCE,
+) -> Script:
     """``script`` with its estimated length; with ``max_seconds``, its briefs dropped
     from the end (the editor's order is the order of importance) until it fits.
     Each segment is estimated once: dropping is a subtraction, whatever the script's length."""
@@ -24,6 +37,7 @@ def fit_script(script: Script, voicing: Voicing, gap_seconds: float, max_seconds
     seconds = [voicing.reader(s.kind).pacing.seconds(s.text) for s in segments]
     total = _length(segments, voicing, gap_seconds)
     dropped: list[Dropped] = []
+    cut: list[DroppedText] = []
     keep = [True] * len(segments)
     briefs = (i for i in reversed(range(len(segments))) if segments[i].kind is SegmentKind.BRIEF)
     while max_seconds is not None and total > max_seconds:
@@ -36,10 +50,14 @@ def fit_script(script: Script, voicing: Voicing, gap_seconds: float, max_seconds
         brief, keep[last] = segments[last], False
         total -= seconds[last] + gap_seconds
         dropped.append(Dropped("brief", brief.title, brief.place, brief.published, round(seconds[last], 1)))
+        cut.append(DroppedText(source, brief.title, brief.written, CUT_DURATION))
+    for item in reversed(cut):  # in the script's order
+        log.info("%s", item.line())
     kept = [s for s, kept in zip(segments, keep, strict=True) if kept]
     return replace(
         script,
         segments=tuple(kept),
         dropped=(*script.dropped, *dropped),
+        dropped_text=(*script.dropped_text, *reversed(cut)),
         estimated_seconds=round(_length(kept, voicing, gap_seconds), 1),
     )

@@ -2,8 +2,8 @@
 (news to write a script from) or a :class:`~bulletin.core.model.Script` (a script
 an editor has checked, to be read as written).
 
-A source is a saved page (the text format), an RSS or Atom feed, a JSON
-bulletin or a bulletin script, from a file or an http(s) URL. Each kind is a
+A source is a saved page (the text format), an RSS or Atom feed, a JSON Feed,
+a JSON bulletin or a bulletin script, from a file or an http(s) URL. Each kind is a
 reader module with a :class:`~bulletin.sources.kind.SourceKind` (``sniff``:
 does this look like mine?, for ``kind = "auto"``; ``read``: the news in it),
 registered in ``SOURCES`` below (or through an entry point in the
@@ -14,10 +14,11 @@ SourceError.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bulletin.core.errors import SourceError
+from bulletin.core.model import Script
 from bulletin.core.plaintext import printable_fields
 from bulletin.core.registry import Registry
 from bulletin.sources.encoding import read_bytes
@@ -31,6 +32,7 @@ SOURCES: Registry[SourceKind] = Registry(
     "bulletin.sources",
     {
         "script": "bulletin.sources.script:KIND",
+        "jsonfeed": "bulletin.sources.jsonfeed:KIND",
         "json": "bulletin.sources.bulletinjson:KIND",
         "rss": "bulletin.sources.rss:KIND",
         "page": "bulletin.sources.page:KIND",
@@ -54,6 +56,7 @@ class SourceSpec:
     announce: str = ""  # spoken before this source's stories when there are several
     max_items: int = 0  # 0: all
     drop: tuple[str, ...] = ()  # regular expressions: a sentence one is found in is not read
+    max_age: str = ""  # older items are not news ("36h"; "0h": no limit); empty: [news] max_age
 
     def __post_init__(self) -> None:
         if self.kind != AUTO and self.kind not in SOURCES:
@@ -86,7 +89,20 @@ def read_source(
     news = SOURCES.get(kind).read(data, at, spec.location)  # messages name the file or URL
     # Decoding a page drops control characters; JSON escapes (\u0007) and feed entities
     # (&#7;) bring them back, so every kind is cleaned here, once, before any output.
-    return printable_fields(news)
+    return printable_fields(_from(news, spec.name))
+
+
+def _from(news: News, source: str) -> News:
+    """``news`` with every story marked as ``source``'s, for reports of what is not read."""
+    if isinstance(news, Script):
+        return news
+    return replace(
+        news,
+        lead=replace(news.lead, source=source),
+        sections=tuple(
+            replace(sec, briefs=tuple(replace(b, source=source) for b in sec.briefs)) for sec in news.sections
+        ),
+    )
 
 
 __all__ = ["AUTO", "SOURCES", "News", "SourceKind", "SourceSpec", "kind_names", "read_source", "sniff"]

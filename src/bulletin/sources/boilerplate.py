@@ -1,27 +1,30 @@
 """Web boilerplate out of the news before it reaches the voice.
 
-Feeds are written for a screen: link prompts ("Lees ook: ..."), photo credits
-("Foto: ANP / Robin Utrecht"), embed and advertisement leftovers, share bars.
-This stage drops them, sentence by sentence, with a small pipeline of named
-rules built from word lists (``boilerplate-nl.toml``, which a user's file
-extends) plus a source's own ``drop`` patterns; tags inside a sentence or
-headline ("(video)", "(Foto: ANP)") are cut out of it. A sentence that merely
-mentions such a word ("De politie vraagt mensen met foto's ...") is news and
-stays. Everything dropped is kept on the page as :class:`DroppedText`, with
-the rule that dropped it, and logged at INFO. Feed briefs are cut to their
-first sentences only after this, so boilerplate never takes a news
-sentence's place.
+Feeds are written for a screen: link prompts ("Lees ook: ..."), calls to follow,
+subscribe, tip, share or watch ("Blijf op de hoogte via ons liveblog", "Heb jij iets
+gezien? Tip de redactie"), photo credits ("Foto: ANP / Robin Utrecht"), embed and
+advertisement leftovers, share bars. This stage drops them, sentence by sentence,
+with a small pipeline of named rules built from word lists (``boilerplate-nl.toml``,
+which a user's file extends) plus a source's own ``drop`` patterns; tags inside a
+sentence or headline ("(video)", "(Foto: ANP)") are cut out of it. Calls are
+recognised by what they say (a command or a question to the reader, about us or what
+we offer), not by their first words, so a sentence that merely mentions such a word
+("De politie vraagt getuigen zich te melden", "Daaruit volgt ...") is news and stays.
+Everything dropped is kept on the page as :class:`DroppedText`, with the rule that
+dropped it. Feed briefs are cut to their first sentences only after this, so
+boilerplate never takes a news sentence's place, and what the cut leaves out is
+reported too (``cut: brief length``).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +32,6 @@ from bulletin.core.errors import ConfigError, InputError
 from bulletin.core.model import DroppedText, Page, Section, Story
 from bulletin.text import sentences
 from bulletin.text.addresses import ADDRESS
-
-log = logging.getLogger(__name__)
 
 DATA_FILE = "boilerplate-nl.toml"
 # What may stand before a prompt or credit: arrows, bullets, dashes, brackets
@@ -43,8 +44,21 @@ NAME_PARTICLES = frozenset(
 )
 PARENTHESIS = re.compile(r"\s*\(([^()]{1,80})\)")
 LEADING_ASIDE = re.compile(r"\s*\((?!c\))[^()]*\)\s*\w")  # "(Foto: ANP) Het dier ..." goes on after it
-STORY_LABEL_WORDS = 7
 DROP_RULE_PREFIX = "drop: "
+HANDLE = r"[@#][\w.]+"  # an account or a tag on a social network: "@omroepwest", "#brand"
+CALL_RULE = "call"
+CUT_BRIEF_LENGTH = "cut: brief length"
+# A "*" in a phrase of the word lists stands for up to this many words ("laat * weten").
+GAP_WORDS = 3
+# Quotation marks: a sentence that opens with one is someone speaking, and what is quoted
+# inside a sentence is theirs, not a call of ours.
+QUOTED = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")  # not ’: it is the apostrophe of "foto’s" too
+QUOTE_OPENERS = '"“”„«»‘‚'
+QUESTION_END = re.compile(r"\?[\"'”’)\]]*$")
+# Rules whose sentence takes a question right before it along: "Iets gezien? Mail ons."
+QUESTION_JOINS = frozenset({CALL_RULE, "prompt", "note", "share"})
+# A feed item tagged with what one of these rules drops ("Advertorial") is not news at all.
+ITEM_TAG_RULES = ("advert",)
 
 SentenceRule = Callable[[str], bool]
 PieceRule = Callable[[str], tuple[str, list[str]]]  # text -> (text without the pieces, pieces)
@@ -55,10 +69,26 @@ def split_sentences(text: str) -> list[str]:
     return sentences.split(text.strip())
 
 
+def _phrase(phrase: str) -> str:
+    """One phrase as a regex: spaces match any spacing, "*" up to GAP_WORDS words."""
+    pattern = ""
+    for word in phrase.split():
+        if word == "*":
+            pattern += rf"(?:\s+\S+){{0,{GAP_WORDS}}}?"
+        else:
+            pattern += (r"\s+" if pattern else "") + re.escape(word)
+    return pattern
+
+
 def _phrases(words: Iterable[str]) -> str:
-    """A regex alternation of words and phrases, longest first; spaces match any spacing."""
+    """A regex alternation of words and phrases, longest first."""
     ordered = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
+    return "|".join(_phrase(w) for w in ordered)
+
+
+def _anywhere(words: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``words`` as whole words, anywhere in a sentence, in any case."""
+    return re.compile(rf"(?<![\w-])(?:{_phrases(words)}){WORD_END}", re.IGNORECASE)
 
 
 def _words(text: str) -> int:
@@ -126,13 +156,52 @@ def layout_rule(places: Sequence[str], things: Sequence[str]) -> SentenceRule:
 
 def social_rule(networks: Sequence[str]) -> SentenceRule:
     """Nothing but network names, @handles and #tags: a share bar or a social box."""
-    names = re.compile(rf"(?<![\w-])(?:{_phrases(networks)}){WORD_END}|[@#][\w.]+", re.IGNORECASE)
+    names = re.compile(rf"(?<![\w-])(?:{_phrases(networks)}){WORD_END}|{HANDLE}", re.IGNORECASE)
 
     def rule(sentence: str) -> bool:
         rest = names.sub("", sentence)
         return rest != sentence and not re.search(r"\w", rest)
 
     return rule
+
+
+class Calls:
+    """Calls to the reader to follow, subscribe, tip, share or watch, by what they say
+    (``[calls]`` of the word lists). Outside quotation marks, a sentence is a call when it
+
+    1. opens with a command (``commands``) about something of ours (``ours``, or an @account:
+       "Blijf op de hoogte via ons liveblog", "Download de app", "Tip de redactie");
+    2. speaks to the ``reader`` about doing one of ``verbs`` with ``us`` ("Via onze app
+       blijf je op de hoogte", "Je kunt ons ook tippen");
+    3. is a question to the ``reader`` that ``asks`` for a tip or a follow ("Heb jij iets
+       gezien of heb je een tip?", "Wil je niets missen?").
+
+    News that only mentions such words has no command, no reader or nothing of ours:
+    "De politie vraagt getuigen zich te melden", "Met de app van de gemeente kun je afval
+    melden", "Uit het onderzoek volgt dat ...".
+    """
+
+    def __init__(self, table: Mapping[str, Sequence[str]]) -> None:
+        self.command = re.compile(rf"^{LEAD_IN}(?:{_phrases(table['commands'])}){WORD_END}", re.IGNORECASE)
+        ours = _anywhere([*table["ours"], *table["us"]])
+        self.ours = re.compile(f"{ours.pattern}|{HANDLE}", re.IGNORECASE)  # "Volg @omroepwest"
+        self.us = _anywhere(table["us"])
+        self.reader = _anywhere(table["reader"])
+        self.verb = _anywhere(table["verbs"])
+        self.asks = _anywhere(table["asks"])
+
+    def __call__(self, sentence: str) -> bool:
+        """True for a call to the reader."""
+        if sentence.lstrip()[:1] in QUOTE_OPENERS:
+            return False
+        own = QUOTED.sub(" ", sentence)  # what the sentence says itself, not what it quotes
+        if self.command.match(own) and self.ours.search(own):
+            return True
+        if not self.reader.search(own):
+            return False
+        if self.verb.search(own) and self.us.search(own):
+            return True
+        return bool(QUESTION_END.search(own.rstrip()) and self.asks.search(own))
 
 
 def address_only(sentence: str) -> bool:
@@ -188,6 +257,19 @@ class Boilerplate:
         """The name of the first rule that drops ``sentence``, or None when it is read."""
         return next((name for name, rule in self.sentences if rule(sentence)), None)
 
+    def tag_rule(self, tags: Sequence[str]) -> str | None:
+        """Why an item with these tags is no news at all ("advert: tag 'Advertorial'"), or None."""
+        return next(
+            (
+                f"{name}: tag {tag!r}"
+                for name, rule in self.sentences
+                if name in ITEM_TAG_RULES
+                for tag in tags
+                if rule(tag)
+            ),
+            None,
+        )
+
     def cut_pieces(self, text: str, *, tags: bool = False) -> tuple[str, list[tuple[str, str]]]:
         """``text`` without the pieces (or the tags) in it, and the ``(piece, rule)`` cut out."""
         cut: list[tuple[str, str]] = []
@@ -242,6 +324,7 @@ def load_boilerplate(user_file: Path | None = None) -> Boilerplate:
             *openers,
             ("credit", credit),
             ("layout", layout_rule(data["layout"]["places"], data["layout"]["things"])),
+            (CALL_RULE, Calls(data["calls"])),
             ("social", social_rule(data["social"]["networks"])),
             ("address", address_only),
         ),
@@ -251,12 +334,13 @@ def load_boilerplate(user_file: Path | None = None) -> Boilerplate:
 # --- the stage ----------------------------------------------------------------------
 
 
-def story_label(story: Story) -> str:
-    """How a report names a story: its headline, or its place and first words."""
-    if story.headline:
-        return story.headline
-    words = " ".join(story.paragraphs[0].split()[:STORY_LABEL_WORDS]) if story.paragraphs else ""
-    return f"{story.place}: {words}" if story.place else words
+@dataclass
+class _Sentence:
+    """A sentence of a story as the rules left it: its text and the rule that drops it (None: read)."""
+
+    paragraph: int
+    text: str
+    rule: str | None
 
 
 class _Cleaner:
@@ -273,32 +357,54 @@ class _Cleaner:
             self._drop(label, piece, rule)
         return text if re.search(r"\w", text) else ""  # "(Foto: ANP)." leaves only "."
 
-    def _sentence(self, sentence: str, label: str) -> str:
-        """The sentence as read ("" when dropped). Whole-sentence rules go before
-        pieces, so "(c) ANP" is dropped as one credit rather than cut in two."""
+    def _sentence(self, sentence: str, label: str) -> tuple[str, str | None]:
+        """The sentence as read and the rule that drops it whole (None: it is read). Whole-sentence
+        rules go before pieces, so "(c) ANP" is dropped as one credit rather than cut in two."""
         text = self._cut(sentence, label, tags=True)
         rule = self.rules.sentence_rule(text) if text else None
         if rule is None and text:
             text = self._cut(text, label)
             rule = self.rules.sentence_rule(text) if text else None
-        if rule is not None:
-            self._drop(label, text, rule)
-            return ""
-        return text
+        return text, rule
 
-    def _paragraph(self, paragraph: str, label: str) -> str:
-        sentences = split_sentences(paragraph)
-        kept = [s for s in (self._sentence(s, label) for s in sentences) if s]
-        return paragraph if kept == sentences else " ".join(kept)
+    def _paragraphs(self, story: Story, label: str) -> list[str]:
+        """The story's paragraphs without the sentences the rules drop (a paragraph left whole is
+        kept as written). A question right before a call goes with it: "Iets gezien? Mail ons."."""
+        written = [split_sentences(p) for p in story.paragraphs]
+        found = [
+            _Sentence(index, *self._sentence(sentence, label))
+            for index, paragraph in enumerate(written)
+            for sentence in paragraph
+        ]
+        for before, after in reversed(list(pairwise(found))):
+            joins = before.rule is None and before.text and QUESTION_END.search(before.text)
+            if joins and after.rule in QUESTION_JOINS:
+                before.rule = after.rule
+        for item in found:
+            if item.rule is not None and item.text:
+                self._drop(label, item.text, item.rule)
+        paragraphs = []
+        for index, sentences_written in enumerate(written):
+            kept = [item.text for item in found if item.paragraph == index and item.rule is None and item.text]
+            if kept:
+                paragraphs.append(story.paragraphs[index] if kept == sentences_written else " ".join(kept))
+        return paragraphs
 
     def story(self, story: Story) -> Story | None:
-        label = story_label(story)
+        label = story.label
+        tagged = self.rules.tag_rule(story.tags)
+        if tagged is not None:  # the whole item is not news ("Advertorial")
+            self._drop(label, story.text, tagged)
+            return None
         headline = story.headline
         if headline:
             headline = self._cut(self._cut(headline, label, tags=True), label)
-        paragraphs = [p for p in (self._paragraph(p, label) for p in story.paragraphs) if p]
-        if story.max_sentences and paragraphs:  # a brief is brief: its first news sentences
-            paragraphs = [" ".join(split_sentences(" ".join(paragraphs))[: story.max_sentences])]
+        paragraphs = self._paragraphs(story, label)
+        if story.max_sentences and paragraphs:  # a brief is brief: its first news sentences; the rest is reported
+            said = split_sentences(" ".join(paragraphs))
+            for sentence in said[story.max_sentences :]:
+                self._drop(label, sentence, CUT_BRIEF_LENGTH)
+            paragraphs = [" ".join(said[: story.max_sentences])]
         if not paragraphs:
             if not headline:
                 return None
@@ -307,8 +413,8 @@ class _Cleaner:
 
 
 def drop_boilerplate(page: Page, rules: Boilerplate, source: str) -> Page:
-    """``page`` without web boilerplate; what was dropped is added to ``page.dropped_text``
-    (and logged at INFO). A story with nothing else left is left out."""
+    """``page`` without web boilerplate; what was dropped is added to ``page.dropped_text``.
+    A story with nothing else left is left out."""
     cleaner = _Cleaner(rules, source)
     lead = cleaner.story(page.lead)
     sections = [
@@ -323,7 +429,4 @@ def drop_boilerplate(page: Page, rules: Boilerplate, source: str) -> Page:
             )
         lead = first.briefs[0]
         sections = [replace(sec, briefs=sec.briefs[1:]) if sec is first else sec for sec in sections]
-    dropped = (*page.dropped_text, *cleaner.dropped)
-    for item in dropped:
-        log.info("dropped [%s] %s › %s: %r", item.rule, item.source, item.story, item.text)
-    return Page(lead=lead, sections=tuple(sections), dropped_text=dropped)
+    return Page(lead=lead, sections=tuple(sections), dropped_text=(*page.dropped_text, *cleaner.dropped))

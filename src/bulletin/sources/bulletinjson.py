@@ -24,6 +24,8 @@ from bulletin.sources.encoding import opening, path_part
 from bulletin.sources.kind import SourceKind
 from bulletin.sources.places import case_place
 
+BULLETIN_KEYS = frozenset({"briefs", "section"})  # a document with these means to be a JSON bulletin
+
 
 def _text_field(data: dict[str, Any], key: str, where: str, name: str) -> str | None:
     """An optional string field; anything else is a mistake to name."""
@@ -69,6 +71,18 @@ def _story(data: Any, where: str, name: str, zone: Any) -> Story:
     )
 
 
+def _not_a_bulletin(document: Any, name: str) -> str:
+    """What to say of JSON without a lead: a bulletin missing it, or JSON of no shape bulletin
+    reads (its shapes named from the registry, a plugin's too)."""
+    if isinstance(document, dict) and BULLETIN_KEYS & set(document):
+        return f'{name}: a JSON bulletin needs a "lead" object (see the README).'
+    from bulletin.sources import SOURCES
+
+    shapes = [kind.json_shape for kind in SOURCES if kind.json_shape]
+    listed = ", ".join(shapes[:-1]) + f" or {shapes[-1]}" if len(shapes) > 1 else "".join(shapes)
+    return f"{name}: this JSON is none of the shapes bulletin reads: {listed}."
+
+
 def parse_bulletin_json(data: bytes, at: datetime, name: str) -> Page:
     """A page from the JSON bulletin format."""
     try:
@@ -76,7 +90,7 @@ def parse_bulletin_json(data: bytes, at: datetime, name: str) -> Page:
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{name}: not valid JSON ({exc}).") from None
     if not isinstance(document, dict) or "lead" not in document:
-        raise InputError(f'{name}: a JSON bulletin needs a "lead" object (see the README).')
+        raise InputError(_not_a_bulletin(document, name))
     lead = _story(document["lead"], "lead", name, at.tzinfo)
     briefs = document.get("briefs", [])
     if not isinstance(briefs, list):
@@ -97,4 +111,10 @@ def sniff(data: bytes, location: str) -> bool:
 read = parse_bulletin_json
 
 
-KIND = SourceKind("json", "a JSON bulletin: a lead and briefs, for other programs", sniff, read)
+KIND = SourceKind(
+    "json",
+    "a JSON bulletin: a lead and briefs, for other programs",
+    sniff,
+    read,
+    json_shape='a JSON bulletin ({"lead": {"headline": ..., "text": ...}, "briefs": [...]})',
+)

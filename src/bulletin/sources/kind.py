@@ -25,3 +25,6 @@ class SourceKind:
     read: Callable[[bytes, datetime, str], News]
     needs: Needs = Needs()
     catch_all: bool = False  # takes whatever no other kind recognises (asked last by ``auto``)
+    # For a kind read from JSON: what its documents look like, named to the user when a JSON
+    # file is none of the shapes bulletin reads.
+    json_shape: str = ""

@@ -317,4 +317,10 @@ def _from_text(text: str, at: datetime, name: str) -> Script:
     )
 
 
-KIND = SourceKind("script", "a bulletin script (the JSON or text of `bulletin script`), read as written", sniff, read)
+KIND = SourceKind(
+    "script",
+    "a bulletin script (the JSON or text of `bulletin script`), read as written",
+    sniff,
+    read,
+    json_shape=f'a bulletin script ({{"format": "{SCRIPT_FORMAT}", "segments": [...]}})',
+)
