@@ -7,6 +7,7 @@ import pytest
 from bulletin.core.paths import builtin_voices_dir
 from bulletin.script import normalize as n
 from bulletin.script.lexicon import Lexicon, load_lexicon
+from bulletin.script.rules import Change, word_changes
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,12 @@ def test_units(lexicon, text, out):
         ("€ 44.210,35", "44.210 euro 35"),
         ("€ 5,-", "5 euro"),
         ("$ 3 miljard", "3 miljard dollar"),
+        ("€ 28 à 30 miljard", "28 à 30 miljard euro"),  # a range says its currency once
+        ("€ 5 tot € 10 per", "5 tot 10 euro per"),
+        ("€ 5-10", "5 tot 10 euro"),
+        ("€ 2,50 tot € 3,50", "2 euro 50 tot 3 euro 50"),  # with cents: each amount whole
+        ("£ 300", "300 pond"),
+        ("30 euro per maand", "30 euro per maand"),
     ],
 )
 def test_currency(lexicon, text, out):
@@ -96,6 +103,15 @@ def test_abbreviations(lexicon, text, out):
         ("met 2.15 en 3.20 punten", "met 2.15 en 3.20 punten"),
         ("44.210", "44.210"),
         ("om 24.00 uur", "om 24.00 uur"),  # no such hour
+        ("om 14u30 in Brussel", "om veertien uur dertig in Brussel"),  # Flemish and shorthand
+        ("om 9u open", "om negen uur open"),
+        ("om 13.00u.", "om dertien uur."),
+        ("om 14h30", "om veertien uur dertig"),
+        ("van 10u-12u", "van tien uur tot twaalf uur"),
+        ("tussen 8.00 à 9.00 uur", "tussen acht uur a negen uur"),
+        ("CO2u", "CO2u"),
+        ("9uur", "9uur"),
+        ("25u30", "25u30"),  # no such hour
     ],
 )
 def test_clock_times(text, out):
@@ -191,6 +207,9 @@ def test_ordinals(text, out):
         ("uitslag 3-1", "uitslag 3-1"),
         ("10-15 procent", "10 tot 15 procent"),
         ("3-1 voor Ajax", "3-1 voor Ajax"),
+        ("28 à 30 miljard", "28 a 30 miljard"),  # the "à" of a range is said "a"
+        ("3 stuks à 2 euro", "3 stuks a 2 euro"),  # and so is a price's
+        ("à la carte", "à la carte"),
     ],
 )
 def test_ranges(text, out):
@@ -215,6 +234,12 @@ def test_ranges(text, out):
         ("de G7", "de gee-zeven"),
         ("KLM'ers", "kaa-el-em'ers"),
         ("Europese Unie", "Europese Unie"),
+        ("JA21 en BIJ1", "Ja-eenentwintig en Bij-één"),  # names of capitals and digits, part by part
+        ("50PLUS", "Vijftigplus"),
+        ("omroep MAX", "omroep Max"),  # a short word in capitals is a word
+        ("het mbo en de Wmo", "het em-bee-oo en de wee-em-oo"),  # small letters: spelled when listed
+        ("Hbo-studenten", "haa-bee-oo-studenten"),  # with a capital first letter too (tidy puts it back)
+        ("de havo", "de havo"),
     ],
 )
 def test_lexicon_and_acronyms(lexicon, text, out):
@@ -271,6 +296,9 @@ def test_symbols(lexicon, text, out):
         ("één. twee", "Één. Twee"),
         (", begin", "Begin"),
         ("regel\n  tweede", "Regel\nTweede"),
+        ("J. de Vries zei", "J. de Vries zei"),  # an initial ends no sentence
+        ("J.P. de Vries", "J.P. de Vries"),
+        ("zei hij. de rest", "Zei hij. De rest"),
     ],
 )
 def test_tidy(text, out):
@@ -294,3 +322,32 @@ def test_whole_chain(lexicon):
         "De ee-uu wil in tweeduizendveertig circa negentig procent minder CO-twee uitstoten "
         "dan in negentienhonderdnegentig, onder andere via de Navo."
     )
+
+
+def test_explain_names_the_rule_of_each_changed_word(lexicon):
+    prepare = n.Preparer(lexicon)
+    changes = prepare.explain("Lodewijk XIV kwam om 14u30")
+    assert [(c.rule, c.before, c.after) for c in changes] == [
+        ("clock", "14u30", "veertien uur dertig"),
+        ("regnal numerals", "XIV", "de Veertiende"),
+    ]
+
+
+def test_explain_runs_the_same_table_as_preparing(lexicon):
+    """Explaining a reading runs the rules that prepare it: the last change of every word is what is
+    said, and a text no rule changes has no changes."""
+    prepare = n.Preparer(lexicon)
+    text = "De EU wil in 2040 ca. 90% minder CO2 (o.a. via de NAVO)."
+    spoken = text
+    for rule in prepare.rules:
+        spoken = rule(spoken)
+    assert spoken == prepare(text)
+    assert {c.rule for c in prepare.explain(text)} >= {"units", "abbreviations", "lexicon", "numbers", "quotes"}
+    assert prepare.explain("Dat is alles.") == []
+
+
+def test_word_changes_are_runs_of_words():
+    assert word_changes("r", "om 14u30 in Gent", "om veertien uur dertig in Gent") == [
+        Change("r", "14u30", "veertien uur dertig")
+    ]
+    assert word_changes("r", "a  b", "a b") == []  # spaces alone change no word
