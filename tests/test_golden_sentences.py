@@ -33,6 +33,7 @@ CLASSES = (
     "year pairs",
     "days",
     "months",
+    "service numbers",
 )
 
 

@@ -37,10 +37,16 @@ def test_clean_unicode(text, out):
         ("2 miljoen", "2 miljoen"),  # "m" only as a unit of its own
         ("5 mln. Daarna", "5 miljoen. Daarna"),
         ("de km telt", "de km telt"),  # no number, no unit
+        ("1 min. voorsprong", "1 minuut voorsprong"),  # the singular after one
+        ("21 min. later", "21 minuten later"),
+        ("in 12 min. Daarna", "in 12 minuten. Daarna"),
+        ("32 cent per kWh", "32 cent per kilowattuur"),  # after "per"
+        ("per m is", "per m is"),  # a single letter only after a number
+        ("7.400 m³", "7.400 kubieke meter"),
     ],
 )
 def test_units(lexicon, text, out):
-    assert n.units_rule(lexicon.units)(text) == out
+    assert n.units_rule(lexicon.units, lexicon.singular)(text) == out
 
 
 @pytest.mark.parametrize(
@@ -240,10 +246,16 @@ def test_ranges(text, out):
         ("het mbo en de Wmo", "het em-bee-oo en de wee-em-oo"),  # small letters: spelled when listed
         ("Hbo-studenten", "haa-bee-oo-studenten"),  # with a capital first letter too (tidy puts it back)
         ("de havo", "de havo"),
+        ("CD&V en H&M", "cee-dee-en-vee en haa-en-em"),  # acronyms joined by "&"
+        ("de N-VA", "de en-vee-aa"),  # a letter joined to an acronym
+        ("de UGent", "de uu-Gent"),  # a letter before a name
+        ("in IJmuiden", "in IJmuiden"),  # IJ is one letter
+        ("de VN-Veiligheidsraad", "de vee-en-Veiligheidsraad"),  # a multi-word reading in a compound
+        ("de VN", "de Verenigde Naties"),
     ],
 )
 def test_lexicon_and_acronyms(lexicon, text, out):
-    assert n.lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters)(text) == out
+    assert n.lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters, lexicon.symbols)(text) == out
 
 
 @pytest.mark.parametrize(
@@ -261,6 +273,8 @@ def test_lexicon_and_acronyms(lexicon, text, out):
         ("de F-16", "de F-zestien"),
         ("CO2", "CO2"),  # glued to letters: left to the lexicon
         ("413 leden, 226 tegen.", "vierhonderddertien leden, tweehonderdzesentwintig tegen."),
+        ("een 1-1-stand", "een één-één-stand"),  # a score keeps its hyphen before a noun
+        ("1.254.000 kiezers", "één miljoen tweehonderdvierenvijftigduizend kiezers"),
     ],
 )
 def test_numbers(text, out):

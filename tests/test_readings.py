@@ -104,6 +104,11 @@ def test_roman_numbers(data, text, out):
         ("de iPhone 16", "de iPhone 16"),  # a plain number: the number rule's
         ("Peugeot 208", "Peugeot twee-nul-acht"),
         ("Boeingen 737", "Boeingen 737"),
+        ("levert de 737 MAX uit", "levert de zeven-drie-zeven MAX uit"),  # a model on its own
+        ("door de 777.", "door de zeven-zeven-zeven."),
+        ("er zaten 737 mensen", "er zaten 737 mensen"),  # a count
+        ("de Volkswagen ID.3", "de Volkswagen ID 3"),
+        ("versie 2.15", "versie 2.15"),
     ],
 )
 def test_models(data, letters, text, out):
@@ -194,6 +199,8 @@ def test_short_dates(data, text, out):
         ("van ma. t/m vr. open", "van maandag t/m vrijdag open"),
         ("za 12 april", "zaterdag 12 april"),
         ("vr 3/4", "vrijdag 3/4"),
+        ("za 5 t/m ma 7 april", "zaterdag 5 t/m maandag 7 april"),  # a range of dates
+        ("vr 28 nov. t/m zo 4 jan.", "vrijdag 28 nov. t/m zondag 4 jan."),
         ("zo gaat het", "zo gaat het"),  # a word
         ("zo en zo", "zo en zo"),
         ("do 12 mensen", "do 12 mensen"),
@@ -217,3 +224,26 @@ def test_days(data, text, out):
 )
 def test_months(data, text, out):
     assert r.months_rule(data)(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        ("Bel 112.", "Bel één één twee."),
+        ("belt u 112", "belt u één één twee"),
+        ("bellen met 113 of", "bellen met één één drie of"),
+        ("een 112-melding", "een één-één-twee-melding"),
+        ("Er kwamen 112 meldingen", "Er kwamen 112 meldingen"),  # a count
+        ("bel 1120", "bel 1120"),
+    ],
+)
+def test_service_numbers(data, text, out):
+    assert r.service_numbers_rule(data)(text) == out
+
+
+def test_the_data_loads():
+    data = r.dutch()
+    assert {"Karel", "Lodewijk", "Willem", "Benedictus"} <= data.regnal
+    assert data.fractions[3] == "derde" and data.rounds[2] == "halve"
+    assert data.days["ma"] == "maandag" and data.months["dec"] == "december"
+    assert "Boeing" in data.digit_makers and "Airbus" in data.number_makers

@@ -102,7 +102,7 @@ def phone_numbers(text: str) -> str:
     return PHONE.sub(say, text)
 
 
-NUMERIC_DATE = re.compile(r"(?<![\w.,/-])([0-2]?\d|3[01])([-/])(0?[1-9]|1[0-2])\2((?:19|20)\d{2})(?![\w/-])")
+NUMERIC_DATE = re.compile(r"(?<![\w.,/-])([0-2]?\d|3[01])([-/])(0?[1-9]|1[0-2])\2(1\d{3}|20\d{2})(?![\w/-])")
 
 
 def numeric_dates(text: str) -> str:
@@ -277,10 +277,14 @@ def say_number(written: str) -> str:
 
 def expand_numbers(text: str) -> str:
     """2,1 -> "twee komma een"; 44.210 -> "vierenveertigduizend..."; -5 -> "min vijf";
-    34-jarige -> "vierendertigjarige" (a number in a compound is said as one word with it)."""
+    34-jarige -> "vierendertigjarige" (a number in a compound is said as one word with it),
+    but a score keeps its hyphen: 1-1-stand -> "één-één-stand"."""
 
     def say(m: re.Match[str]) -> str:
         words = say_number(m.group("n"))
+        start = m.start("n")
+        score = m.group("compound") and start > 1 and text[start - 1] == "-" and text[start - 2].isdigit()
+        words += LETTER_JOINER if score else ""
         return f"min {words}" if m.group("minus") else words
 
     return NUMBER_TOKEN.sub(say, text)
@@ -350,18 +354,27 @@ def _capital(m: re.Match[str]) -> str:
 # --- rules built from the lexicon ---------------------------------------------
 
 
-def units_rule(units: Mapping[str, str]) -> Rewrite:
-    """120 km/u -> "120 kilometer per uur"; 2,1% -> "2,1 procent" (only after a number)."""
+ONE_BEFORE = re.compile(r"(?<![\d.,])1\s?$")  # the number just before a unit is exactly one
+
+
+def units_rule(units: Mapping[str, str], singular: Mapping[str, str]) -> Rewrite:
+    """120 km/u -> "120 kilometer per uur"; 2,1% -> "2,1 procent" (after a number); 1 min. ->
+    "1 minuut" (the singular after one, where the lexicon has one); 32 cent per kWh -> "32 cent
+    per kilowattuur" (a unit of two letters or more after "per")."""
     if not units:
         return _never
-    pattern = re.compile(rf"(?<=\d)[ ]?({alternation(units)})(?![\w/²])")
+    after_number = re.compile(rf"(?<=\d)[ ]?({alternation(units)})(?![\w/²³])")
+    after_per = re.compile(rf"(?<=\bper )({alternation(u for u in units if len(u) > 1)})(?![\w/²³])")
 
     def say(m: re.Match[str]) -> str:
         unit = m.group(1)
         stop = full_stop_if_final(m) if unit.endswith(".") else ""
-        return f" {units[unit]}{stop}"
+        said = units[unit]
+        if ONE_BEFORE.search(m.string, max(0, m.start() - 3), m.start()):
+            said = singular.get(said, said)
+        return f" {said}{stop}"
 
-    return lambda text: pattern.sub(say, text)
+    return lambda text: after_per.sub(lambda m: say(m).lstrip(), after_number.sub(say, text))
 
 
 CURRENCY_JOINS = r"\s?[-–]\s?|\s(?:à|tot)\s"  # € 28 à 30 miljard, € 5-10, € 5 tot € 10
@@ -428,28 +441,52 @@ def abbreviations_rule(plain: Mapping[str, str], final: Mapping[str, str]) -> Re
     return lambda text: pattern.sub(say, text)
 
 
-def lexicon_rule(words: Mapping[str, str], spelled: frozenset[str], letters: Mapping[str, str]) -> Rewrite:
+# Acronyms joined to letters: CD&V, H&M (spelled around "en"); N-VA (a letter and an acronym,
+# spelled); UGent (a letter before a name: "uu-Gent"; not IJ, one Dutch letter: IJmuiden).
+JOINED_ACRONYM = r"[A-Z]{1,4}&[A-Z]{1,4}|[A-Z]-[A-Z]{2,}|(?!IJ)[A-Z][A-Z][a-zà-ÿ]{2,}"
+AMPERSAND = "&"
+
+
+def lexicon_rule(
+    words: Mapping[str, str], spelled: frozenset[str], letters: Mapping[str, str], symbols: Mapping[str, str]
+) -> Rewrite:
     """Whole-word lexicon entries, then acronyms: NAVO -> "Navo", EU -> "ee-uu", CO2 -> "CO-twee".
 
     An acronym the lexicon does not list is read as a word when its letters make
     Dutch syllables (BENELUX -> "Benelux") and spelled when they do not (ASML,
     NXP); see :mod:`bulletin.script.acronyms`. A name of capitals and digits is read
-    part by part (JA21 -> "Ja-eenentwintig", G7 -> "gee-zeven"). A spelled entry in
-    small letters is spelled with a capital first letter too (mbo, Mbo). One pass,
-    so a replacement ("CO-twee") is never rewritten again.
+    part by part (JA21 -> "Ja-eenentwintig", G7 -> "gee-zeven"); acronyms joined by
+    "&" or a hyphen to a letter are spelled (CD&V -> "cee-dee-en-vee", N-VA -> "en-vee-aa"),
+    and a letter before a name is spelled on its own (UGent -> "uu-Gent"). An entry said
+    in words of its own ("VN" = "Verenigde Naties") is spelled in a compound
+    (VN-Veiligheidsraad -> "vee-en-Veiligheidsraad"). A spelled entry in small letters is
+    spelled with a capital first letter too (mbo, Mbo). One pass, so a replacement
+    ("CO-twee") is never rewritten again.
     """
     spelled = spelled | {word.capitalize() for word in spelled if word.islower()}
     explicit = alternation({*words, *spelled})
-    generic = r"[A-Z]{2,}[A-Z0-9]*|[A-Z]+\d+[A-Z]*|\d+[A-Z]+"  # EU, CO2, G7, A12, 5G
+    generic = rf"{JOINED_ACRONYM}|[A-Z]{{2,}}[A-Z0-9]*|[A-Z]+\d+[A-Z]*|\d+[A-Z]+"  # EU, CO2, G7, A12, 5G
     body = f"{explicit}|{generic}" if explicit else generic
     pattern = re.compile(rf"{WORD_BEFORE}(?:{body}){WORD_AFTER}")
+    and_word = symbols.get(AMPERSAND, AMPERSAND)
+
+    def joined(token: str) -> str:
+        if AMPERSAND in token:
+            left, right = token.split(AMPERSAND)
+            return LETTER_JOINER.join((spell(left, letters), and_word, spell(right, letters)))
+        if token[1] == LETTER_JOINER:
+            return LETTER_JOINER.join(spell(part, letters) for part in token.split(LETTER_JOINER))
+        return f"{spell(token[0], letters)}{LETTER_JOINER}{token[1:]}"
 
     def say(m: re.Match[str]) -> str:
         token = m.group(0)
         if token in words:
-            return words[token]
+            in_compound = m.string[m.end() : m.end() + 1] == LETTER_JOINER
+            return spell(token, letters) if in_compound and " " in words[token] else words[token]
         if token in spelled:
             return spell(token, letters)
+        if re.fullmatch(JOINED_ACRONYM, token):
+            return joined(token)
         if not token.isalpha():
             return read_mixed(token, letters)
         if not pronounceable(token):
@@ -482,13 +519,14 @@ def table(lexicon: Lexicon, data: readings.Readings | None = None) -> tuple[Rule
         Rule("long numbers", long_numbers),
         Rule("addresses", speak_addresses),
         Rule("phone numbers", phone_numbers),
+        Rule("service numbers", readings.service_numbers_rule(data)),
         Rule("days", readings.days_rule(data)),
         Rule("dates", numeric_dates),
         Rule("short dates", readings.short_dates_rule(data)),
         Rule("fractions", readings.fractions_rule(data)),
         Rule("months", readings.months_rule(data)),
         Rule("models", readings.models_rule(data, lexicon.letters)),
-        Rule("units", units_rule(lexicon.units)),
+        Rule("units", units_rule(lexicon.units, lexicon.singular)),
         Rule("currency", currency_rule(lexicon.currencies, lexicon.currency_fractions)),
         Rule("abbreviations", abbreviations_rule(lexicon.abbreviations, lexicon.sentence_final_abbreviations)),
         Rule("clock", clock_times),
@@ -501,7 +539,7 @@ def table(lexicon: Lexicon, data: readings.Readings | None = None) -> tuple[Rule
         Rule("roman names", readings.roman_names_rule(data)),
         Rule("roman numerals", readings.roman_numbers_rule(data)),
         Rule("house numbers", readings.house_numbers),
-        Rule("lexicon", lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters)),
+        Rule("lexicon", lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters, lexicon.symbols)),
         Rule("numbers", expand_numbers),
         Rule("digits", leftover_digits),
         Rule("quotes", quotes_and_parentheses),

@@ -36,7 +36,11 @@ class Readings:
     cardinal_after: frozenset[str]
     roman_names: Mapping[str, str]
     digit_makers: frozenset[str]
+    digit_models: frozenset[str]
+    model_names: frozenset[str]
     number_makers: frozenset[str]
+    service_numbers: frozenset[str]
+    call_words: frozenset[str]
     fractions: Mapping[int, str]
     rounds: Mapping[int, str]
     date_words: frozenset[str]
@@ -56,7 +60,11 @@ def dutch() -> Readings:
         cardinal_after=frozenset(roman["cardinal_after"]),
         roman_names=dict(roman["names"]),
         digit_makers=frozenset(models["digits"]),
+        digit_models=frozenset(models["digit_models"]),
+        model_names=frozenset(models["names"]),
         number_makers=frozenset(models["number"]),
+        service_numbers=frozenset(raw["service_numbers"]["numbers"]),
+        call_words=frozenset(raw["service_numbers"]["call_words"]),
         fractions={int(k): v for k, v in fractions.items()},
         rounds={int(k): v for k, v in rounds.items()},
         date_words=frozenset(raw["dates"]["lead_words"]),
@@ -163,12 +171,15 @@ def roman_numbers_rule(data: Readings) -> Rewrite:
 
 
 SPELLED_SUFFIX_LETTERS = 2  # a model's suffix this short is spelled ("16e"), a longer one said ("neo")
+# A model named by capitals, a dot and a number: ID.3 -> "ID 3" (then "ie-dee drie").
+DOTTED_MODEL = re.compile(r"(?<![\w.])([A-Z]{2,3})\.(\d{1,2})(?![\w.,])")
 
 
 def models_rule(data: Readings, letters: Mapping[str, str]) -> Rewrite:
     """Boeing 737 MAX -> "Boeing zeven-drie-zeven MAX" (the MAX is the acronym rule's), Boeing
-    737-800 -> "Boeing zeven-drie-zeven-achthonderd"; Airbus A320neo -> "Airbus
-    aa-driehonderdtwintig-neo"; iPhone 16 stays for the number rule ("zestien")."""
+    737-800 -> "Boeing zeven-drie-zeven-achthonderd", de 737 MAX -> "de zeven-drie-zeven MAX";
+    Airbus A320neo -> "Airbus aa-driehonderdtwintig-neo"; iPhone 16 stays for the number rule
+    ("zestien"); ID.3 -> "ID 3"."""
     digit_makers = alternation(data.digit_makers)
     number_makers = alternation(data.number_makers)
     by_digit = re.compile(
@@ -198,8 +209,21 @@ def models_rule(data: Readings, letters: Mapping[str, str]) -> Rewrite:
             parts.append(suffix if len(suffix) > SPELLED_SUFFIX_LETTERS else spell(suffix, letters))
         return f"{m.group('maker')} {JOINER.join(parts)}"
 
+    # A maker's model said on its own: after an article or before a model name ("de 737 MAX").
+    models = alternation(data.digit_models)
+    alone = re.compile(
+        rf"(?<![\w-])(?:(?P<article>(?i:de|het|een|die|deze)\s)(?P<model>{models})"
+        rf"|(?P<named>{models})(?=\s(?:{alternation(data.model_names)})\b))(?![\w])"
+    )
+
+    def say_alone(m: re.Match[str]) -> str:
+        said = JOINER.join(numbers.cardinal(int(d)) for d in m.group("model") or m.group("named"))
+        return (m.group("article") or "") + said
+
     def rewrite(text: str) -> str:
+        text = DOTTED_MODEL.sub(r"\1 \2", text)
         text = by_digit.sub(say_digits, text) if digit_makers else text
+        text = alone.sub(say_alone, text) if data.digit_models else text
         return by_number.sub(say_number, text) if number_makers else text
 
     return rewrite
@@ -212,6 +236,28 @@ HOUSE_NUMBER = re.compile(r"(?<![\w.,-])(\d{1,4})([a-d])(?![\w-])")
 def house_numbers(text: str) -> str:
     """12a -> "12 a" (then "twaalf a")."""
     return HOUSE_NUMBER.sub(r"\1 \2", text)
+
+
+# --- service numbers ----------------------------------------------------------------------
+
+
+def service_numbers_rule(data: Readings) -> Rewrite:
+    """bel 112 -> "bel één één twee", belt u 112, een 112-melding -> "een één-één-twee-melding": a
+    listed short number, after a word that calls it (and a "u" or "je") or in a compound, is said
+    digit by digit; "112 meldingen" is a count."""
+    listed = alternation(data.service_numbers)
+    pattern = re.compile(
+        rf"(?<![\w-])(?:(?P<call>(?i:{alternation(data.call_words)})\s(?:(?i:u|je|jij|men)\s)?)"
+        rf"(?P<called>{listed})(?![\w-]|[.,]\d)"
+        rf"|(?P<compound>{listed})(?=-[^\W\d_]))"
+    )
+
+    def say(m: re.Match[str]) -> str:
+        if m.group("called"):
+            return m.group("call") + " ".join(numbers.cardinal(int(d)) for d in m.group("called"))
+        return JOINER.join(numbers.cardinal(int(d)) for d in m.group("compound"))
+
+    return lambda text: pattern.sub(say, text)
 
 
 # --- year pairs ------------------------------------------------------------------------------
@@ -311,12 +357,16 @@ DAY_JOINS = r"\s*(?:,|-|–|/|t/m|tot en met|tot)\s*|\s(?:en|of)\s"
 
 def days_rule(data: Readings) -> Rewrite:
     """ma t/m vr -> "maandag t/m vrijdag", za en zo -> "zaterdag en zondag", za 12 april ->
-    "zaterdag 12 april"; a lone "zo" or "do" (a word) is left alone, and so is "zo en zo"."""
+    "zaterdag 12 april", za 5 t/m ma 7 april -> "zaterdag 5 t/m maandag 7 april"; a lone "zo"
+    or "do" (a word) is left alone, and so is "zo en zo"."""
     table = _with_capital(data.days)
     day = rf"(?:{alternation(table)})\.?"
     sequence = re.compile(rf"(?<![\w]){day}(?:(?:{DAY_JOINS}){day})+(?![\w])")
     months = alternation({*MONTHS, *data.months})
-    before_date = re.compile(rf"(?<![\w]){day}(?=\s(?:[0-2]?\d|3[01])(?:\s(?:{months})\b|/\d))")
+    day_number = r"(?:[0-2]?\d|3[01])"
+    before_date = re.compile(
+        rf"(?<![\w]){day}(?=\s{day_number}(?:\s(?:{months})\b|/\d|(?:{DAY_JOINS})(?:{day}\s)?{day_number}\b))"
+    )
     one = re.compile(rf"(?<![\w]){day}(?![\w])")
 
     def full(m: re.Match[str]) -> str:
