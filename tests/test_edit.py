@@ -387,6 +387,58 @@ def test_say_raw_speaks_the_text_as_given(tmp_path):
     assert len(decode(tmp_path / "x.mp3")) / RATE > 1.0
 
 
+def test_say_explain_names_the_rule_of_each_changed_word_and_speaks_nothing(tmp_path):
+    result = run("say", "--explain", "Lodewijk XIV kwam om 14u30", "--voice", "espeak-nl", "-o", tmp_path / "x.mp3")
+    assert result.exit_code == 0, result.stderr
+    *changes, reading = result.stdout.splitlines()
+    assert [line.split() for line in changes] == [
+        ["clock", "14u30", "→", "veertien", "uur", "dertig"],
+        ["regnal", "numerals", "XIV", "→", "de", "Veertiende"],
+    ]
+    assert reading == "Lodewijk de Veertiende kwam om veertien uur dertig"
+    assert list(tmp_path.iterdir()) == []  # nothing spoken, nothing written
+
+
+def test_say_explain_shows_the_voices_own_respellings(tmp_path):
+    result = run("say", "--explain", "Keir Starmer tegen Sky News", "--voice", "espeak-nl")
+    assert result.exit_code == 0, result.stderr
+    assert "lexicon  Keir → Kier" in result.stdout and result.stdout.endswith("Kier Starmer tegen Skai News\n")
+    plain = run("say", "--explain", "Dat is alles.", "--voice", "espeak-nl")
+    assert plain.stdout == "  (no rule changed a word)\nDat is alles.\n"
+
+
+def test_say_explain_and_raw_are_one_or_the_other():
+    result = run("say", "--explain", "--raw", "Hallo", "--voice", "espeak-nl")
+    assert result.exit_code == 2 and "--explain" in result.stderr
+
+
+def test_script_explain_lists_each_segments_changes_by_rule():
+    result = run("script", EUROPA, "--at", AT, "--engine", "espeak", "--explain")
+    assert result.exit_code == 0, result.stderr
+    headers = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(headers) == 9 and headers[0] == "[1] INTRO: Opening (espeak-nl)"
+    as_json = json.loads(
+        run("script", EUROPA, "--at", AT, "--engine", "espeak", "--explain", "--format", "json").stdout
+    )
+    assert [s["kind"] for s in as_json] == [
+        "intro",
+        "lead",
+        "brief",
+        "brief",
+        "brief",
+        "brief",
+        "brief",
+        "brief",
+        "outro",
+    ]
+    rules = {change["rule"] for segment in as_json for change in segment["changes"]}
+    assert rules and all(set(change) == {"rule", "before", "after"} for s in as_json for change in s["changes"])
+    listed = {
+        line.split("  ")[1].strip() for line in result.stdout.splitlines() if line.startswith("  ") and "→" in line
+    }
+    assert listed == rules  # the text and the JSON tell the same
+
+
 def _espeak(tmp_path: Path) -> Path:
     config = tmp_path / "bulletin.toml"
     config.write_text('[voice]\nengine = "espeak"\n', "utf-8")

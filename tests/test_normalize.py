@@ -365,3 +365,10 @@ def test_word_changes_are_runs_of_words():
         Change("r", "14u30", "veertien uur dertig")
     ]
     assert word_changes("r", "a  b", "a b") == []  # spaces alone change no word
+    assert word_changes("r", "€ 2,5 miljoen.", "2,5 miljoen euro.") == [
+        Change("r", "€ 2,5 miljoen.", "2,5 miljoen euro.")
+    ]
+    assert word_changes("r", "Keir zei tegen Sky", "Kier zei tegen Skai") == [
+        Change("r", "Keir", "Kier"),
+        Change("r", "Sky", "Skai"),
+    ]

@@ -30,9 +30,14 @@ SECONDS_PER_MINUTE = 60
 Compose = Callable[[Cast], Script]  # the script as a cast reads it (their lexicons, their pace)
 
 
+def preparer(profile: VoiceProfile) -> Preparer:
+    """A voice's text preparation: the rules with its lexicons."""
+    return Preparer(load_lexicon(profile.lexicons))
+
+
 def reader(profile: VoiceProfile) -> Reader:
     """How a voice reads: its lexicons and its pace."""
-    return Reader(Preparer(load_lexicon(profile.lexicons)), Pacing(profile.chars_per_second))
+    return Reader(preparer(profile), Pacing(profile.chars_per_second))
 
 
 def voicing(cast: Cast) -> Voicing:

@@ -4,11 +4,12 @@ the words of a text, so that an editor can trace a reading back to the rule that
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 Rewrite = Callable[[str], str]
+MERGE_GAP = 1  # changed words one word apart are one change, as an editor reads them
 # After an abbreviation that may close a sentence: a capital or the end means it did.
 SENTENCE_ENDS_HERE = re.compile(r"\s*$|\s+[A-ZÀ-Þ]")
 
@@ -36,14 +37,27 @@ class Change:
 
 def word_changes(rule: str, before: str, after: str) -> list[Change]:
     """The runs of words that differ between ``before`` and ``after``, each as a change made by
-    ``rule`` (a rule that only moved spaces changed no word)."""
+    ``rule`` (a rule that only moved spaces changed no word). Runs no more than MERGE_GAP words
+    apart are one change, with the words between them: "€ 2,5 miljoen" -> "2,5 miljoen euro"."""
     old, new = before.split(), after.split()
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    return [
-        Change(rule, " ".join(old[i1:i2]), " ".join(new[j1:j2]))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    ]
+    runs: list[list[int]] = []  # [i1, i2, j1, j2] of each change, merged
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if runs and i1 - runs[-1][1] <= MERGE_GAP:
+            runs[-1][1], runs[-1][3] = i2, j2
+        else:
+            runs.append([i1, i2, j1, j2])
+    return [Change(rule, " ".join(old[i1:i2]), " ".join(new[j1:j2])) for i1, i2, j1, j2 in runs]
+
+
+ARROW = "→"
+
+
+def describe(changes: Sequence[Change], indent: str = "  ") -> list[str]:
+    """``changes`` as lines an editor reads: ``  clock            14u30 → veertien uur dertig``."""
+    width = max((len(c.rule) for c in changes), default=0)
+    return [f"{indent}{c.rule:<{width}}  {c.before or '∅'} {ARROW} {c.after or '∅'}" for c in changes]
 
 
 def alternation(keys: Iterable[str]) -> str:
