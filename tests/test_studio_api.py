@@ -122,7 +122,7 @@ def test_a_save_over_the_loaded_version_is_the_new_script(studio):
     assert reread.headers["ETag"] == saved.headers["ETag"] and reread.json() == saved.json()
     lead = next(s for s in reread.json()["segments"] if s["kind"] == "lead")
     assert lead["text"].endswith(NEW_SENTENCE)
-    assert "written" not in lead  # the written form of the old text would put the old words in the transcripts
+    assert "written" not in lead and "spoken" in lead  # the text as written, and how it is read
     (version,) = studio.client.get(f"/api/bulletins/{ident}/versions").json()
     assert version["number"] == 1 and version["etag"] == saved.headers["ETag"]
     on_disk = json.loads((studio.versions_dir(ident) / "0001.json").read_text("utf-8"))

@@ -32,7 +32,7 @@ from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_g
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import assemble
 from bulletin.script.clock import written_date
-from bulletin.script.fit import fit_script
+from bulletin.script.fit import fit_script, prepare_script
 from bulletin.script.normalize import Preparer
 from bulletin.script.rules import Change
 from bulletin.storage.atomic import staged_folder
@@ -74,7 +74,9 @@ def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds:
 
 
 def _fit(script: Script, cast: Cast, config: Config, max_seconds: float | None) -> Script:
-    return fit_script(script, voicing(cast), cfg.script_settings(config).gap_seconds, max_seconds)
+    """A script read from a file, prepared for ``cast`` (each voice its own respellings) and fitted."""
+    readers = voicing(cast)
+    return fit_script(prepare_script(script, readers), readers, cfg.script_settings(config).gap_seconds, max_seconds)
 
 
 def make_script(
@@ -157,8 +159,9 @@ def build_script(
     progress: Progress | None = None,
     state: str = APPROVED,
 ) -> BuildResult:
-    """Build one bulletin from a script (an editor's) exactly as written, for its own moment;
-    with ``max_seconds``, its last briefs are left out until it fits."""
+    """Build one bulletin from a script (an editor's), for its own moment: its segments in the
+    editor's order and words, prepared for the voices that read them; with ``max_seconds``, its
+    last briefs are left out until it fits."""
     script = replace(script, at=resolve_at(script.at, config))
     return _build(
         lambda cast: _fit(script, cast, config, max_seconds), script.section, script.at, config, progress, state

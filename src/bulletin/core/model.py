@@ -126,6 +126,9 @@ class Script:
     dropped: tuple[Dropped, ...] = field(default=())
     estimated_seconds: float = 0.0
     dropped_text: tuple[DroppedText, ...] = ()  # web boilerplate left out of the sources' text
+    # False for a script read as an editor wrote it: each segment's text is its written text,
+    # prepared with the voice's lexicons when the script is composed for the voices that read it.
+    prepared: bool = True
 
 
 @dataclass(frozen=True)
