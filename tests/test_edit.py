@@ -172,7 +172,8 @@ def test_script_round_trips_between_forms():
 # --- the written text in the script, the voice's respellings when speaking ---------------------
 
 LONDEN = """Britse premier onder druk
-LONDEN (ANP) - De Britse premier Keir Starmer heeft uitstel van executie gekregen. Dat zei oppositieleider Kemi Badenoch tegen Sky News.
+LONDEN (ANP) - De Britse premier Keir Starmer heeft uitstel van executie gekregen.
+Dat zei oppositieleider Kemi Badenoch tegen Sky News.
 Meer uit Buitenland
 DEN HAAG (ANP) - Woordvoerder J. de Vries van de politie meldt 12 aanhoudingen.
 2 uur geleden

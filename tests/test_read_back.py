@@ -171,7 +171,9 @@ def _spoken(value: object) -> Callable[[dict], str]:
 
 
 def _without_spoken(script: dict) -> str:
-    return json.dumps({**script, "segments": [{k: v for k, v in s.items() if k != "spoken"} for s in script["segments"]]})
+    return json.dumps(
+        {**script, "segments": [{k: v for k, v in s.items() if k != "spoken"} for s in script["segments"]]}
+    )
 
 
 # A segment's "spoken" is information, recomputed on every build: whatever it holds, or without it,

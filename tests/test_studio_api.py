@@ -98,6 +98,14 @@ def test_the_etag_names_the_script_as_it_is(studio):
     assert first.headers["ETag"] == again.headers["ETag"] != other.headers["ETag"]
 
 
+def test_a_bulletins_script_shows_its_text_as_written_beside_its_reading(studio):
+    segments = studio.client.get(f"/api/bulletins/{studio.late}").json()["segments"]
+    groningen = next(s for s in segments if s["place"] == "Groningen")
+    assert "1200 bomen" in groningen["text"] and "twaalfhonderd bomen" in groningen["spoken"]
+    utrecht = next(s for s in segments if s["place"] == "Utrecht")
+    assert "3,5 km" in utrecht["text"] and "drie komma vijf kilometer" in utrecht["spoken"]
+
+
 def test_openapi_documents_the_api(studio):
     schema = studio.client.get("/api/openapi.json")
     assert schema.status_code == 200
