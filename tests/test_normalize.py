@@ -41,6 +41,7 @@ def test_clean_unicode(text, out):
         ("21 min. later", "21 minuten later"),
         ("in 12 min. Daarna", "in 12 minuten. Daarna"),
         ("32 cent per kWh", "32 cent per kilowattuur"),  # after "per"
+        ("80 slagen per min.", "80 slagen per minuut."),  # one of it: the singular
         ("per m is", "per m is"),  # a single letter only after a number
         ("7.400 m³", "7.400 kubieke meter"),
     ],
@@ -249,6 +250,7 @@ def test_ranges(text, out):
         ("CD&V en H&M", "cee-dee-en-vee en haa-en-em"),  # acronyms joined by "&"
         ("de N-VA", "de en-vee-aa"),  # a letter joined to an acronym
         ("de UGent", "de uu-Gent"),  # a letter before a name
+        ("het VUmc", "het vee-uu-em-cee"),  # unless the lexicon spells the whole
         ("in IJmuiden", "in IJmuiden"),  # IJ is one letter
         ("de VN-Veiligheidsraad", "de vee-en-Veiligheidsraad"),  # a multi-word reading in a compound
         ("de VN", "de Verenigde Naties"),

@@ -81,6 +81,8 @@ def test_roman_names(data, text, out):
         ("Vaticanum II", "Vaticanum twee"),
         ("fase I", "fase één"),  # after a listed word even a lone I
         ("Ajax II speelt", "Ajax twee speelt"),  # II and up after any capitalised word
+        ("het kabinet-Rutte IV", "het kabinet-Rutte vier"),
+        ("Deel III", "Deel drie"),  # a listed word with a capital
         ("Ajax I speelt", "Ajax I speelt"),  # a lone letter after a name is no numeral
         ("In II gevallen", "In II gevallen"),  # a function word
         ("Washington DC", "Washington DC"),  # D is left out
@@ -234,6 +236,8 @@ def test_months(data, text, out):
         ("bellen met 113 of", "bellen met één één drie of"),
         ("een 112-melding", "een één-één-twee-melding"),
         ("Er kwamen 112 meldingen", "Er kwamen 112 meldingen"),  # a count
+        ("aangenomen met 112 stemmen", "aangenomen met 112 stemmen"),  # "met" alone calls nothing
+        ("via 112", "via één één twee"),
         ("bel 1120", "bel 1120"),
     ],
 )

@@ -355,26 +355,29 @@ def _capital(m: re.Match[str]) -> str:
 
 
 ONE_BEFORE = re.compile(r"(?<![\d.,])1\s?$")  # the number just before a unit is exactly one
+ONE_WINDOW = 3  # characters before a unit that hold that number: a space, the 1 and what precedes it
 
 
 def units_rule(units: Mapping[str, str], singular: Mapping[str, str]) -> Rewrite:
     """120 km/u -> "120 kilometer per uur"; 2,1% -> "2,1 procent" (after a number); 1 min. ->
     "1 minuut" (the singular after one, where the lexicon has one); 32 cent per kWh -> "32 cent
-    per kilowattuur" (a unit of two letters or more after "per")."""
+    per kilowattuur", 80 slagen per min. -> "per minuut" (a unit of two letters or more after
+    "per", in the singular)."""
     if not units:
         return _never
     after_number = re.compile(rf"(?<=\d)[ ]?({alternation(units)})(?![\w/²³])")
     after_per = re.compile(rf"(?<=\bper )({alternation(u for u in units if len(u) > 1)})(?![\w/²³])")
 
-    def say(m: re.Match[str]) -> str:
+    def say(m: re.Match[str], *, one: bool = False) -> str:
         unit = m.group(1)
         stop = full_stop_if_final(m) if unit.endswith(".") else ""
         said = units[unit]
-        if ONE_BEFORE.search(m.string, max(0, m.start() - 3), m.start()):
+        if one or ONE_BEFORE.search(m.string, max(0, m.start() - ONE_WINDOW), m.start()):
             said = singular.get(said, said)
         return f" {said}{stop}"
 
-    return lambda text: after_per.sub(lambda m: say(m).lstrip(), after_number.sub(say, text))
+    # After "per" a unit is one of it: "per min." -> "per minuut".
+    return lambda text: after_per.sub(lambda m: say(m, one=True).lstrip(), after_number.sub(say, text))
 
 
 CURRENCY_JOINS = r"\s?[-–]\s?|\s(?:à|tot)\s"  # € 28 à 30 miljard, € 5-10, € 5 tot € 10

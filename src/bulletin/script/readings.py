@@ -148,11 +148,11 @@ def roman_names_rule(data: Readings) -> Rewrite:
 
 def roman_numbers_rule(data: Readings) -> Rewrite:
     """deel II -> "deel twee", Vaticanum II -> "Vaticanum twee", Ajax II -> "Ajax twee": a numeral
-    after a listed word, or of two or more of I, V and X after another capitalised word (not a
-    function word such as "In"), is a cardinal."""
-    listed = alternation(data.cardinal_after)
+    after a listed word (or the word with a capital), or of two or more of I, V and X after another
+    capitalised word (not a function word such as "In"), is a cardinal."""
+    listed = alternation({*data.cardinal_after, *(word[:1].upper() + word[1:] for word in data.cardinal_after)})
     pattern = re.compile(
-        rf"(?<![\w-])(?:(?P<listed>{listed})\s(?P<any>[{ROMAN_LETTERS}]+)"
+        rf"(?<!\w)(?:(?P<listed>{listed})\s(?P<any>[{ROMAN_LETTERS}]+)"
         rf"|(?P<name>[A-ZÀ-Þ][a-zß-ÿ]+)\s(?P<small>[{SMALL_ROMAN}]{{2,}}))(?![\w'])"
     )
 
@@ -295,7 +295,6 @@ FRACTION_FOLLOWERS = r"van|deel|procent"  # "3/4 van de leden": a fraction, what
 ROUND_WORDS = r"finales?"
 HALF = 2
 QUARTER = 4
-ONE = "een"  # a fraction's one is unstressed: "een derde"
 
 
 def short_dates_rule(data: Readings) -> Rewrite:
@@ -323,7 +322,7 @@ def fractions_rule(data: Readings) -> Rewrite:
     def part(num: int, den: int) -> str:
         word = data.fractions[den]
         if num == 1:
-            return f"{ONE} {word}"
+            return f"{numbers.ONE} {word}"  # unstressed: "een derde"
         return f"{numbers.cardinal(num)}{word}" if den == QUARTER else f"{numbers.cardinal(num)} {word}"
 
     def say(m: re.Match[str]) -> str:
