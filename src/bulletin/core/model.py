@@ -97,7 +97,7 @@ class Segment:
 
     kind: SegmentKind
     title: str  # chapter title
-    text: str  # exactly what the speech engine is given
+    text: str  # exactly what the speech engine is given (in a script not yet prepared: as written)
     written: str  # the same content as written text, for transcripts
     place: str | None = None
     agencies: tuple[str, ...] = ()
