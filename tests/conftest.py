@@ -49,6 +49,20 @@ def wait_until(
     return True
 
 
+MEASURES = ("reading corpus",)  # test properties printed in the run's summary (recorded by any worker)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The measures tests recorded with ``record_property`` (the reading corpus's share), shown at the
+    end of the run, with or without workers."""
+    for report in (r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])):
+        for name, lines in getattr(report, "user_properties", []):
+            if name in MEASURES:
+                terminalreporter.write_sep("-", name)
+                for line in lines:
+                    terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="module")
 def endpoint():
     """A real S3 endpoint (moto's server, with conditional writes) on a free loopback port, for a module."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,13 +27,16 @@ def test_script_json_shape():
     result = run("script", str(PAGES / "europa.txt"), *AT, "--format", "json")
     data = json.loads(result.stdout)
     assert set(data) == {"format", "version", "title", "at", "section", "segments", "dropped", "dropped_text"}
-    assert (data["format"], data["version"], data["section"]) == ("bulletin-script", 1, "Buitenland")
+    assert (data["format"], data["version"], data["section"]) == ("bulletin-script", 2, "Buitenland")
     assert data["at"] == "2026-11-27T08:15:00+01:00"
     for seg in data["segments"]:
-        assert set(seg) - {"written"} == {"kind", "title", "place", "agencies", "published", "text"}
-        assert seg.get("written", seg["text"]).count("\n") == seg["text"].count("\n")  # a paragraph for each
-    written = [seg for seg in data["segments"] if "written" in seg]  # only where reading changed the words
-    assert written and all(seg["written"] != seg["text"] for seg in written)
+        assert set(seg) == {"kind", "title", "place", "agencies", "published", "text", "spoken"}
+        assert seg["spoken"].count("\n") == seg["text"].count("\n")  # a paragraph for each
+        assert not re.search(r"\d", seg["spoken"])
+    # The text as written (what an editor edits), how it is read beside it.
+    lead = data["segments"][1]
+    assert "o.a." in lead["text"] and "EU" in lead["text"]
+    assert "onder andere" in lead["spoken"] and "EU" not in lead["spoken"]
     assert data["segments"][2]["published"] == "2026-11-27T08:00+01:00"  # 15 minutes before 08:15
 
 

@@ -169,6 +169,91 @@ def test_script_round_trips_between_forms():
     ]
 
 
+# --- the written text in the script, the voice's respellings when speaking ---------------------
+
+LONDEN = """Britse premier onder druk
+LONDEN (ANP) - De Britse premier Keir Starmer heeft uitstel van executie gekregen.
+Dat zei oppositieleider Kemi Badenoch tegen Sky News.
+Meer uit Buitenland
+DEN HAAG (ANP) - Woordvoerder J. de Vries van de politie meldt 12 aanhoudingen.
+2 uur geleden
+"""
+
+
+@pytest.fixture
+def heard(monkeypatch) -> list[str]:
+    """Every text the espeak engine is asked to speak, as it reaches the voice."""
+    from bulletin.tts.espeak import EspeakEngine
+
+    texts: list[str] = []
+    speak = EspeakEngine.synthesize
+
+    def counted(self, text):
+        texts.append(text)
+        return speak(self, text)
+
+    monkeypatch.setattr(EspeakEngine, "synthesize", counted)
+    return texts
+
+
+def test_the_script_shows_names_as_written_and_a_build_speaks_the_voices_respellings(tmp_path, heard):
+    page = tmp_path / "londen.txt"
+    page.write_text(LONDEN, "utf-8")
+    text = run("script", page, "--at", AT, "--engine", "espeak")
+    assert text.exit_code == 0, text.stderr
+    for written in ("Keir Starmer", "Sky News", "J. de Vries", "12 aanhoudingen"):
+        assert written in text.stdout
+    assert "Kier" not in text.stdout and "Skai" not in text.stdout and "J. De Vries" not in text.stdout
+    document = json.loads(run("script", page, "--at", AT, "--engine", "espeak", "--format", "json").stdout)
+    lead, brief = document["segments"][1], document["segments"][2]
+    assert "Keir Starmer" in lead["text"] and "Kier Starmer" in lead["spoken"] and "Skai News" in lead["spoken"]
+    assert "J. de Vries" in brief["spoken"] and "twaalf aanhoudingen" in brief["spoken"]
+
+    # Edited: the written text changes (the stale "spoken" is ignored); the build prepares it again.
+    brief["text"] = brief["text"].replace("12 aanhoudingen", "15 aanhoudingen")
+    brief["spoken"] = "Dit wordt niet voorgelezen."
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    result = build(script, load_config(overrides=overrides(tmp_path / "cache", tmp_path / "out")))
+
+    said = " ".join(heard)
+    assert "Kier Starmer" in said and "Skai News" in said and "J. de Vries" in said
+    assert "vijftien aanhoudingen" in said and "Keir" not in said and "niet voorgelezen" not in said
+    built = json.loads(result.outputs.script_json.read_text("utf-8"))
+    assert "Keir Starmer" in built["segments"][1]["text"] and "Kier Starmer" in built["segments"][1]["spoken"]
+    assert "15 aanhoudingen" in built["segments"][2]["text"]
+    assert "Keir Starmer" in str(ID3(str(result.audio))["USLT::dut"])  # the transcript as written
+
+    # The text form beside it shows the names as written too, and is read the same way.
+    sidecar = result.outputs.script_json.with_suffix(".txt")
+    assert "Keir Starmer" in sidecar.read_text("utf-8") and "Kier" not in sidecar.read_text("utf-8")
+    heard.clear()
+    build(sidecar, load_config(overrides=overrides(tmp_path / "cache-2", tmp_path / "out-2")))
+    assert "Kier Starmer" in " ".join(heard) and "vijftien aanhoudingen" in " ".join(heard)
+
+
+def test_a_version_1_script_is_built_as_it_was_written(cache, tmp_path, heard):
+    """A JSON script from before version 2: its text is the spoken text, read as it stands."""
+    document = json.loads(printed_script("json"))
+    old = {**document, "version": 1}
+    old["segments"] = [
+        {**{k: v for k, v in s.items() if k not in ("text", "spoken")}, "text": s["spoken"]}
+        | ({"written": s["text"]} if s["text"] != s["spoken"] else {})
+        for s in document["segments"]
+    ]
+    old["segments"][2]["text"] = old["segments"][2]["text"].replace("een half jaar", "ASML")  # as it stands
+    old["segments"][2].pop("written", None)
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(old, ensure_ascii=False), "utf-8")
+
+    result = build(path, load_config(overrides=overrides(cache, tmp_path / "out")))
+
+    assert (result.speech.segments, result.speech.synthesised) == (9, 1)  # the rest as the page's build spoke it
+    assert heard == [old["segments"][2]["text"]]  # "ASML" reaches the voice unprepared
+    built = json.loads(result.outputs.script_json.read_text("utf-8"))
+    assert built["version"] == 2 and built["segments"][2]["spoken"] == old["segments"][2]["text"]
+
+
 # --- mistakes: one line naming the segment, exit 1, nothing written ------------------------------
 
 
@@ -202,7 +287,8 @@ def _stories_only_anchors(document: dict) -> None:
         (_set("segments.3.published", "gisteren"), "s.json: segments[3].published: 'gisteren' is not an ISO-8601"),
         (_set("segments.4.kind", "intro"), "s.json: segments[4].kind: an intro opens the bulletin"),
         (_set("segments.2.kind", "outro"), "s.json: segments[2].kind: an outro closes the bulletin"),
-        (_set("version", 2), "s.json: version: 2 is not one this bulletin reads (1)"),
+        (_set("version", 3), "s.json: version: 3 is not one this bulletin reads (2 or 1)"),
+        (_set("segments.3.written", "Hallo."), "s.json: segments[3].written: unknown key"),  # version 1's
         (_set("format", "iets-anders"), "s.json: format: 'iets-anders', expected 'bulletin-script'"),
         (_stories_only_anchors, "s.json: segments: no lead or brief"),
         # Text that gives no audio is refused before anything is synthesised.
@@ -210,7 +296,7 @@ def _stories_only_anchors(document: dict) -> None:
         (_set("segments.3.text", "\x01\x02 ?!"), "s.json: segments[3].text: nothing to speak"),
         # Unknown keys are refused at the top as in a segment; JSON's true is not version 1.
         (_set("titel", "Nieuws"), "s.json: titel: unknown key; a script has at, dropped"),
-        (_set("version", True), "s.json: version: True is not one this bulletin reads (1)"),
+        (_set("version", True), "s.json: version: True is not one this bulletin reads (2 or 1)"),
     ],
 )
 def test_broken_json_script_is_one_line_naming_the_segment(tmp_path, mistake, says):
@@ -385,6 +471,58 @@ def test_say_raw_speaks_the_text_as_given(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "Het KNMI meldt 12,5 mm regen"
     assert len(decode(tmp_path / "x.mp3")) / RATE > 1.0
+
+
+def test_say_explain_names_the_rule_of_each_changed_word_and_speaks_nothing(tmp_path):
+    result = run("say", "--explain", "Lodewijk XIV kwam om 14u30", "--voice", "espeak-nl", "-o", tmp_path / "x.mp3")
+    assert result.exit_code == 0, result.stderr
+    *changes, reading = result.stdout.splitlines()
+    assert [line.split() for line in changes] == [
+        ["clock", "14u30", "→", "veertien", "uur", "dertig"],
+        ["regnal", "numerals", "XIV", "→", "de", "Veertiende"],
+    ]
+    assert reading == "Lodewijk de Veertiende kwam om veertien uur dertig"
+    assert list(tmp_path.iterdir()) == []  # nothing spoken, nothing written
+
+
+def test_say_explain_shows_the_voices_own_respellings(tmp_path):
+    result = run("say", "--explain", "Keir Starmer tegen Sky News", "--voice", "espeak-nl")
+    assert result.exit_code == 0, result.stderr
+    assert "lexicon  Keir → Kier" in result.stdout and result.stdout.endswith("Kier Starmer tegen Skai News\n")
+    plain = run("say", "--explain", "Dat is alles.", "--voice", "espeak-nl")
+    assert plain.stdout == "  (no rule changed a word)\nDat is alles.\n"
+
+
+def test_say_explain_and_raw_are_one_or_the_other():
+    result = run("say", "--explain", "--raw", "Hallo", "--voice", "espeak-nl")
+    assert result.exit_code == 2 and "--explain" in result.stderr
+
+
+def test_script_explain_lists_each_segments_changes_by_rule():
+    result = run("script", EUROPA, "--at", AT, "--engine", "espeak", "--explain")
+    assert result.exit_code == 0, result.stderr
+    headers = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(headers) == 9 and headers[0] == "[1] INTRO: Opening (espeak-nl)"
+    as_json = json.loads(
+        run("script", EUROPA, "--at", AT, "--engine", "espeak", "--explain", "--format", "json").stdout
+    )
+    assert [s["kind"] for s in as_json] == [
+        "intro",
+        "lead",
+        "brief",
+        "brief",
+        "brief",
+        "brief",
+        "brief",
+        "brief",
+        "outro",
+    ]
+    rules = {change["rule"] for segment in as_json for change in segment["changes"]}
+    assert rules and all(set(change) == {"rule", "before", "after"} for s in as_json for change in s["changes"])
+    listed = {
+        line.split("  ")[1].strip() for line in result.stdout.splitlines() if line.startswith("  ") and "→" in line
+    }
+    assert listed == rules  # the text and the JSON tell the same
 
 
 def _espeak(tmp_path: Path) -> Path:

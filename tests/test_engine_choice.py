@@ -113,7 +113,7 @@ def test_auto_falls_back_to_offline_for_the_whole_bulletin(google, tmp_path, cap
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "read by espeak-nl" in warnings[0]
     data = json.loads(result.outputs.script_json.read_text("utf-8"))
-    assert "ee-uu" in data["segments"][1]["text"]  # the script is the offline voice's
+    assert "ee-uu" in data["segments"][1]["spoken"]  # the reading is the offline voice's
     assert lufs(decode(result.audio)) == pytest.approx(-16, abs=1)
 
 

@@ -24,7 +24,7 @@ AT = "2026-11-27T08:15"
 def spoken(*options: str) -> list[str]:
     result = run("script", PAGE, "--at", AT, "--format", "json", *options)
     assert result.exit_code == 0, result.stderr
-    return [segment["text"] for segment in json.loads(result.stdout)["segments"]]
+    return [segment["spoken"] for segment in json.loads(result.stdout)["segments"]]  # how the voice reads it
 
 
 @pytest.mark.parametrize(

@@ -228,8 +228,8 @@ def test_daily_reads_a_story_two_sources_carry_once_and_says_so(tmp_path):
     assert merged["source"] == "provincie" and "1200 bomen" in merged["text"]
     assert merged["rule"] == "same story: regio › Kampen: De gemeente Kampen plant 1200 bomen in"
     assert "dropped [same story: regio › Kampen" in result.stderr
-    text = "\n".join(s["text"] for s in script["segments"])
-    assert "dertienhonderd bomen" in text  # another number: other news
+    spoken = "\n".join(s["spoken"] for s in script["segments"])  # the reading, beside the text as written
+    assert "dertienhonderd bomen" in spoken  # another number: other news
 
 
 def _story(text: str, place: str | None = None, source: str = "", url: str | None = None) -> Story:

@@ -7,6 +7,7 @@ import pytest
 from bulletin.core.paths import builtin_voices_dir
 from bulletin.script import normalize as n
 from bulletin.script.lexicon import Lexicon, load_lexicon
+from bulletin.script.rules import Change, word_changes
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +37,17 @@ def test_clean_unicode(text, out):
         ("2 miljoen", "2 miljoen"),  # "m" only as a unit of its own
         ("5 mln. Daarna", "5 miljoen. Daarna"),
         ("de km telt", "de km telt"),  # no number, no unit
+        ("1 min. voorsprong", "1 minuut voorsprong"),  # the singular after one
+        ("21 min. later", "21 minuten later"),
+        ("in 12 min. Daarna", "in 12 minuten. Daarna"),
+        ("32 cent per kWh", "32 cent per kilowattuur"),  # after "per"
+        ("80 slagen per min.", "80 slagen per minuut."),  # one of it: the singular
+        ("per m is", "per m is"),  # a single letter only after a number
+        ("7.400 m³", "7.400 kubieke meter"),
     ],
 )
 def test_units(lexicon, text, out):
-    assert n.units_rule(lexicon.units)(text) == out
+    assert n.units_rule(lexicon.units, lexicon.singular)(text) == out
 
 
 @pytest.mark.parametrize(
@@ -52,6 +60,12 @@ def test_units(lexicon, text, out):
         ("€ 44.210,35", "44.210 euro 35"),
         ("€ 5,-", "5 euro"),
         ("$ 3 miljard", "3 miljard dollar"),
+        ("€ 28 à 30 miljard", "28 à 30 miljard euro"),  # a range says its currency once
+        ("€ 5 tot € 10 per", "5 tot 10 euro per"),
+        ("€ 5-10", "5 tot 10 euro"),
+        ("€ 2,50 tot € 3,50", "2 euro 50 tot 3 euro 50"),  # with cents: each amount whole
+        ("£ 300", "300 pond"),
+        ("30 euro per maand", "30 euro per maand"),
     ],
 )
 def test_currency(lexicon, text, out):
@@ -96,6 +110,15 @@ def test_abbreviations(lexicon, text, out):
         ("met 2.15 en 3.20 punten", "met 2.15 en 3.20 punten"),
         ("44.210", "44.210"),
         ("om 24.00 uur", "om 24.00 uur"),  # no such hour
+        ("om 14u30 in Brussel", "om veertien uur dertig in Brussel"),  # Flemish and shorthand
+        ("om 9u open", "om negen uur open"),
+        ("om 13.00u.", "om dertien uur."),
+        ("om 14h30", "om veertien uur dertig"),
+        ("van 10u-12u", "van tien uur tot twaalf uur"),
+        ("tussen 8.00 à 9.00 uur", "tussen acht uur a negen uur"),
+        ("CO2u", "CO2u"),
+        ("9uur", "9uur"),
+        ("25u30", "25u30"),  # no such hour
     ],
 )
 def test_clock_times(text, out):
@@ -191,6 +214,9 @@ def test_ordinals(text, out):
         ("uitslag 3-1", "uitslag 3-1"),
         ("10-15 procent", "10 tot 15 procent"),
         ("3-1 voor Ajax", "3-1 voor Ajax"),
+        ("28 à 30 miljard", "28 a 30 miljard"),  # the "à" of a range is said "a"
+        ("3 stuks à 2 euro", "3 stuks a 2 euro"),  # and so is a price's
+        ("à la carte", "à la carte"),
     ],
 )
 def test_ranges(text, out):
@@ -215,10 +241,23 @@ def test_ranges(text, out):
         ("de G7", "de gee-zeven"),
         ("KLM'ers", "kaa-el-em'ers"),
         ("Europese Unie", "Europese Unie"),
+        ("JA21 en BIJ1", "Ja-eenentwintig en Bij-één"),  # names of capitals and digits, part by part
+        ("50PLUS", "Vijftigplus"),
+        ("omroep MAX", "omroep Max"),  # a short word in capitals is a word
+        ("het mbo en de Wmo", "het em-bee-oo en de wee-em-oo"),  # small letters: spelled when listed
+        ("Hbo-studenten", "haa-bee-oo-studenten"),  # with a capital first letter too (tidy puts it back)
+        ("de havo", "de havo"),
+        ("CD&V en H&M", "cee-dee-en-vee en haa-en-em"),  # acronyms joined by "&"
+        ("de N-VA", "de en-vee-aa"),  # a letter joined to an acronym
+        ("de UGent", "de uu-Gent"),  # a letter before a name
+        ("het VUmc", "het vee-uu-em-cee"),  # unless the lexicon spells the whole
+        ("in IJmuiden", "in IJmuiden"),  # IJ is one letter
+        ("de VN-Veiligheidsraad", "de vee-en-Veiligheidsraad"),  # a multi-word reading in a compound
+        ("de VN", "de Verenigde Naties"),
     ],
 )
 def test_lexicon_and_acronyms(lexicon, text, out):
-    assert n.lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters)(text) == out
+    assert n.lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters, lexicon.symbols)(text) == out
 
 
 @pytest.mark.parametrize(
@@ -236,6 +275,8 @@ def test_lexicon_and_acronyms(lexicon, text, out):
         ("de F-16", "de F-zestien"),
         ("CO2", "CO2"),  # glued to letters: left to the lexicon
         ("413 leden, 226 tegen.", "vierhonderddertien leden, tweehonderdzesentwintig tegen."),
+        ("een 1-1-stand", "een één-één-stand"),  # a score keeps its hyphen before a noun
+        ("1.254.000 kiezers", "één miljoen tweehonderdvierenvijftigduizend kiezers"),
     ],
 )
 def test_numbers(text, out):
@@ -271,6 +312,9 @@ def test_symbols(lexicon, text, out):
         ("één. twee", "Één. Twee"),
         (", begin", "Begin"),
         ("regel\n  tweede", "Regel\nTweede"),
+        ("J. de Vries zei", "J. de Vries zei"),  # an initial ends no sentence
+        ("J.P. de Vries", "J.P. de Vries"),
+        ("zei hij. de rest", "Zei hij. De rest"),
     ],
 )
 def test_tidy(text, out):
@@ -294,3 +338,39 @@ def test_whole_chain(lexicon):
         "De ee-uu wil in tweeduizendveertig circa negentig procent minder CO-twee uitstoten "
         "dan in negentienhonderdnegentig, onder andere via de Navo."
     )
+
+
+def test_explain_names_the_rule_of_each_changed_word(lexicon):
+    prepare = n.Preparer(lexicon)
+    changes = prepare.explain("Lodewijk XIV kwam om 14u30")
+    assert [(c.rule, c.before, c.after) for c in changes] == [
+        ("clock", "14u30", "veertien uur dertig"),
+        ("regnal numerals", "XIV", "de Veertiende"),
+    ]
+
+
+def test_explain_runs_the_same_table_as_preparing(lexicon):
+    """Explaining a reading runs the rules that prepare it: the last change of every word is what is
+    said, and a text no rule changes has no changes."""
+    prepare = n.Preparer(lexicon)
+    text = "De EU wil in 2040 ca. 90% minder CO2 (o.a. via de NAVO)."
+    spoken = text
+    for rule in prepare.rules:
+        spoken = rule(spoken)
+    assert spoken == prepare(text)
+    assert {c.rule for c in prepare.explain(text)} >= {"units", "abbreviations", "lexicon", "numbers", "quotes"}
+    assert prepare.explain("Dat is alles.") == []
+
+
+def test_word_changes_are_runs_of_words():
+    assert word_changes("r", "om 14u30 in Gent", "om veertien uur dertig in Gent") == [
+        Change("r", "14u30", "veertien uur dertig")
+    ]
+    assert word_changes("r", "a  b", "a b") == []  # spaces alone change no word
+    assert word_changes("r", "€ 2,5 miljoen.", "2,5 miljoen euro.") == [
+        Change("r", "€ 2,5 miljoen.", "2,5 miljoen euro.")
+    ]
+    assert word_changes("r", "Keir zei tegen Sky", "Kier zei tegen Skai") == [
+        Change("r", "Keir", "Kier"),
+        Change("r", "Sky", "Skai"),
+    ]

@@ -24,6 +24,9 @@ from bulletin.script.numbers import cardinal, decimal, ordinal
         (2040, True, "tweeduizendveertig"),
         (44210, False, "vierenveertigduizendtweehonderdtien"),
         (-5, False, "min vijf"),
+        (1_000_000, False, "één miljoen"),  # a "one" that is a word of its own is stressed
+        (1_000_001, False, "één miljoen één"),
+        (1001, False, "duizendeen"),
     ],
 )
 def test_cardinal(n, hundreds, words):

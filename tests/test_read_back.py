@@ -166,6 +166,36 @@ def test_a_script_out_of_bounds_is_one_line(tmp_path, edit, says):
     assert says in one_line(result) and not (tmp_path / "out").exists()
 
 
+def _spoken(value: object) -> Callable[[dict], str]:
+    return lambda script: json.dumps({**script, "segments": [{**s, "spoken": value} for s in script["segments"]]})
+
+
+def _without_spoken(script: dict) -> str:
+    return json.dumps(
+        {**script, "segments": [{k: v for k, v in s.items() if k != "spoken"} for s in script["segments"]]}
+    )
+
+
+# A segment's "spoken" is information, recomputed on every build: whatever it holds, or without it,
+# the script is read from its written text.
+SPOKEN_IGNORED: dict[str, Callable[[dict], str]] = {
+    "without spoken": _without_spoken,
+    "spoken a number": _spoken(42),
+    "spoken null": _spoken(None),
+    "spoken nested": _spoken([[["x"]]]),
+}
+
+
+@pytest.mark.parametrize("edit", SPOKEN_IGNORED.values(), ids=SPOKEN_IGNORED.keys())
+def test_a_scripts_spoken_is_never_read(tmp_path, edit):
+    made = run("script", PAGES / "kort.txt", "--format", "json", "--at", AT, "--engine", "espeak")
+    assert made.exit_code == 0, made.stderr
+    (tmp_path / "script.json").write_text(edit(json.loads(made.stdout)), "utf-8")
+    again = run("script", tmp_path / "script.json", "--format", "json", "--engine", "espeak")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["segments"] == json.loads(made.stdout)["segments"]
+
+
 # --- Piper catalogues: checked before a byte of a voice is fetched -----------------------------
 
 NAME = "nl_NL-test-low"

@@ -98,6 +98,14 @@ def test_the_etag_names_the_script_as_it_is(studio):
     assert first.headers["ETag"] == again.headers["ETag"] != other.headers["ETag"]
 
 
+def test_a_bulletins_script_shows_its_text_as_written_beside_its_reading(studio):
+    segments = studio.client.get(f"/api/bulletins/{studio.late}").json()["segments"]
+    groningen = next(s for s in segments if s["place"] == "Groningen")
+    assert "1200 bomen" in groningen["text"] and "twaalfhonderd bomen" in groningen["spoken"]
+    utrecht = next(s for s in segments if s["place"] == "Utrecht")
+    assert "3,5 km" in utrecht["text"] and "drie komma vijf kilometer" in utrecht["spoken"]
+
+
 def test_openapi_documents_the_api(studio):
     schema = studio.client.get("/api/openapi.json")
     assert schema.status_code == 200
@@ -122,7 +130,7 @@ def test_a_save_over_the_loaded_version_is_the_new_script(studio):
     assert reread.headers["ETag"] == saved.headers["ETag"] and reread.json() == saved.json()
     lead = next(s for s in reread.json()["segments"] if s["kind"] == "lead")
     assert lead["text"].endswith(NEW_SENTENCE)
-    assert "written" not in lead  # the written form of the old text would put the old words in the transcripts
+    assert "written" not in lead and "spoken" in lead  # the text as written, and how it is read
     (version,) = studio.client.get(f"/api/bulletins/{ident}/versions").json()
     assert version["number"] == 1 and version["etag"] == saved.headers["ETag"]
     on_disk = json.loads((studio.versions_dir(ident) / "0001.json").read_text("utf-8"))

@@ -36,10 +36,10 @@ def lead(script: dict) -> dict:
 
 
 def write_lead(words: str):
-    """A change as the page makes it: the lead's words (its written form) replaced."""
+    """A change as the page makes it: the lead's words (its text as written) replaced."""
 
     def change(script: dict) -> None:
-        lead(script)["written"] = words
+        lead(script)["text"] = words
 
     return change
 
@@ -64,28 +64,54 @@ def test_the_reading_the_page_shows_is_the_one_the_rebuild_speaks(studio):
     assert "kaa-en-em-ie" in shown.lower() and "twaalf komma vijf millimeter" in shown
     saved = studio.save(ident, write_lead(WORDS))
     assert saved.status_code == 200, saved.text
-    assert lead(saved.json())["text"] == shown and lead(saved.json())["written"] == WORDS
+    assert lead(saved.json())["spoken"] == shown and lead(saved.json())["text"] == WORDS
 
     # "Beluister wijziging" speaks exactly that, so the rebuild takes it from the cache.
     heard = studio.client.post("/api/say", json={"text": WORDS, "kind": "lead"})
     assert unquote(heard.headers["X-Spoken-Text"]) == shown
     rebuilt = studio.client.post(f"/api/bulletins/{ident}/build")
     assert rebuilt.status_code == 200, rebuilt.text
-    assert lead(built_script(studio, ident))["text"] == shown
-    assert "kaa-en-em-ie" in studio.file(ident, ".txt").read_text("utf-8").lower()
+    assert lead(built_script(studio, ident))["spoken"] == shown
+    assert lead(built_script(studio, ident))["text"] == WORDS
+    assert "Het KNMI meldt 12,5 mm regen" in studio.file(ident, ".txt").read_text("utf-8")  # as written
     assert rebuilt.json()["synthesised"] == 0  # the changed lead was heard: the rebuild has it already
 
 
-def test_a_client_that_edits_the_spoken_text_gets_it_read_too(studio):
+def test_a_client_that_sends_a_stale_reading_gets_its_text_read(studio):
+    """``spoken`` is information: the studio reads the text again, whatever a client sends in it."""
     ident = studio.late
 
     def change(script: dict) -> None:
         lead(script)["text"] = "Het KNMI waarschuwt."
+        lead(script)["spoken"] = "Iets anders."
 
     saved = studio.save(ident, change)
     assert saved.status_code == 200, saved.text
-    assert lead(saved.json())["text"] == spoken(studio, "Het KNMI waarschuwt.")
-    assert lead(saved.json())["written"] == "Het KNMI waarschuwt."
+    assert lead(saved.json())["text"] == "Het KNMI waarschuwt."
+    assert lead(saved.json())["spoken"] == spoken(studio, "Het KNMI waarschuwt.")
+
+
+def test_a_client_that_sends_a_version_1_script_gets_it_saved_as_the_current_version(studio):
+    """A client of the older API: the spoken text in "text", the written one in "written". Its
+    changed text is read (its stale written form dropped), and the script saved as version 2."""
+    ident = studio.late
+    built = studio.client.get(f"/api/bulletins/{ident}").json()
+
+    def change(script: dict) -> None:
+        script["version"] = 1
+        script["segments"] = [
+            {**{k: v for k, v in s.items() if k not in ("text", "spoken")}, "text": s["spoken"], "written": s["text"]}
+            for s in script["segments"]
+        ]
+        lead(script)["text"] = "Het kaa-en-em-ie waarschuwt."  # the spoken text changed, the written form not
+
+    saved = studio.save(ident, change)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["version"] == 2 and all("written" not in s for s in saved.json()["segments"])
+    assert lead(saved.json())["text"] == "Het kaa-en-em-ie waarschuwt."
+    assert [s["text"] for s in saved.json()["segments"] if s["kind"] != "lead"] == [
+        s["text"] for s in built["segments"] if s["kind"] != "lead"
+    ]  # the others as written, as they were
 
 
 def test_a_word_saved_to_the_lexicon_is_read_by_the_next_rebuild(studio, tmp_path):
@@ -98,8 +124,8 @@ def test_a_word_saved_to_the_lexicon_is_read_by_the_next_rebuild(studio, tmp_pat
     assert saved.status_code == 200, saved.text
     rebuilt = studio.client.post(f"/api/bulletins/{ident}/build")
     assert rebuilt.status_code == 200, rebuilt.text
-    text = lead(built_script(studio, ident))["text"]
-    assert "Tessel" in text and "Texel" not in text
+    reading = lead(built_script(studio, ident))
+    assert "Tessel" in reading["spoken"] and "Texel" not in reading["spoken"] and "Texel" in reading["text"]
     assert rebuilt.json()["synthesised"] >= 1
     assert len(studio.client.get(f"/api/bulletins/{ident}/versions").json()) == before + 1  # the new reading
 

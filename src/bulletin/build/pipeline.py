@@ -18,13 +18,13 @@ from bulletin.audio.render import Rendered
 from bulletin.build.news import news_at, resolve_at
 from bulletin.build.outputs import Outputs, corrections_root, output_stem
 from bulletin.build.timeline import chapters, cues
-from bulletin.build.workshop import Compose, Progress, Voiced, Workshop, voicing
+from bulletin.build.workshop import Compose, Progress, Voiced, Workshop, preparer, voicing
 from bulletin.casting.cast import Casting, choose_cast, first_that_works
 from bulletin.casting.profiles import Cast
 from bulletin.config import Config
 from bulletin.config import stages as cfg
 from bulletin.core.errors import BulletinError, InputError, QAError
-from bulletin.core.model import Page, Script, SegmentKind
+from bulletin.core.model import Page, Script, Segment, SegmentKind
 from bulletin.formats.base import Finished, TagInfo
 from bulletin.media.cover import Covers
 from bulletin.publish import OUTPUT_DEPTH
@@ -32,7 +32,9 @@ from bulletin.publish.episode import APPROVED, DRAFT, ON_AIR, Episode, episode_g
 from bulletin.publish.sidecars import chapters_json, srt, webvtt
 from bulletin.script import assemble
 from bulletin.script.clock import written_date
-from bulletin.script.fit import SCRIPT_SOURCE, fit_script
+from bulletin.script.fit import SCRIPT_SOURCE, fit_script, prepare_script
+from bulletin.script.normalize import Preparer
+from bulletin.script.rules import Change
 from bulletin.storage.atomic import link_or_copy, staged_folder
 from bulletin.storage.cachedir import DEPTH as CACHE_DEPTH
 from bulletin.storage.locks import name_lock
@@ -72,7 +74,10 @@ def _assemble(page: Page, at: datetime, cast: Cast, config: Config, max_seconds:
 
 
 def _fit(script: Script, cast: Cast, config: Config, max_seconds: float | None, source: str) -> Script:
-    return fit_script(script, voicing(cast), cfg.script_settings(config).gap_seconds, max_seconds, source=source)
+    """A script read from a file, prepared for ``cast`` (each voice its own respellings) and fitted."""
+    readers = voicing(cast)
+    gap = cfg.script_settings(config).gap_seconds
+    return fit_script(prepare_script(script, readers), readers, gap, max_seconds, source=source)
 
 
 def make_script(
@@ -85,6 +90,32 @@ def make_script(
     if isinstance(news, Script):
         return _fit(news, cast, config, max_seconds, str(page))
     return _assemble(news, moment, cast, config, max_seconds)
+
+
+@dataclass(frozen=True)
+class SegmentReading:
+    """A script's segment with how its voice reads the segment's written text, rule by rule."""
+
+    segment: Segment
+    changes: tuple[Change, ...]
+    voice: str
+
+
+def explain_script(
+    page: Path | str, config: Config, *, at: datetime | None = None, max_seconds: float | None = None
+) -> list[SegmentReading]:
+    """The script `make_script` makes, each segment with the words every rule changed when its
+    voice prepared it (the same rules, so the last change of a word is what is spoken)."""
+    script = make_script(page, config, at=at, max_seconds=max_seconds)
+    cast = choose_cast(cfg.voice_choice(config)).cast
+    preparers: dict[str, Preparer] = {}
+    readings = []
+    for segment in script.segments:
+        voice = cast.voice(segment.kind)
+        prepare = preparers.setdefault(voice.name, preparer(voice))
+        changes = tuple(change for paragraph in segment.written.split("\n") for change in prepare.explain(paragraph))
+        readings.append(SegmentReading(segment, changes, voice.name))
+    return readings
 
 
 def build(
@@ -130,9 +161,10 @@ def build_script(
     state: str = APPROVED,
     source: str = SCRIPT_SOURCE,
 ) -> BuildResult:
-    """Build one bulletin from a script (an editor's) exactly as written, for its own moment;
-    with ``max_seconds``, its last briefs are left out until it fits (``source`` names the
-    script in the report of what was left out)."""
+    """Build one bulletin from a script (an editor's), for its own moment: its segments in the
+    editor's order and words, prepared for the voices that read them; with ``max_seconds``, its
+    last briefs are left out until it fits (``source`` names the script in the report of what was
+    left out)."""
     script = replace(script, at=resolve_at(script.at, config))
     return _build(
         lambda cast: _fit(script, cast, config, max_seconds, source),

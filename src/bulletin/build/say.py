@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bulletin.audio.qa import QAReport
 from bulletin.build.news import resolve_at
-from bulletin.build.workshop import Workshop, reader
+from bulletin.build.workshop import Workshop, preparer, reader
 from bulletin.casting.cast import Casting, choose_cast, first_that_works
 from bulletin.casting.profiles import Cast
 from bulletin.config import Config
@@ -18,6 +18,7 @@ from bulletin.core.errors import InputError
 from bulletin.core.model import Script, Segment, SegmentKind
 from bulletin.core.plaintext import speakable
 from bulletin.formats import by_suffix
+from bulletin.script.rules import Change
 from bulletin.storage.atomic import staged
 from bulletin.text.sentences import first_words
 from bulletin.tts import Engine
@@ -34,6 +35,25 @@ class Said:
     qa: QAReport
     engine: str
     voice: str
+
+
+@dataclass(frozen=True)
+class Explained:
+    """How a voice reads a text: the words each rule changed, in order, and the reading."""
+
+    changes: tuple[Change, ...]
+    spoken: str
+    voice: str
+
+
+def explain(text: str, config: Config) -> Explained:
+    """How the newsreader (or ``--voice``) reads ``text``, rule by rule, without speaking it: the
+    same preparation `say` and a build run."""
+    if not speakable(text):
+        raise InputError("nothing to explain: give the text to read (a word or a number).")
+    voice = choose_cast(cfg.voice_choice(config)).cast.newsreader
+    prepare = preparer(voice)
+    return Explained(tuple(prepare.explain(text.strip())), prepare(text.strip()), voice.name)
 
 
 def say(text: str, config: Config, path: Path, *, raw: bool = False) -> Said:

@@ -32,9 +32,14 @@ PODCAST_RENDITION = "podcast-mp3"  # a non-podcast show's feed rendition
 PODCAST_FORMAT = "mp3"
 
 
+def preparer(profile: VoiceProfile) -> Preparer:
+    """A voice's text preparation: the rules with its lexicons."""
+    return Preparer(load_lexicon(profile.lexicons))
+
+
 def reader(profile: VoiceProfile) -> Reader:
     """How a voice reads: its lexicons and its pace."""
-    return Reader(Preparer(load_lexicon(profile.lexicons)), Pacing(profile.chars_per_second))
+    return Reader(preparer(profile), Pacing(profile.chars_per_second))
 
 
 def voicing(cast: Cast) -> Voicing:

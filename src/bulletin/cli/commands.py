@@ -35,10 +35,11 @@ from bulletin.cli.options import (
 from bulletin.core.errors import InputError
 
 if TYPE_CHECKING:
-    from bulletin.build.pipeline import BuildResult
+    from bulletin.build.pipeline import BuildResult, SegmentReading
     from bulletin.publish import PublishResult
 
 TEXT_OR_JSON = click.Choice(["text", "json"])
+NO_CHANGE = "  (no rule changed a word)"  # --explain, for a text read as written
 
 
 @cli.command(cls=SourcesCommand)
@@ -295,6 +296,7 @@ def init(path: Path, force: bool) -> None:
 @click.option(
     "--format", "fmt", type=TEXT_OR_JSON, default="text", show_default=True, help="Text for people, JSON for programs."
 )
+@click.option("--explain", is_flag=True, help="Show, per segment, each word a reading rule changed and the rule.")
 @common_options
 def script(
     page: str,
@@ -303,18 +305,45 @@ def script(
     engine: str | None,
     voice: str | None,
     fmt: str,
+    explain: bool,
     config_path: Path | None,
     quiet: bool,
     verbose: int,
 ) -> None:
     """Print the radio script for PAGE (a saved news page, a feed or a JSON bulletin, as a file or a
     URL), without synthesising it (edit it, then build it)."""
-    from bulletin.build.pipeline import make_script
+    from bulletin.build.pipeline import explain_script, make_script
     from bulletin.text.scriptfile import to_json, to_text
 
     config = load(config_path, quiet, verbose, **voice_overrides(engine, voice))
+    if explain:
+        click.echo(_explained_script(explain_script(page, config, at=at, max_seconds=max_duration), fmt), nl=False)
+        return
     result = make_script(page, config, at=at, max_seconds=max_duration)
     click.echo(to_json(result) if fmt == "json" else to_text(result), nl=False)
+
+
+def _explained_script(readings: list[SegmentReading], fmt: str) -> str:
+    import json
+
+    from bulletin.script.rules import describe
+
+    if fmt == "json":
+        document = [
+            {
+                "kind": r.segment.kind.value,
+                "title": r.segment.title,
+                "voice": r.voice,
+                "changes": [{"rule": c.rule, "before": c.before, "after": c.after} for c in r.changes],
+            }
+            for r in readings
+        ]
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    lines = []
+    for number, r in enumerate(readings, 1):
+        lines.append(f"[{number}] {r.segment.kind.value.upper()}: {r.segment.title} ({r.voice})")
+        lines += describe(r.changes) or [NO_CHANGE]
+    return "\n".join(lines) + "\n"
 
 
 @cli.command()
@@ -330,6 +359,11 @@ def script(
     help="Where to write the audio (its suffix says the format).",
 )
 @click.option("--raw", is_flag=True, help="Speak TEXT as it is, without the voice's lexicons.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show each word a reading rule changed and the rule, then the reading; speak nothing.",
+)
 @common_options
 def say(
     text: str,
@@ -337,6 +371,7 @@ def say(
     engine: str | None,
     output: Path,
     raw: bool,
+    explain: bool,
     config_path: Path | None,
     quiet: bool,
     verbose: int,
@@ -345,10 +380,20 @@ def say(
 
     For checking a pronunciation (a lexicon entry) in seconds.
     """
+    from bulletin.build.say import explain as explain_text
     from bulletin.build.say import say as speak
     from bulletin.media.meter import duration_text
+    from bulletin.script.rules import describe
 
+    if explain and raw:
+        raise click.UsageError("--explain shows how TEXT is prepared and --raw does not prepare it; use one of them.")
     config = load(config_path, quiet, verbose, **{"voice.engine": engine, "voice.newsreader": voice})
+    if explain:
+        explained = explain_text(text, config)
+        for line in describe(explained.changes) or [NO_CHANGE]:
+            click.echo(line)
+        click.echo(explained.spoken)
+        return
     said = speak(text, config, output, raw=raw)
     click.echo(said.text)
     if not quiet:

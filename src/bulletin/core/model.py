@@ -114,7 +114,7 @@ class Segment:
 
     kind: SegmentKind
     title: str  # chapter title
-    text: str  # exactly what the speech engine is given
+    text: str  # exactly what the speech engine is given (in a script not yet prepared: as written)
     written: str  # the same content as written text, for transcripts
     place: str | None = None
     agencies: tuple[str, ...] = ()
@@ -143,6 +143,9 @@ class Script:
     dropped: tuple[Dropped, ...] = field(default=())
     estimated_seconds: float = 0.0
     dropped_text: tuple[DroppedText, ...] = ()  # web boilerplate left out of the sources' text
+    # False for a script read as an editor wrote it: each segment's text is its written text,
+    # prepared with the voice's lexicons when the script is composed for the voices that read it.
+    prepared: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""A script written (or edited) beforehand, made ready to read: its length
-estimated for the voices that read it and, with a maximum, its last briefs
-left out until it fits (listed, and reported with their text as ``cut: duration``).
-Nothing else changes: the text is read as written."""
+"""A script written (or edited) beforehand, made ready to read: its written text
+prepared with the lexicons of the voices that read it, its length estimated for
+them and, with a maximum, its last briefs left out until it fits (listed, and
+reported with their text as ``cut: duration``). Nothing else changes: the segments
+are read in the editor's order, with the editor's words."""
 
 from __future__ import annotations
 
@@ -20,6 +21,20 @@ SCRIPT_SOURCE = "script"  # the source named in reports when a script's own name
 
 def _length(segments: list[Segment], voicing: Voicing, gap_seconds: float) -> float:
     return read_seconds(((voicing.reader(s.kind).pacing, s.text) for s in segments), gap_seconds)
+
+
+def prepare_script(script: Script, voicing: Voicing) -> Script:
+    """``script`` as its voices read it: each segment's written text prepared, paragraph by
+    paragraph, by the reader of its kind (a voice's respellings are that voice's). A script
+    that is prepared already is returned as it is."""
+    if script.prepared:
+        return script
+
+    def prepared(segment: Segment) -> Segment:
+        prepare = voicing.reader(segment.kind).prepare
+        return replace(segment, text="\n".join(prepare(p) for p in segment.written.split("\n")))
+
+    return replace(script, segments=tuple(map(prepared, script.segments)), prepared=True)
 
 
 def fit_script(

@@ -21,6 +21,7 @@ class Lexicon:
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     sentence_final_abbreviations: Mapping[str, str] = field(default_factory=dict)
     units: Mapping[str, str] = field(default_factory=dict)
+    singular: Mapping[str, str] = field(default_factory=dict)
     currencies: Mapping[str, str] = field(default_factory=dict)
     currency_fractions: Mapping[str, str] = field(default_factory=dict)
     symbols: Mapping[str, str] = field(default_factory=dict)

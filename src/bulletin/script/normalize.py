@@ -1,8 +1,10 @@
 """Dutch text prepared for speech: data from the lexicon plus small rules.
 
-Each rule is a plain ``str -> str`` function; rules that need word lists are
-built from a :class:`~bulletin.script.lexicon.Lexicon` by a ``*_rule`` factory.
-:class:`Preparer` applies them in a fixed order. Every pattern is anchored on
+Each rule is a plain ``str -> str`` function with a name (a :class:`~bulletin.script.rules.Rule`);
+rules that need word lists are built from a :class:`~bulletin.script.lexicon.Lexicon` (or the
+class data of :mod:`bulletin.script.readings`) by a ``*_rule`` factory. :meth:`Preparer.table`
+is the one place that says which rules run and in which order; preparing a text and explaining
+its reading (:meth:`Preparer.explain`) both run that table. Every pattern is anchored on
 word boundaries so that, say, the "ca." rule leaves "Costa Rica." alone.
 """
 
@@ -10,15 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterator, Mapping
 
-from bulletin.script import numbers
-from bulletin.script.acronyms import pronounceable
+from bulletin.script import numbers, readings
+from bulletin.script.acronyms import pronounceable, read_mixed, spell
 from bulletin.script.clock import MONTHS
 from bulletin.script.lexicon import Lexicon
+from bulletin.script.rules import Change, Rewrite, Rule, alternation, full_stop_if_final, word_changes
 from bulletin.text.addresses import speak_addresses
-
-Rule = Callable[[str], str]
+from bulletin.text.sentences import is_abbreviation
 
 # A number as Dutch writes it: 44.210,35 / 2,1 / 1990.
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -34,16 +36,10 @@ CENTS_DIGITS = 2
 HUNDRED = 100
 LETTER_JOINER = "-"
 MONTH = "|".join(MONTHS)
-# After an abbreviation that may close a sentence: a capital or the end means it did.
-SENTENCE_ENDS_HERE = re.compile(r"\s*$|\s+[A-ZÀ-Þ]")
+RANGE_A = "a"  # the "à" of a range or a price ("28 à 30", "à € 2") is said "a"
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 SPACES = re.compile(r"[\u00a0\u2007\u2009\u202f\t ]+")
-
-
-def _alternation(keys: Iterable[str]) -> str:
-    """A regex alternation of literal keys, longest first so "km/u" beats "km"."""
-    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
 
 
 def _never(text: str) -> str:
@@ -106,7 +102,7 @@ def phone_numbers(text: str) -> str:
     return PHONE.sub(say, text)
 
 
-NUMERIC_DATE = re.compile(r"(?<![\w.,/-])([0-2]?\d|3[01])([-/])(0?[1-9]|1[0-2])\2((?:19|20)\d{2})(?![\w/-])")
+NUMERIC_DATE = re.compile(r"(?<![\w.,/-])([0-2]?\d|3[01])([-/])(0?[1-9]|1[0-2])\2(1\d{3}|20\d{2})(?![\w/-])")
 
 
 def numeric_dates(text: str) -> str:
@@ -143,23 +139,36 @@ CLOCK_LED = re.compile(
     rf"(?P<h>{HOUR})\.(?P<m>{MINUTES})(?:\s?uur)?{TIME_END}"
 )
 CLOCK = re.compile(rf"(?<![\w.,:])(?P<h>{HOUR})(?::(?P<m1>{MINUTES})(?:\s?uur)?|\.(?P<m2>{MINUTES})\s?uur){TIME_END}")
+# Flemish and shorthand times: 14u30, 9u, 13.00u, 14h30 (the "u" or "h" says it is a time).
+HOUR_MARK = r"[uh]"
+SHORT_TIME = rf"(?P<h{{n}}>{HOUR})(?:{HOUR_MARK}(?P<a{{n}}>{MINUTES})?|[.:](?P<b{{n}}>{MINUTES}){HOUR_MARK})"
+CLOCK_SHORT = re.compile(rf"(?<![\w.,:]){SHORT_TIME.format(n=1)}(?:\s?[-–]\s?{SHORT_TIME.format(n=2)})?{TIME_END}")
 
 
-def _say_clock(hour: str, minute: str) -> str:
+def _say_clock(hour: str, minute: str | None) -> str:
     """("8", "30") -> "acht uur dertig"; ("14", "00") -> "veertien uur"."""
     said = f"{numbers.cardinal(int(hour))} uur"
-    return said + (f" {numbers.cardinal(int(minute))}" if int(minute) else "")
+    return said + (f" {numbers.cardinal(int(minute))}" if minute and int(minute) else "")
 
 
 def clock_times(text: str) -> str:
     """14:05 -> "veertien uur vijf"; 8.30 uur -> "acht uur dertig"; om 12.00 -> "om twaalf uur";
-    tussen 8.00 en 9.15 uur -> "tussen acht uur en negen uur vijftien" (the second "uur" counts for both)."""
+    tussen 8.00 en 9.15 uur -> "tussen acht uur en negen uur vijftien" (the second "uur" counts for both);
+    14u30 -> "veertien uur dertig", 9u -> "negen uur", 13.00u -> "dertien uur", 9u-17u -> "negen uur tot
+    zeventien uur"."""
 
     def say_range(m: re.Match[str]) -> str:
         join = m.group("join").strip()
-        join = "tot" if join in "-–—" else join
+        join = "tot" if join in "-–—" else RANGE_A if join == "à" else join
         return f"{_say_clock(m.group('h1'), m.group('m1'))} {join} {_say_clock(m.group('h2'), m.group('m2'))}"
 
+    def say_short(m: re.Match[str]) -> str:
+        said = _say_clock(m.group("h1"), m.group("a1") or m.group("b1"))
+        if m.group("h2"):
+            said += " tot " + _say_clock(m.group("h2"), m.group("a2") or m.group("b2"))
+        return said
+
+    text = CLOCK_SHORT.sub(say_short, text)
     text = CLOCK_RANGE.sub(say_range, text)
     text = CLOCK_LED.sub(lambda m: m.group("lead") + _say_clock(m.group("h"), m.group("m")), text)
     return CLOCK.sub(lambda m: _say_clock(m.group("h"), m.group("m1") or m.group("m2")), text)
@@ -219,11 +228,17 @@ RANGE_NOUNS = (
 HYPHEN_RANGE = re.compile(rf"{NUM_BEFORE}({NUMBER})-({NUMBER})(?= (?:{'|'.join(RANGE_NOUNS)})\b)")
 
 
+# The "à" of a range or a price: before a number or a currency sign ("28 à 30", "à € 2"),
+# never in "à la carte".
+A_GRAVE = re.compile(r"(?<!\w)à(?=\s?[\d€$£¥])")
+
+
 def ranges(text: str) -> str:
-    """3–5 -> "3 tot 5"; 2024-2025 -> "2024 tot 2025"; 10-15 procent -> "10 tot 15 procent"
-    (a score like 3-1 is left alone)."""
+    """3–5 -> "3 tot 5"; 1940-1945 -> "1940 tot 1945"; 10-15 procent -> "10 tot 15 procent";
+    28 à 30 -> "28 a 30" (a score like 3-1 is left alone)."""
     text = RANGE.sub(r"\1 tot \2", text)
     text = HYPHEN_RANGE.sub(r"\1 tot \2", text)
+    text = A_GRAVE.sub(RANGE_A, text)
     return YEAR_RANGE.sub(r"\1 tot \2", text)
 
 
@@ -262,10 +277,14 @@ def say_number(written: str) -> str:
 
 def expand_numbers(text: str) -> str:
     """2,1 -> "twee komma een"; 44.210 -> "vierenveertigduizend..."; -5 -> "min vijf";
-    34-jarige -> "vierendertigjarige" (a number in a compound is said as one word with it)."""
+    34-jarige -> "vierendertigjarige" (a number in a compound is said as one word with it),
+    but a score keeps its hyphen: 1-1-stand -> "één-één-stand"."""
 
     def say(m: re.Match[str]) -> str:
         words = say_number(m.group("n"))
+        start = m.start("n")
+        score = m.group("compound") and start > 1 and text[start - 1] == "-" and text[start - 2].isdigit()
+        words += LETTER_JOINER if score else ""
         return f"min {words}" if m.group("minus") else words
 
     return NUMBER_TOKEN.sub(say, text)
@@ -314,47 +333,72 @@ def tidy(text: str) -> str:
     text = re.sub(r"([.!?;:])\s*,", r"\1", text)
     text = re.sub(r"([!?])\.", r"\1", text)
     text = re.sub(r"(?m)^[ ,]+", "", text)
-    text = re.sub(r"(?m)(?:^|(?<=[.!?]\s))([^\W\d_])", lambda m: m.group(1).upper(), text)
-    return text.strip()
+    return SENTENCE_START.sub(_capital, text).strip()
+
+
+# A letter that opens a line or follows a full stop, question or exclamation mark.
+SENTENCE_START = re.compile(r"(?m)(?:^|(?<=[.!?]\s))([^\W\d_])")
+
+
+def _capital(m: re.Match[str]) -> str:
+    """The letter as a sentence starts it: a capital, unless the word before is an initial or an
+    abbreviation that never ends a sentence ("J. de Vries" keeps its small "de")."""
+    start = m.start()
+    if start and m.string[start - 1] == " ":
+        word = m.string[m.string.rfind(" ", 0, start - 1) + 1 : start - 1]
+        if is_abbreviation(word):
+            return m.group(1)
+    return m.group(1).upper()
 
 
 # --- rules built from the lexicon ---------------------------------------------
 
 
-def _full_stop_if_final(m: re.Match[str]) -> str:
-    """A "." to put back when an abbreviation's dot also closed the sentence."""
-    return "." if SENTENCE_ENDS_HERE.match(m.string, m.end()) else ""
+ONE_BEFORE = re.compile(r"(?<![\d.,])1\s?$")  # the number just before a unit is exactly one
+ONE_WINDOW = 3  # characters before a unit that hold that number: a space, the 1 and what precedes it
 
 
-def units_rule(units: Mapping[str, str]) -> Rule:
-    """120 km/u -> "120 kilometer per uur"; 2,1% -> "2,1 procent" (only after a number)."""
+def units_rule(units: Mapping[str, str], singular: Mapping[str, str]) -> Rewrite:
+    """120 km/u -> "120 kilometer per uur"; 2,1% -> "2,1 procent" (after a number); 1 min. ->
+    "1 minuut" (the singular after one, where the lexicon has one); 32 cent per kWh -> "32 cent
+    per kilowattuur", 80 slagen per min. -> "per minuut" (a unit of two letters or more after
+    "per", in the singular)."""
     if not units:
         return _never
-    pattern = re.compile(rf"(?<=\d)[ ]?({_alternation(units)})(?![\w/²])")
+    after_number = re.compile(rf"(?<=\d)[ ]?({alternation(units)})(?![\w/²³])")
+    after_per = re.compile(rf"(?<=\bper )({alternation(u for u in units if len(u) > 1)})(?![\w/²³])")
 
-    def say(m: re.Match[str]) -> str:
+    def say(m: re.Match[str], *, one: bool = False) -> str:
         unit = m.group(1)
-        stop = _full_stop_if_final(m) if unit.endswith(".") else ""
-        return f" {units[unit]}{stop}"
+        stop = full_stop_if_final(m) if unit.endswith(".") else ""
+        said = units[unit]
+        if one or ONE_BEFORE.search(m.string, max(0, m.start() - ONE_WINDOW), m.start()):
+            said = singular.get(said, said)
+        return f" {said}{stop}"
 
-    return lambda text: pattern.sub(say, text)
+    # After "per" a unit is one of it: "per min." -> "per minuut".
+    return lambda text: after_per.sub(lambda m: say(m, one=True).lstrip(), after_number.sub(say, text))
 
 
-def currency_rule(currencies: Mapping[str, str], fractions: Mapping[str, str]) -> Rule:
-    """€ 2,5 miljoen -> "2,5 miljoen euro"; € 2,50 -> "2 euro 50"; € 0,50 -> "50 cent"."""
+CURRENCY_JOINS = r"\s?[-–]\s?|\s(?:à|tot)\s"  # € 28 à 30 miljard, € 5-10, € 5 tot € 10
+
+
+def currency_rule(currencies: Mapping[str, str], fractions: Mapping[str, str]) -> Rewrite:
+    """€ 2,5 miljoen -> "2,5 miljoen euro"; € 2,50 -> "2 euro 50"; € 0,50 -> "50 cent";
+    € 28 à 30 miljard -> "28 à 30 miljard euro" (a range says its currency once, at the end,
+    unless it has cents: € 2,50 tot € 3,50 -> "2 euro 50 tot 3 euro 50")."""
     if not currencies:
         return _never
+    signs = alternation(currencies)
     pattern = re.compile(
-        rf"(?P<sign>{_alternation(currencies)})\s?(?P<n>{NUMBER}){NUM_AFTER}(?:,-)?"
+        rf"(?P<sign>{signs})\s?(?P<n>{NUMBER}){NUM_AFTER}(?:,-)?"
+        rf"(?:(?P<join>{CURRENCY_JOINS})(?:{signs})?\s?(?P<n2>{NUMBER}){NUM_AFTER}(?:,-)?)?"
         rf"(?:\s(?P<scale>{'|'.join(SCALE_WORDS)}){WORD_AFTER})?"
     )
 
-    def say(m: re.Match[str]) -> str:
-        sign, amount, scale = m.group("sign"), m.group("n"), m.group("scale")
+    def amount(sign: str, written: str) -> str:
         unit = currencies[sign]
-        if scale:
-            return f"{amount} {scale} {unit}"
-        whole, _, cents = amount.partition(DECIMAL_COMMA)
+        whole, _, cents = written.partition(DECIMAL_COMMA)
         cents = cents.ljust(CENTS_DIGITS, "0")[:CENTS_DIGITS]
         if not cents.strip("0"):
             return f"{whole} {unit}"
@@ -362,10 +406,23 @@ def currency_rule(currencies: Mapping[str, str], fractions: Mapping[str, str]) -
             return f"{int(cents)} {fractions[sign]}"
         return f"{whole} {unit} {int(cents)}"
 
+    def say(m: re.Match[str]) -> str:
+        sign, first, second, scale = m.group("sign"), m.group("n"), m.group("n2"), m.group("scale")
+        unit = currencies[sign]
+        join = m.group("join") or ""
+        join = " tot " if join.strip() in ("-", "–") else join
+        if scale:
+            return f"{first}{join}{second or ''} {scale} {unit}"
+        if second is None:
+            return amount(sign, first)
+        if DECIMAL_COMMA in first + second:
+            return f"{amount(sign, first)}{join}{amount(sign, second)}"
+        return f"{first}{join}{second} {unit}"
+
     return lambda text: pattern.sub(say, text)
 
 
-def abbreviations_rule(plain: Mapping[str, str], final: Mapping[str, str]) -> Rule:
+def abbreviations_rule(plain: Mapping[str, str], final: Mapping[str, str]) -> Rewrite:
     """o.a. -> "onder andere"; "enz." before a capital or at the end keeps its full stop.
 
     An entry matches as written or with a capital first letter, which the
@@ -378,90 +435,151 @@ def abbreviations_rule(plain: Mapping[str, str], final: Mapping[str, str]) -> Ru
             table.setdefault(written[:1].upper() + written[1:], (spoken[:1].upper() + spoken[1:], may_end))
     if not table:
         return _never
-    pattern = re.compile(rf"(?<![\w.]){'(?:' + _alternation(table) + ')'}(?![\w])")
+    pattern = re.compile(rf"(?<![\w.]){'(?:' + alternation(table) + ')'}(?![\w])")
 
     def say(m: re.Match[str]) -> str:
         spoken, may_end = table[m.group(0)]
-        return spoken + (_full_stop_if_final(m) if may_end else "")
+        return spoken + (full_stop_if_final(m) if may_end else "")
 
     return lambda text: pattern.sub(say, text)
 
 
-def spell(token: str, letters: Mapping[str, str]) -> str:
-    """Spell an acronym letter by letter; digits in it are read as a number: D66 -> "dee-zesenzestig"."""
-    parts = re.findall(r"\d+|\D", token)
-    said = [numbers.digits(p) if p.isdigit() else letters.get(p.upper(), p) for p in parts]
-    return LETTER_JOINER.join(said)
+# Acronyms joined to letters: CD&V, H&M (spelled around "en"); N-VA (a letter and an acronym,
+# spelled); UGent (a letter before a name: "uu-Gent"; not IJ, one Dutch letter: IJmuiden).
+JOINED_ACRONYM = r"[A-Z]{1,4}&[A-Z]{1,4}|[A-Z]-[A-Z]{2,}|(?!IJ)[A-Z][A-Z][a-zà-ÿ]{2,}"
+AMPERSAND = "&"
 
 
-def lexicon_rule(words: Mapping[str, str], spelled: frozenset[str], letters: Mapping[str, str]) -> Rule:
+def lexicon_rule(
+    words: Mapping[str, str], spelled: frozenset[str], letters: Mapping[str, str], symbols: Mapping[str, str]
+) -> Rewrite:
     """Whole-word lexicon entries, then acronyms: NAVO -> "Navo", EU -> "ee-uu", CO2 -> "CO-twee".
 
     An acronym the lexicon does not list is read as a word when its letters make
     Dutch syllables (BENELUX -> "Benelux") and spelled when they do not (ASML,
-    NXP); see :mod:`bulletin.script.acronyms`. One pass, so a replacement
+    NXP); see :mod:`bulletin.script.acronyms`. A name of capitals and digits is read
+    part by part (JA21 -> "Ja-eenentwintig", G7 -> "gee-zeven"); acronyms joined by
+    "&" or a hyphen to a letter are spelled (CD&V -> "cee-dee-en-vee", N-VA -> "en-vee-aa"),
+    and a letter before a name is spelled on its own (UGent -> "uu-Gent"). An entry said
+    in words of its own ("VN" = "Verenigde Naties") is spelled in a compound
+    (VN-Veiligheidsraad -> "vee-en-Veiligheidsraad"). A spelled entry in small letters is
+    spelled with a capital first letter too (mbo, Mbo). One pass, so a replacement
     ("CO-twee") is never rewritten again.
     """
-    explicit = _alternation({*words, *spelled})
-    generic = r"[A-Z]{2,}[A-Z0-9]*|[A-Z]+\d+[A-Z]*|\d+[A-Z]+"  # EU, CO2, G7, A12, 5G
+    spelled = spelled | {word.capitalize() for word in spelled if word.islower()}
+    explicit = alternation({*words, *spelled})
+    generic = rf"{JOINED_ACRONYM}|[A-Z]{{2,}}[A-Z0-9]*|[A-Z]+\d+[A-Z]*|\d+[A-Z]+"  # EU, CO2, G7, A12, 5G
     body = f"{explicit}|{generic}" if explicit else generic
     pattern = re.compile(rf"{WORD_BEFORE}(?:{body}){WORD_AFTER}")
+    and_word = symbols.get(AMPERSAND, AMPERSAND)
+
+    def joined(token: str) -> str:
+        if AMPERSAND in token:
+            left, right = token.split(AMPERSAND)
+            return LETTER_JOINER.join((spell(left, letters), and_word, spell(right, letters)))
+        if token[1] == LETTER_JOINER:
+            return LETTER_JOINER.join(spell(part, letters) for part in token.split(LETTER_JOINER))
+        return f"{spell(token[0], letters)}{LETTER_JOINER}{token[1:]}"
 
     def say(m: re.Match[str]) -> str:
         token = m.group(0)
         if token in words:
-            return words[token]
-        if token in spelled or not pronounceable(token):
+            in_compound = m.string[m.end() : m.end() + 1] == LETTER_JOINER
+            return spell(token, letters) if in_compound and " " in words[token] else words[token]
+        if token in spelled:
+            return spell(token, letters)
+        if re.fullmatch(JOINED_ACRONYM, token):
+            return joined(token)
+        if not token.isalpha():
+            return read_mixed(token, letters)
+        if not pronounceable(token):
             return spell(token, letters)
         return token.capitalize()  # a pronounceable acronym is read as a word
 
     return lambda text: pattern.sub(say, text)
 
 
-def symbols_rule(symbols: Mapping[str, str]) -> Rule:
+def symbols_rule(symbols: Mapping[str, str]) -> Rewrite:
     """& -> "en", + -> "plus"; a symbol mapped to "" is dropped."""
     if not symbols:
         return _never
-    pattern = re.compile(_alternation(symbols))
+    pattern = re.compile(alternation(symbols))
     return lambda text: pattern.sub(lambda m: f" {symbols[m.group(0)]} ", text)
 
 
 # --- the whole preparation ----------------------------------------------------
 
 
+def table(lexicon: Lexicon, data: readings.Readings | None = None) -> tuple[Rule, ...]:
+    """The rules in the order they run, built from one lexicon (and the class data of
+    ``readings-nl.toml``): the one place that says what runs before what. Early rules read
+    the shapes that later ones would take apart (a phone number before its digits are a
+    number, a fraction before its slash is a pause); the lexicon reads acronyms before the
+    number rules say what digits are left; tidying comes last."""
+    data = data or readings.dutch()
+    return (
+        Rule("unicode", clean_unicode),
+        Rule("long numbers", long_numbers),
+        Rule("addresses", speak_addresses),
+        Rule("phone numbers", phone_numbers),
+        Rule("service numbers", readings.service_numbers_rule(data)),
+        Rule("days", readings.days_rule(data)),
+        Rule("dates", numeric_dates),
+        Rule("short dates", readings.short_dates_rule(data)),
+        Rule("fractions", readings.fractions_rule(data)),
+        Rule("months", readings.months_rule(data)),
+        Rule("models", readings.models_rule(data, lexicon.letters)),
+        Rule("units", units_rule(lexicon.units, lexicon.singular)),
+        Rule("currency", currency_rule(lexicon.currencies, lexicon.currency_fractions)),
+        Rule("abbreviations", abbreviations_rule(lexicon.abbreviations, lexicon.sentence_final_abbreviations)),
+        Rule("clock", clock_times),
+        Rule("date ranges", date_ranges),
+        Rule("ordinals", ordinals),
+        Rule("year pairs", readings.year_pairs),
+        Rule("ranges", ranges),
+        Rule("plus", age_plus),
+        Rule("regnal numerals", readings.regnal_rule(data)),
+        Rule("roman names", readings.roman_names_rule(data)),
+        Rule("roman numerals", readings.roman_numbers_rule(data)),
+        Rule("house numbers", readings.house_numbers),
+        Rule("lexicon", lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters, lexicon.symbols)),
+        Rule("numbers", expand_numbers),
+        Rule("digits", leftover_digits),
+        Rule("quotes", quotes_and_parentheses),
+        Rule("symbols", symbols_rule(lexicon.symbols)),
+        Rule("tidy", tidy),
+    )
+
+
 class Preparer:
     """Prepare Dutch text for a speech engine with one lexicon; results are memoised."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        self.rules: tuple[tuple[str, Rule], ...] = (
-            ("unicode", clean_unicode),
-            ("long numbers", long_numbers),
-            ("addresses", speak_addresses),
-            ("phones", phone_numbers),
-            ("dates", numeric_dates),
-            ("units", units_rule(lexicon.units)),
-            ("currency", currency_rule(lexicon.currencies, lexicon.currency_fractions)),
-            ("abbreviations", abbreviations_rule(lexicon.abbreviations, lexicon.sentence_final_abbreviations)),
-            ("clock", clock_times),
-            ("date ranges", date_ranges),
-            ("ordinals", ordinals),
-            ("ranges", ranges),
-            ("plus", age_plus),
-            ("lexicon", lexicon_rule(lexicon.words, lexicon.spell, lexicon.letters)),
-            ("numbers", expand_numbers),
-            ("digits", leftover_digits),
-            ("quotes", quotes_and_parentheses),
-            ("symbols", symbols_rule(lexicon.symbols)),
-            ("tidy", tidy),
-        )
+        self.rules = table(lexicon)
         self._memo: dict[str, str] = {}
+
+    def _steps(self, text: str) -> Iterator[tuple[Rule, str, str]]:
+        """Each rule of the table in turn, with the text before and after it."""
+        for rule in self.rules:
+            before, text = text, rule(text)
+            yield rule, before, text
 
     def __call__(self, text: str) -> str:
         """The spoken form of ``text``."""
         spoken = self._memo.get(text)
         if spoken is None:
             spoken = text
-            for _name, rule in self.rules:
-                spoken = rule(spoken)
+            for _rule, _before, after in self._steps(text):
+                spoken = after
             self._memo[text] = spoken
         return spoken
+
+    def explain(self, text: str) -> list[Change]:
+        """How ``text`` becomes its spoken form: the words each rule changed, in the order the
+        rules ran (the same table, so the last change's words are what is spoken)."""
+        return [
+            change
+            for rule, before, after in self._steps(text)
+            if after != before
+            for change in word_changes(rule.name, before, after)
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from num2words import num2words
 
 LANG = "nl"
-ONE_STRESSED = "één"  # num2words writes the numeral "one" with accents everywhere
+ONE_STRESSED = "één"  # num2words writes "one" with accents, but "een miljoen" without
 ONE = "een"
 # Whole numbers written without a thousands dot in this range are said in
 # hundreds, years and counts alike: 1990 -> "negentienhonderdnegentig".
@@ -25,9 +25,10 @@ def cardinal(n: int, *, hundreds_form: bool = False) -> str:
     if hundreds_form and n in HUNDREDS_FORM:
         hundreds, rest = divmod(n, 100)
         return cardinal(hundreds) + "honderd" + (cardinal(rest) if rest else "")
-    words = str(num2words(n, lang=LANG))
-    # Only a lone "één" carries the accents; in compounds it is plain "een".
-    return words if words == ONE_STRESSED else words.replace(ONE_STRESSED, ONE)
+    words = str(num2words(n, lang=LANG)).split(" ")
+    # A "one" that is a word of its own is stressed ("één miljoen", "honderd miljoen één");
+    # in a compound it is plain ("eenentwintig", "honderdeen").
+    return " ".join(ONE_STRESSED if w in (ONE, ONE_STRESSED) else w.replace(ONE_STRESSED, ONE) for w in words)
 
 
 def ordinal(n: int) -> str:

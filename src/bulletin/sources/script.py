@@ -2,16 +2,21 @@
 ``bulletin script --format json`` or its plain text (``bulletin script``, the
 ``.txt`` beside every bulletin).
 
-Segments are read exactly as written, in the order given: their text is
-already speech, so it is neither prepared again nor reordered. The text
-form is::
+Segments are read in the order given, never reordered. Their text is as
+written ("Keir Starmer", "12,5 mm"): the script comes back unprepared
+(``Script.prepared`` is False) and each segment is prepared with its voice's
+lexicons when the script is composed for the voices. A JSON segment's
+``spoken`` (how it was read when the script was written) is information and
+is ignored. A JSON script of version 1 held the spoken text in ``text`` (and
+the written one in ``written``): it is built as it was, its text spoken as it
+stands. The text form is::
 
     Nieuwsbulletin – vrijdag 27 november 2026, 08:15      <- the title
     at: 2026-11-27T08:15:00+01:00                          <- optional
     section: Buitenland                                    <- optional
 
     [1] INTRO: Opening                                     <- [n] KIND: title
-    Goedemorgen, het is kwart over acht.                   <- the spoken lines
+    Goedemorgen, het is kwart over acht.                   <- the lines, as written
 
 Any other line before the first segment (the length estimate) is ignored, as
 are the numbers in the headers (the order in the file is the order read);
@@ -33,7 +38,14 @@ from bulletin.core.model import AT_YEARS, Dropped, Script, Segment, SegmentKind
 from bulletin.core.plaintext import speakable
 from bulletin.sources.encoding import decode, opening
 from bulletin.sources.kind import SourceKind
-from bulletin.text.scriptfile import AT_FIELD, RULE, SCRIPT_FORMAT, SCRIPT_VERSION, SECTION_FIELD
+from bulletin.text.scriptfile import (
+    AT_FIELD,
+    RULE,
+    SCRIPT_FORMAT,
+    SCRIPT_VERSION,
+    SECTION_FIELD,
+    SPOKEN_TEXT_VERSION,
+)
 from bulletin.text.sentences import first_words
 
 log = logging.getLogger(__name__)
@@ -47,7 +59,12 @@ SNIFF_BYTES = 4096  # a text script's first segment header comes within this
 HEADER_START = re.compile(r"^\[\d+\]\s*[A-Za-z]+\b")
 TEXT_HEADER_BYTES = re.compile(HEADER_START.pattern.encode(), re.MULTILINE)
 AT_LINE_BYTES = re.compile(rb"\A\s*[^\n]+\n\s*at:\s*\d{4}-\d{2}-\d{2}")  # the title, then its at: line
-SEGMENT_KEYS = frozenset({"kind", "title", "place", "agencies", "published", "text", "written"})
+# A segment's keys by the script's version: its text as written and how it was spoken (ignored
+# on input), or (version 1) its spoken text and its written form.
+SEGMENT_KEYS = {
+    SCRIPT_VERSION: frozenset({"kind", "title", "place", "agencies", "published", "text", "spoken"}),
+    SPOKEN_TEXT_VERSION: frozenset({"kind", "title", "place", "agencies", "published", "text", "written"}),
+}
 # The document's own keys, as `bulletin script --format json` writes them; any other is a typo.
 DOCUMENT_KEYS = frozenset({"format", "version", "title", "at", "section", "segments", "dropped", "dropped_text"})
 KINDS = ", ".join(k.value for k in SegmentKind)
@@ -64,7 +81,7 @@ class _Draft:
     agencies: Any
     published: Any
     where: Callable[[str], str]  # field -> where it is, for messages
-    written: Any = None  # the text as a reader sees it (for transcripts); the spoken text if not given
+    written: Any = None  # version 1: the text as a reader sees it (for transcripts); the spoken text if not given
 
 
 class _Problem(Exception):
@@ -216,15 +233,16 @@ def _dropped(items: Any, at: datetime) -> tuple[Dropped, ...]:
     return tuple(out)
 
 
-def _json_draft(index: int, item: Any) -> _Draft:
+def _json_draft(index: int, item: Any, version: int) -> _Draft:
     def where(field: str) -> str:
         return f"segments[{index}].{field}"
 
     if not isinstance(item, dict):
         raise _Problem(f"segments[{index}]: must be an object with kind and text.")
-    unknown = sorted(set(item) - SEGMENT_KEYS)
+    keys = SEGMENT_KEYS[version]
+    unknown = sorted(set(item) - keys)
     if unknown:
-        raise _Problem(f"{where(unknown[0])}: unknown key; a segment has {', '.join(sorted(SEGMENT_KEYS))}.")
+        raise _Problem(f"{where(unknown[0])}: unknown key; a segment has {', '.join(sorted(keys))}.")
     for required in ("kind", "text"):
         if required not in item:
             raise _Problem(f"{where(required)}: missing.")
@@ -253,9 +271,10 @@ def _from_json(data: bytes, at: datetime, name: str) -> Script:
     if unknown:
         raise _Problem(f"{unknown[0]}: unknown key; a script has {', '.join(sorted(DOCUMENT_KEYS))}.")
     version = document.get("version")
-    if isinstance(version, bool) or version != SCRIPT_VERSION:  # true == 1 in Python, not in the format
+    if isinstance(version, bool) or version not in SEGMENT_KEYS:  # true == 1 in Python, not in the format
+        readable = " or ".join(str(v) for v in sorted(SEGMENT_KEYS, reverse=True))
         raise _Problem(
-            f"version: {version!r} is not one this bulletin reads ({SCRIPT_VERSION}); "
+            f"version: {version!r} is not one this bulletin reads ({readable}); "
             f"make the script again with `bulletin script --format json`."
         )
     title = _optional_text(document.get("title"), "title")
@@ -268,9 +287,10 @@ def _from_json(data: bytes, at: datetime, name: str) -> Script:
     return Script(
         title=title,
         at=moment,
-        segments=_segments([_json_draft(i, item) for i, item in enumerate(items)], moment, name),
+        segments=_segments([_json_draft(i, item, version) for i, item in enumerate(items)], moment, name),
         section=_optional_text(document.get("section"), "section"),
         dropped=_dropped(document.get("dropped", []), moment),
+        prepared=version == SPOKEN_TEXT_VERSION,  # version 1 holds the spoken text; 2 the written
     )
 
 
@@ -314,6 +334,7 @@ def _from_text(text: str, at: datetime, name: str) -> Script:
         segments=_segments(drafts, moment, name),
         section=fields.get(SECTION_FIELD) or None,
         dropped=_text_dropped(tail),
+        prepared=False,  # the text as written (an old file's spoken text reads the same prepared again)
     )
 
 

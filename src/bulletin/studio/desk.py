@@ -5,9 +5,9 @@ An editor's saves are versions of a bulletin's script, kept in the output folder
 ``.studio/versions/`` (never served, published or uploaded): the newest is the script the
 bulletin is rebuilt from; an older one can be saved again to go back. Every save is checked as
 ``build`` checks a script, guarded by the ETag the editor loaded (two editors never overwrite
-each other silently) and written atomically. A script's text is spoken exactly as it stands, so
-the studio prepares each segment's words (its written form) with the voice's lexicons when it
-saves and when it rebuilds: what the page shows as "how it will be read" is what is built. A
+each other silently) and written atomically. A script holds each segment's text as written, and
+the build prepares it with the voice's lexicons; the studio prepares it too when it saves (the
+script's ``spoken``) and the page shows that reading, which is what the build speaks. A
 draft is rebuilt in place; a bulletin that may be on air is rebuilt as a correction beside it,
 which replaces it when it is approved.
 """
@@ -41,6 +41,7 @@ from bulletin.script.lexicon import load_lexicon
 from bulletin.sources import script as script_source
 from bulletin.storage.atomic import remove_folder, write_text
 from bulletin.storage.locks import hold
+from bulletin.text.scriptfile import SCRIPT_VERSION, SPOKEN_TEXT_VERSION
 
 VERSIONS = "versions"
 STUDIO_DEPTH = 3  # .studio/versions/YYYY-MM-DD/<bulletin>/: where a killed save leaves its temporary file
@@ -241,10 +242,10 @@ class Desk:
         return replace(parsed, at=own.at, section=own.section)
 
     def spoken(self, document: dict[str, Any]) -> dict[str, Any]:
-        """The script with each segment's text as its voice will read the segment's words (its
-        written form, else its text): a script's text is spoken exactly as it stands, so the
-        studio prepares it, with the lexicons as they are now, before it is saved or built.
-        (On a script the assembler wrote this changes nothing: preparing is idempotent.)"""
+        """The script as it is saved: each segment's text as written (a version-1 script's written
+        form, else its text) with ``spoken``, how its voice reads it with the lexicons as they are
+        now (for the page; a build prepares the written text again). A version-1 script is saved
+        as the current version."""
         reading = self.reader()
         segments = []
         for segment in document.get("segments", []):
@@ -252,11 +253,12 @@ class Desk:
             if not isinstance(words, str) or segment.get("kind") not in KINDS:
                 segments.append(segment)  # the check that follows names what is wrong with it
                 continue
-            paragraphs = [p.strip() for p in words.split("\n") if p.strip()]
-            text, written = reading(SegmentKind(segment["kind"]), words), "\n".join(paragraphs)
-            fresh = {k: v for k, v in segment.items() if k != "written"}
-            segments.append({**fresh, "text": text, **({"written": written} if written != text else {})})
-        return {**document, "segments": segments}
+            written = "\n".join(p.strip() for p in words.split("\n") if p.strip())
+            fresh = {k: v for k, v in segment.items() if k not in ("written", "spoken")}
+            segments.append({**fresh, "text": written, "spoken": reading(SegmentKind(segment["kind"]), words)})
+        version = document.get("version")
+        older = type(version) is int and version == SPOKEN_TEXT_VERSION
+        return {**document, **({"version": SCRIPT_VERSION} if older else {}), "segments": segments}
 
     def reader(self) -> Callable[[SegmentKind, str], str]:
         """How the voices read now (their lexicons, then the user's): ``reading(kind, words)`` is
@@ -480,11 +482,17 @@ def _json(data: bytes) -> Any:
 
 
 def _without_stale_written(previous: Any, new: Any) -> Any:
-    """``new`` with the written form left out of a segment whose spoken text was changed but whose
-    written form was not (it would show the old words in the transcripts)."""
+    """``new`` with the written form left out of a segment (of a version-1 script, a client of the
+    older API's) whose spoken text was changed but whose written form was not: the changed text is
+    what the editor meant, and the old words would be read again."""
     if not isinstance(new, dict) or not isinstance(new.get("segments"), list):
         return new
-    was = {s.get("written"): s.get("text") for s in previous.get("segments", []) if isinstance(s, dict)}
+    # Each earlier segment's written form and how it was spoken, in either version's keys.
+    was = {
+        s.get("written") or s.get("text"): s.get("spoken", s.get("text"))
+        for s in previous.get("segments", [])
+        if isinstance(s, dict)
+    }
     segments = []
     for segment in new["segments"]:
         if (

@@ -1,7 +1,9 @@
 """A script as plain text for people and as JSON for programs.
 
-Both can be read back (see :mod:`bulletin.sources.script`), so an editor can
-change a script and build exactly that.
+Both show each segment's text as written ("Keir Starmer", "1200 bomen"), which is what an
+editor edits; the JSON adds ``spoken``, how the voice reads it ("Kier Starmer", "twaalfhonderd
+bomen"), for information. Both can be read back (see :mod:`bulletin.sources.script`), so an
+editor can change a script and build exactly that: the written text is prepared again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from bulletin.core.model import Dropped, Script, Segment
 
 RULE = "-" * 60
 SCRIPT_FORMAT = "bulletin-script"  # the JSON's "format", so it is known as a script
-SCRIPT_VERSION = 1  # the JSON's "version"; raised when a reader could misread the shape
+SCRIPT_VERSION = 2  # the JSON's "version"; raised when a reader could misread the shape
+# Version 1 held the spoken text in "text" (and the written one, where it differed, in
+# "written"); it is still read, and built as it was.
+SPOKEN_TEXT_VERSION = 1
 # Lines before the first segment in the text that name the bulletin's moment and section.
 AT_FIELD = "at"
 SECTION_FIELD = "section"
@@ -25,15 +30,15 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def segment_dict(segment: Segment) -> dict[str, Any]:
-    """One segment in the documented JSON shape."""
+    """One segment in the documented JSON shape: ``text`` as written, ``spoken`` as read."""
     return {
         "kind": segment.kind.value,
         "title": segment.title,
         "place": segment.place,
         "agencies": list(segment.agencies),
         "published": _iso(segment.published),
-        "text": segment.text,
-        **({"written": segment.written} if segment.written != segment.text else {}),
+        "text": segment.written,
+        "spoken": segment.text,
     }
 
 
@@ -71,12 +76,12 @@ def to_json(script: Script) -> str:
 
 
 def to_text(script: Script) -> str:
-    """The script as a newsreader would have it on paper."""
+    """The script as an editor reads it, each segment's text as written."""
     lines = [script.title, f"{AT_FIELD}: {script.at.isoformat(timespec='seconds')}"]
     lines += [f"{SECTION_FIELD}: {script.section}"] if script.section else []
     lines += [f"~{script.estimated_seconds:.0f} s, {len(script.segments)} segments", ""]
     for number, seg in enumerate(script.segments, 1):
-        lines += [f"[{number}] {seg.kind.value.upper()}: {seg.title}", seg.text, ""]
+        lines += [f"[{number}] {seg.kind.value.upper()}: {seg.title}", seg.written, ""]
     if script.dropped:
         lines += [RULE, "Left out to fit the length:"]
         lines += [f"- {d.kind}: {d.title} (~{d.estimated_seconds:.0f} s)" for d in script.dropped]

@@ -86,8 +86,8 @@ function localTime(iso) {
   });
 }
 
-// A segment's words as the editor writes them: its written form, else its text. The studio
-// makes the spoken text from them (the voice's lexicons), which is what the build speaks.
+// A segment's words as the editor writes them: its text (in a script of version 1, its written
+// form, where it has one). The build reads them with the voice's lexicons.
 function words(segment) {
   return segment.written ?? segment.text;
 }
@@ -284,7 +284,8 @@ function bindSegment(item, index) {
   $(".title", item).addEventListener("input", (event) => edited("title", event.target.value));
   const text = $(".text", item);
   text.addEventListener("input", () => {
-    edited("written", text.value); // the server makes the spoken text from it when it saves
+    delete segment().written; // a version-1 script's written form: the text is the words now
+    edited("text", text.value); // the build (and the server, when it saves) reads it for the voice
     fit(text);
     const changed = !builtRange(segment());
     $(".changed", item).hidden = !changed;
@@ -328,7 +329,7 @@ function addBrief() {
   const segments = desk.script.segments;
   const outro = segments.findIndex((s) => s.kind === "outro");
   const at = outro >= 0 ? outro : segments.length;
-  segments.splice(at, 0, { kind: "brief", title: "", place: null, agencies: [], published: null, text: "", written: "" });
+  segments.splice(at, 0, { kind: "brief", title: "", place: null, agencies: [], published: null, text: "" });
   setDirty(true);
   renderSegments();
   $(`#segmenten li[data-index="${at}"] .title`).focus();
