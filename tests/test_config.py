@@ -180,6 +180,8 @@ WHOLE_FILES = [  # rows without the preamble: [show] keys, and keys before any [
     ('[show]\ntitle = ""\n', 2, "[show] title must not be empty"),
     ("[show]\nexplicit = 0\n", 2, "[show] explicit must be true or false, got 0."),
     ('[show]\nguid = "mijn-podcast"\n', 2, "[show] guid must be empty or a UUID"),
+    ('[show]\nguid = "{917393E3-1B1E-5CEF-ACE4-EDAA54E1F810}"\n', 2, "[show] guid must be empty or a UUID"),
+    ('[show]\nguid = "00000000-0000-0000-0000-000000000000"\n', 2, "[show] guid must be empty or a UUID"),
     (
         '[publish]\nnew_feed_url = "nieuw.example.org/feed.xml"\n',
         2,

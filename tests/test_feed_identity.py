@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from bulletin.publish.feed import podcast_guid
-from conftest import PAGES, run
+from conftest import PAGES, run, served
 
 OLD = "https://oud.example.org/nieuws/"
 NEW = "https://nieuw.example.org/radio/"
@@ -92,3 +92,7 @@ def test_a_fresh_machine_reads_the_guid_from_the_bucket(tmp_path, aws):
     second_machine.mkdir()  # a new pod, an empty folder, and the feed at its new address
     publish(second_machine, NEW, "--to", f"s3://{bucket}/noord/")
     assert channel(second_machine).findtext(f"{PODCAST}guid") == guid
+    # The newest bulletin came from the bucket (which holds only versioned audio) whole, its
+    # audio under both names, as the build left it on the first machine.
+    (fetched,) = second_machine.glob("*/*/*-0800.mp3")
+    assert served(fetched).samefile(fetched) or served(fetched).read_bytes() == fetched.read_bytes()

@@ -153,6 +153,8 @@ def test_numeric_dates(text, out):
     ("text", "out"),
     [
         ("18-19 maart", "18 en 19 maart"),
+        ("3/4 april", "3 en 4 april"),  # a slash between two days: "and"
+        ("10/12 juni", "10 en 12 juni"),
         ("12-15 augustus", "12 tot en met 15 augustus"),
         ("18 en 19 maart", "18 en 19 maart"),
         ("uitslag 3-1 in maart", "uitslag 3-1 in maart"),  # no month right after: a score

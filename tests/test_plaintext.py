@@ -41,6 +41,8 @@ def test_speakable(text, speaks):
         ("Łódź en Brno", "cp1252", "Lódz en Brno"),  # only what CP1252 lacks changes
         ("Čapek", "cp1252", "Capek"),
         ("plain", "ascii", "plain"),
+        ("Nieuws ✨ uit Łódź 🚄", "cp1252", "Nieuws  uit Lódz "),  # an emoji goes, not as ":sparkles:"
+        ("Wk 2026 ™", "ascii", "Wk 2026 TM"),
     ],
 )
 def test_transliterated(text, encoding, written):

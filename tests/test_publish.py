@@ -443,3 +443,26 @@ def test_headless_chromium_plays_and_seeks(site, server, browser):
     newest = site[1][1]  # the page lists the newest first: 09:00
     assert value["duration"] == pytest.approx(MP3(str(newest)).info.length, abs=0.1)
     assert value["position"] == pytest.approx(value["duration"] / 2, abs=0.5)
+
+
+def test_a_versioned_file_deleted_by_hand_is_made_again_from_its_twin(tmp_path):
+    mp3 = build(tmp_path, "2026-11-27T07:00")
+    twin = served(mp3)
+    twin.unlink()
+    result = run("publish", "-o", str(tmp_path), "--base-url", BASE)
+    assert result.exit_code == 0, result.stderr
+    assert "made again from" in result.stderr and served(mp3).samefile(mp3)
+    (entry,) = feedparser.parse(str(tmp_path / "feed.xml")).entries
+    assert entry.enclosures[0].href == BASE + twin.relative_to(tmp_path).as_posix()
+
+
+def test_a_bulletin_whose_audio_is_gone_is_left_out_with_a_warning(tmp_path):
+    gone = build(tmp_path, "2026-11-27T07:00")
+    kept = build(tmp_path, "2026-11-27T08:00")
+    served(gone).unlink()
+    gone.unlink()
+    result = run("publish", "-o", str(tmp_path), "--base-url", BASE)
+    assert result.exit_code == 0, result.stderr
+    assert "which is not there: that bulletin is left out" in result.stderr
+    (entry,) = feedparser.parse(str(tmp_path / "feed.xml")).entries
+    assert entry.enclosures[0].href == BASE + served(kept).relative_to(tmp_path).as_posix()

@@ -170,6 +170,8 @@ def test_year_pairs(text, out):
         ("9/11", "9/11"),  # no word for eleventh parts
         ("1/3/2025", "1/3/2025"),  # a date
         ("km/u", "km/u"),
+        ("3/4 april", "3/4 april"),  # two days of a month: the date ranges' (normalize), not a fraction
+        ("het is 4/5 mei", "het is 4/5 mei"),
     ],
 )
 def test_fractions(data, text, out):
@@ -185,6 +187,9 @@ def test_fractions(data, text, out):
         ("op 3/4 van de scholen", "op 3/4 van de scholen"),  # "van": a fraction
         ("ongeveer 3/4", "ongeveer 3/4"),  # nothing says a date
         ("op 32/4", "op 32/4"),
+        ("op 3/4 april", "op 3/4 april"),  # two days of April, not the third of April April
+        ("Van 3/4 tot 5/4 is", "Van 3 april tot 5 april is"),  # two around "tot": dates
+        ("3/4 t/m 7/4", "3 april t/m 7 april"),
     ],
 )
 def test_short_dates(data, text, out):

@@ -476,7 +476,9 @@ def test_targets(url, bucket, prefix):
     assert (target.bucket, target.prefix, str(target)) == (bucket, prefix, f"s3://{bucket}/{prefix}")
 
 
-@pytest.mark.parametrize("url", ["https://pod/nieuws/", "s3://", "s3://Pod/", "s3://p/", "pod/nieuws"])
+@pytest.mark.parametrize(
+    "url", ["https://pod/nieuws/", "s3://", "s3://Pod/", "s3://p/", "pod/nieuws", "s3://pod/../etc/", "s3://pod/a//b/"]
+)
 def test_bad_targets(url):
     from bulletin.core.errors import ConfigError
     from bulletin.storage.bucket import parse_target

@@ -21,7 +21,7 @@ from bulletin.publish import PublishResult, local_manifests, publish, require_ba
 from bulletin.publish.feed import Show, podcast_guid
 from bulletin.publish.s3 import read_note, read_station, write_note
 from bulletin.storage.atomic import write_text
-from bulletin.storage.bucket import S3Target
+from bulletin.storage.bucket import OWN_OBJECTS, S3Target
 from bulletin.storage.lease import Lease, held
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,9 @@ def kept_identity(show: Show, root: Path, target: S3Target | None, *, dry_run: b
     the feed to another address later does not make it another podcast."""
     if show.guid:
         return show
-    in_bucket = _kept_guid(read_note(target, IDENTITY_OBJECT), target) if target else None
+    in_bucket = (
+        _kept_guid(read_note(target, IDENTITY_OBJECT), f"{target}{OWN_OBJECTS}{IDENTITY_OBJECT}") if target else None
+    )
     kept = in_bucket or _kept_guid(_read_folder(root), root / IDENTITY_NAME)
     guid = kept or podcast_guid(show.feed_url)
     if not dry_run:

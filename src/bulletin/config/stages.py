@@ -177,7 +177,7 @@ def show(config: Config) -> Show:
         owner_email=own.owner_email,
         locked=publishing.locked,
         cover=CHANNEL_COVER,
-        guid=own.guid,
+        guid=own.guid.lower(),  # as feeds write a UUID
         new_feed_url=publishing.new_feed_url,
     )
 

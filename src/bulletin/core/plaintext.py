@@ -50,8 +50,16 @@ def transliterated(text: str, encoding: str = "ascii") -> str:
     except UnicodeEncodeError:
         from anyascii import anyascii
 
-        return "".join(char if _holds(char, encoding) else anyascii(char) for char in text)
+        spelled = ((char, anyascii(char)) for char in text)
+        # anyascii names an emoji by its shortcode (":sparkles:"): no reader wants that in a title
+        return "".join(
+            char if _holds(char, encoding) else "" if _shortcode(ascii) else ascii for char, ascii in spelled
+        )
     return text
+
+
+def _shortcode(spelled: str) -> bool:
+    return len(spelled) > 2 and spelled[0] == spelled[-1] == ":"
 
 
 def _holds(char: str, encoding: str) -> bool:

@@ -128,12 +128,15 @@ def folder_url(value: str) -> str | None:
 
 
 def uuid_text(value: str) -> str | None:
-    """Empty, or a UUID (a podcast's guid)."""
+    """Empty, or a UUID in its plain form (a podcast's guid), not the nil one."""
+    if not value:
+        return None
     try:
-        if value:
-            uuid.UUID(value)
+        parsed = uuid.UUID(value)
     except ValueError:
-        return 'must be empty or a UUID such as "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"'
+        parsed = None
+    if parsed is None or parsed.int == 0 or str(parsed) != value.lower():
+        return 'must be empty or a UUID written plainly, such as "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"'
     return None
 
 

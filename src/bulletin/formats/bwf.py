@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bulletin.core.errors import AudioError, InputError
-from bulletin.core.plaintext import transliterated
+from bulletin.core.plaintext import printable, transliterated
 
 PCM = 1  # WAVE_FORMAT_PCM
 RIFF_LIMIT = 0xFFFFFFFF  # largest size a RIFF (not RF64) header can hold
@@ -120,13 +120,18 @@ class WaveFile:
         return self.samples / self.format.rate
 
 
+def _one_line(text: str) -> str:
+    """Text for a one-line field: no control characters, line breaks as spaces."""
+    return " ".join(printable(text).split())
+
+
 def _fixed(text: str, size: int) -> bytes:
-    return transliterated(text).encode()[:size]  # struct pads with NULs
+    return transliterated(_one_line(text)).encode()[:size]  # struct pads with NULs
 
 
 def _code_page(text: str) -> bytes:
     """``text`` for a label or INFO string: CP1252, a character it lacks in ASCII, NUL-ended."""
-    return transliterated(text, CODECS[CODE_PAGE]).encode(CODECS[CODE_PAGE]) + b"\0"
+    return transliterated(_one_line(text), CODECS[CODE_PAGE]).encode(CODECS[CODE_PAGE]) + b"\0"
 
 
 def _loudness(value: float | None) -> int:

@@ -13,7 +13,7 @@ import json
 import logging
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from bulletin.core.errors import ConfigError, InputError
 from bulletin.publish.alexa import flash_briefing
@@ -28,11 +28,11 @@ from bulletin.publish.episode import (
     manifest_of,
     own_folder,
     read_episodes,
+    twins,
     with_state,
 )
 from bulletin.publish.feed import Show, render_feed
 from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
-from bulletin.publish.mediatypes import is_versioned
 from bulletin.publish.s3 import Station, UploadReport, fetch_bulletin, plan, upload_site
 from bulletin.publish.site import index_html
 from bulletin.storage.atomic import remove_folder, staged
@@ -206,17 +206,11 @@ def episode_files(root: Path, episode: Episode) -> list[Path]:
     there. An audio file's unversioned twin (``x.mp3`` beside ``x.3f2a9c1e.mp3``) stays local."""
     audio = root / episode.audio
     stem = audio.name.split(".", 1)[0]
-    twins = {_unversioned(path) for path in episode_paths(episode) if is_versioned(path)}
+    local = {twin.name for _, twin in twins(audio.parent, episode)}
     return sorted(
-        (path for path in audio.parent.glob(f"{stem}.*") if path.name not in twins),
+        (path for path in audio.parent.glob(f"{stem}.*") if path.name not in local),
         key=lambda path: (path != audio, path.name.endswith(MANIFEST_SUFFIX), path.name),
     )
-
-
-def _unversioned(path: str) -> str:
-    """``x.3f2a9c1e.mp3`` -> ``x.mp3``: the name a versioned file has beside it."""
-    stem, _version, suffixes = PurePosixPath(path).name.split(".", 2)
-    return f"{stem}.{suffixes}"
 
 
 def _remove_episode(root: Path, episode: Episode) -> None:

@@ -25,8 +25,8 @@ from typing import Any, get_type_hints
 from bulletin.core.errors import InputError
 from bulletin.core.jsontext import loads
 from bulletin.core.model import AT_YEARS
-from bulletin.publish.mediatypes import VERSION_DIGITS, content_type
-from bulletin.storage.atomic import write_text
+from bulletin.publish.mediatypes import VERSION_DIGITS, content_type, is_versioned
+from bulletin.storage.atomic import link_or_copy, write_text
 
 log = logging.getLogger(__name__)
 
@@ -227,9 +227,36 @@ def read_episodes(root: Path, *, skip_damaged: bool = False) -> list[Episode]:
                 raise
             log.warning("%s", exc)
             continue
-        if (root / episode.audio).is_file():
+        if _files_there(root, episode, path):
             episodes.append(episode)
     return sorted(episodes, key=lambda e: e.published, reverse=True)
+
+
+def unversioned_name(name: str) -> str:
+    """``x.3f2a9c1e.mp3`` -> ``x.mp3``: the name a versioned file has beside it."""
+    stem, _version, suffixes = PurePosixPath(name).name.split(".", 2)
+    return f"{stem}.{suffixes}"
+
+
+def twins(folder: Path, episode: Episode) -> list[tuple[Path, Path]]:
+    """(versioned, unversioned) file pairs in ``folder`` for the audio files the manifest names."""
+    named = (PurePosixPath(path).name for path in episode_paths(episode))
+    return [(folder / name, folder / unversioned_name(name)) for name in named if is_versioned(name)]
+
+
+def _files_there(root: Path, episode: Episode, manifest: Path) -> bool:
+    """Whether the bulletin's audio files are all there. A versioned one that went missing while
+    its unversioned twin holds the same bytes is made again from it (a second name, as the build
+    made it); a bulletin still missing one is reported and left out."""
+    for versioned, twin in twins((root / episode.audio).parent, episode):
+        if not versioned.is_file() and twin.is_file() and versioned_name(twin) == versioned.name:
+            link_or_copy(twin, versioned)
+            log.warning("%s was missing; made again from %s, which holds the same audio.", versioned, twin.name)
+    missing = next((path for path in episode_paths(episode) if not (root / path).is_file()), None)
+    if missing == episode.audio or (missing is not None and missing in (episode.alexa_mp3, episode.podcast_audio)):
+        log.warning("%s names %s, which is not there: that bulletin is left out (build it again).", manifest, missing)
+        return False
+    return True
 
 
 def _read_manifest(root: Path, path: Path) -> Episode:

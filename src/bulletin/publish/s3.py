@@ -31,11 +31,12 @@ from bulletin.publish.episode import (
     episode_prefix,
     files_prefix,
     own_folder,
+    twins,
 )
 from bulletin.publish.latest import LATEST
 from bulletin.publish.mediatypes import cache_control, content_type, is_versioned
 from bulletin.storage import bucket
-from bulletin.storage.atomic import staged, staged_folder
+from bulletin.storage.atomic import link_or_copy, staged, staged_folder
 from bulletin.storage.bucket import OWN_OBJECTS, S3Target, s3_errors
 
 log = logging.getLogger(__name__)
@@ -288,6 +289,9 @@ def fetch_bulletin(station: Station, episode: Episode, root: Path) -> None:
         with staged_folder(root / prefix.rstrip("/")) as folder:
             for key in keys:
                 station.download(key, folder / PurePosixPath(key).name)
+            for versioned, twin in twins(folder, episode):  # the bucket holds only the versioned names
+                if versioned.is_file():
+                    link_or_copy(versioned, twin)
         return
     with staged([root / key for key in keys]) as temps:
         for key, temp in zip(keys, temps, strict=True):

@@ -174,15 +174,16 @@ def clock_times(text: str) -> str:
     return CLOCK.sub(lambda m: _say_clock(m.group("h"), m.group("m1") or m.group("m2")), text)
 
 
-DATE_RANGE = re.compile(rf"(?<![\w.,-])([0-2]?\d|3[01])\s?[-–]\s?([0-2]?\d|3[01])(?=\s(?:{MONTH})\b)")
+DATE_RANGE = re.compile(rf"(?<![\w.,/-])([0-2]?\d|3[01])\s?([-–/])\s?([0-2]?\d|3[01])(?=\s(?:{MONTH})\b)")
 
 
 def date_ranges(text: str) -> str:
-    """18-19 maart -> "18 en 19 maart"; 18-21 maart -> "18 tot en met 21 maart"."""
+    """18-19 maart -> "18 en 19 maart"; 18-21 maart -> "18 tot en met 21 maart"; 3/4 april (two
+    days, a slash between) -> "3 en 4 april"."""
 
     def say(m: re.Match[str]) -> str:
-        first, last = int(m.group(1)), int(m.group(2))
-        return f"{first} {'en' if last == first + 1 else 'tot en met'} {last}"
+        first, slash, last = int(m.group(1)), m.group(2) == "/", int(m.group(3))
+        return f"{first} {'en' if slash or last == first + 1 else 'tot en met'} {last}"
 
     return DATE_RANGE.sub(say, text)
 

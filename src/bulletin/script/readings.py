@@ -295,19 +295,30 @@ FRACTION_FOLLOWERS = r"van|deel|procent"  # "3/4 van de leden": a fraction, what
 ROUND_WORDS = r"finales?"
 HALF = 2
 QUARTER = 4
+MONTH_NAMES = "|".join(MONTHS)
 
 
 def short_dates_rule(data: Readings) -> Rewrite:
     """op 3/4 -> "op 3 april"; vrijdag 3/4 -> "vrijdag 3 april": a day and a month with a slash
     after a word that introduces a date (not before "van": "op 3/4 van de scholen")."""
     leads = alternation({*data.date_words, *data.days.values()})
-    pattern = re.compile(
-        rf"(?<![\w])(?P<lead>(?i:{leads})\s)(?P<day>[0-2]?\d|3[01])/(?P<month>0?[1-9]|1[0-2])"
-        rf"(?![\w/]|[.,]\d|\s(?:{FRACTION_FOLLOWERS})\b)"
+    day_month = r"(?P<day>[0-2]?\d|3[01])/(?P<month>0?[1-9]|1[0-2])"
+    not_after = rf"(?![\w/]|[.,]\d|\s(?:{FRACTION_FOLLOWERS}|{MONTH_NAMES})\b)"  # "3/4 april": two days
+    pattern = re.compile(rf"(?<![\w])(?P<lead>(?i:{leads})\s){day_month}{not_after}")
+    # "van 3/4 tot 5/4", "3/4 t/m 7/4": two of them around "tot" are dates, whatever comes before
+    pair = re.compile(
+        rf"(?<![\w.,/-]){day_month}(?P<join>\s(?:tot en met|t/m|tot)\s)"
+        rf"(?P<day2>[0-2]?\d|3[01])/(?P<month2>0?[1-9]|1[0-2]){not_after}"
     )
-    return lambda text: pattern.sub(
-        lambda m: f"{m.group('lead')}{int(m.group('day'))} {MONTHS[int(m.group('month')) - 1]}", text
-    )
+
+    def date(day: str, month: str) -> str:
+        return f"{int(day)} {MONTHS[int(month) - 1]}"
+
+    def rewrite(text: str) -> str:
+        text = pair.sub(lambda m: date(m["day"], m["month"]) + m["join"] + date(m["day2"], m["month2"]), text)
+        return pattern.sub(lambda m: m["lead"] + date(m["day"], m["month"]), text)
+
+    return rewrite
 
 
 def fractions_rule(data: Readings) -> Rewrite:
@@ -316,6 +327,7 @@ def fractions_rule(data: Readings) -> Rewrite:
     data makes a fraction, and only below one: 24/7 and 9/11 are left alone."""
     pattern = re.compile(
         r"(?<![\w.,/-])(?:(?P<whole>\d{1,3}) )?(?P<num>\d{1,3})/(?P<den>\d{1,4})(?![\w/-]|[.,]\d)"
+        rf"(?!\s(?:{MONTH_NAMES})\b)"  # "4/5 mei": two days (normalize's date ranges), no fraction
         rf"(?P<round>\s(?:{ROUND_WORDS})\b)?"
     )
 

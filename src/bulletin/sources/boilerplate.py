@@ -175,6 +175,8 @@ class Calls:
        blijf je op de hoogte", "Je kunt ons ook tippen");
     3. is a question to the ``reader`` that ``asks`` for a tip or a follow ("Heb jij iets
        gezien of heb je een tip?", "Wil je niets missen?").
+    4. says where else the source is (``promotes``) on something of ours: "Omroep Oost zit
+       ook op TikTok", "Omroep Gelderland is ook te volgen op Facebook en Instagram".
 
     News that only mentions such words has no command, no reader or nothing of ours:
     "De politie vraagt getuigen zich te melden", "Met de app van de gemeente kun je afval
@@ -189,13 +191,14 @@ class Calls:
         self.reader = _anywhere(table["reader"])
         self.verb = _anywhere(table["verbs"])
         self.asks = _anywhere(table["asks"])
+        self.promotes = _anywhere(table["promotes"])
 
     def __call__(self, sentence: str) -> bool:
         """True for a call to the reader."""
         if sentence.lstrip()[:1] in QUOTE_OPENERS:
             return False
         own = QUOTED.sub(" ", sentence)  # what the sentence says itself, not what it quotes
-        if self.command.match(own) and self.ours.search(own):
+        if (self.command.match(own) or self.promotes.search(own)) and self.ours.search(own):
             return True
         if not self.reader.search(own):
             return False

@@ -74,6 +74,9 @@ def parse_target(url: str, profile: str | None = None, setting: str = "[publish]
             "lowercase letters, digits, dots and hyphens)."
         )
     prefix = prefix.strip("/")
+    if any(part in (".", "..") or not part for part in prefix.split("/")) and prefix:
+        # keys such as "../etc/feed.xml" are stored, but no URL reaches them: the feed would be lost
+        raise ConfigError(f"the prefix in {setting} {url!r} has an empty, '.' or '..' part; name the folder plainly.")
     return S3Target(bucket, f"{prefix}/" if prefix else "", profile or None)
 
 
