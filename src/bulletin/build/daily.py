@@ -152,7 +152,8 @@ def gather(config: Config, at: datetime) -> tuple[News, list[SourceReport]]:
             return page, reports
         pages.append((page, spec.announce or None, spec.max_items))
     if not pages:
-        failures = "; ".join(f"{r.name}: {r.error}" for r in reports)
+        # each named once: an error about a source's items names the source already
+        failures = "; ".join(r.error if r.error.startswith(f"{r.name}:") else f"{r.name}: {r.error}" for r in reports)
         raise SourceError(f"no source could be read, so no bulletin ({failures}).")
     return combine(pages), reports
 
