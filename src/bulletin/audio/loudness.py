@@ -20,12 +20,13 @@ import numpy as np
 from bulletin.audio.dsp import (
     INTERPOLATOR_TAPS_PER_PHASE,
     all_pass,
+    between_samples,
+    filtered_chunks,
     fir_filter,
     iir_as_fir,
     rbj_high_pass,
     rbj_high_shelf,
     trailing_min,
-    upsample_phases,
 )
 from bulletin.core.errors import AudioError
 
@@ -100,10 +101,14 @@ def block_peaks(samples: np.ndarray) -> np.ndarray:
     for start in range(0, len(padded), stretch):
         end = min(start + stretch, len(padded))
         low, high = max(0, start - reach), min(len(padded), end + reach)
-        blocks = peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK]
-        for phase in upsample_phases(padded[low:high], TRUE_PEAK_OVERSAMPLING)[1:]:
-            inner = phase[start - low : end - low]
-            np.maximum(blocks, np.abs(inner).reshape(-1, CONTROL_BLOCK).max(axis=1), out=blocks)
+        between = between_samples(padded[low:high], TRUE_PEAK_OVERSAMPLING)[start - low : end - low]
+        # A block's rows are its samples' in-between values, in time order: one row of the reshape.
+        inner = np.abs(between).reshape(-1, CONTROL_BLOCK * (TRUE_PEAK_OVERSAMPLING - 1)).max(axis=1)
+        np.maximum(
+            peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK],
+            inner,
+            out=peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK],
+        )
     result: np.ndarray = peaks
     return result
 
@@ -114,11 +119,36 @@ def _k_weighting(rate: int) -> np.ndarray:
     return taps
 
 
+def _energies_of(weighted: np.ndarray) -> np.ndarray:
+    """Sum of squares of each control block of K-weighted samples (whole blocks)."""
+    squares = np.square(weighted.astype(np.float64))
+    energies: np.ndarray = squares.reshape(-1, CONTROL_BLOCK).sum(axis=1)
+    return energies
+
+
 def block_energies(samples: np.ndarray, rate: int) -> np.ndarray:
     """K-weighted energy (sum of squares) of each control block."""
-    filtered = fir_filter(pad_blocks(samples), _k_weighting(rate)).astype(np.float64)
-    energies: np.ndarray = np.square(filtered).reshape(-1, CONTROL_BLOCK).sum(axis=1)
+    padded = pad_blocks(samples)
+    energies = np.empty(len(padded) // CONTROL_BLOCK)
+    for start, (weighted,) in filtered_chunks(padded, [_k_weighting(rate)]):
+        energies[start // CONTROL_BLOCK : (start + len(weighted)) // CONTROL_BLOCK] = _energies_of(weighted)
     return energies
+
+
+def analyse(samples: np.ndarray, rate: int, rotate: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Everything mastering needs to know of ``samples``, in one pass over them: the samples
+    padded to whole blocks (phase-rotated, with ``rotate``), each block's K-weighted energy (of
+    the samples as given: an all-pass leaves loudness as it is) and each block's true peak in dB
+    (of what is returned). K-weighting and the rotator share each chunk's transform."""
+    padded = pad_blocks(samples)
+    energies = np.empty(len(padded) // CONTROL_BLOCK)
+    bank = [_k_weighting(rate), *([_phase_rotator(rate)] if rotate else [])]
+    out = np.empty_like(padded) if rotate else padded
+    for start, (weighted, *rotated) in filtered_chunks(padded, bank):
+        energies[start // CONTROL_BLOCK : (start + len(weighted)) // CONTROL_BLOCK] = _energies_of(weighted)
+        if rotated:
+            out[start : start + len(weighted)] = rotated[0]
+    return out, energies, peaks_db(out)
 
 
 def mean_loudness(energies: np.ndarray, rate: int) -> float:
