@@ -283,6 +283,11 @@ class Renderer:
                 collect(wait=False)
 
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="part") as pool:
+                # The sounders these parts use are levelled while the first speech is being made,
+                # by a worker that would otherwise wait for it (the first part needs the intro's).
+                wanted = {e.sounder for i in todo for e in (*plans[i].before, *plans[i].after) if e.sounder}
+                for name in sorted(wanted):
+                    pool.submit(sounds.get, name)
                 # Each part is mastered as soon as its speech is there, while the rest is spoken.
                 speech_for(todo, submit)
                 collect(wait=True)
@@ -325,6 +330,8 @@ class Renderer:
             meters = {name: encoders[name].meter(paths[name], rate) for name in pending if name not in known}
             try:
                 parts = self._parts(plans, renditions, keys, found, speech_for, meters)
+                for meter in meters.values():  # it has every byte: it reads on while the files are joined
+                    meter.close()
                 measured = {name: verdict[0] for name, verdict in known.items()}
                 for name in pending:
                     encoder = encoders[name]
