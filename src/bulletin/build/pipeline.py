@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -259,13 +259,21 @@ def _make(
     if workshop.podcast:
         paths[workshop.podcast.name] = tmp.podcast
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cover") as drawing:
-        # The cover shows the show, the section and the hour, not the audio: it is drawn (or read
-        # from the cache) while the first segment is spoken, instead of after the last is mastered.
-        drawn = drawing.submit(_cover, config, *cover_for, workshop.covers)
+        drawn: list[Future[bytes]] = []
+
+        def draw() -> None:
+            """The cover shows the show, the section and the hour, not the audio: it is drawn (or
+            read from the cache) while ffmpeg joins and measures the file. Not sooner: mastering's
+            memory is given back by then, so the drawing does not add to the build's peak."""
+            if not drawn:
+                drawn.append(drawing.submit(_cover, config, *cover_for, workshop.covers))
+
         voiced = first_that_works(
-            casting, cfg.voice_choice(config), lambda cast, engines: workshop.voice(compose, cast, engines, paths)
+            casting,
+            cfg.voice_choice(config),
+            lambda cast, engines: workshop.voice(compose, cast, engines, paths, draw),
         )
-        cover = drawn.result()
+        cover = drawn[0].result()  # started by the render that made the file
     script, main = voiced.script, voiced.rendered[workshop.main.name]
     tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
     if not main.qa.passed:
