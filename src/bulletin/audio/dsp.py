@@ -28,7 +28,6 @@ INTERPOLATOR_TAPS_PER_PHASE = 16
 # small stays on one thread in OpenBLAS (a larger one may wake its threads, which fight the
 # mastering workers for the cores: several times slower under load).
 UPSAMPLE_STRETCH = 2048
-DIRECT_TAPS = 64  # shorter filters are quicker as a plain convolution than by FFT
 KAISER_BETA = 6.0
 
 
@@ -62,19 +61,6 @@ def filtered_chunks(samples: np.ndarray, bank: Sequence[np.ndarray]) -> Iterator
         stop = min(start + CHUNK, n)
         spectrum = np.fft.rfft(signal[start : stop + reach], size)
         yield start, [np.fft.irfft(spectrum * taps, size)[reach : reach + stop - start] for taps in spectra]
-
-
-def fir_filter(samples: np.ndarray, taps: np.ndarray) -> np.ndarray:
-    """Convolve with ``taps`` (output as long as the input, the filter's delay kept)."""
-    n = len(samples)
-    if n == 0:
-        return samples.astype(np.float32)
-    if len(taps) <= DIRECT_TAPS:
-        return np.convolve(samples.astype(np.float32), taps.astype(np.float32))[:n]
-    out = np.empty(n, dtype=np.float32)
-    for start, (filtered,) in filtered_chunks(samples, [taps]):
-        out[start : start + len(filtered)] = filtered
-    return out
 
 
 def biquad_response(sections: Sequence[Biquad], points: int) -> np.ndarray:

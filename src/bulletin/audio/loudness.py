@@ -22,7 +22,6 @@ from bulletin.audio.dsp import (
     all_pass,
     between_samples,
     filtered_chunks,
-    fir_filter,
     iir_as_fir,
     rbj_high_pass,
     rbj_high_shelf,
@@ -101,14 +100,11 @@ def block_peaks(samples: np.ndarray) -> np.ndarray:
     for start in range(0, len(padded), stretch):
         end = min(start + stretch, len(padded))
         low, high = max(0, start - reach), min(len(padded), end + reach)
+        blocks = peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK]
         between = between_samples(padded[low:high], TRUE_PEAK_OVERSAMPLING)[start - low : end - low]
         # A block's rows are its samples' in-between values, in time order: one row of the reshape.
         inner = np.abs(between).reshape(-1, CONTROL_BLOCK * (TRUE_PEAK_OVERSAMPLING - 1)).max(axis=1)
-        np.maximum(
-            peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK],
-            inner,
-            out=peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK],
-        )
+        np.maximum(blocks, inner, out=blocks)
     result: np.ndarray = peaks
     return result
 
@@ -194,11 +190,6 @@ def peaks_db(samples: np.ndarray) -> np.ndarray:
 @cache
 def _phase_rotator(rate: int) -> np.ndarray:
     return iir_as_fir([all_pass(PHASE_ROTATOR_Q, corner, rate) for corner in PHASE_ROTATOR_HZ])
-
-
-def rotate_phase(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Run speech through a chain of all-pass filters (see PHASE_ROTATOR_HZ)."""
-    return fir_filter(samples, _phase_rotator(rate))
 
 
 def ramp_gain(
