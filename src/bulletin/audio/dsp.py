@@ -4,8 +4,8 @@ scipy.signal would do all of this, but importing it takes half a second, as
 long as a whole re-build of a cached bulletin is allowed to take. Long
 filters are finite impulse responses applied by FFT (overlap-save, in chunks
 so that memory stays flat however long the bulletin is; several filters of
-one signal share each chunk's transform), and the true-peak interpolator is a
-matrix product. IIR designs (K-weighting, all-pass) are turned into FIRs from
+one signal share each chunk's transform), and the true-peak interpolator adds
+shifted copies of the signal. IIR designs (K-weighting, all-pass) are turned into FIRs from
 their exact frequency response; the tests check the results against scipy
 and pyloudnorm.
 """
@@ -24,10 +24,7 @@ CHUNK = 1 << 16  # samples per overlap-save chunk
 IIR_AS_FIR_TAPS = 4096  # enough for K-weighting's 38 Hz high-pass to die away at 44.1 kHz
 RESPONSE_POINTS = 1 << 15  # frequency grid for turning an IIR into an FIR
 INTERPOLATOR_TAPS_PER_PHASE = 16
-# Samples upsampled per matrix product: their windows (128 KB) stay in cache, and a product this
-# small stays on one thread in OpenBLAS (a larger one may wake its threads, which fight the
-# mastering workers for the cores: several times slower under load).
-UPSAMPLE_STRETCH = 2048
+UPSAMPLE_STRETCH = 1 << 14  # samples interpolated at a time: a stretch's arithmetic stays in the cache
 KAISER_BETA = 6.0
 
 
@@ -117,37 +114,42 @@ def _interpolator(factor: int) -> np.ndarray:
 
 
 def between_samples(samples: np.ndarray, factor: int) -> np.ndarray:
-    """The band-limited signal between the samples: row n holds it at n + p/factor for
-    p = 1 .. factor-1 (the rows are in time order, so blocks of rows are stretches of time).
+    """The band-limited signal between the samples: row p - 1 holds it at n + p/factor, for
+    p = 1 .. factor-1 (p = 0 would be the samples themselves).
 
     Polyphase: the interpolator's taps p, p+factor, ... make phase p's filter,
     and its centre sits ``half`` upsampled samples (``half // factor`` input
-    samples) in. Every phase at once, as one matrix product of the signal's
-    windows with the phases' taps, a stretch of UPSAMPLE_STRETCH samples at a time
-    (the windows are copied for the product: a stretch's worth, not the signal's).
+    samples) in. Each phase is its taps' shifted copies of the signal added up,
+    a stretch at a time: plain elementwise arithmetic in the cache (no BLAS,
+    whose threads would fight the mastering workers for the cores, and whose
+    buffers would add to the peak memory).
     """
-    signal = samples.astype(np.float32)
-    between = np.empty((len(signal), factor - 1), dtype=np.float32)
-    if len(signal) == 0:  # no samples, nothing between them
+    signal = np.asarray(samples, dtype=np.float32)
+    n = len(signal)
+    between = np.zeros((factor - 1, n), dtype=np.float32)
+    if n == 0:  # no samples, nothing between them
         return between
     taps = _interpolator(factor)
     lag = (len(taps) // 2) // factor
     width = INTERPOLATOR_TAPS_PER_PHASE
-    # Output n of phase p is sum_k taps[p + factor * k] * signal[n + lag - k]: a window of `width`
-    # samples ending at n + lag, against the phase's taps reversed.
-    kernel = np.stack([taps[p::factor][:width][::-1] for p in range(1, factor)], axis=1).astype(np.float32)
+    # Output n of phase p is sum_k taps[p + factor * k] * signal[n + lag - k]: `width` samples
+    # ending at n + lag, against the phase's taps reversed.
+    kernel = np.stack([taps[p::factor][:width][::-1] for p in range(1, factor)]).astype(np.float32)
     padded = np.concatenate([np.zeros(width - 1 - lag, np.float32), signal, np.zeros(lag, np.float32)])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
-    for start in range(0, len(signal), UPSAMPLE_STRETCH):
-        stop = min(start + UPSAMPLE_STRETCH, len(signal))
-        np.matmul(windows[start:stop], kernel, out=between[start:stop])
+    scratch = np.empty(min(UPSAMPLE_STRETCH, n), dtype=np.float32)
+    for start in range(0, n, UPSAMPLE_STRETCH):
+        stop = min(start + UPSAMPLE_STRETCH, n)
+        term = scratch[: stop - start]
+        for phase, row in zip(kernel, between[:, start:stop], strict=True):
+            for shift, tap in enumerate(phase):
+                np.multiply(padded[start + shift : stop + shift], tap, out=term)
+                row += term
     return between
 
 
 def upsample_phases(samples: np.ndarray, factor: int) -> list[np.ndarray]:
     """The band-limited signal at n + p/factor, for p = 0 .. factor-1 (p = 0 is the input)."""
-    between = between_samples(samples, factor)
-    return [samples.astype(np.float32), *(between[:, p] for p in range(factor - 1))]
+    return [np.asarray(samples, dtype=np.float32), *between_samples(samples, factor)]
 
 
 def resample(samples: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:

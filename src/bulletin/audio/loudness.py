@@ -101,9 +101,8 @@ def block_peaks(samples: np.ndarray) -> np.ndarray:
         end = min(start + stretch, len(padded))
         low, high = max(0, start - reach), min(len(padded), end + reach)
         blocks = peaks[start // CONTROL_BLOCK : end // CONTROL_BLOCK]
-        between = between_samples(padded[low:high], TRUE_PEAK_OVERSAMPLING)[start - low : end - low]
-        # A block's rows are its samples' in-between values, in time order: one row of the reshape.
-        inner = np.abs(between).reshape(-1, CONTROL_BLOCK * (TRUE_PEAK_OVERSAMPLING - 1)).max(axis=1)
+        between = between_samples(padded[low:high], TRUE_PEAK_OVERSAMPLING)[:, start - low : end - low]
+        inner = np.abs(between).reshape(TRUE_PEAK_OVERSAMPLING - 1, -1, CONTROL_BLOCK).max(axis=(0, 2))
         np.maximum(blocks, inner, out=blocks)
     result: np.ndarray = peaks
     return result

@@ -45,6 +45,7 @@ MONO = 1
 # spare what the faster search (7) gives away.
 QUALITY, FAST_QUALITY, FAST_FROM_KBPS = 5, 7, 256
 LAMEENC = "lameenc"  # the distribution of the LAME binding, whose version names the encoder
+ENCODE_BLOCK = 1 << 16  # samples handed to LAME at once (1.5 s at 44.1 kHz)
 # How much quieter the finished file measures than its parts were mastered:
 # LAME's quantisation at lower bitrates, plus the gating blocks that straddle
 # the pauses between parts (about 0.3 LU). Measured on this project's
@@ -90,7 +91,6 @@ def encode_frames(samples: np.ndarray, rate: int, kbps: int, quality: int = QUAL
     import lameenc
     import numpy as np
 
-    pcm = np.clip(np.round(samples * INT16_MAX), INT16_MIN, INT16_MAX).astype("<i2")
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(kbps)
     encoder.set_in_sample_rate(rate)
@@ -98,10 +98,17 @@ def encode_frames(samples: np.ndarray, rate: int, kbps: int, quality: int = QUAL
     encoder.set_channels(MONO)
     encoder.set_quality(quality)
     encoder.silence()  # LAME's notes on stdout are not ours to print
+    frames = bytearray()
     try:
-        return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
+        # A block at a time (LAME makes the same frames however its input is cut): the part's
+        # 16-bit copy and LAME's output buffer for it are never all in memory at once.
+        for start in range(0, len(samples), ENCODE_BLOCK):
+            block = samples[start : start + ENCODE_BLOCK]
+            frames += encoder.encode(np.clip(np.round(block * INT16_MAX), INT16_MIN, INT16_MAX).astype("<i2").tobytes())
+        frames += encoder.flush()
     except RuntimeError as exc:  # a setting LAME refused, or its own failure
         raise AudioError(f"LAME could not encode MP3 ({exc}); check the [mp3] settings.") from None
+    return bytes(frames)
 
 
 @cache
