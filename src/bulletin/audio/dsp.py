@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,6 +22,7 @@ import numpy as np
 Biquad = tuple[float, float, float, float, float, float]
 
 CHUNK = 1 << 16  # samples per overlap-save chunk
+SPECTRA_KEPT = 8  # filters' transforms kept (K-weighting and the rotator at the chunk's size, and a few short ones)
 IIR_AS_FIR_TAPS = 4096  # enough for K-weighting's 38 Hz high-pass to die away at 44.1 kHz
 RESPONSE_POINTS = 1 << 15  # frequency grid for turning an IIR into an FIR
 INTERPOLATOR_TAPS_PER_PHASE = 16
@@ -42,6 +44,14 @@ def _fast_length(n: int) -> int:
     return best
 
 
+@lru_cache(maxsize=SPECTRA_KEPT)
+def _spectrum(taps: bytes, size: int) -> np.ndarray:
+    """The transform of a filter's taps (float32, as bytes) at ``size``: every part of a build uses
+    the same two filters at the same size, so each is transformed once."""
+    spectrum: np.ndarray = np.fft.rfft(np.frombuffer(taps, dtype=np.float32), size)
+    return spectrum
+
+
 def filtered_chunks(samples: np.ndarray, bank: Sequence[np.ndarray]) -> Iterator[tuple[int, list[np.ndarray]]]:
     """The samples through each filter of ``bank`` (taps of one length), a chunk at a time:
     ``(start, [output of each filter for samples[start:start + CHUNK]])``, the filters' delay kept.
@@ -51,8 +61,8 @@ def filtered_chunks(samples: np.ndarray, bank: Sequence[np.ndarray]) -> Iterator
     whole when it is handed on, so nothing as long as the input is held here.
     """
     n, reach = len(samples), len(bank[0]) - 1
-    size = _fast_length(CHUNK + reach)
-    spectra = [np.fft.rfft(taps.astype(np.float32), size) for taps in bank]
+    size = _fast_length(min(n, CHUNK) + reach)  # a short signal (a sounder, "Ja.") takes a short transform
+    spectra = [_spectrum(taps.astype(np.float32).tobytes(), size) for taps in bank]
     signal = np.concatenate([np.zeros(reach, np.float32), samples.astype(np.float32)])  # the past before the start
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)

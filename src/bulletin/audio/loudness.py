@@ -237,14 +237,23 @@ def limiter_gain(peaks_db: np.ndarray, ceiling_db: float, rate: int) -> np.ndarr
 
 
 def apply_gain(samples: np.ndarray, boundary_db: np.ndarray) -> np.ndarray:
-    """Apply a gain curve given in dB at control-block boundaries (linear in between)."""
-    positions = np.arange(len(boundary_db)) * CONTROL_BLOCK
+    """Apply a gain curve given in dB at control-block boundaries (one more than the blocks).
+
+    Within a block the factor moves in a straight line from one boundary's to the next: never
+    above the larger of the two, which is what the limiter counts on. (A straight line in dB
+    would differ by under 0.01 dB at the limiter's fastest ramps, and costs an exponential per
+    sample.)
+    """
+    factors = np.asarray(db_to_gain(boundary_db), dtype=np.float32)
+    ramp = np.arange(CONTROL_BLOCK, dtype=np.float32) / CONTROL_BLOCK
     out = np.empty(len(samples), dtype=np.float32)
     chunk = CHUNK_BLOCKS * CONTROL_BLOCK
     for start in range(0, len(samples), chunk):
         stop = min(start + chunk, len(samples))
-        curve = db_to_gain(np.interp(np.arange(start, stop), positions, boundary_db))
-        out[start:stop] = samples[start:stop] * curve
+        first, blocks = start // CONTROL_BLOCK, block_count(stop - start)
+        left, right = factors[first : first + blocks], factors[first + 1 : first + blocks + 1]
+        curve = (left[:, np.newaxis] + (right - left)[:, np.newaxis] * ramp).ravel()
+        out[start:stop] = samples[start:stop] * curve[: stop - start]
     return out
 
 
