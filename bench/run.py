@@ -16,6 +16,8 @@ import itertools
 import json
 import os
 import platform
+import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,7 +45,7 @@ TARGETS = {
     "naive_speedup": 2.0,
 }
 # Against the floor (espeak-ng piped into one MP3 encode of the same text), per second of audio.
-FLOOR_TARGETS = {"cold_vs_floor": 1.3, "warm_vs_floor": 0.3, "naive_vs_cold": 3.0}
+FLOOR_TARGETS = {"cold_vs_floor": 1.3, "warm_vs_floor": 0.25, "naive_vs_cold": 3.0}
 FLOOR_REPEATS = 3  # each figure is the median of this many side-by-side runs
 MS_PER_S = 1000
 
@@ -65,6 +67,40 @@ def bulletin_exe() -> str:
     return found
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of every child process waited for so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run ``command`` in a fresh process: wall seconds, CPU seconds (its own and its children's,
+    ffmpeg's included) and what it printed; the bench stops if it fails."""
+    cpu, started = children_cpu(), time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall, cpu = time.perf_counter() - started, children_cpu() - cpu
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    return wall, cpu, done.stdout
+
+
+def build_cpu(
+    page: Path,
+    out: Path,
+    cache: Path,
+    voice: tuple[str, ...] = ("--engine", "espeak"),
+    env_extra: dict[str, str] | None = None,
+) -> tuple[float, float, float]:
+    """One `bulletin build` in a fresh process, as a user runs it: wall seconds, audio seconds and
+    CPU seconds (the build's and its ffmpeg's)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), **(env_extra or {})}
+    command = [bulletin_exe(), "build", str(page), *voice, "-o", str(out), "--at", AT, "-q"]
+    wall, cpu, printed = timed(command, env)
+    from mutagen.mp3 import MP3
+
+    return wall, float(MP3(printed.strip()).info.length), cpu
+
+
 def build(
     page: Path,
     out: Path,
@@ -73,16 +109,8 @@ def build(
     env_extra: dict[str, str] | None = None,
 ) -> tuple[float, float]:
     """One `bulletin build` in a fresh process, as a user runs it: wall seconds and audio seconds."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), **(env_extra or {})}
-    command = [bulletin_exe(), "build", str(page), *voice, "-o", str(out), "--at", AT, "-q"]
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
-    from mutagen.mp3 import MP3
-
-    return wall, float(MP3(done.stdout.strip()).info.length)
+    wall, audio, _ = build_cpu(page, out, cache, voice, env_extra)
+    return wall, audio
 
 
 def rss_of_fresh_process(
@@ -275,15 +303,22 @@ def against_floor(work: Path, page: Path, repeats: int = FLOOR_REPEATS) -> dict[
     sees the same load; each figure the median of ``repeats`` runs, in seconds per second of audio."""
     import statistics
 
+    from bulletin.core.machine import usable_cores
+
     texts = segment_texts(work, page)
     runs: dict[str, list[float]] = {"floor": [], "cold": [], "warm": [], "naive": []}
+    busy: dict[str, list[float]] = {"floor": [], "cold": []}  # CPU seconds per wall second
     audio = floor_audio = 0.0
+    load_before = os.getloadavg()
     for repeat in range(repeats):
+        cpu = children_cpu()
         wall, floor_audio = floor(work, texts)
         runs["floor"].append(wall / floor_audio)
+        busy["floor"].append((children_cpu() - cpu) / wall)
         cache, out = work / f"floor-cache-{repeat}", work / f"floor-out-{repeat}"
-        cold, audio = build(page, out, cache)
+        cold, audio, cold_cpu = build_cpu(page, out, cache)
         runs["cold"].append(cold / audio)
+        busy["cold"].append(cold_cpu / cold)
         runs["warm"].append(build(page, out, cache)[0] / audio)
         runs["naive"].append(naive(work, page, f"floor-naive-{repeat}") / audio)
     per_audio_s = {name: statistics.median(values) for name, values in runs.items()}
@@ -294,6 +329,9 @@ def against_floor(work: Path, page: Path, repeats: int = FLOOR_REPEATS) -> dict[
         "cold_vs_floor": round(per_audio_s["cold"] / per_audio_s["floor"], 2),
         "warm_vs_floor": round(per_audio_s["warm"] / per_audio_s["floor"], 2),
         "naive_vs_cold": round(per_audio_s["naive"] / per_audio_s["cold"], 2),
+        **{f"{name}_cpu_per_wall": round(statistics.median(values), 2) for name, values in busy.items()},
+        "cores": usable_cores(),
+        "load_average": [round(x, 2) for x in (*load_before, *os.getloadavg())],
         "repeats": repeats,
     }
 
@@ -322,6 +360,64 @@ def floor_lines(f: dict[str, float]) -> list[str]:
         f"  cold / floor = {f['cold_vs_floor']:.2f} (target <= {FLOOR_TARGETS['cold_vs_floor']})",
         f"  warm / floor = {f['warm_vs_floor']:.2f} (target <= {FLOOR_TARGETS['warm_vs_floor']})",
         f"  naive / cold = {f['naive_vs_cold']:.2f} (target >= {FLOOR_TARGETS['naive_vs_cold']})",
+        (
+            f"  CPU utilisation ((user + sys) / wall, {f['cores']} cores): cold build {f['cold_cpu_per_wall']:.2f}, "
+            f"floor {f['floor_cpu_per_wall']:.2f}"
+        ),
+        "  load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}, after: {:.2f} {:.2f} {:.2f}".format(
+            *f["load_average"]
+        ),
+    ]
+
+
+SAY_TEXT = "Het kabinet wil dat gemeenten vanaf 2027 meer woningen bouwen."
+IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)$")
+US_PER_MS = 1000
+TOP_IMPORTS = 8  # the largest top-level imports printed
+
+
+def startup(work: Path, page: Path, repeats: int = FLOOR_REPEATS) -> dict[str, object]:
+    """What a process pays before and around its audio: the time a cold build spends importing
+    (``-X importtime``: the sum of every module's own time, and the largest imports at the top
+    level), and the time from starting `bulletin say` to its audio file (cold, median)."""
+    import statistics
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "imports-cache")}
+    command = [sys.executable, "-X", "importtime", bulletin_exe(), "build", str(page), "--engine", "espeak"]
+    done = subprocess.run(
+        [*command, "-o", str(work / "imports-out"), "--at", AT, "-q"], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"the import-time build failed:\n{done.stderr}")
+    own = top = 0
+    largest: list[tuple[int, str]] = []
+    for line in done.stderr.splitlines():
+        if (found := IMPORT_LINE.match(line)) is None:
+            continue
+        own += int(found.group(1))
+        if not found.group(3):  # imported at the top level: by bulletin's own code, or lazily
+            top += int(found.group(2))
+            largest.append((int(found.group(2)), found.group(4)))
+    say_s = []
+    for repeat in range(repeats):
+        env = {**os.environ, "XDG_CACHE_HOME": str(work / f"say-cache-{repeat}")}
+        target = work / f"say-{repeat}.mp3"
+        say_s.append(timed([bulletin_exe(), "say", SAY_TEXT, "--engine", "espeak", "-o", str(target), "-q"], env)[0])
+    return {
+        "cold_build_import_s": round(own / US_PER_MS / MS_PER_S, 3),
+        "largest_imports_ms": {name: round(us / US_PER_MS) for us, name in sorted(largest, reverse=True)[:TOP_IMPORTS]},
+        "say_to_audio_s": round(statistics.median(say_s), 3),
+        "say_text": SAY_TEXT,
+    }
+
+
+def startup_lines(f: dict) -> list[str]:
+    """The start-up figures, for the printed table."""
+    largest = ", ".join(f"{name} {ms} ms" for name, ms in f["largest_imports_ms"].items())
+    return [
+        f"imports of a cold build (-X importtime, every module's own time): {f['cold_build_import_s'] * MS_PER_S:.0f} ms",
+        f"  largest at the top level: {largest}",
+        f"time to first audio, `bulletin say` of one sentence (cold, its file written): {f['say_to_audio_s']:.2f} s",
     ]
 
 
@@ -495,6 +591,7 @@ def main() -> None:
         main_row = rows[0]
         naive_s = naive(work, work / "page-10.txt")
         floor_figures = against_floor(work, work / "page-10.txt")
+        started = startup(work, work / "page-10.txt")
         google = {} if args.quick else gtts(work, work / "page-10.txt")
         engines = engine_rows(work, work / "page-10.txt")
     per_brief = {r["briefs"]: r["cold_s"] / r["briefs"] for r in rows}
@@ -519,6 +616,7 @@ def main() -> None:
         "gtts": google,
         "engines": engines,
         "floor": floor_figures,
+        "startup": started,
     }
     checks = {
         "cold_realtime": main_row["cold_realtime"] >= TARGETS["cold_realtime"],
@@ -571,7 +669,7 @@ def table(f: dict) -> str:
             f"{g['sequential_s']:.2f} s ({g['speedup']:.1f}x; sum of delays {g['sum_of_delays_s']} s, "
             f"at most {g['most_in_flight']} in flight)"
         )
-    lines += ["", *floor_lines(f["floor"])]
+    lines += ["", *floor_lines(f["floor"]), "", *startup_lines(f["startup"])]
     if f.get("engines"):
         lines += [
             "",

@@ -10,6 +10,7 @@ import pytest
 from bulletin.audio import Gaps
 from bulletin.audio.loudness import (
     Master,
+    analyse,
     apply_gain,
     block_energies,
     block_peaks,
@@ -104,6 +105,20 @@ def test_true_peak_sees_between_the_samples():
     assert 20 * np.log10(np.max(np.abs(x))) == pytest.approx(-3.0, abs=0.1)
     assert float(peaks_db(x).max()) == pytest.approx(0.0, abs=0.2)
     assert len(block_peaks(x)) == -(-len(x) // 32)
+
+
+def test_one_pass_of_analysis_gives_what_each_measurement_gives_alone():
+    """Mastering analyses a part once: K-weighted energies of the speech and true peaks of the
+    phase-rotated speech it returns, in one pass of shared transforms."""
+    x = speechlike(3, pulses=True)
+    rotated, energies, peaks = analyse(x, RATE, rotate=True)
+    assert len(rotated) % 32 == 0 and len(energies) == len(peaks) == len(rotated) // 32
+    assert np.allclose(energies, block_energies(x, RATE), rtol=1e-4, atol=1e-9)
+    assert np.array_equal(peaks, peaks_db(rotated))
+    assert float(peaks.max()) == pytest.approx(true_peak_dbtp(rotated.astype(np.float64)), abs=0.2)
+    # The rotation moves the pulses' phases, not their loudness; it lowers their peaks.
+    assert lufs(rotated.astype(np.float64)) == pytest.approx(lufs(x.astype(np.float64)), abs=0.05)
+    assert float(peaks.max()) < float(peaks_db(x).max())
 
 
 def test_limiter_holds_the_ceiling():

@@ -94,6 +94,44 @@ def test_mp3_format_is_cbr_96k_mono_44k(built):
     assert (info.sample_rate, info.channels, info.bitrate, info.bitrate_mode) == (44100, 1, 96000, BitrateMode.CBR)
 
 
+def crc16(data: bytes) -> int:
+    """CRC-16 as the LAME tag keeps it (polynomial 0x8005, reflected, from 0)."""
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    crc = 0
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def test_the_info_header_counts_every_frame_and_byte_of_the_joined_parts(built):
+    """The parts (LAME's frames, encoded in bulletin's process) joined by ffmpeg's muxer: its Info
+    frame says exactly how many frames and bytes there are, with the CRC of the music, and asks a
+    player to skip nothing (the file's time, and its chapters, start at its first decoded sample)."""
+    from bulletin.formats.mp3 import FRAME_BYTES_PER_KBPS_HZ, SAMPLES_PER_FRAME, count_frames
+
+    data = built.audio.read_bytes()
+    audio = data[10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(data[6:10])) :]  # after the ID3 tag
+    header = int.from_bytes(audio[:4], "big")
+    info_frame = FRAME_BYTES_PER_KBPS_HZ * 96 // 44100 + ((header >> 9) & 1)  # a 96 kbps frame, as the stream's
+    mono_side_info = 17
+    xing = audio[4 + mono_side_info : info_frame]
+    assert xing[:4] == b"Info"  # CBR
+    frames, size = int.from_bytes(xing[8:12], "big"), int.from_bytes(xing[12:16], "big")
+    music = audio[info_frame:]
+    assert frames == count_frames(music)
+    assert size == len(audio)
+    lame = xing[4 + 4 + 4 + 4 + 100 + 4 :]  # after the flags, counts, table of contents and quality
+    assert lame[21:24] == bytes(3)  # encoder delay and padding: nothing to skip
+    assert int.from_bytes(lame[28:32], "big") == len(audio)
+    assert int.from_bytes(lame[32:34], "big") == crc16(music)
+    assert MP3(str(built.audio)).info.length == pytest.approx(frames * SAMPLES_PER_FRAME / 44100)
+
+
 def test_id3v23_frames(built):
     tags = ID3(str(built.audio))
     assert tags.version == (2, 3, 0)

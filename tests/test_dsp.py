@@ -29,9 +29,26 @@ def _sos(sections):
     ],
 )
 def test_iir_as_fir_matches_scipys_iir_filter(sections):
-    ours = dsp.fir_filter(NOISE, dsp.iir_as_fir(sections))
+    taps = dsp.iir_as_fir(sections)
+    ours = np.concatenate([filtered for _, (filtered,) in dsp.filtered_chunks(NOISE, [taps])])
     theirs = sosfilt(_sos(sections), NOISE.astype(np.float64))
     assert np.max(np.abs(ours - theirs)) < 1e-4 * np.max(np.abs(theirs))
+
+
+def test_filters_sharing_a_transform_give_what_each_gives_alone():
+    """K-weighting and the phase rotator share each chunk's FFT: each output is its filter's own,
+    across chunk boundaries (the signal is longer than one chunk)."""
+    long = np.tile(NOISE, 2)  # 6 s: several chunks
+    k_weighting = dsp.iir_as_fir(
+        [dsp.rbj_high_shelf(4.0, 1 / np.sqrt(2), 1500.0, RATE), dsp.rbj_high_pass(0.5, 38.0, RATE)]
+    )
+    rotator = dsp.iir_as_fir([dsp.all_pass(1.0, f, RATE) for f in (150.0, 540.0, 3000.0)])
+    chunks = list(dsp.filtered_chunks(long, [k_weighting, rotator]))
+    assert len(chunks) > 1
+    for index, taps in enumerate((k_weighting, rotator)):
+        ours = np.concatenate([outputs[index] for _, outputs in chunks])
+        theirs = np.convolve(long.astype(np.float64), taps)[: len(long)]
+        assert np.max(np.abs(ours - theirs)) < 1e-5 * np.max(np.abs(theirs))
 
 
 def test_all_pass_keeps_the_spectrum():

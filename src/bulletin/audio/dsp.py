@@ -1,28 +1,32 @@
 """The few signal-processing tools mastering needs, on numpy alone.
 
 scipy.signal would do all of this, but importing it takes half a second, as
-long as a whole re-build of a cached bulletin is allowed to take. Everything
-here is a finite impulse response applied by FFT overlap-add, in chunks so
-that memory stays flat however long the bulletin is. IIR designs (K-weighting,
-all-pass) are turned into FIRs from their exact frequency response; the
-tests check the results against scipy and pyloudnorm.
+long as a whole re-build of a cached bulletin is allowed to take. Long
+filters are finite impulse responses applied by FFT (overlap-save, in chunks
+so that memory stays flat however long the bulletin is; several filters of
+one signal share each chunk's transform), and the true-peak interpolator adds
+shifted copies of the signal. IIR designs (K-weighting, all-pass) are turned into FIRs from
+their exact frequency response; the tests check the results against scipy
+and pyloudnorm.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import numpy as np
 
 # A biquad as (b0, b1, b2, a0, a1, a2).
 Biquad = tuple[float, float, float, float, float, float]
 
-CHUNK = 1 << 16  # samples per overlap-add block
+CHUNK = 1 << 16  # samples per overlap-save chunk
+SPECTRA_KEPT = 8  # filters' transforms kept (K-weighting and the rotator at the chunk's size, and a few short ones)
 IIR_AS_FIR_TAPS = 4096  # enough for K-weighting's 38 Hz high-pass to die away at 44.1 kHz
 RESPONSE_POINTS = 1 << 15  # frequency grid for turning an IIR into an FIR
 INTERPOLATOR_TAPS_PER_PHASE = 16
-DIRECT_TAPS = 64  # shorter filters are quicker as a plain convolution than by FFT
+UPSAMPLE_STRETCH = 1 << 14  # samples interpolated at a time: a stretch's arithmetic stays in the cache
 KAISER_BETA = 6.0
 
 
@@ -40,21 +44,30 @@ def _fast_length(n: int) -> int:
     return best
 
 
-def fir_filter(samples: np.ndarray, taps: np.ndarray) -> np.ndarray:
-    """Convolve with ``taps`` (output as long as the input, the filter's delay kept)."""
-    n = len(samples)
-    if n == 0:
-        return samples.astype(np.float32)
-    if len(taps) <= DIRECT_TAPS:
-        return np.convolve(samples.astype(np.float32), taps.astype(np.float32))[:n]
-    size = _fast_length(CHUNK + len(taps) - 1)
-    spectrum = np.fft.rfft(taps, size)
-    out = np.zeros(n + len(taps) - 1, dtype=np.float64)
+@lru_cache(maxsize=SPECTRA_KEPT)
+def _spectrum(taps: bytes, size: int) -> np.ndarray:
+    """The transform of a filter's taps (float32, as bytes) at ``size``: every part of a build uses
+    the same two filters at the same size, so each is transformed once."""
+    spectrum: np.ndarray = np.fft.rfft(np.frombuffer(taps, dtype=np.float32), size)
+    return spectrum
+
+
+def filtered_chunks(samples: np.ndarray, bank: Sequence[np.ndarray]) -> Iterator[tuple[int, list[np.ndarray]]]:
+    """The samples through each filter of ``bank`` (taps of one length), a chunk at a time:
+    ``(start, [output of each filter for samples[start:start + CHUNK]])``, the filters' delay kept.
+
+    Overlap-save, in single precision: each chunk of input is transformed once, whatever the
+    number of filters (K-weighting and the phase rotator share it), and each chunk of output is
+    whole when it is handed on, so nothing as long as the input is held here.
+    """
+    n, reach = len(samples), len(bank[0]) - 1
+    size = _fast_length(min(n, CHUNK) + reach)  # a short signal (a sounder, "Ja.") takes a short transform
+    spectra = [_spectrum(taps.astype(np.float32).tobytes(), size) for taps in bank]
+    signal = np.concatenate([np.zeros(reach, np.float32), samples.astype(np.float32)])  # the past before the start
     for start in range(0, n, CHUNK):
-        block = samples[start : start + CHUNK]
-        filtered = np.fft.irfft(np.fft.rfft(block, size) * spectrum, size)[: len(block) + len(taps) - 1]
-        out[start : start + len(filtered)] += filtered
-    return out[:n].astype(np.float32)
+        stop = min(start + CHUNK, n)
+        spectrum = np.fft.rfft(signal[start : stop + reach], size)
+        yield start, [np.fft.irfft(spectrum * taps, size)[reach : reach + stop - start] for taps in spectra]
 
 
 def biquad_response(sections: Sequence[Biquad], points: int) -> np.ndarray:
@@ -110,23 +123,43 @@ def _interpolator(factor: int) -> np.ndarray:
     return np.sinc(t / factor) * np.kaiser(2 * half + 1, KAISER_BETA)
 
 
-def upsample_phases(samples: np.ndarray, factor: int) -> list[np.ndarray]:
-    """The band-limited signal at n + p/factor, for p = 0 .. factor-1 (p = 0 is the input).
+def between_samples(samples: np.ndarray, factor: int) -> np.ndarray:
+    """The band-limited signal between the samples: row p - 1 holds it at n + p/factor, for
+    p = 1 .. factor-1 (p = 0 would be the samples themselves).
 
     Polyphase: the interpolator's taps p, p+factor, ... make phase p's filter,
     and its centre sits ``half`` upsampled samples (``half // factor`` input
-    samples) in.
+    samples) in. Each phase is its taps' shifted copies of the signal added up,
+    a stretch at a time: plain elementwise arithmetic in the cache (no BLAS,
+    whose threads would fight the mastering workers for the cores, and whose
+    buffers would add to the peak memory).
     """
-    signal = samples.astype(np.float32)
-    if len(signal) == 0:  # no samples, no phases between them (np.convolve refuses an empty input)
-        return [signal] * factor
+    signal = np.asarray(samples, dtype=np.float32)
+    n = len(signal)
+    between = np.zeros((factor - 1, n), dtype=np.float32)
+    if n == 0:  # no samples, nothing between them
+        return between
     taps = _interpolator(factor)
     lag = (len(taps) // 2) // factor
-    phases = [signal]
-    for phase in range(1, factor):
-        kernel = taps[phase::factor].astype(np.float32)
-        phases.append(np.convolve(signal, kernel)[lag : lag + len(signal)])
-    return phases
+    width = INTERPOLATOR_TAPS_PER_PHASE
+    # Output n of phase p is sum_k taps[p + factor * k] * signal[n + lag - k]: `width` samples
+    # ending at n + lag, against the phase's taps reversed.
+    kernel = np.stack([taps[p::factor][:width][::-1] for p in range(1, factor)]).astype(np.float32)
+    padded = np.concatenate([np.zeros(width - 1 - lag, np.float32), signal, np.zeros(lag, np.float32)])
+    scratch = np.empty(min(UPSAMPLE_STRETCH, n), dtype=np.float32)
+    for start in range(0, n, UPSAMPLE_STRETCH):
+        stop = min(start + UPSAMPLE_STRETCH, n)
+        term = scratch[: stop - start]
+        for phase, row in zip(kernel, between[:, start:stop], strict=True):
+            for shift, tap in enumerate(phase):
+                np.multiply(padded[start + shift : stop + shift], tap, out=term)
+                row += term
+    return between
+
+
+def upsample_phases(samples: np.ndarray, factor: int) -> list[np.ndarray]:
+    """The band-limited signal at n + p/factor, for p = 0 .. factor-1 (p = 0 is the input)."""
+    return [np.asarray(samples, dtype=np.float32), *between_samples(samples, factor)]
 
 
 def resample(samples: np.ndarray, rate_from: int, rate_to: int) -> np.ndarray:

@@ -13,13 +13,10 @@ from bulletin.audio import AudioSettings
 from bulletin.audio.loudness import (
     CONTROL_BLOCK,
     SILENT_DB,
+    analyse,
     block_count,
-    block_energies,
     gated_loudness,
-    pad_blocks,
-    peaks_db,
     ramp_gain,
-    rotate_phase,
 )
 from bulletin.audio.sounders import SounderSet, music_bed
 from bulletin.media.ffmpeg import decode
@@ -43,11 +40,7 @@ class Piece:
     @classmethod
     def analyse(cls, samples: np.ndarray, rate: int, rotate: bool = False) -> Piece:
         """Padded to whole blocks and analysed; phase-rotated first with ``rotate``."""
-        padded = pad_blocks(samples)
-        energies = block_energies(padded, rate)  # an all-pass leaves them as they are
-        if rotate:
-            padded = rotate_phase(padded, rate)
-        return cls(padded, energies, peaks_db(padded))
+        return cls(*analyse(samples, rate, rotate))
 
     @classmethod
     def silence(cls, samples: int) -> Piece:

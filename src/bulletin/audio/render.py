@@ -283,6 +283,11 @@ class Renderer:
                 collect(wait=False)
 
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="part") as pool:
+                # The sounders these parts use are levelled while the first speech is being made,
+                # by a worker that would otherwise wait for it (the first part needs the intro's).
+                wanted = {e.sounder for i in todo for e in (*plans[i].before, *plans[i].after) if e.sounder}
+                for name in sorted(wanted):
+                    pool.submit(sounds.get, name)
                 # Each part is mastered as soon as its speech is there, while the rest is spoken.
                 speech_for(todo, submit)
                 collect(wait=True)
@@ -296,11 +301,14 @@ class Renderer:
         paths: Mapping[str, Path],
         speech_for: SpeechFor,
         pieces: Sequence[Sequence[int]] | None = None,
+        made: Callable[[], None] | None = None,
     ) -> dict[str, Rendered]:
         """Write one file per rendition (``profiles``: by name) to ``paths[name]`` with ``encoders[name]``;
         measure (or recall the measurement of the same parts), correct, review. With
         ``pieces`` (per segment, where each of its pieces' text starts: see
-        :func:`~bulletin.audio.parts.plan_parts`), the result has one part per segment."""
+        :func:`~bulletin.audio.parts.plan_parts`), the result has one part per segment.
+        ``made`` is called once every part is made (mastering's memory given back), before
+        the files are joined: what it starts runs beside the join and the meter's last reading."""
         rate = self.settings.sample_rate
         pending = dict(profiles)
         done: dict[str, Rendered] = {}
@@ -325,6 +333,10 @@ class Renderer:
             meters = {name: encoders[name].meter(paths[name], rate) for name in pending if name not in known}
             try:
                 parts = self._parts(plans, renditions, keys, found, speech_for, meters)
+                for meter in meters.values():  # it has every byte: it reads on while the files are joined
+                    meter.close()
+                if made:
+                    made()
                 measured = {name: verdict[0] for name, verdict in known.items()}
                 for name in pending:
                     encoder = encoders[name]

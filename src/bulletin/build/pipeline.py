@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -206,7 +207,9 @@ def _build(
             earlier = out.folder.exists()
             with _room_for(out.folder, earlier), staged_folder(out.folder) as temp:
                 tmp = Outputs.at(temp / out.folder.name, audio_format)
-                voiced, spoken_by, voices = _make(compose, casting, workshop, config, root, out, tmp, progress, state)
+                voiced, spoken_by, voices = _make(
+                    compose, casting, workshop, config, root, out, tmp, progress, state, (section, moment)
+                )
     if correcting:
         log.warning(
             "the bulletin is on air: this draft is a correction beside it, which replaces it when approved "
@@ -260,14 +263,15 @@ def _on_air(manifest: Path) -> bool:
         return False  # none yet, or unreadable: nothing on air to keep
 
 
-def _cover(config: Config, script: Script, covers: Covers) -> bytes:
+def _cover(config: Config, section: str | None, at: datetime, covers: Covers) -> bytes:
+    """The show's own cover, or one drawn (or read from the cache) for its section, day and hour."""
     from bulletin.media.cover import load_cover
 
     show = config.settings.show
     if show.cover:
         return load_cover(Path(show.cover))
-    label = (script.section or COVER_LABEL).upper()
-    return covers.get(show.title, f"{written_date(script.at.date())} · {script.at:%H:%M}", label)
+    label = (section or COVER_LABEL).upper()
+    return covers.get(show.title, f"{written_date(at.date())} · {at:%H:%M}", label)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -284,16 +288,31 @@ def _make(
     tmp: Outputs,
     progress: Progress | None,
     state: str,
+    cover_for: tuple[str | None, datetime],
 ) -> tuple[Voiced, str, str]:
-    """Write every file of the bulletin ``out`` at its place in ``tmp`` (a private folder)."""
+    """Write every file of the bulletin ``out`` at its place in ``tmp`` (a private folder);
+    ``cover_for``: the section and moment its cover shows."""
     paths = {workshop.main.name: tmp.audio}
     if workshop.alexa:
         paths[workshop.alexa.name] = tmp.alexa
     if workshop.podcast:
         paths[workshop.podcast.name] = tmp.podcast
-    voiced = first_that_works(
-        casting, cfg.voice_choice(config), lambda cast, engines: workshop.voice(compose, cast, engines, paths)
-    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cover") as drawing:
+        drawn: list[Future[bytes]] = []
+
+        def draw() -> None:
+            """The cover shows the show, the section and the hour, not the audio: it is drawn (or
+            read from the cache) while ffmpeg joins and measures the file. Not sooner: mastering's
+            memory is given back by then, so the drawing does not add to the build's peak."""
+            if not drawn:
+                drawn.append(drawing.submit(_cover, config, *cover_for, workshop.covers))
+
+        voiced = first_that_works(
+            casting,
+            cfg.voice_choice(config),
+            lambda cast, engines: workshop.voice(compose, cast, engines, paths, draw),
+        )
+        cover = drawn[0].result()  # started by the render that made the file
     script, main = voiced.script, voiced.rendered[workshop.main.name]
     tmp.qa.write_text(json.dumps(main.qa.to_dict(), indent=2) + "\n", encoding="utf-8")
     if not main.qa.passed:
@@ -307,7 +326,6 @@ def _make(
     spoken_by = ", ".join(f"{e.name} {e.version}" for e in {e.name: e for e in voiced.engines.values()}.values())
     voices = " + ".join(v.name for v in voiced.cast.profiles)
     chapter_list = chapters(script, main)
-    cover = _cover(config, script, workshop.covers)
     guid = episode_guid(_relative(out.audio, root))  # of the stable name: every version is one episode
     show = config.settings.show
     tags = TagInfo(

@@ -113,9 +113,17 @@ class Workshop:
         )
         self.renditions = [self.main, *(r for r in (self.alexa, self.podcast) if r)]
 
-    def voice(self, compose: Compose, cast: Cast, engines: dict[str, Engine], paths: Mapping[str, Path]) -> Voiced:
+    def voice(
+        self,
+        compose: Compose,
+        cast: Cast,
+        engines: dict[str, Engine],
+        paths: Mapping[str, Path],
+        made: Callable[[], None] | None = None,
+    ) -> Voiced:
         """Compose the script for ``cast``, then render the file of every rendition in ``paths``
-        from parts, synthesising only the speech of parts that are not made yet."""
+        from parts, synthesising only the speech of parts that are not made yet; ``made`` is
+        called when every part is made (what it starts runs beside the join)."""
         script = compose(cast)
         if len(script.segments) > self.max_segments:
             raise ScriptError(
@@ -169,6 +177,7 @@ class Workshop:
             paths,
             speech_for,
             [[chunk.start for chunk in chunks] for chunks in spoken_pieces],
+            made,
         )
         stats.cached = stats.segments - stats.synthesised
         stats.shared = sum(s.shared_hits for s in stores) - shared_before

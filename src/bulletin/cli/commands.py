@@ -96,7 +96,6 @@ def build(
     as .txt and .json, transcripts, chapters, the QA report and the cover: the bulletin's own folder.
     """
     from bulletin.build.pipeline import build as make
-    from bulletin.build.publishing import check_publishable, publish_folder
     from bulletin.publish.episode import APPROVED, DRAFT
 
     config = load(
@@ -114,6 +113,9 @@ def build(
         **publish_overrides(base_url, target, aws_profile),
     )
     if then_publish:
+        # Publishing (feeds, the bucket, the station's lease) loads only with --publish.
+        from bulletin.build.publishing import check_publishable
+
         check_publishable(config)
     with progress_bar(not quiet, "Building") as progress:
         result = make(
@@ -126,6 +128,8 @@ def build(
             awaits = "a correction of the bulletin on air, which it replaces" if result.correction else "a draft"
             click.echo(f"{result.id}: {awaits} once approved (the studio, or `bulletin approve {result.id}`)")
     if then_publish:
+        from bulletin.build.publishing import publish_folder
+
         published = publish_folder(config)
         if not quiet:
             _report_publish(published)

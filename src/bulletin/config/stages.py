@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bulletin.audio import AudioSettings, Gaps
@@ -21,7 +21,6 @@ from bulletin.core.tomlfile import key_location
 from bulletin.formats import FORMATS
 from bulletin.formats.base import Encoder, Format
 from bulletin.publish import CHANNEL_COVER
-from bulletin.publish.feed import Show
 from bulletin.script import ScriptSettings
 from bulletin.sources import SourceSpec
 from bulletin.sources.age import MaxAge
@@ -32,6 +31,9 @@ from bulletin.storage.bucket import S3Target, is_s3, parse_target
 from bulletin.storage.cachedir import HTTP, default_root
 from bulletin.storage.shared import shared_tier
 from bulletin.tts import ENGINES
+
+if TYPE_CHECKING:  # the feed's module loads when a feed is written, not for every build
+    from bulletin.publish.feed import Show
 
 BYTES_PER_MB = 1_000_000
 
@@ -162,6 +164,8 @@ def voice_dirs(config: Config) -> list[Path]:
 
 def show(config: Config) -> Show:
     """The feed's channel settings."""
+    from bulletin.publish.feed import Show
+
     own, publishing = config.settings.show, config.settings.publish
     return Show(
         title=own.title,

@@ -57,6 +57,10 @@ class Meter(Protocol):
         """The next stretch of the file."""
         ...
 
+    def close(self) -> None:
+        """Every byte has been fed: the meter may finish its reading while the file is written."""
+        ...
+
     def finish(self, duration: float) -> FileLoudness:
         """The reading, once the file is whole; ``duration`` is the file's own."""
         ...
@@ -74,6 +78,9 @@ class FileMeter:
         self.path = path
 
     def feed(self, data: bytes) -> None:
+        """Nothing to do: the file is read when it is finished."""
+
+    def close(self) -> None:
         """Nothing to do: the file is read when it is finished."""
 
     def finish(self, duration: float) -> FileLoudness:
@@ -98,6 +105,7 @@ class StreamMeter:
             stdout=subprocess.DEVNULL,
         )
         self._chunks: queue.Queue[bytes | None] = queue.Queue()
+        self._closed = False  # the end of the file has been put in the queue
         self._log: list[bytes] = []
         self._threads = [
             threading.Thread(target=self._write, daemon=True),
@@ -125,6 +133,12 @@ class StreamMeter:
         """The next stretch of the file."""
         self._chunks.put(data)
 
+    def close(self) -> None:
+        """No more bytes: ffmpeg reads to the end of what it has and prints its summary."""
+        if not self._closed:
+            self._closed = True
+            self._chunks.put(None)
+
     def _end(self) -> None:
         self.process.wait()
         for thread in self._threads:
@@ -133,7 +147,7 @@ class StreamMeter:
 
     def finish(self, duration: float) -> FileLoudness:
         """Wait for the meter and read it; ``duration`` is the file's own."""
-        self._chunks.put(None)
+        self.close()
         self._end()
         log = b"".join(self._log)
         if self.process.returncode != 0:
@@ -142,7 +156,7 @@ class StreamMeter:
 
     def abort(self) -> None:
         """Stop the meter without a reading (the build failed); no ffmpeg is left behind."""
-        self._chunks.put(None)
+        self.close()
         if self.process.poll() is None:
             self.process.kill()
         self._end()

@@ -14,9 +14,9 @@ import logging
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulletin.core.errors import ConfigError, InputError
-from bulletin.publish.alexa import flash_briefing
 from bulletin.publish.episode import (
     APPROVED,
     MANIFEST_SUFFIX,
@@ -31,12 +31,12 @@ from bulletin.publish.episode import (
     twins,
     with_state,
 )
-from bulletin.publish.feed import Show, render_feed
-from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
-from bulletin.publish.s3 import Station, UploadReport, fetch_bulletin, plan, upload_site
-from bulletin.publish.site import index_html
 from bulletin.storage.atomic import remove_folder, staged
 from bulletin.storage.sweep import sweep
+
+if TYPE_CHECKING:  # a build imports this package for its episodes and sidecars, never the feeds or S3
+    from bulletin.publish.feed import Show
+    from bulletin.publish.s3 import Station, UploadReport
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,13 @@ def publish(
     ``latest.*`` for the bulletins under ``root`` (and, with a ``station``, in its bucket);
     each file appears whole or not at all. ``mark_published``: approved bulletins become published
     (not in a dry run, which puts nothing out)."""
+    # Imported here, not with the package: a build uses the package's episodes and sidecars only.
+    from bulletin.publish.alexa import flash_briefing
+    from bulletin.publish.feed import render_feed
+    from bulletin.publish.latest import fill_latest, latest_names, stale_audio_names
+    from bulletin.publish.s3 import fetch_bulletin
+    from bulletin.publish.site import index_html
+
     require_base_url(show.base_url)
     if station is None and not root.is_dir():
         raise InputError(f"nothing to publish: {root} does not exist; build a bulletin first.")
@@ -179,6 +186,8 @@ def upload(
     """Copy what ``publish`` made to the bucket: the files of every kept bulletin the folder holds,
     then the site's files (the feed last); with ``delete_old``, then remove the files of bulletins
     the feed no longer names."""
+    from bulletin.publish.s3 import plan, upload_site  # (and boto3, through it) only when uploading
+
     files = [path for e in result.episodes if e.audio not in result.from_bucket for path in episode_files(root, e)]
     keep = [*(episode_prefix(e) for e in result.episodes), *station.rejected]  # never delete what was not read
     # The versions any manifest names, the bucket's as it was before this run too: a version this

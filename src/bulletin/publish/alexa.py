@@ -8,7 +8,6 @@ from datetime import UTC
 
 from bulletin.audio.profiles import ALEXA
 from bulletin.publish.episode import Episode
-from bulletin.publish.feed import absolute, xml_text
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +28,8 @@ def _within(seconds: float) -> bool:
 
 def flash_briefing(episodes: Sequence[Episode], base_url: str, link: str) -> list[dict[str, str]]:
     """The feed's items, newest first; none when no episode may be in it (Alexa needs HTTPS)."""
+    from bulletin.publish.feed import absolute, xml_text  # the podcast feed's module: not for a build
+
     if not plays(base_url):
         log.warning("no Alexa feed: Alexa plays only HTTPS audio and base_url is %s.", base_url or "not set")
         return []

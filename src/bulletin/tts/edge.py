@@ -8,7 +8,6 @@ word. Limits, retries and error naming come from :mod:`bulletin.tts.online`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -72,6 +71,10 @@ class EdgeEngine(OnlineEngine[str, _Answer]):
         return [text] if text.strip() else []
 
     def _request(self, piece: str) -> _Answer:
+        # asyncio (and ssl with it) loads when Microsoft is asked: every build loads this module
+        # for its settings' schema, and most never speak through it.
+        import asyncio
+
         return asyncio.run(self._stream(piece))
 
     async def _stream(self, text: str) -> _Answer:
