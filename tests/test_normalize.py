@@ -299,7 +299,29 @@ def test_quotes_and_parentheses(text, out):
     assert n.quotes_and_parentheses(text) == out
 
 
-@pytest.mark.parametrize(("text", "out"), [("A & B", "A  en  B"), ("5 + 5", "5  plus  5"), ("#tag", "  tag")])
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        ("een <b>vette</b> kop", "een  vette  kop"),
+        ("<script>alert(1)</script> weg", " alert(1)  weg"),
+        ('zie <a href="x">hier</a>', "zie  hier "),
+        ("kinderen < 12 jaar", "kinderen < 12 jaar"),  # a comparison, not a tag
+    ],
+)
+def test_markup(text, out):
+    assert n.markup(text) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        ("A & B", "A  en  B"),
+        ("5 + 5", "5  plus  5"),
+        ("#tag", "  tag"),
+        ("kinderen < twaalf jaar", "kinderen  minder dan  twaalf jaar"),
+        ("≥ vijf procent", " minstens  vijf procent"),
+    ],
+)
 def test_symbols(lexicon, text, out):
     assert n.symbols_rule(lexicon.symbols)(text) == out
 

@@ -500,6 +500,16 @@ def lexicon_rule(
     return lambda text: pattern.sub(say, text)
 
 
+# An HTML tag left in a plain page ("<b>", "</script>", "<a href=...>"): said, it is "minder dan
+# b meer dan". A "<" with a space or a digit after it is a comparison, for the symbols rule.
+MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+
+
+def markup(text: str) -> str:
+    """``<b>vet</b>`` -> "vet": tags out, their text kept; "< 12 jaar" is left to the symbols."""
+    return MARKUP_TAG.sub(" ", text)
+
+
 def symbols_rule(symbols: Mapping[str, str]) -> Rewrite:
     """& -> "en", + -> "plus"; a symbol mapped to "" is dropped."""
     if not symbols:
@@ -520,6 +530,7 @@ def table(lexicon: Lexicon, data: readings.Readings | None = None) -> tuple[Rule
     data = data or readings.dutch()
     return (
         Rule("unicode", clean_unicode),
+        Rule("markup", markup),
         Rule("long numbers", long_numbers),
         Rule("addresses", speak_addresses),
         Rule("phone numbers", phone_numbers),
