@@ -315,3 +315,12 @@ def test_a_lone_surrogate_escape_in_json_is_no_character(tmp_path, at, kind):
     assert result.exit_code == 0, result.stderr
     written = Path(result.stdout.strip()).with_suffix(".txt").read_text("utf-8")
     assert ("Hallo wereld." if kind == "script" else "In Zutphen is de brug geopend.") in written
+
+
+@pytest.mark.parametrize("address", ["http://[::1", "http://", "http:///pagina"])
+def test_an_address_that_cannot_be_fetched_is_one_line_about_the_address(address):
+    """Not a network failure ("try again later"): the address itself is wrong, so exit 1."""
+    result = run_cli("script", address, "--at", "2026-11-27T08:00", "--engine", "espeak")
+    assert result.exit_code == 1, (result.exit_code, result.stderr)
+    (line,) = result.stderr.strip().splitlines()
+    assert "check it" in line and "try again" not in line

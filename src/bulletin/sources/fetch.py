@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import __version__
-from bulletin.core.errors import SourceError
+from bulletin.core.errors import InputError, SourceError
 from bulletin.core.jsontext import loads
 from bulletin.core.network import Backoff, Retryable
 from bulletin.storage.atomic import staged
@@ -171,6 +171,9 @@ class Fetcher:
             raise SourceError(f"{url}: redirects that go round in a loop; check the address.") from None
         except requests.ConnectionError as exc:
             raise SourceError(f"{url}: cannot connect ({type(exc).__name__}).") from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
+            # the address itself, not the network: trying again will not help
+            raise InputError(f"{url} is not an address that can be fetched; check it.") from None
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             # A body cut short (fewer bytes than Content-Length), a broken chunk, a bad header.
             raise SourceError(f"{url}: the answer broke off ({type(exc).__name__}); try again later.") from None
