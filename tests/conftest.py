@@ -190,6 +190,30 @@ def built_engine(name: str, options: dict, **section_changes):
     return create_engine(name, options, engine_section(name, **section_changes))
 
 
+MODULES_AFTER = """
+import json, sys
+from bulletin.cli import main
+sys.argv = ["bulletin", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    if done.code:
+        raise
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run ``bulletin ARGS`` in a fresh Python process: the process, and every module it had
+    imported when the command was done (empty when it failed)."""
+    import json
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", MODULES_AFTER, *args], capture_output=True, text=True, cwd=cwd)
+    lines = done.stdout.strip().splitlines()
+    return done, set(json.loads(lines[-1])) if done.returncode == 0 and lines else set()
+
+
 def served(audio: Path) -> Path:
     """The versioned twin a build writes beside ``audio`` (``x.mp3`` -> ``x.<8 hex>.mp3``), which the
     feeds name: found by its name's shape alone, and checked to hold the same bytes."""

@@ -3,24 +3,12 @@ as a user runs `bulletin build` (a module imported in this test process proves n
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PAGES
+from conftest import PAGES, modules_after
 
-BUILD = """
-import json, sys
-from bulletin.cli import main
-sys.argv = ["bulletin", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as done:
-    if done.code:
-        raise
-print(json.dumps(sorted(sys.modules)))
-"""
 # What a build never uses: the server, S3 (and boto3), the feeds, the studio, publishing, and the
 # asyncio an online engine's client needs.
 NEVER = (
@@ -50,14 +38,9 @@ DRAWING = "PIL.ImageDraw"
 def modules_of_build(folder: Path, *options: str) -> set[str]:
     """The modules a `bulletin build` of kort.txt imports, in a process of its own."""
     build = [str(PAGES / "kort.txt"), "--engine", "espeak", "--at", "2026-11-27T08:00", "-q", *options]
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD, "build", *build],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-    )
+    done, modules = modules_after(folder, "build", *build)
     assert done.returncode == 0, done.stderr
-    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+    return modules
 
 
 def test_a_cold_build_imports_only_what_it_uses(tmp_path):

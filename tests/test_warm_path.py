@@ -5,8 +5,6 @@ neither numpy nor Pillow's drawing code (checked in a fresh process)."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +15,7 @@ from bulletin.cli import cli
 from bulletin.formats import FORMATS
 from bulletin.media import cover
 from bulletin.media.cover import Covers, make_cover
-from conftest import PAGES
+from conftest import PAGES, modules_after
 
 SHOW, DATE, LABEL = "Dorpsnieuws", "vrijdag 27 november 2026 · 08:15", "BINNENLAND"
 
@@ -69,35 +67,18 @@ def test_covers_are_listed_and_pruned_with_the_cache(tmp_path):
     assert f"{COVERS}: removed 1 entries" in pruned
 
 
-WARM_BUILD = """
-import sys
-from bulletin.cli import main
-sys.argv = ["bulletin", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as done:
-    if done.code:
-        raise
-print(sorted(m for m in ("numpy", "PIL.Image", "PIL.ImageDraw") if m in sys.modules))
-"""
-
-
 @pytest.mark.parametrize("fmt", FORMATS.names())
 def test_a_warm_rebuild_loads_no_numpy_and_no_drawing_code(tmp_path, fmt):
     build = [str(PAGES / "kort.txt"), "--engine", "espeak", "--at", "2026-11-27T08:00", "--format", fmt]
 
-    def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", WARM_BUILD, "build", *build, "-v"], capture_output=True, text=True, cwd=tmp_path
-        )
-
-    cold = run()
+    heavy = {"numpy", "PIL.Image", "PIL.ImageDraw"}
+    cold, loaded = modules_after(tmp_path, "build", *build, "-v")
     assert cold.returncode == 0, cold.stderr
-    assert "'numpy'" in cold.stdout  # the first build synthesises and masters: numpy is needed
-    warm = run()
+    assert "numpy" in loaded  # the first build synthesises and masters: numpy is needed
+    warm, loaded = modules_after(tmp_path, "build", *build, "-v")
     assert warm.returncode == 0, warm.stderr
     assert "measured before" in warm.stderr
-    assert warm.stdout.strip().splitlines()[-1] == "[]"
+    assert sorted(heavy & loaded) == []
 
 
 def test_the_transcript_clock_is_numpys_interpolation_without_numpy():
